@@ -1,0 +1,48 @@
+#include "adapters/crypto/sha256.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <stdexcept>
+
+#include "core/common/encoding.hpp"
+
+namespace authd::crypto {
+namespace {
+
+// OpenSSL may treat a null pointer as "no data" differently from a zero-length
+// buffer; an empty string_view can carry a null data(), so always pass a real one.
+const unsigned char* bytes_of(std::string_view s) noexcept {
+    static constexpr unsigned char empty = 0;
+    return s.empty() ? &empty : reinterpret_cast<const unsigned char*>(s.data());
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+    std::array<std::uint8_t, 32> digest{};
+    unsigned int len = 0;
+    if (EVP_Digest(bytes_of(data), data.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1 ||
+        len != digest.size())
+        throw std::runtime_error("SHA-256 failed");
+    return authd::hex_encode(digest);
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    // HMAC() takes the key length as an int: refuse rather than silently truncate the key.
+    if (key.size() > static_cast<std::size_t>(INT_MAX)) throw std::invalid_argument("HMAC key too long");
+    std::string mac(32, '\0');
+    unsigned int len = 0;
+    if (HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
+             reinterpret_cast<unsigned char*>(mac.data()), &len) == nullptr ||
+        len != mac.size())
+        throw std::runtime_error("HMAC-SHA256 failed");
+    return mac;
+}
+
+std::string openssl_digest::sha256_hex(std::string_view secret) { return crypto::sha256_hex(secret); }
+
+}  // namespace authd::crypto

@@ -1,0 +1,35 @@
+#pragma once
+// Reading a JSON request body: 400 malformed_json for bad JSON, and one
+// validator to collect every bad field.
+#include <optional>
+
+#include "adapters/http/message.hpp"
+#include "adapters/http/responses.hpp"
+#include "adapters/json/json.hpp"
+#include "core/sessions/token_service.hpp"
+
+namespace authd::http {
+
+/// Parses the body as a JSON object (an empty body counts as {}), or fills `error` with the 400.
+inline std::optional<json::object_reader> read_object(const request& req, response& error) {
+    auto obj = json::object_reader::parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+    if (!obj) error = problem(req, 400, "malformed_json", "The body must be a JSON object.");
+    return obj;
+}
+
+/// The client's address and agent, kept on the session it opens.
+inline client_info client_of(const request& req) {
+    return client_info{std::string(req.find_header("User-Agent").value_or("")), req.remote_ip};
+}
+
+/// The bearer token of the Authorization header, if any.
+inline std::optional<std::string_view> bearer_token(const request& req) {
+    const auto auth = req.find_header("Authorization");
+    if (!auth || auth->size() < 8) return std::nullopt;
+    std::string scheme(auth->substr(0, 7));
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "bearer ") return std::nullopt;
+    return auth->substr(7);
+}
+
+}  // namespace authd::http

@@ -1,0 +1,49 @@
+#pragma once
+// Plain request/response values: the only HTTP types handlers, router and
+// middleware see. Boost.Beast stays inside server.cpp, so that the many files
+// that include this header compile fast.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace authd::http {
+
+struct header {
+    std::string name;  ///< as sent; look-ups are case-insensitive
+    std::string value;
+};
+
+struct request {
+    std::string method;   ///< "GET", "POST", ...
+    std::string target;   ///< path and query as sent, e.g. "/api/events?page=0"
+    std::string path;     ///< target without the query, percent-decoding not applied
+    std::string query;    ///< after '?', without it
+    std::vector<header> headers;
+    std::string body;
+    std::string remote_ip;
+    std::string request_id;                                       ///< set by the pipeline
+    std::vector<std::pair<std::string, std::string>> path_params;  ///< set by the router
+
+    /// First header of that name (case-insensitive), if any.
+    std::optional<std::string_view> find_header(std::string_view name) const;
+    std::string_view path_param(std::string_view name) const;
+    /// Decoded value of a query parameter, if present.
+    std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct response {
+    int status = 200;
+    std::vector<header> headers;
+    std::string body;
+
+    void set_header(std::string name, std::string value);
+    std::optional<std::string_view> find_header(std::string_view name) const;
+};
+
+/// Answers a request. `respond` may be called from any thread, exactly once.
+using handler_fn = std::function<void(request, std::function<void(response)> respond)>;
+
+}  // namespace authd::http

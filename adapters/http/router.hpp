@@ -1,0 +1,52 @@
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/http/message.hpp"
+#include "core/sessions/token_service.hpp"
+
+namespace authd::http {
+
+/// Which pool runs a handler: slow work (password hashing) has a pool of its
+/// own, so that a login flood cannot delay token validation.
+enum class pool_kind { normal, slow };
+
+/// What a route requires of its caller, declared in one place: the route table.
+struct access_rule {
+    bool authenticated = false;
+    std::vector<std::string> any_role = {};   ///< empty: any authenticated principal
+    std::optional<principal_type> principal = {};  ///< e.g. only agents
+};
+
+/// A handler gets the request and, on authenticated routes, the caller.
+using route_handler = std::function<response(request&, const principal*)>;
+
+struct route {
+    std::string method;
+    std::string pattern;  ///< "/api/events/:eventId"
+    route_handler handler = {};
+    access_rule access = {};
+    pool_kind pool = pool_kind::normal;
+    bool reads_body = false;  ///< a JSON body is expected (415 for another Content-Type)
+};
+
+struct route_match {
+    const route* found = nullptr;     ///< null: 404 or 405
+    std::vector<std::string> allowed;  ///< for 405: the methods the path has
+};
+
+class router {
+public:
+    void add(route r);
+    /// Matches and fills req.path_params.
+    route_match match(request& req) const;
+    const std::vector<route>& routes() const { return routes_; }
+
+private:
+    std::vector<route> routes_;
+};
+
+}  // namespace authd::http

@@ -1,0 +1,13 @@
+#include "adapters/http/routes.hpp"
+
+namespace authd::http {
+
+router make_routes(services& s) {
+    router r;
+    add_health_routes(r, s);
+    add_user_auth_routes(r, s);
+    add_token_routes(r, s);
+    return r;
+}
+
+}  // namespace authd::http

@@ -1,0 +1,15 @@
+#pragma once
+#include "adapters/http/router.hpp"
+#include "adapters/http/services.hpp"
+
+namespace authd::http {
+
+/// The whole route table of API.md.
+router make_routes(services& s);
+
+// One function per group, each in handlers/.
+void add_health_routes(router& r, services& s);
+void add_user_auth_routes(router& r, services& s);
+void add_token_routes(router& r, services& s);
+
+}  // namespace authd::http

@@ -1,0 +1,504 @@
+#include "adapters/http/server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace authd::http::detail {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Bytes asked for while a keep-alive connection waits for its next request; the parser reads the rest.
+constexpr std::size_t first_read_bytes = 4096;
+// After an error response the server drains what the client still sends (see http_connection::linger) up to these.
+constexpr milliseconds max_linger{1000};
+constexpr std::size_t max_drain_bytes = 1 << 20;
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool has_close_token(std::string_view value) {
+    while (!value.empty()) {
+        const auto comma = value.find(',');
+        auto token = value.substr(0, comma);
+        while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+        if (iequals(token, "close")) return true;
+        if (comma == std::string_view::npos) break;
+        value.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+std::string to_string(beast::string_view s) { return {s.data(), s.size()}; }
+
+std::string peer_ip(const tcp::socket& socket) {
+    beast::error_code ec;
+    const auto address = socket.remote_endpoint(ec).address();
+    if (ec) return {};
+    // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; callers (rate limits, logs) want a.b.c.d.
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+    return address.to_string();
+}
+
+// Parse failures are the client's fault and get a response; I/O failures, timeouts and a peer that hung up get
+// nothing, as there is nobody left to read it.
+std::optional<int> protocol_status(const beast::error_code& ec) {
+    if (ec == bhttp::error::body_limit) return 413;
+    if (ec == bhttp::error::header_limit) return 431;
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+    if (ec.category() == beast::error_code{bhttp::error::bad_version}.category()) return 400;
+    return std::nullopt;
+}
+
+response internal_error() { return response{500, {}, {}}; }
+
+request to_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote_ip) {
+    request req;
+    req.method = to_string(message.method_string());
+    req.target = to_string(message.target());
+    const auto question = req.target.find('?');
+    req.path = req.target.substr(0, question);
+    if (question != std::string::npos) req.query = req.target.substr(question + 1);
+    for (const auto& field : message) req.headers.push_back({to_string(field.name_string()), to_string(field.value())});
+    req.body = std::move(message.body());
+    req.remote_ip = remote_ip;
+    return req;
+}
+
+bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, bool head, bool keep_alive) {
+    bhttp::response<bhttp::string_body> out;
+    out.version(version);
+    const auto status = res.status >= 100 && res.status <= 999 ? static_cast<unsigned>(res.status) : 500U;
+    out.result(status);
+    for (const auto& h : res.headers) {
+        // Framing is ours to decide: a stale length from the handler would desynchronise the connection.
+        if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding")) continue;
+        if (iequals(h.name, "Connection")) {
+            keep_alive = keep_alive && !has_close_token(h.value);
+            continue;
+        }
+        out.insert(h.name, h.value);
+    }
+    if (status >= 200 && status != 204 && status != 304) {
+        out.content_length(res.body.size());
+        if (!head) out.body() = std::move(res.body);
+    }
+    out.keep_alive(keep_alive);
+    return out;
+}
+
+}  // namespace
+
+class http_connection;
+
+class server_core : public std::enable_shared_from_this<server_core> {
+public:
+    server_core(server_options options, handler_fn handler, protocol_error_fn protocol_error)
+        : options_(std::move(options)),
+          handler_(std::move(handler)),
+          protocol_error_(std::move(protocol_error)),
+          io_(std::max(1, options_.io_threads)),
+          acceptor_(io_),
+          accept_retry_(io_) {
+        if (!handler_ || !protocol_error_) throw std::invalid_argument("authd::http::server: empty handler");
+    }
+    ~server_core() {
+        // Only reached with live threads when wait() was misused from an io thread; better a leak than terminate().
+        for (auto& t : threads_)
+            if (t.joinable()) t.detach();
+    }
+    server_core(const server_core&) = delete;
+    server_core& operator=(const server_core&) = delete;
+
+    void start();
+    void stop();
+    void wait();
+
+    unsigned short port() const noexcept { return port_; }
+    bool stopping() const noexcept { return stopping_; }
+    const server_options& options() const noexcept { return options_; }
+    asio::io_context& io() noexcept { return io_; }
+    void handle(request req, std::function<void(response)> respond) const { handler_(std::move(req), std::move(respond)); }
+    response protocol_error(int status, const std::string& remote_ip) const { return protocol_error_(status, remote_ip); }
+
+    void track(http_connection* connection, std::weak_ptr<http_connection> weak);
+    void untrack(http_connection* connection);
+
+private:
+    void listen();
+    void accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+    void run() noexcept;
+
+    const server_options options_;
+    const handler_fn handler_;
+    const protocol_error_fn protocol_error_;
+    asio::io_context io_;  // before the io objects below, which must be destroyed first
+
+    std::mutex acceptor_mutex_;  // accept() runs on io threads, stop() on any thread
+    tcp::acceptor acceptor_;
+    asio::steady_timer accept_retry_;  // only touched by the single accept chain
+    std::atomic<unsigned short> port_{0};
+    std::atomic<bool> started_{false};
+    std::atomic<bool> stopping_{false};
+
+    std::mutex connections_mutex_;
+    std::unordered_map<http_connection*, std::weak_ptr<http_connection>> connections_;  // for stop() to reach them
+
+    std::mutex threads_mutex_;
+    std::vector<std::thread> threads_;
+};
+
+// One TCP connection. Every member is touched on its strand only, except strand_ (immutable) which
+// pending_response and stop() post to from other threads.
+class http_connection : public std::enable_shared_from_this<http_connection> {
+public:
+    http_connection(tcp::socket socket, std::shared_ptr<server_core> core)
+        : core_(std::move(core)), remote_ip_(peer_ip(socket)), stream_(std::move(socket)), strand_(stream_.get_executor()) {}
+    ~http_connection() { core_->untrack(this); }
+    http_connection(const http_connection&) = delete;
+    http_connection& operator=(const http_connection&) = delete;
+
+    const asio::any_io_executor& strand() const noexcept { return strand_; }
+
+    void start() {
+        core_->track(this, weak_from_this());
+        asio::post(strand_, [self = shared_from_this()] { self->read_request(self->core_->options().read_timeout); });
+    }
+
+    // Graceful stop: a connection with no request under way goes now; one with a request goes after its response.
+    void on_stop() {
+        const bool nothing_received = buffer_.size() == 0 && !(parser_ && parser_->got_some());
+        if (phase_ == phase::idle || (phase_ == phase::reading && nothing_received)) close();
+    }
+
+    void deliver(response res, bool close_after) {
+        phase_ = phase::writing;
+        const bool keep_alive = keep_alive_ && !close_after && !core_->stopping();
+        try {
+            response_.emplace(to_beast(std::move(res), version_, head_, keep_alive));
+        } catch (...) {
+            in_flight_.reset();
+            return close();
+        }
+        stream_.expires_after(core_->options().read_timeout);
+        bhttp::async_write(stream_, *response_, beast::bind_front_handler(&http_connection::on_write, shared_from_this()));
+        in_flight_.reset();  // the write now keeps the io threads alive
+    }
+
+private:
+    enum class phase { reading, idle, handling, writing, closing };
+
+    void read_request(milliseconds timeout) {
+        if (phase_ == phase::closing) return;
+        if (core_->stopping() && buffer_.size() == 0) return close();
+        parser_.emplace();
+        parser_->body_limit(static_cast<std::uint64_t>(core_->options().max_body_bytes));
+        parser_->header_limit(static_cast<std::uint32_t>(
+            std::min<std::size_t>(core_->options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+        phase_ = phase::reading;
+        stream_.expires_after(timeout);
+        bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_connection::on_read, shared_from_this()));
+    }
+
+    // Between keep-alive requests the client may think for up to idle_timeout; once it starts a request it has
+    // read_timeout to finish it.
+    void wait_for_request() {
+        if (buffer_.size() > 0) return read_request(core_->options().read_timeout);  // pipelined
+        if (core_->stopping()) return close();
+        phase_ = phase::idle;
+        stream_.expires_after(core_->options().idle_timeout);
+        stream_.async_read_some(buffer_.prepare(first_read_bytes),
+                                beast::bind_front_handler(&http_connection::on_first_bytes, shared_from_this()));
+    }
+
+    void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+        if (ec || phase_ == phase::closing) return close();
+        buffer_.commit(bytes);
+        read_request(core_->options().read_timeout);
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        if (phase_ == phase::closing) return;
+        if (ec) {
+            if (const auto status = protocol_status(ec)) return reject(*status);
+            return close();
+        }
+        auto message = parser_->release();
+        parser_.reset();
+        keep_alive_ = message.keep_alive();
+        version_ = message.version();
+        head_ = message.method() == bhttp::verb::head;
+        phase_ = phase::handling;
+        // Nothing of ours is pending while the handler works: this keeps io_context::run from returning meanwhile,
+        // which is also how stop() ends up waiting for in-flight requests.
+        in_flight_.emplace(core_->io().get_executor());
+        call_handler(std::move(message));
+    }
+
+    void call_handler(bhttp::request<bhttp::string_body>&& message);
+
+    void on_write(beast::error_code ec, std::size_t) {
+        const bool keep_alive = response_ && response_->keep_alive();
+        response_.reset();
+        if (ec || !keep_alive || phase_ == phase::closing) return close();
+        wait_for_request();
+    }
+
+    void reject(int status) {
+        phase_ = phase::writing;
+        response res;
+        try {
+            res = core_->protocol_error(status, remote_ip_);
+        } catch (...) {
+            res = response{status, {}, {}};
+        }
+        try {
+            response_.emplace(to_beast(std::move(res), 11, false, false));
+        } catch (...) {
+            return close();
+        }
+        stream_.expires_after(core_->options().read_timeout);
+        bhttp::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->response_.reset();
+            if (ec) return self->close();
+            self->linger();
+        });
+    }
+
+    // Closing with unread request bytes makes the kernel send a reset, which can destroy the error response before
+    // the client has read it. So half-close, then drain what the client still sends, for a bounded time and size.
+    void linger() {
+        phase_ = phase::closing;
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        buffer_.clear();
+        stream_.expires_after(std::min(core_->options().read_timeout, max_linger));
+        drain(0);
+    }
+
+    void drain(std::size_t drained) {
+        stream_.async_read_some(buffer_.prepare(first_read_bytes),
+                                [self = shared_from_this(), drained](beast::error_code ec, std::size_t bytes) {
+                                    if (ec || drained + bytes > max_drain_bytes) return self->close();
+                                    self->drain(drained + bytes);
+                                });
+    }
+
+    void close() {
+        phase_ = phase::closing;
+        stream_.close();
+    }
+
+    std::shared_ptr<server_core> core_;  // first, so that the io objects below die before the io_context they use
+    std::string remote_ip_;
+    beast::tcp_stream stream_;
+    asio::any_io_executor strand_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // a fresh one per request
+    std::optional<bhttp::response<bhttp::string_body>> response_;      // alive while it is written
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> in_flight_;
+    phase phase_ = phase::reading;
+    bool keep_alive_ = false;
+    bool head_ = false;
+    unsigned version_ = 11;
+};
+
+namespace {
+
+// The state behind a handler's `respond`: posts the response back onto the connection's strand, once.
+class pending_response {
+public:
+    explicit pending_response(std::shared_ptr<http_connection> connection) : connection_(std::move(connection)) {}
+    pending_response(const pending_response&) = delete;
+    pending_response& operator=(const pending_response&) = delete;
+    ~pending_response() {
+        // A handler that lost `respond` would otherwise leave the client waiting and stop() hanging.
+        try {
+            fulfil(internal_error(), true);
+        } catch (...) {
+        }
+    }
+
+    void fulfil(response res, bool close_after) {
+        if (done_.exchange(true)) return;  // "exactly once": later calls are ignored
+        asio::post(connection_->strand(), [c = connection_, res = std::move(res), close_after]() mutable {
+            c->deliver(std::move(res), close_after);
+        });
+    }
+
+private:
+    std::shared_ptr<http_connection> connection_;
+    std::atomic<bool> done_{false};
+};
+
+}  // namespace
+
+void http_connection::call_handler(bhttp::request<bhttp::string_body>&& message) {
+    auto pending = std::make_shared<pending_response>(shared_from_this());
+    try {
+        core_->handle(to_request(std::move(message), remote_ip_),
+                      [pending](response res) { pending->fulfil(std::move(res), false); });
+    } catch (...) {
+        pending->fulfil(internal_error(), true);
+    }
+}
+
+void server_core::start() {
+    if (started_.exchange(true)) throw std::logic_error("authd::http::server: start() called twice");
+    listen();
+    accept();
+    std::lock_guard lock(threads_mutex_);
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i)
+        threads_.emplace_back([self = shared_from_this()] { self->run(); });
+}
+
+void server_core::listen() {
+    const auto& host = options_.address;
+    const auto where =
+        (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + std::to_string(options_.port);
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    if (ec) throw std::runtime_error("authd::http::server: cannot listen on " + where + ": " + ec.message());
+    const tcp::endpoint endpoint{address, options_.port};
+
+    std::lock_guard lock(acceptor_mutex_);
+    if (stopping_) throw std::logic_error("authd::http::server: start() after stop()");
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) port_ = acceptor_.local_endpoint(ec).port();
+    if (ec) {
+        beast::error_code ignored;
+        acceptor_.close(ignored);
+        throw std::runtime_error("authd::http::server: cannot listen on " + where + ": " + ec.message());
+    }
+}
+
+void server_core::accept() {
+    std::lock_guard lock(acceptor_mutex_);
+    if (!acceptor_.is_open()) return;
+    // Handlers hold `this` raw: they only run inside io_.run(), whose threads own the core.
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+}
+
+void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || stopping_) return;  // an accepted socket closes with `socket`
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+        ec == boost::system::errc::too_many_files_open_in_system) {
+        // Out of resources: accepting again at once would spin; give other connections time to end.
+        accept_retry_.expires_after(milliseconds{50});
+        accept_retry_.async_wait([this](beast::error_code) { accept(); });
+        return;
+    }
+    if (!ec) {
+        try {
+            std::make_shared<http_connection>(std::move(socket), shared_from_this())->start();
+        } catch (...) {  // no memory for this one: keep serving the others
+        }
+    }
+    accept();
+}
+
+void server_core::stop() {
+    if (stopping_.exchange(true)) return;
+    {
+        std::lock_guard lock(acceptor_mutex_);
+        beast::error_code ignored;
+        acceptor_.close(ignored);  // synchronous, so that no connection is accepted once stop() has returned
+    }
+    std::vector<std::shared_ptr<http_connection>> live;
+    {
+        std::lock_guard lock(connections_mutex_);
+        for (const auto& [raw, weak] : connections_)
+            if (auto connection = weak.lock()) live.push_back(std::move(connection));
+    }
+    for (auto& connection : live) asio::post(connection->strand(), [connection] { connection->on_stop(); });
+    // A connection registered after the copy above saw stopping_ already (it is set before connections_mutex_ is
+    // taken) and closes by itself before its first read.
+}
+
+void server_core::wait() {
+    std::lock_guard lock(threads_mutex_);
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+}
+
+void server_core::run() noexcept {
+    for (;;) {
+        try {
+            io_.run();  // returns once nothing is pending: acceptor closed, connections gone, no request in flight
+            return;
+        } catch (...) {  // a handler threw: keep serving; nothing of ours throws on purpose
+        }
+    }
+}
+
+void server_core::track(http_connection* connection, std::weak_ptr<http_connection> weak) {
+    std::lock_guard lock(connections_mutex_);
+    connections_.emplace(connection, std::move(weak));
+}
+
+void server_core::untrack(http_connection* connection) {
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(connection);
+}
+
+}  // namespace authd::http::detail
+
+namespace authd::http {
+
+server::server(server_options options, handler_fn handler, protocol_error_fn protocol_error)
+    : core_(std::make_shared<detail::server_core>(std::move(options), std::move(handler), std::move(protocol_error))) {}
+
+server::~server() {
+    core_->stop();
+    try {
+        core_->wait();
+    } catch (...) {  // wait() from an io thread (misuse): the threads are detached instead
+    }
+}
+
+void server::start() { core_->start(); }
+unsigned short server::port() const { return core_->port(); }
+void server::stop() { core_->stop(); }
+void server::wait() { core_->wait(); }
+
+}  // namespace authd::http

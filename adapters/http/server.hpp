@@ -1,0 +1,59 @@
+#pragma once
+// The HTTP/1.1 listener. Boost.Beast and Asio stay inside server.cpp (pimpl), so
+// that the files including this header see only the plain types of message.hpp.
+#include "adapters/http/message.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace authd::http {
+
+struct server_options {
+    std::string address = "0.0.0.0";
+    unsigned short port = 3003;                     ///< 0 = pick a free port; see server::port()
+    int io_threads = 2;                             ///< at least one is used
+    std::size_t max_body_bytes = 1 << 20;           ///< over it: 413
+    std::size_t max_header_bytes = 8192;            ///< over it: 431
+    std::chrono::milliseconds read_timeout{15000};  ///< a whole request (and the writing of its response) must fit in it
+    std::chrono::milliseconds idle_timeout{60000};  ///< keep-alive connection waiting for its next request
+};
+
+/// Builds the whole response for a request that could not be parsed or broke a limit.
+/// Called with 400, 413 or 431 and the peer's IP; the connection is closed after the response.
+using protocol_error_fn = std::function<response(int status, const std::string& remote_ip)>;
+
+namespace detail {
+class server_core;
+}
+
+class server {
+public:
+    /// `handler` answers every parsed request; it may call `respond` later, from any thread, exactly once.
+    /// A handler that throws, or drops `respond` without calling it, gets a bare 500 and the connection closes.
+    server(server_options options, handler_fn handler, protocol_error_fn protocol_error);
+    ~server();  ///< stop() then wait()
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// Binds, listens and starts the io threads. Throws std::runtime_error naming the address if that fails,
+    /// std::logic_error if called twice or after stop().
+    void start();
+    /// The bound port, once start() has returned.
+    unsigned short port() const;
+    /// Graceful and idempotent, callable from any thread: stops accepting before it returns, lets in-flight requests
+    /// finish and their responses be written (with `Connection: close`), closes idle keep-alive connections.
+    /// The io threads end once all that is done, which wait() observes.
+    void stop();
+    /// Blocks until the io threads have ended. Not to be called from a handler running on an io thread.
+    void wait();
+
+private:
+    // Shared rather than unique: a `respond` callback kept past the server's life keeps the io objects it
+    // refers to alive instead of dangling.
+    std::shared_ptr<detail::server_core> core_;
+};
+
+}  // namespace authd::http

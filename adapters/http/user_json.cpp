@@ -1,0 +1,20 @@
+#include "adapters/http/user_json.hpp"
+
+namespace authd::http {
+
+void write_user(json::writer& w, const user& u) {
+    w.begin_object()
+        .field("userId", u.id)
+        .field("email", u.email)
+        .field("username", u.username)
+        .field("name", u.name)
+        .field("roles", u.roles)
+        .field("mfaEnabled", u.mfa_enabled)
+        .field("emailVerified", u.email_verified)
+        .field("isActive", u.is_active)
+        .field("createdAt", to_rfc3339(u.created_at))
+        .field("updatedAt", to_rfc3339(u.updated_at))
+        .end_object();
+}
+
+}  // namespace authd::http

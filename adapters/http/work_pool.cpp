@@ -1,0 +1,53 @@
+#include "adapters/http/work_pool.hpp"
+
+namespace authd::http {
+
+work_pool::work_pool(std::string name, std::size_t threads, std::size_t max_queued)
+    : name_(std::move(name)), max_queued_(max_queued) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) threads_.emplace_back([this] { run(); });
+}
+
+work_pool::~work_pool() { stop(); }
+
+bool work_pool::try_post(std::function<void()> job) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || jobs_.size() >= max_queued_) return false;
+        jobs_.push_back(std::move(job));
+    }
+    ready_.notify_one();
+    return true;
+}
+
+std::size_t work_pool::queued() const {
+    std::lock_guard lock(mutex_);
+    return jobs_.size();
+}
+
+void work_pool::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && threads_.empty()) return;
+        stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+    threads_.clear();
+}
+
+void work_pool::run() {
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(mutex_);
+            ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+            if (jobs_.empty()) return;  // stopping, and the queue is drained
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        job();  // jobs catch their own exceptions: a throw here would end the process
+    }
+}
+
+}  // namespace authd::http

@@ -1,0 +1,114 @@
+#include "adapters/json/json.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace authd::json {
+
+struct object_reader::impl {
+    rapidjson::Document doc;
+
+    const rapidjson::Value* member(std::string_view key) const {
+        const auto it = doc.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
+        if (it == doc.MemberEnd() || it->value.IsNull()) return nullptr;
+        return &it->value;
+    }
+};
+
+object_reader::object_reader(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+object_reader::object_reader(object_reader&&) noexcept = default;
+object_reader::~object_reader() = default;
+
+std::optional<object_reader> object_reader::parse(std::string_view text) {
+    auto p = std::make_unique<impl>();
+    // Depth is bounded by the body limit; kParseStopWhenDoneFlag is off, so trailing garbage fails.
+    p->doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    if (p->doc.HasParseError() || !p->doc.IsObject()) return std::nullopt;
+    return object_reader(std::move(p));
+}
+
+bool object_reader::has(std::string_view key) const { return impl_->member(key) != nullptr; }
+
+std::optional<std::string> object_reader::string(std::string_view key, validator& v) const {
+    const auto* m = impl_->member(key);
+    if (!m) return std::nullopt;
+    if (!m->IsString()) {
+        v.add(std::string(key), "must be a string");
+        return std::nullopt;
+    }
+    return std::string(m->GetString(), m->GetStringLength());
+}
+
+std::optional<std::string> object_reader::required_string(std::string_view key, validator& v) const {
+    if (!impl_->member(key)) {
+        v.add(std::string(key), "is required");
+        return std::nullopt;
+    }
+    return string(key, v);
+}
+
+std::optional<std::int64_t> object_reader::integer(std::string_view key, validator& v) const {
+    const auto* m = impl_->member(key);
+    if (!m) return std::nullopt;
+    if (!m->IsInt64()) {
+        v.add(std::string(key), "must be an integer");
+        return std::nullopt;
+    }
+    return m->GetInt64();
+}
+
+std::optional<bool> object_reader::boolean(std::string_view key, validator& v) const {
+    const auto* m = impl_->member(key);
+    if (!m) return std::nullopt;
+    if (!m->IsBool()) {
+        v.add(std::string(key), "must be true or false");
+        return std::nullopt;
+    }
+    return m->GetBool();
+}
+
+std::optional<std::vector<std::string>> object_reader::strings(std::string_view key, validator& v) const {
+    const auto* m = impl_->member(key);
+    if (!m) return std::nullopt;
+    std::vector<std::string> out;
+    if (m->IsArray()) {
+        for (const auto& e : m->GetArray()) {
+            if (!e.IsString()) break;
+            out.emplace_back(e.GetString(), e.GetStringLength());
+        }
+        if (out.size() == m->Size()) return out;
+    }
+    v.add(std::string(key), "must be an array of strings");
+    return std::nullopt;
+}
+
+struct writer::impl {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w{buffer};
+};
+
+writer::writer() : impl_(std::make_unique<impl>()) {}
+writer::~writer() = default;
+writer& writer::begin_object() { impl_->w.StartObject(); return *this; }
+writer& writer::end_object() { impl_->w.EndObject(); return *this; }
+writer& writer::begin_array() { impl_->w.StartArray(); return *this; }
+writer& writer::end_array() { impl_->w.EndArray(); return *this; }
+writer& writer::key(std::string_view k) { impl_->w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
+writer& writer::value(std::string_view s) { impl_->w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); return *this; }
+writer& writer::value(std::int64_t n) { impl_->w.Int64(n); return *this; }
+writer& writer::value(bool b) { impl_->w.Bool(b); return *this; }
+writer& writer::null() { impl_->w.Null(); return *this; }
+writer& writer::value(const std::vector<std::string>& list) {
+    begin_array();
+    for (const auto& s : list) value(s);
+    return end_array();
+}
+writer& writer::raw(std::string_view json) {
+    impl_->w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    return *this;
+}
+std::string writer::str() && { return std::string(impl_->buffer.GetString(), impl_->buffer.GetSize()); }
+
+}  // namespace authd::json

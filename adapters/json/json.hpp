@@ -1,0 +1,71 @@
+#pragma once
+// JSON in and out without RapidJSON in the header: many handlers include this.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/validation.hpp"
+
+namespace authd::json {
+
+/// A parsed request body that must be a JSON object. Getters return nothing
+/// for an absent or null member, and report a member of the wrong type to the
+/// validator, so that one 400 lists every bad field.
+class object_reader {
+public:
+    /// Nothing when the text is not valid JSON or not an object.
+    static std::optional<object_reader> parse(std::string_view text);
+    object_reader(object_reader&&) noexcept;
+    ~object_reader();
+
+    bool has(std::string_view key) const;
+    std::optional<std::string> string(std::string_view key, validator& v) const;
+    std::optional<std::int64_t> integer(std::string_view key, validator& v) const;
+    std::optional<bool> boolean(std::string_view key, validator& v) const;
+    std::optional<std::vector<std::string>> strings(std::string_view key, validator& v) const;
+    /// A required string: reports "is required" when absent.
+    std::optional<std::string> required_string(std::string_view key, validator& v) const;
+
+private:
+    struct impl;
+    explicit object_reader(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> impl_;
+};
+
+/// Builds a JSON text: writer w; w.begin_object().key("a").value(1).end_object(); std::move(w).str().
+class writer {
+public:
+    writer();
+    ~writer();
+    writer& begin_object();
+    writer& end_object();
+    writer& begin_array();
+    writer& end_array();
+    writer& key(std::string_view k);
+    writer& value(std::string_view s);
+    writer& value(const char* s) { return value(std::string_view(s)); }
+    writer& value(const std::string& s) { return value(std::string_view(s)); }
+    writer& value(std::int64_t n);
+    writer& value(int n) { return value(static_cast<std::int64_t>(n)); }
+    writer& value(bool b);
+    writer& null();
+    writer& value(const std::optional<std::string>& s) { return s ? value(*s) : null(); }
+    writer& value(const std::vector<std::string>& list);
+    /// Inserts already serialized JSON as the next value.
+    writer& raw(std::string_view json);
+    template <class T>
+    writer& field(std::string_view k, const T& v) {
+        key(k);
+        return value(v);
+    }
+    std::string str() &&;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace authd::json

@@ -1,0 +1,86 @@
+#pragma once
+// Storage-adapter internals shared by its .cpp files: SOCI stays out of every
+// header outside this folder.
+#include <soci/soci.h>
+
+#include <ctime>
+#include <optional>
+
+#include "adapters/storage/database_url.hpp"
+#include "core/common/time.hpp"
+#include "core/ports/session_repository.hpp"
+#include "core/ports/user_repository.hpp"
+
+namespace authd::storage {
+
+// --- time and null conversions ------------------------------------------------
+std::tm to_tm(time_point t);
+time_point from_tm(const std::tm& tm);
+
+/// A nullable timestamp bound to a statement: fill `value`/`ind` for a use(), read `get()` after an into().
+struct nullable_time {
+    std::tm value{};
+    soci::indicator ind = soci::i_null;
+
+    nullable_time() = default;
+    explicit nullable_time(const std::optional<time_point>& t) {
+        if (t) {
+            value = to_tm(*t);
+            ind = soci::i_ok;
+        }
+    }
+    std::optional<time_point> get() const {
+        return ind == soci::i_ok ? std::optional<time_point>(from_tm(value)) : std::nullopt;
+    }
+};
+
+// --- the dialect differences, in one place --------------------------------------
+/// " FOR UPDATE" where the dialect has row locks (SQLite locks the whole database on BEGIN IMMEDIATE).
+const char* for_update(dialect d);
+
+// --- driver errors --------------------------------------------------------------
+bool is_unique_violation(const soci::soci_error& e);
+bool is_connection_error(const soci::soci_error& e);
+
+/// Rows affected by an UPDATE/DELETE.
+long long execute_counting(soci::statement& st);
+
+// --- repositories bound to one connection -------------------------------------------
+class soci_users final : public user_repository {
+public:
+    soci_users(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    bool insert(const user& u) override;
+    std::optional<user> find_by_id(std::string_view id) override;
+    std::optional<user> find_by_email(std::string_view email) override;
+    std::optional<user> find_by_username(std::string_view username) override;
+    std::optional<user> lock_by_id(std::string_view id) override;
+    void update(const user& u) override;
+    void set_roles(std::string_view id, const std::vector<std::string>& roles) override;
+    bool remove(std::string_view id) override;
+
+private:
+    std::optional<user> find_where(const std::string& condition, const std::string& value, bool lock);
+    std::vector<std::string> roles_of(const std::string& id);
+
+    soci::session& sql_;
+    dialect dialect_;
+};
+
+class soci_sessions final : public session_repository {
+public:
+    explicit soci_sessions(soci::session& sql) : sql_(sql) {}
+    void insert(const session& s) override;
+    std::optional<session> find(std::string_view id) override;
+    std::vector<session> list_active(std::string_view principal_id, time_point now) override;
+    void touch(std::string_view id, time_point last_used_at, time_point expires_at) override;
+    bool revoke(std::string_view id, time_point now) override;
+    int revoke_all(std::string_view principal_id, time_point now) override;
+    void insert_refresh_token(const refresh_token& t) override;
+    std::optional<refresh_token> find_refresh_token(std::string_view digest) override;
+    bool mark_rotated(std::string_view digest, time_point now) override;
+
+private:
+    soci::session& sql_;
+};
+
+}  // namespace authd::storage

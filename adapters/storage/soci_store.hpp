@@ -1,0 +1,34 @@
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "adapters/storage/database_url.hpp"
+#include "core/ports/unit_of_work.hpp"
+
+namespace authd::storage {
+
+/// The unit of work over SOCI: a pool of connections to SQLite, PostgreSQL or
+/// MySQL, each transaction on one leased connection.
+class soci_store final : public unit_of_work {
+public:
+    /// Connects every pooled connection; throws storage_unavailable when the database cannot be reached.
+    soci_store(const database_url& url, std::size_t pool_size);
+    ~soci_store() override;
+
+    void write(const std::function<void(repositories&)>& work) override;
+    void read(const std::function<void(repositories&)>& work) override;
+
+    /// Applies pending migrations; throws std::runtime_error naming an applied file whose checksum changed.
+    /// Returns the names of the migrations it applied.
+    std::vector<std::string> migrate();
+    /// True when a trivial query succeeds.
+    bool ping();
+    dialect kind() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace authd::storage

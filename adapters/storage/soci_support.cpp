@@ -1,0 +1,44 @@
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <soci/mysql/soci-mysql.h>
+
+#include "adapters/storage/soci_internal.hpp"
+
+namespace authd::storage {
+
+std::tm to_tm(time_point t) {
+    const std::time_t tt = t.time_since_epoch().count();
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    return tm;
+}
+
+time_point from_tm(const std::tm& tm) {
+    std::tm copy = tm;
+    return time_point{seconds{timegm(&copy)}};
+}
+
+const char* for_update(dialect d) { return d == dialect::sqlite ? "" : " FOR UPDATE"; }
+
+bool is_unique_violation(const soci::soci_error& e) {
+    if (e.get_error_category() == soci::soci_error::constraint_violation) return true;
+    if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) return (s->result() & 0xFF) == 19;  // SQLITE_CONSTRAINT
+    if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e)) return m->err_num_ == 1062;  // ER_DUP_ENTRY
+    return false;
+}
+
+bool is_connection_error(const soci::soci_error& e) {
+    if (e.get_error_category() == soci::soci_error::connection_error) return true;
+    if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+        const auto state = p->sqlstate();
+        return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+    }
+    return false;
+}
+
+long long execute_counting(soci::statement& st) {
+    st.execute(true);
+    return st.get_affected_rows();
+}
+
+}  // namespace authd::storage

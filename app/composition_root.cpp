@@ -1,0 +1,102 @@
+#include "app/composition_root.hpp"
+
+#include "adapters/crypto/jwt_hs256.hpp"
+#include "adapters/crypto/openssl_random.hpp"
+#include "adapters/crypto/password_hashing.hpp"
+#include "adapters/crypto/sha256.hpp"
+#include "adapters/http/log.hpp"
+#include "adapters/http/pipeline.hpp"
+#include "adapters/http/routes.hpp"
+#include "adapters/http/server.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "app/seed.hpp"
+#include "core/sessions/token_service.hpp"
+#include "core/users/auth_service.hpp"
+
+namespace authd::app {
+namespace {
+class system_clock final : public clock {
+public:
+    time_point now() const override {
+        return std::chrono::floor<seconds>(std::chrono::system_clock::now());
+    }
+};
+
+storage::database_url parse_url(const std::string& url) {
+    auto parsed = storage::database_url::parse(url);
+    if (!parsed) throw std::invalid_argument("DATABASE_URL is not a sqlite:///path (no spaces), postgresql:// or mysql:// URL");
+    return *parsed;
+}
+
+token_settings tokens_from(const config& c) {
+    token_settings t;
+    t.user_access_ttl = std::chrono::minutes{c.access_token_expire_minutes};
+    t.agent_access_ttl = std::chrono::hours{c.agent_token_ttl_hours};
+    t.refresh_ttl = std::chrono::days{c.refresh_token_expire_days};
+    t.reuse_grace = seconds{c.refresh_reuse_grace_seconds};
+    return t;
+}
+}  // namespace
+
+struct application::parts {
+    config cfg;
+    system_clock real_clock;
+    const clock& clk;
+    crypto::openssl_random rng;
+    crypto::openssl_digest digest;
+    crypto::jwt_hs256 codec;
+    crypto::argon2_bcrypt_hasher hasher;
+    storage::soci_store store;
+    token_service tokens;
+    auth_service auth;
+    http::services services;
+    http::pipeline pipeline;
+    http::server server;
+
+    parts(const config& c, const clock* override_clock)
+        : cfg(c),
+          clk(override_clock ? *override_clock : real_clock),
+          codec(c.jwt_secret, c.jwt_issuer),
+          hasher(rng),
+          store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
+          tokens(store, codec, digest, rng, clk, tokens_from(c)),
+          auth(store, hasher, tokens, rng, clk, lockout_policy{5, std::chrono::minutes{c.login_lockout_minutes}}),
+          services{auth, tokens, [this] { return store.ping(); }, c.development},
+          pipeline(http::make_routes(services), tokens,
+                   http::pipeline_options{static_cast<std::size_t>(c.worker_threads), 4096,
+                                          static_cast<std::size_t>(c.hashing_threads),
+                                          static_cast<std::size_t>(c.hashing_queue), c.hsts}),
+          server(http::server_options{c.host, static_cast<unsigned short>(c.port), c.io_threads, c.max_body_bytes, 8192,
+                                      std::chrono::seconds{c.read_timeout_seconds}, std::chrono::seconds{60}},
+                 [this](http::request req, std::function<void(http::response)> respond) {
+                     pipeline.handle(std::move(req), std::move(respond));
+                 },
+                 [this](int status, const std::string& ip) { return pipeline.protocol_error(status, ip); }) {
+        http::set_access_log(c.access_log);
+    }
+};
+
+application::application(const config& cfg, const clock* clock_override)
+    : parts_(std::make_unique<parts>(cfg, clock_override)) {
+    for (const auto& name : parts_->store.migrate()) http::log_event("info", "migration applied", {{"migration", name}});
+}
+
+application::~application() {
+    parts_->server.stop();
+    parts_->server.wait();
+    parts_->pipeline.stop();
+}
+
+void application::start() { parts_->server.start(); }
+unsigned short application::port() const { return parts_->server.port(); }
+void application::stop() { parts_->server.stop(); }
+void application::wait() {
+    parts_->server.wait();
+    parts_->pipeline.stop();
+}
+
+void application::seed(std::ostream& out) {
+    seed_data(seed_context{parts_->store, parts_->auth, parts_->rng, parts_->cfg}, out);
+}
+
+}  // namespace authd::app

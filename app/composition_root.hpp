@@ -1,0 +1,33 @@
+#pragma once
+#include <memory>
+#include <ostream>
+
+#include "app/config.hpp"
+#include "core/ports/clock.hpp"
+
+namespace authd::app {
+
+/// The only place that knows every concrete adapter: it builds them from the
+/// configuration and wires them into the use cases.
+class application {
+public:
+    /// Connects to the database and applies migrations. `clock_override` lets tests move time.
+    explicit application(const config& cfg, const clock* clock_override = nullptr);
+    ~application();
+
+    /// Starts listening; returns at once.
+    void start();
+    unsigned short port() const;
+    /// Graceful: stop accepting, finish in-flight requests.
+    void stop();
+    void wait();
+
+    /// Loads the sample data; harmless to run twice. Prints what a person needs to log in.
+    void seed(std::ostream& out);
+
+private:
+    struct parts;
+    std::unique_ptr<parts> parts_;
+};
+
+}  // namespace authd::app

@@ -1,0 +1,204 @@
+#include "app/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <thread>
+
+namespace authd::app {
+namespace {
+
+using setter = std::function<std::optional<std::string>(config&, const std::string&)>;
+
+struct setting {
+    const char* env;
+    const char* help;
+    setter set;
+    bool secret = false;
+};
+
+setter integer(int config::*field, int min, int max) {
+    return [=](config& c, const std::string& v) -> std::optional<std::string> {
+        int n = 0;
+        const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || ptr != v.data() + v.size() || n < min || n > max)
+            return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+        c.*field = n;
+        return std::nullopt;
+    };
+}
+
+setter size(std::size_t config::*field, std::size_t min, std::size_t max) {
+    return [=](config& c, const std::string& v) -> std::optional<std::string> {
+        std::size_t n = 0;
+        const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || ptr != v.data() + v.size() || n < min || n > max)
+            return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+        c.*field = n;
+        return std::nullopt;
+    };
+}
+
+setter text(std::string config::*field) {
+    return [=](config& c, const std::string& v) -> std::optional<std::string> {
+        c.*field = v;
+        return std::nullopt;
+    };
+}
+
+setter flag(bool config::*field) {
+    return [=](config& c, const std::string& v) -> std::optional<std::string> {
+        if (v == "1" || v == "true" || v == "yes" || v == "on") c.*field = true;
+        else if (v == "0" || v == "false" || v == "no" || v == "off") c.*field = false;
+        else return "must be 1 or 0";
+        return std::nullopt;
+    };
+}
+
+const std::vector<setting>& settings() {
+    static const std::vector<setting> all{
+        {"HOST", "address to listen on (0.0.0.0)", text(&config::host)},
+        {"PORT", "port to listen on (3003)", integer(&config::port, 0, 65535)},
+        {"DATABASE_URL", "sqlite:///data/authd.db, postgresql://u:p@host:5432/db or mysql://u:p@host:3306/db",
+         text(&config::database_url), true},
+        {"APP_ENV", "production (default) or development (debug codes, /api/v1/dev/messages)",
+         [](config& c, const std::string& v) -> std::optional<std::string> {
+             if (v != "production" && v != "development") return "must be production or development";
+             c.development = v == "development";
+             return std::nullopt;
+         }},
+        {"JWT_SECRET_KEY", "HS256 key, at least 32 bytes (required in production)", text(&config::jwt_secret), true},
+        {"JWT_ISSUER", "iss claim of access tokens (authd)", text(&config::jwt_issuer)},
+        {"DB_ENCRYPTION_KEY", "key for secrets at rest, at least 32 bytes (required in production)",
+         text(&config::db_encryption_key), true},
+        {"ACCESS_TOKEN_EXPIRE_MINUTES", "user access token lifetime (15)",
+         integer(&config::access_token_expire_minutes, 1, 24 * 60)},
+        {"AGENT_TOKEN_TTL_HOURS", "agent access token lifetime (24)", integer(&config::agent_token_ttl_hours, 1, 24 * 30)},
+        {"REFRESH_TOKEN_EXPIRE_DAYS", "refresh token lifetime (7)", integer(&config::refresh_token_expire_days, 1, 365)},
+        {"REFRESH_REUSE_GRACE_SECONDS", "a rotated refresh token still works this long (10)",
+         integer(&config::refresh_reuse_grace_seconds, 0, 300)},
+        {"OTP_TTL_SECONDS", "OTP code lifetime (300)", integer(&config::otp_ttl_seconds, 30, 3600)},
+        {"OTP_RESEND_SECONDS", "minimum time between two codes (60)", integer(&config::otp_resend_seconds, 0, 3600)},
+        {"OTP_LOCKOUT_MINUTES", "lock after 5 wrong codes (15)", integer(&config::otp_lockout_minutes, 1, 24 * 60)},
+        {"LOGIN_LOCKOUT_MINUTES", "lock after 5 failed logins (15)", integer(&config::login_lockout_minutes, 1, 24 * 60)},
+        {"CORS_ORIGINS", "comma-separated allowed origins", text(&config::cors_origins)},
+        {"RATE_LIMIT_PER_MINUTE", "requests per client per minute, 0 = off (100)",
+         integer(&config::rate_limit_per_minute, 0, 1000000)},
+        {"AUTH_RATE_LIMIT_PER_MINUTE", "credential requests per IP per minute, 0 = off (5)",
+         integer(&config::auth_rate_limit_per_minute, 0, 1000000)},
+        {"MAX_BODY_BYTES", "largest request body (1048576)", size(&config::max_body_bytes, 1024, 64 << 20)},
+        {"REDIS_URL", "redis://host:6379 for shared rate limits and outbox publishing (optional)",
+         text(&config::redis_url), true},
+        {"DB_POOL_SIZE", "database connections (8)", integer(&config::db_pool_size, 1, 256)},
+        {"IO_THREADS", "network threads (2)", integer(&config::io_threads, 1, 64)},
+        {"WORKER_THREADS", "threads for database work (8)", integer(&config::worker_threads, 1, 256)},
+        {"HASHING_THREADS", "threads for password hashing, 0 = one per core (0)", integer(&config::hashing_threads, 0, 64)},
+        {"HASHING_QUEUE", "password hashes waiting before 503 (64)", integer(&config::hashing_queue, 1, 100000)},
+        {"READ_TIMEOUT_SECONDS", "time a client has to send a request (15)", integer(&config::read_timeout_seconds, 1, 600)},
+        {"ACCESS_LOG", "one JSON line per request on stdout, 1 or 0 (1)", flag(&config::access_log)},
+        {"HSTS", "send Strict-Transport-Security, 1 or 0 (0)", flag(&config::hsts)},
+        {"SEED_ADMIN_PASSWORD", "password of admin@example.com for `authd seed` (random if unset)",
+         text(&config::seed_admin_password), true},
+    };
+    return all;
+}
+
+/// --database-url <-> DATABASE_URL
+std::string env_name_of_flag(std::string_view flag) {
+    std::string out(flag);
+    for (auto& ch : out) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+const setting* find_setting(const std::string& env) {
+    for (const auto& s : settings())
+        if (env == s.env) return &s;
+    return nullptr;
+}
+}  // namespace
+
+std::variant<command_line, std::string> parse_command_line(int argc, const char* const* argv, const env_lookup& env) {
+    command_line out;
+    for (const auto& s : settings())
+        if (const auto v = env(s.env))
+            if (auto e = s.set(out.settings, *v)) return std::string(s.env) + " " + *e;
+    bool command_seen = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            out.help = true;
+            continue;
+        }
+        if (arg == "--version") {
+            out.version = true;
+            continue;
+        }
+        if (arg.rfind("--", 0) == 0) {
+            std::string name = arg.substr(2), value;
+            if (const auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+            } else if (i + 1 < argc) {
+                value = argv[++i];
+            } else {
+                return "--" + name + " needs a value";
+            }
+            const auto* s = find_setting(env_name_of_flag(name));
+            if (!s) return "unknown option --" + name + " (see --help)";
+            if (auto e = s->set(out.settings, value)) return "--" + name + " " + *e;
+            continue;
+        }
+        if (command_seen) return "unexpected argument " + arg + " (see --help)";
+        if (arg != "serve" && arg != "migrate" && arg != "seed") return "unknown command " + arg + " (see --help)";
+        out.command = arg;
+        command_seen = true;
+    }
+    if (out.settings.hashing_threads == 0)
+        out.settings.hashing_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return out;
+}
+
+std::optional<std::string> check_secrets(config& c, const std::function<std::string()>& random_secret) {
+    static const std::vector<std::string> well_known{"secret", "changeme", "change-me", "your-secret-key",
+                                                      "your-256-bit-secret", "development", "jwt-secret"};
+    const auto weak = [&](const std::string& v) {
+        return v.size() < 32 || std::find(well_known.begin(), well_known.end(), v) != well_known.end() ||
+               v.find("change-me") != std::string::npos || v.find("changeme") != std::string::npos;
+    };
+    struct secret_setting {
+        const char* name;
+        std::string config::*field;
+    };
+    for (const auto& [name, field] : {secret_setting{"JWT_SECRET_KEY", &config::jwt_secret},
+                                      secret_setting{"DB_ENCRYPTION_KEY", &config::db_encryption_key}}) {
+        std::string& value = c.*field;
+        if (!weak(value)) continue;
+        if (!c.development)
+            return std::string(name) + (value.empty() ? " is required in production"
+                                                      : " is too short or well known: use at least 32 random bytes") +
+                   " (or set APP_ENV=development)";
+        value = random_secret();
+        c.warnings.push_back(std::string(name) +
+                             " was not set: a random one was generated for this run (tokens end at restart)");
+    }
+    return std::nullopt;
+}
+
+std::string help_text() {
+    std::string out =
+        "authd — authentication and identity service\n\n"
+        "Usage: authd [serve|migrate|seed] [--option value ...]\n\n"
+        "  serve    run the HTTP service (the default); migrations are applied first\n"
+        "  migrate  apply pending database migrations and exit\n"
+        "  seed     load sample data (harmless to run twice) and exit\n\n"
+        "Options (each also read from the environment variable in capitals):\n";
+    for (const auto& s : settings()) {
+        std::string flag = "--";
+        for (const char ch : std::string_view(s.env)) flag += ch == '_' ? '-' : static_cast<char>(std::tolower(ch));
+        out += "  " + flag + std::string(flag.size() < 32 ? 32 - flag.size() : 1, ' ') + s.help + "\n";
+    }
+    out += "  --help, --version\n";
+    return out;
+}
+
+}  // namespace authd::app

@@ -1,0 +1,65 @@
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace authd::app {
+
+/// Every setting of API.md "Operations", with its default.
+struct config {
+    std::string host = "0.0.0.0";
+    int port = 3003;
+    std::string database_url = "sqlite:///data/authd.db";
+    bool development = false;  ///< APP_ENV=development
+    std::string jwt_secret;
+    std::string jwt_issuer = "authd";
+    std::string db_encryption_key;
+    int access_token_expire_minutes = 15;
+    int agent_token_ttl_hours = 24;
+    int refresh_token_expire_days = 7;
+    int refresh_reuse_grace_seconds = 10;
+    int otp_ttl_seconds = 300;
+    int otp_resend_seconds = 60;
+    int otp_lockout_minutes = 15;
+    int login_lockout_minutes = 15;
+    std::string cors_origins = "https://inventory.yourdomain.com,http://localhost:3000";
+    int rate_limit_per_minute = 100;
+    int auth_rate_limit_per_minute = 5;
+    std::size_t max_body_bytes = 1 << 20;
+    std::string redis_url;
+    int db_pool_size = 8;
+    int io_threads = 2;
+    int worker_threads = 8;
+    int hashing_threads = 0;  ///< 0: one per core
+    int hashing_queue = 64;
+    int read_timeout_seconds = 15;
+    bool access_log = true;
+    bool hsts = false;
+    std::string seed_admin_password;
+    /// Messages for the operator (e.g. a generated development secret); never holds a secret.
+    std::vector<std::string> warnings;
+};
+
+struct command_line {
+    std::string command = "serve";  ///< serve, migrate, seed
+    bool help = false;
+    bool version = false;
+    config settings;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+/// Reads the environment, then flags (`--port 8080` or `--port=8080` override PORT).
+/// Returns a one-line reason naming the bad setting, never its value when it is a secret.
+std::variant<command_line, std::string> parse_command_line(int argc, const char* const* argv, const env_lookup& env);
+
+/// Applies the secret rules: production refuses a missing, short or well-known secret;
+/// development generates one (via `random_secret`) and records a warning.
+std::optional<std::string> check_secrets(config& c, const std::function<std::string()>& random_secret);
+
+std::string help_text();
+
+}  // namespace authd::app

@@ -1,0 +1,23 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace authd {
+
+/// Base64url without padding (RFC 4648 section 5), as JWTs and opaque tokens use.
+std::string base64url_encode(std::span<const std::uint8_t> bytes);
+inline std::string base64url_encode(std::string_view s) {
+    return base64url_encode({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+}
+/// Decodes base64url; padding is refused, as JWS compact serialization has none.
+std::optional<std::string> base64url_decode(std::string_view text);
+
+std::string hex_encode(std::span<const std::uint8_t> bytes);
+
+/// Compares two secrets in time that depends only on their lengths.
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace authd

@@ -1,0 +1,42 @@
+#pragma once
+// The domain's error vocabulary. The core returns these as values; the HTTP
+// adapter maps each one to a status and a problem `code` in one table.
+#include <string>
+#include <system_error>
+
+namespace authd {
+
+enum class errc {
+    validation_failed = 1,
+    invalid_credentials,
+    account_locked,
+    account_disabled,
+    email_not_verified,
+    email_taken,
+    username_taken,
+    phone_taken,
+    not_found,
+    unauthenticated,        // missing, bad, expired or revoked access token
+    forbidden,              // valid token, missing role
+    invalid_refresh_token,
+    refresh_token_reused,
+    mfa_required,
+    invalid_otp,
+    otp_expired,
+    otp_locked,
+    otp_resend_too_soon,
+    conflict,
+    overloaded,             // a bounded pool is full: try again later
+    unavailable,            // a dependency (the database) is down
+};
+
+const std::error_category& domain_category() noexcept;
+std::error_code make_error_code(errc e) noexcept;
+
+/// The stable snake_case name of an error, e.g. "invalid_credentials".
+std::string_view to_string(errc e) noexcept;
+
+}  // namespace authd
+
+template <>
+struct std::is_error_code_enum<authd::errc> : std::true_type {};

@@ -1,0 +1,38 @@
+#pragma once
+// Field rules shared by every identity: one definition of a valid e-mail,
+// password or name, so that every route accepts and refuses the same things.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/result.hpp"
+
+namespace authd {
+
+/// Collects every bad field of a request, so that a 400 lists them all at once.
+class validator {
+public:
+    void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+    bool ok() const { return errors_.empty(); }
+    failure to_failure() const { return failure{errc::validation_failed, "Some fields are invalid.", errors_}; }
+
+private:
+    std::vector<field_error> errors_;
+};
+
+/// Number of Unicode code points in valid UTF-8, or nothing for invalid UTF-8.
+std::optional<std::size_t> utf8_length(std::string_view s);
+
+/// Lower-cases ASCII letters (e-mail addresses are compared case-insensitively).
+std::string ascii_lower(std::string_view s);
+
+std::optional<std::string> check_email(std::string_view email);
+/// NIST SP 800-63B: 8 to 128 characters, no composition rules.
+std::optional<std::string> check_password(std::string_view password);
+/// 1 to max characters of valid UTF-8, not only spaces.
+std::optional<std::string> check_text(std::string_view text, std::size_t max);
+/// 3 to 32 of a-z, A-Z, 0-9, '.', '_' and '-'.
+std::optional<std::string> check_username(std::string_view username);
+
+}  // namespace authd

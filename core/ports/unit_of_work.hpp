@@ -1,0 +1,53 @@
+#pragma once
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+
+#include "core/ports/session_repository.hpp"
+#include "core/ports/user_repository.hpp"
+
+namespace authd {
+
+/// The repositories of one transaction, bound to one connection.
+struct repositories {
+    user_repository& users;
+    session_repository& sessions;
+};
+
+/// Runs work in one transaction. It commits when the work returns (a domain
+/// failure returned as a value commits too: a failed login must still count)
+/// and rolls back when the work throws.
+///
+/// Adapter failures surface as exceptions: storage_unavailable when the
+/// database cannot be reached.
+class unit_of_work {
+public:
+    virtual ~unit_of_work() = default;
+    virtual void write(const std::function<void(repositories&)>& work) = 0;
+    /// A read-only transaction: cheaper, never blocks writers.
+    virtual void read(const std::function<void(repositories&)>& work) = 0;
+};
+
+/// Thrown by storage adapters when the database is unreachable; the HTTP
+/// adapter answers 503 database_unavailable.
+class storage_unavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+template <class F>
+auto write_tx(unit_of_work& uow, F&& work) -> std::invoke_result_t<F, repositories&> {
+    std::optional<std::invoke_result_t<F, repositories&>> out;
+    uow.write([&](repositories& r) { out.emplace(work(r)); });
+    return std::move(*out);
+}
+
+template <class F>
+auto read_tx(unit_of_work& uow, F&& work) -> std::invoke_result_t<F, repositories&> {
+    std::optional<std::invoke_result_t<F, repositories&>> out;
+    uow.read([&](repositories& r) { out.emplace(work(r)); });
+    return std::move(*out);
+}
+
+}  // namespace authd

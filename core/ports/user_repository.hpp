@@ -1,0 +1,30 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/users/user.hpp"
+
+namespace authd {
+
+/// Users (and clients: one identity store). Every call runs inside the
+/// unit of work that handed out this repository.
+class user_repository {
+public:
+    virtual ~user_repository() = default;
+    /// Inserts the user and its roles; false when the e-mail or username is taken.
+    virtual bool insert(const user& u) = 0;
+    virtual std::optional<user> find_by_id(std::string_view id) = 0;
+    /// E-mail lookups are case-insensitive: e-mails are stored lower-cased.
+    virtual std::optional<user> find_by_email(std::string_view email) = 0;
+    virtual std::optional<user> find_by_username(std::string_view username) = 0;
+    /// Reads the user for an update in this transaction (SELECT ... FOR UPDATE where the dialect has it).
+    virtual std::optional<user> lock_by_id(std::string_view id) = 0;
+    /// Writes the mutable columns of an existing user (not its roles).
+    virtual void update(const user& u) = 0;
+    virtual void set_roles(std::string_view id, const std::vector<std::string>& roles) = 0;
+    virtual bool remove(std::string_view id) = 0;
+};
+
+}  // namespace authd

@@ -1,0 +1,123 @@
+#include "core/sessions/token_service.hpp"
+
+#include <algorithm>
+
+#include "core/common/random_values.hpp"
+
+namespace authd {
+
+bool principal::has_role(std::string_view role) const {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+token_service::token_service(unit_of_work& uow, token_codec& codec, secret_digest& digest, random_source& rng,
+                             const clock& clk, token_settings settings)
+    : uow_(uow), codec_(codec), digest_(digest), rng_(rng), clock_(clk), settings_(settings) {}
+
+seconds token_service::access_ttl(principal_type type) const {
+    return type == principal_type::agent ? settings_.agent_access_ttl : settings_.user_access_ttl;
+}
+
+std::string token_service::issue_access(std::string_view principal_id, principal_type type,
+                                        std::string_view session_id, const std::vector<std::string>& roles) {
+    const auto now = clock_.now();
+    return codec_.sign(access_claims{std::string(principal_id), type, std::string(session_id), roles, now,
+                                     now + access_ttl(type), uuid_v4(rng_)});
+}
+
+std::string token_service::issue_refresh(repositories& repos, std::string_view session_id) {
+    const auto now = clock_.now();
+    std::string token = random_token(rng_, 32);
+    repos.sessions.insert_refresh_token(
+        refresh_token{digest_.sha256_hex(token), std::string(session_id), now, now + settings_.refresh_ttl, {}});
+    repos.sessions.touch(session_id, now, now + settings_.refresh_ttl);
+    return token;
+}
+
+token_pair token_service::start_session(repositories& repos, std::string_view principal_id, principal_type type,
+                                        const std::vector<std::string>& roles, const client_info& from) {
+    const auto now = clock_.now();
+    session s{uuid_v4(rng_), std::string(principal_id), type, now, now, now + settings_.refresh_ttl, {},
+              from.user_agent.substr(0, 255), from.ip.substr(0, 64)};
+    repos.sessions.insert(s);
+    token_pair pair;
+    pair.refresh_token = issue_refresh(repos, s.id);
+    pair.access_token = issue_access(principal_id, type, s.id, roles);
+    pair.expires_in = access_ttl(type);
+    pair.session_id = s.id;
+    return pair;
+}
+
+namespace {
+/// The roles a principal holds now, or nothing when it may no longer sign in.
+std::optional<std::vector<std::string>> current_roles(repositories& repos, const session& s) {
+    if (s.type == principal_type::user) {
+        auto u = repos.users.find_by_id(s.principal_id);
+        if (!u || !u->is_active) return std::nullopt;
+        return u->roles;
+    }
+    return std::vector<std::string>{"agent"};
+}
+}  // namespace
+
+result<token_pair> token_service::refresh(std::string_view presented) {
+    const std::string digest = digest_.sha256_hex(presented);
+    return write_tx(uow_, [&](repositories& repos) -> result<token_pair> {
+        const auto now = clock_.now();
+        const auto token = repos.sessions.find_refresh_token(digest);
+        if (!token || token->expires_at <= now) return fail(errc::invalid_refresh_token, "Unknown or expired refresh token.");
+        const auto s = repos.sessions.find(token->session_id);
+        if (!s) return fail(errc::invalid_refresh_token, "Unknown or expired refresh token.");
+
+        // A token rotated outside the grace window is being replayed: someone
+        // else may hold it, so the whole session ends (OAuth 2.0 Security BCP 4.14).
+        const bool rotated = token->rotated_at || !repos.sessions.mark_rotated(digest, now);
+        if (rotated) {
+            const auto rotated_at = token->rotated_at.value_or(now);
+            if (now - rotated_at > settings_.reuse_grace) {
+                repos.sessions.revoke(s->id, now);
+                return fail(errc::refresh_token_reused, "This refresh token was already used; the session is revoked.");
+            }
+        }
+        if (!s->live(now)) return fail(errc::invalid_refresh_token, "The session has ended.");
+        const auto roles = current_roles(repos, *s);
+        if (!roles) {
+            repos.sessions.revoke(s->id, now);
+            return fail(errc::invalid_refresh_token, "The account can no longer sign in.");
+        }
+        token_pair pair;
+        pair.refresh_token = issue_refresh(repos, s->id);
+        pair.access_token = issue_access(s->principal_id, s->type, s->id, *roles);
+        pair.expires_in = access_ttl(s->type);
+        pair.session_id = s->id;
+        return pair;
+    });
+}
+
+result<principal> token_service::authenticate(std::string_view access_token) {
+    const auto now = clock_.now();
+    auto claims = codec_.verify(access_token, now);
+    if (!claims) return fail(errc::unauthenticated, "The access token is missing, invalid or expired.");
+    const bool live = read_tx(uow_, [&](repositories& repos) {
+        const auto s = repos.sessions.find(claims->session_id);
+        return s && s->live(now) && s->principal_id == claims->subject && s->type == claims->type;
+    });
+    if (!live) return fail(errc::unauthenticated, "The session of this access token has ended.");
+    return principal{std::move(claims->subject), claims->type, std::move(claims->session_id),
+                     std::move(claims->roles), claims->expires_at};
+}
+
+outcome token_service::logout(const principal& who) {
+    uow_.write([&](repositories& repos) { repos.sessions.revoke(who.session_id, clock_.now()); });
+    return success();
+}
+
+void token_service::logout_all(std::string_view principal_id) {
+    uow_.write([&](repositories& repos) { revoke_all(repos, principal_id); });
+}
+
+void token_service::revoke_all(repositories& repos, std::string_view principal_id) {
+    repos.sessions.revoke_all(principal_id, clock_.now());
+}
+
+}  // namespace authd

@@ -1,0 +1,85 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/result.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/random.hpp"
+#include "core/ports/secret_digest.hpp"
+#include "core/ports/token_codec.hpp"
+#include "core/ports/unit_of_work.hpp"
+
+namespace authd {
+
+struct token_settings {
+    seconds user_access_ttl = std::chrono::minutes{15};
+    seconds agent_access_ttl = std::chrono::hours{24};
+    seconds refresh_ttl = std::chrono::days{7};
+    /// A rotated refresh token still works this long after its rotation, so
+    /// that two tabs refreshing at once do not log the user out.
+    seconds reuse_grace = seconds{10};
+};
+
+struct token_pair {
+    std::string access_token;
+    std::string refresh_token;
+    seconds expires_in{};
+    std::string session_id;
+};
+
+/// Who is calling, as proven by a live access token.
+struct principal {
+    std::string id;
+    principal_type type{};
+    std::string session_id;
+    std::vector<std::string> roles;
+    time_point expires_at{};
+
+    bool has_role(std::string_view role) const;
+};
+
+/// Where a login came from, kept on the session for the owner's session list.
+struct client_info {
+    std::string user_agent;
+    std::string ip;
+};
+
+/// Sessions and tokens, shared by every kind of principal.
+class token_service {
+public:
+    token_service(unit_of_work& uow, token_codec& codec, secret_digest& digest, random_source& rng, const clock& clk,
+                  token_settings settings);
+
+    /// Opens a session and issues its first pair, inside the caller's transaction.
+    token_pair start_session(repositories& repos, std::string_view principal_id, principal_type type,
+                             const std::vector<std::string>& roles, const client_info& from);
+
+    /// Exchanges a refresh token for a new pair (rotation; reuse detection).
+    result<token_pair> refresh(std::string_view refresh_token);
+
+    /// Checks an access token: signature, claims, and that its session is still live.
+    result<principal> authenticate(std::string_view access_token);
+
+    outcome logout(const principal& who);
+    void logout_all(std::string_view principal_id);
+    /// Revokes every session of a principal inside the caller's transaction (disable, delete).
+    void revoke_all(repositories& repos, std::string_view principal_id);
+
+    const token_settings& settings() const { return settings_; }
+
+private:
+    seconds access_ttl(principal_type type) const;
+    std::string issue_access(std::string_view principal_id, principal_type type, std::string_view session_id,
+                             const std::vector<std::string>& roles);
+    std::string issue_refresh(repositories& repos, std::string_view session_id);
+
+    unit_of_work& uow_;
+    token_codec& codec_;
+    secret_digest& digest_;
+    random_source& rng_;
+    const clock& clock_;
+    token_settings settings_;
+};
+
+}  // namespace authd

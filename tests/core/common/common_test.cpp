@@ -1,0 +1,79 @@
+#include "core/common/encoding.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "core/common/random_values.hpp"
+#include "core/common/time.hpp"
+#include "core/common/validation.hpp"
+#include "tests/support/fakes.hpp"
+
+using namespace authd;
+
+TEST_CASE("base64url round-trips every length and refuses padding and foreign characters", "[core][encoding]") {
+    std::string data;
+    for (int n = 0; n < 40; ++n) {
+        CHECK(base64url_decode(base64url_encode(data)) == data);
+        data += static_cast<char>(n * 37 + 200);
+    }
+    CHECK(base64url_encode(std::string_view("\xfb\xff")) == "-_8");
+    CHECK_FALSE(base64url_decode("ab=="));
+    CHECK_FALSE(base64url_decode("a+b/"));
+    CHECK_FALSE(base64url_decode("a"));
+    CHECK_FALSE(base64url_decode("-_9"));  // non-zero leftover bits: not a canonical encoding
+}
+
+TEST_CASE("constant-time equality compares content and length", "[core][encoding]") {
+    CHECK(constant_time_equal("abc", "abc"));
+    CHECK_FALSE(constant_time_equal("abc", "abd"));
+    CHECK_FALSE(constant_time_equal("abc", "abcd"));
+}
+
+TEST_CASE("RFC 3339 times format with Z and parse with offsets", "[core][time]") {
+    const time_point t{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{13} +
+                       std::chrono::minutes{4} + seconds{5}};
+    CHECK(to_rfc3339(t) == "2026-11-22T13:04:05Z");
+    CHECK(parse_rfc3339("2026-11-22T13:04:05Z") == t);
+    CHECK(parse_rfc3339("2026-11-22T14:04:05.250+01:00") == t);
+    CHECK_FALSE(parse_rfc3339("2026-11-22T13:04:05"));
+    CHECK_FALSE(parse_rfc3339("2026-02-30T00:00:00Z"));
+    CHECK_FALSE(parse_rfc3339("2026-11-22T24:00:00Z"));
+    CHECK_FALSE(parse_rfc3339("yesterday"));
+}
+
+TEST_CASE("random digits are digits, of the asked length, and uuids are version 4", "[core][random]") {
+    test::counting_random rng;
+    const auto code = random_digits(rng, 6);
+    CHECK(code.size() == 6);
+    CHECK(code.find_first_not_of("0123456789") == std::string::npos);
+    const auto id = uuid_v4(rng);
+    REQUIRE(id.size() == 36);
+    CHECK(id[14] == '4');
+    CHECK(std::string("89ab").find(id[19]) != std::string::npos);
+    CHECK(uuid_v4(rng) != id);
+    CHECK(random_token(rng).size() == 43);  // 256 bits in base64url
+}
+
+TEST_CASE("random digits are close to uniform", "[core][random]") {
+    test::counting_random rng;
+    std::array<int, 10> counts{};
+    const auto digits = random_digits(rng, 100000);
+    for (const char c : digits) ++counts[static_cast<std::size_t>(c - '0')];
+    for (const int n : counts) CHECK(std::abs(n - 10000) < 500);
+}
+
+TEST_CASE("field rules accept good values and name what is wrong with bad ones", "[core][validation]") {
+    CHECK_FALSE(check_email("ana@example.com"));
+    CHECK(check_email("ana"));
+    CHECK(check_email("ana@localhost"));
+    CHECK(check_email("a@b@example.com"));
+    CHECK(check_email("ana @example.com"));
+    CHECK_FALSE(check_password("12345678"));
+    CHECK(check_password("1234567"));
+    CHECK(check_password(std::string(129, 'x')));
+    CHECK_FALSE(check_password("pässwörd"));  // 8 characters, 10 bytes
+    CHECK(check_password("\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8"));
+    CHECK(check_text("   ", 100));
+    CHECK_FALSE(check_text("Ana", 100));
+    CHECK(check_username("a b"));
+    CHECK_FALSE(check_username("ana_b"));
+}

@@ -1,0 +1,164 @@
+#include "core/sessions/token_service.hpp"
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/support/fakes.hpp"
+
+using namespace authd;
+using namespace std::chrono_literals;
+
+namespace {
+struct fixture {
+    test::fake_clock clock;
+    test::counting_random rng;
+    test::fake_digest digest;
+    test::fake_codec codec;
+    test::memory_store store;
+    token_service tokens{store, codec, digest, rng, clock, token_settings{}};
+    user alice = make_user();
+
+    user make_user() {
+        user u;
+        u.id = "u-1";
+        u.email = "alice@example.com";
+        u.name = "Alice";
+        u.password_hash = "hash:secret-password";
+        u.roles = {"customer"};
+        store.write([&](repositories& r) { (void)r.users.insert(u); });
+        return u;
+    }
+    token_pair login() {
+        return write_tx(store, [&](repositories& r) {
+            return tokens.start_session(r, alice.id, principal_type::user, alice.roles, {"test", "127.0.0.1"});
+        });
+    }
+};
+}  // namespace
+
+TEST_CASE("a new session's access token authenticates its principal", "[core][sessions]") {
+    fixture f;
+    const auto pair = f.login();
+    CHECK(pair.expires_in == 15min);
+    const auto who = f.tokens.authenticate(pair.access_token);
+    REQUIRE(who.ok());
+    CHECK(who->id == "u-1");
+    CHECK(who->type == principal_type::user);
+    CHECK(who->session_id == pair.session_id);
+    CHECK(who->has_role("customer"));
+}
+
+TEST_CASE("an access token expires after its lifetime", "[core][sessions]") {
+    fixture f;
+    const auto pair = f.login();
+    f.clock.advance(15min - 1s);
+    CHECK(f.tokens.authenticate(pair.access_token).ok());
+    f.clock.advance(1s);
+    CHECK(f.tokens.authenticate(pair.access_token).error().code == errc::unauthenticated);
+}
+
+TEST_CASE("refresh rotates: a new pair in the same session, and the old token is spent", "[core][sessions]") {
+    fixture f;
+    const auto first = f.login();
+    const auto second = f.tokens.refresh(first.refresh_token);
+    REQUIRE(second.ok());
+    CHECK(second->session_id == first.session_id);
+    CHECK(second->refresh_token != first.refresh_token);
+    CHECK(f.tokens.authenticate(second->access_token).ok());
+    CHECK(f.tokens.refresh(second->refresh_token).ok());
+}
+
+TEST_CASE("a rotated token presented within the grace window still works", "[core][sessions]") {
+    fixture f;
+    const auto first = f.login();
+    REQUIRE(f.tokens.refresh(first.refresh_token).ok());
+    f.clock.advance(10s);
+    const auto again = f.tokens.refresh(first.refresh_token);
+    REQUIRE(again.ok());
+    CHECK(again->session_id == first.session_id);
+}
+
+TEST_CASE("the grace window is not restarted by a reuse", "[core][sessions]") {
+    fixture f;
+    const auto first = f.login();
+    REQUIRE(f.tokens.refresh(first.refresh_token).ok());
+    f.clock.advance(8s);
+    REQUIRE(f.tokens.refresh(first.refresh_token).ok());
+    f.clock.advance(3s);  // 11 s after the rotation
+    CHECK(f.tokens.refresh(first.refresh_token).error().code == errc::refresh_token_reused);
+}
+
+TEST_CASE("a rotated token replayed after the grace window revokes the whole session", "[core][sessions]") {
+    fixture f;
+    const auto first = f.login();
+    const auto second = f.tokens.refresh(first.refresh_token);
+    REQUIRE(second.ok());
+    f.clock.advance(11s);
+    const auto replay = f.tokens.refresh(first.refresh_token);
+    REQUIRE_FALSE(replay.ok());
+    CHECK(replay.error().code == errc::refresh_token_reused);
+    // Everything of that session is dead now, including the legitimate newest pair.
+    CHECK(f.tokens.refresh(second->refresh_token).error().code == errc::invalid_refresh_token);
+    CHECK(f.tokens.authenticate(second->access_token).error().code == errc::unauthenticated);
+}
+
+TEST_CASE("a refresh token expires after 7 days", "[core][sessions]") {
+    fixture f;
+    const auto pair = f.login();
+    f.clock.advance(std::chrono::days{7});
+    CHECK(f.tokens.refresh(pair.refresh_token).error().code == errc::invalid_refresh_token);
+}
+
+TEST_CASE("an unknown refresh token is refused", "[core][sessions]") {
+    fixture f;
+    CHECK(f.tokens.refresh("nonsense").error().code == errc::invalid_refresh_token);
+}
+
+TEST_CASE("logout revokes the session: its access and refresh tokens stop working", "[core][sessions]") {
+    fixture f;
+    const auto pair = f.login();
+    const auto who = f.tokens.authenticate(pair.access_token);
+    REQUIRE(who.ok());
+    CHECK(f.tokens.logout(who.value()).ok());
+    CHECK(f.tokens.authenticate(pair.access_token).error().code == errc::unauthenticated);
+    CHECK(f.tokens.refresh(pair.refresh_token).error().code == errc::invalid_refresh_token);
+}
+
+TEST_CASE("logout of every session leaves none working", "[core][sessions]") {
+    fixture f;
+    const auto a = f.login();
+    const auto b = f.login();
+    f.tokens.logout_all(f.alice.id);
+    CHECK_FALSE(f.tokens.authenticate(a.access_token).ok());
+    CHECK_FALSE(f.tokens.authenticate(b.access_token).ok());
+}
+
+TEST_CASE("a disabled account cannot refresh, and its session is revoked", "[core][sessions]") {
+    fixture f;
+    const auto pair = f.login();
+    f.store.write([&](repositories& r) {
+        auto u = *r.users.find_by_id(f.alice.id);
+        u.is_active = false;
+        r.users.update(u);
+    });
+    CHECK(f.tokens.refresh(pair.refresh_token).error().code == errc::invalid_refresh_token);
+    CHECK_FALSE(f.tokens.authenticate(pair.access_token).ok());
+}
+
+TEST_CASE("of many concurrent refreshes with one token, each gets a pair and exactly one rotates", "[core][sessions]") {
+    fixture f;
+    const auto pair = f.login();
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 16; ++i)
+        threads.emplace_back([&] {
+            if (f.tokens.refresh(pair.refresh_token).ok()) ++ok;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(ok == 16);  // all within the grace window
+    const auto data = f.store.snapshot();
+    int unrotated = 0;
+    for (const auto& [digest, t] : data.refresh_tokens) unrotated += t.rotated_at ? 0 : 1;
+    CHECK(unrotated == 16);  // the 16 new tokens; the presented one rotated once
+    CHECK(data.refresh_tokens.size() == 17);
+}

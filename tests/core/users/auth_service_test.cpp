@@ -1,0 +1,129 @@
+#include "core/users/auth_service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/fakes.hpp"
+
+using namespace authd;
+using namespace std::chrono_literals;
+
+namespace {
+struct fixture {
+    test::fake_clock clock;
+    test::counting_random rng;
+    test::fake_digest digest;
+    test::fake_codec codec;
+    test::fake_hasher hasher;
+    test::memory_store store;
+    token_service tokens{store, codec, digest, rng, clock, token_settings{}};
+    auth_service auth{store, hasher, tokens, rng, clock, lockout_policy{}};
+
+    user registered(std::string email = "ana@example.com") {
+        auto r = auth.register_user({email, "correct-horse", "Ana", std::nullopt});
+        REQUIRE(r.ok());
+        return r.value();
+    }
+    result<login_success> login(std::string password, std::string email = "ana@example.com") {
+        return auth.login({std::move(email), std::move(password)}, {});
+    }
+};
+}  // namespace
+
+TEST_CASE("registration stores a hashed password, a lower-cased e-mail and the customer role", "[core][users]") {
+    fixture f;
+    auto r = f.auth.register_user({"Ana@Example.COM", "correct-horse", "Ana", "ana"});
+    REQUIRE(r.ok());
+    CHECK(r->email == "ana@example.com");
+    CHECK(r->roles == std::vector<std::string>{"customer"});
+    CHECK(r->password_hash == "hash:correct-horse");
+}
+
+TEST_CASE("registration lists every bad field at once", "[core][users]") {
+    fixture f;
+    auto r = f.auth.register_user({"nope", "short", "", "a"});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == errc::validation_failed);
+    std::vector<std::string> fields;
+    for (const auto& e : r.error().fields) fields.push_back(e.field);
+    CHECK(fields == std::vector<std::string>{"email", "password", "name", "username"});
+}
+
+TEST_CASE("an e-mail or username can be registered once", "[core][users]") {
+    fixture f;
+    REQUIRE(f.auth.register_user({"ana@example.com", "correct-horse", "Ana", "ana"}).ok());
+    CHECK(f.auth.register_user({"ANA@example.com", "correct-horse", "Ana", std::nullopt}).error().code ==
+          errc::email_taken);
+    CHECK(f.auth.register_user({"bea@example.com", "correct-horse", "Bea", "ana"}).error().code ==
+          errc::username_taken);
+}
+
+TEST_CASE("login with the right password opens a session", "[core][users]") {
+    fixture f;
+    f.registered();
+    auto r = f.login("correct-horse", "ANA@example.com");
+    REQUIRE(r.ok());
+    CHECK(r->account.email == "ana@example.com");
+    CHECK(f.tokens.authenticate(r->tokens.access_token).ok());
+}
+
+TEST_CASE("login by username works too", "[core][users]") {
+    fixture f;
+    REQUIRE(f.auth.register_user({"ana@example.com", "correct-horse", "Ana", "ana"}).ok());
+    CHECK(f.login("correct-horse", "ana").ok());
+}
+
+TEST_CASE("a wrong password and an unknown e-mail get the same answer", "[core][users]") {
+    fixture f;
+    f.registered();
+    const auto wrong = f.login("wrong-horse");
+    const auto unknown = f.login("correct-horse", "nobody@example.com");
+    CHECK(wrong.error().code == errc::invalid_credentials);
+    CHECK(unknown.error().code == errc::invalid_credentials);
+    CHECK(wrong.error().detail == unknown.error().detail);
+}
+
+TEST_CASE("a fifth wrong password in a row locks the account for 15 minutes", "[core][users][lockout]") {
+    fixture f;
+    f.registered();
+    for (int i = 0; i < 4; ++i) CHECK(f.login("wrong-horse").error().code == errc::invalid_credentials);
+    const auto fifth = f.login("wrong-horse");
+    CHECK(fifth.error().code == errc::account_locked);
+    CHECK(fifth.error().retry_after == 15min);
+    // Locked even for the right password, with the time left as Retry-After.
+    f.clock.advance(5min);
+    const auto right = f.login("correct-horse");
+    CHECK(right.error().code == errc::account_locked);
+    CHECK(right.error().retry_after == 10min);
+    f.clock.advance(10min);
+    CHECK(f.login("correct-horse").ok());
+}
+
+TEST_CASE("a successful login resets the failure count", "[core][users][lockout]") {
+    fixture f;
+    f.registered();
+    for (int i = 0; i < 4; ++i) (void)f.login("wrong-horse");
+    REQUIRE(f.login("correct-horse").ok());
+    for (int i = 0; i < 4; ++i) CHECK(f.login("wrong-horse").error().code == errc::invalid_credentials);
+}
+
+TEST_CASE("a disabled account is refused with the right password only", "[core][users]") {
+    fixture f;
+    auto u = f.registered();
+    f.store.write([&](repositories& r) {
+        u.is_active = false;
+        r.users.update(u);
+    });
+    CHECK(f.login("wrong-horse").error().code == errc::invalid_credentials);
+    CHECK(f.login("correct-horse").error().code == errc::account_disabled);
+}
+
+TEST_CASE("a legacy hash is upgraded on the next successful login", "[core][users]") {
+    fixture f;
+    auto u = f.registered();
+    f.store.write([&](repositories& r) {
+        u.password_hash = "legacy:correct-horse";
+        r.users.update(u);
+    });
+    REQUIRE(f.login("correct-horse").ok());
+    CHECK(f.store.snapshot().users.at(u.id).password_hash == "hash:correct-horse");
+}

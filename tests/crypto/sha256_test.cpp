@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "adapters/crypto/sha256.hpp"
+#include "core/common/encoding.hpp"
+
+using authd::crypto::hmac_sha256;
+using authd::crypto::sha256_hex;
+
+namespace {
+
+std::string hex(std::string_view raw) {
+    return authd::hex_encode({reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()});
+}
+
+}  // namespace
+
+TEST_CASE("sha256_hex of \"abc\" is the FIPS 180-2 example digest") {
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("sha256_hex of the empty string is the well-known empty digest") {
+    CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST_CASE("openssl_digest gives lower-case hex SHA-256 like sha256_hex") {
+    authd::crypto::openssl_digest digest;
+    authd::secret_digest& port = digest;
+    CHECK(port.sha256_hex("abc") == sha256_hex("abc"));
+}
+
+TEST_CASE("hmac_sha256 returns the raw 32-byte MAC of RFC 4231 test case 1") {
+    const std::string key(20, '\x0b');
+    const std::string mac = hmac_sha256(key, "Hi There");
+    CHECK(mac.size() == 32);
+    CHECK(hex(mac) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
+TEST_CASE("hmac_sha256 matches RFC 4231 test case 2, a key shorter than the block") {
+    CHECK(hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("hmac_sha256 matches RFC 4231 test case 6, a key longer than the block that is hashed first") {
+    const std::string key(131, '\xaa');
+    CHECK(hex(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}

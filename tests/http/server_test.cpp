@@ -1,0 +1,469 @@
+#include "adapters/http/server.hpp"
+#include "tests/support/http_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+using namespace std::chrono_literals;
+using authd::http::request;
+using authd::http::response;
+using authd::http::server;
+using authd::http::server_options;
+using authd::test::http_client;
+using authd::test::http_reply;
+using authd::test::raw_exchange;
+
+namespace {
+
+using respond_fn = std::function<void(response)>;
+
+server_options local_options() {
+    server_options options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    return options;
+}
+
+response text(int status, std::string body) {
+    response res{status, {}, std::move(body)};
+    res.set_header("Content-Type", "text/plain");
+    return res;
+}
+
+// Answers every request at once with its path as the body.
+void echo_path(request req, respond_fn respond) { respond(text(200, req.path)); }
+
+// Stands in for the caller's error pages, and remembers what the server asked of it.
+class protocol_errors {
+public:
+    authd::http::protocol_error_fn fn() {
+        return [this](int status, const std::string& remote_ip) {
+            std::lock_guard lock(mutex_);
+            calls_.emplace_back(status, remote_ip);
+            return text(status, "protocol error " + std::to_string(status));
+        };
+    }
+    std::vector<std::pair<int, std::string>> calls() {
+        std::lock_guard lock(mutex_);
+        return calls_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::pair<int, std::string>> calls_;
+};
+
+// Handlers that hold on to `respond` until the test releases them.
+class parked_responses {
+public:
+    void park(respond_fn respond) {
+        std::lock_guard lock(mutex_);
+        parked_.push_back(std::move(respond));
+        changed_.notify_all();
+    }
+    bool wait_for(std::size_t count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, 10s, [&] { return parked_.size() >= count; });
+    }
+    void release_all(const response& res) {
+        std::vector<respond_fn> parked;
+        {
+            std::lock_guard lock(mutex_);
+            parked.swap(parked_);
+        }
+        for (auto& respond : parked) respond(res);
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<respond_fn> parked_;
+};
+
+// Joins its threads on the way out, even when an assertion unwinds the test.
+class thread_group {
+public:
+    ~thread_group() { join(); }
+    template <class F> void spawn(F f) {
+        std::lock_guard lock(mutex_);
+        threads_.emplace_back(std::move(f));
+    }
+    void join() {
+        std::vector<std::thread> threads;
+        {
+            std::lock_guard lock(mutex_);
+            threads.swap(threads_);
+        }
+        for (auto& t : threads) t.join();
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::thread> threads_;
+};
+
+std::string header_of(const http_reply& reply, std::string_view name) { return reply.header(name).value_or("<none>"); }
+
+}  // namespace
+
+TEST_CASE("A GET request receives the handler's status, headers and body") {
+    std::mutex mutex;
+    std::optional<request> seen;
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [&](request req, respond_fn respond) {
+            {
+                std::lock_guard lock(mutex);
+                seen = req;
+            }
+            auto res = text(201, "hello " + req.path);
+            res.set_header("X-Trace", "abc");
+            res.headers.push_back({"Set-Cookie", "a=1"});
+            res.headers.push_back({"Set-Cookie", "b=2"});
+            respond(std::move(res));
+        },
+        errors.fn());
+    srv.start();
+    REQUIRE(srv.port() != 0);
+
+    http_client client(srv.port());
+    const auto reply = client.request("GET", "/hello?name=a%20b&x=1", {}, {{"X-Test", "yes"}});
+
+    CHECK(reply.status == 201);
+    CHECK(reply.body == "hello /hello");
+    CHECK(header_of(reply, "content-type") == "text/plain");
+    CHECK(header_of(reply, "X-Trace") == "abc");
+    CHECK(header_of(reply, "Content-Length") == "12");
+    std::vector<std::string> cookies;
+    for (const auto& [name, value] : reply.headers)
+        if (name == "Set-Cookie") cookies.push_back(value);
+    CHECK(cookies == std::vector<std::string>{"a=1", "b=2"});
+
+    std::lock_guard lock(mutex);
+    REQUIRE(seen.has_value());
+    CHECK(seen->method == "GET");
+    CHECK(seen->target == "/hello?name=a%20b&x=1");
+    CHECK(seen->path == "/hello");
+    CHECK(seen->query == "name=a%20b&x=1");
+    CHECK(seen->query_param("name").value_or("<none>") == "a b");
+    CHECK(seen->find_header("x-test").value_or("<none>") == "yes");
+    CHECK(seen->find_header("host").has_value());
+    CHECK(seen->remote_ip == "127.0.0.1");
+    CHECK(seen->body.empty());
+    CHECK(errors.calls().empty());
+}
+
+TEST_CASE("A POST body and the request headers reach the handler in order") {
+    std::mutex mutex;
+    std::optional<request> seen;
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [&](request req, respond_fn respond) {
+            {
+                std::lock_guard lock(mutex);
+                seen = req;
+            }
+            respond(text(200, "ok"));
+        },
+        errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    CHECK(client.request("POST", "/things", R"({"a":1})", {{"X-First", "1"}, {"X-Second", "2"}}).status == 200);
+
+    std::lock_guard lock(mutex);
+    REQUIRE(seen.has_value());
+    CHECK(seen->method == "POST");
+    CHECK(seen->body == R"({"a":1})");
+    CHECK(seen->find_header("content-type").value_or("<none>") == "application/json");
+    std::vector<std::string> names;
+    for (const auto& h : seen->headers)
+        if (h.name.starts_with("X-")) names.push_back(h.name);
+    CHECK(names == std::vector<std::string>{"X-First", "X-Second"});
+}
+
+TEST_CASE("Two requests on one keep-alive connection are both answered") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    const auto first = client.request("GET", "/one");
+    const auto second = client.request("POST", "/two", "{}");
+
+    CHECK(first.status == 200);
+    CHECK(first.body == "/one");
+    CHECK(second.status == 200);
+    CHECK(second.body == "/two");
+    CHECK(client.connections_opened() == 1);
+    CHECK_FALSE(client.connection_closed_by_peer(100ms));
+}
+
+TEST_CASE("Pipelined requests are answered in order") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+
+    const auto raw = raw_exchange(srv.port(),
+                                  "GET /a HTTP/1.1\r\nHost: t\r\n\r\n"
+                                  "GET /b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                                  5s);
+
+    const auto a = raw.find("\r\n\r\n/a");
+    const auto b = raw.find("\r\n\r\n/b");
+    CHECK(a != std::string::npos);
+    CHECK(b != std::string::npos);
+    CHECK(a < b);
+}
+
+TEST_CASE("A body over max_body_bytes gets 413 from protocol_error and the connection is closed") {
+    auto options = local_options();
+    options.max_body_bytes = 1024;
+    std::atomic<int> handled{0};
+    protocol_errors errors;
+    server srv(
+        options,
+        [&](request req, respond_fn respond) {
+            ++handled;
+            echo_path(std::move(req), std::move(respond));
+        },
+        errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    const auto reply = client.request("POST", "/upload", std::string(4096, 'x'));
+
+    CHECK(reply.status == 413);
+    CHECK(reply.body == "protocol error 413");
+    CHECK(header_of(reply, "Connection") == "close");
+    CHECK(client.connection_closed_by_peer());
+    CHECK(handled == 0);
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{413, "127.0.0.1"}});
+
+    SECTION("and the next request on a new connection is served") {
+        CHECK(client.request("POST", "/small", std::string(1024, 'x')).status == 200);
+        CHECK(client.connections_opened() == 2);
+    }
+}
+
+TEST_CASE("Headers over max_header_bytes get 431 from protocol_error") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    const auto reply = client.request("GET", "/", {}, {{"X-Big", std::string(10000, 'h')}});
+
+    CHECK(reply.status == 431);
+    CHECK(reply.body == "protocol error 431");
+    CHECK(client.connection_closed_by_peer());
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{431, "127.0.0.1"}});
+}
+
+TEST_CASE("Garbage bytes get 400 from protocol_error and the connection is closed") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto raw = raw_exchange(srv.port(), "this is not http at all\r\n\r\n", 5s);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+
+    CHECK(raw.starts_with("HTTP/1.1 400 "));
+    CHECK(raw.ends_with("\r\n\r\nprotocol error 400"));
+    CHECK(elapsed < 3s);  // closed by the server, not by raw_exchange's deadline
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{400, "127.0.0.1"}});
+}
+
+TEST_CASE("A client that sends half a request is disconnected after read_timeout") {
+    auto options = local_options();
+    options.read_timeout = 300ms;
+    std::atomic<int> handled{0};
+    protocol_errors errors;
+    server srv(
+        options,
+        [&](request req, respond_fn respond) {
+            ++handled;
+            echo_path(std::move(req), std::move(respond));
+        },
+        errors.fn());
+    srv.start();
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto raw = raw_exchange(srv.port(), "GET /slow HTTP/1.1\r\nHost: t\r\n", 5s);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+
+    CHECK(raw.empty());
+    CHECK(elapsed >= 250ms);
+    CHECK(elapsed < 3s);
+    CHECK(handled == 0);
+    CHECK(errors.calls().empty());
+}
+
+TEST_CASE("A handler that responds later from another thread is answered") {
+    thread_group workers;
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [&](request req, respond_fn respond) {
+            workers.spawn([path = req.path, respond = std::move(respond)] { respond(text(202, "later " + path)); });
+        },
+        errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    const auto first = client.request("GET", "/first");
+    const auto second = client.request("GET", "/second");
+
+    CHECK(first.status == 202);
+    CHECK(first.body == "later /first");
+    CHECK(second.status == 202);
+    CHECK(second.body == "later /second");
+    CHECK(client.connections_opened() == 1);
+}
+
+TEST_CASE("A HEAD request gets the length of the handler's body but no body") {
+    protocol_errors errors;
+    server srv(local_options(), [](request, respond_fn respond) { respond(text(200, "hello")); }, errors.fn());
+    srv.start();
+
+    const auto raw = raw_exchange(srv.port(), "HEAD /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 5s);
+    CHECK(raw.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(raw.find("Content-Length: 5\r\n") != std::string::npos);
+    CHECK(raw.ends_with("\r\n\r\n"));
+
+    http_client client(srv.port());
+    const auto head = client.request("HEAD", "/x");
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    CHECK(client.request("GET", "/x").body == "hello");
+    CHECK(client.connections_opened() == 1);
+}
+
+TEST_CASE("A handler that throws or drops respond gets a bare 500 and the connection is closed") {
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [](request req, respond_fn respond) {
+            if (req.path == "/throw") throw std::runtime_error("boom");
+            if (req.path == "/drop") return;
+            echo_path(std::move(req), std::move(respond));
+        },
+        errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    const auto thrown = client.request("GET", "/throw");
+    CHECK(thrown.status == 500);
+    CHECK(thrown.body.empty());
+    CHECK(client.connection_closed_by_peer());
+
+    const auto dropped = client.request("GET", "/drop");
+    CHECK(dropped.status == 500);
+    CHECK(client.connection_closed_by_peer());
+
+    CHECK(client.request("GET", "/fine").status == 200);
+}
+
+TEST_CASE("start() names the address when the port is already taken") {
+    protocol_errors errors;
+    server first(local_options(), echo_path, errors.fn());
+    first.start();
+
+    auto options = local_options();
+    options.port = first.port();
+    server second(options, echo_path, errors.fn());
+    CHECK_THROWS_WITH(second.start(), Catch::Contains("127.0.0.1:" + std::to_string(first.port())));
+}
+
+TEST_CASE("stop() delivers the in-flight response, refuses new connections, closes idle ones and lets wait() return") {
+    parked_responses parked;
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [&](request req, respond_fn respond) {
+            if (req.path == "/slow") return parked.park(std::move(respond));
+            echo_path(std::move(req), std::move(respond));
+        },
+        errors.fn());
+    srv.start();
+    const auto port = srv.port();
+
+    http_client idle(port);
+    REQUIRE(idle.request("GET", "/fast").status == 200);  // a keep-alive connection, now waiting for a request
+
+    std::future<http_reply> slow;
+    struct release_on_exit {  // should an assertion throw: unblock the client thread and the server's destructor
+        parked_responses& parked;
+        ~release_on_exit() { parked.release_all(text(503, "test failed")); }
+    } release{parked};
+
+    slow = std::async(std::launch::async, [port] { return http_client(port).request("GET", "/slow"); });
+    REQUIRE(parked.wait_for(1));
+
+    std::thread([&] { srv.stop(); }).join();
+    srv.stop();  // a second call is harmless
+
+    http_client late(port);
+    CHECK_THROWS_AS(late.request("GET", "/fast"), std::runtime_error);
+    CHECK(idle.connection_closed_by_peer(5s));
+
+    parked.release_all(text(200, "finished"));
+    const auto reply = slow.get();
+    CHECK(reply.status == 200);
+    CHECK(reply.body == "finished");
+    CHECK(header_of(reply, "Connection") == "close");
+
+    srv.wait();
+}
+
+TEST_CASE("Fifty concurrent clients on eight threads each get 200 for all of their twenty requests") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+    const auto port = srv.port();
+
+    constexpr int thread_count = 8, client_count = 50, request_count = 20;
+    std::atomic<int> answered{0}, failed{0};
+    std::atomic<std::size_t> connections{0};
+    {
+        thread_group threads;
+        for (int t = 0; t < thread_count; ++t)
+            threads.spawn([&, t] {
+                std::vector<std::pair<int, std::unique_ptr<http_client>>> clients;
+                for (int c = t; c < client_count; c += thread_count)
+                    clients.emplace_back(c, std::make_unique<http_client>(port));
+                // Round-robin, so that all fifty connections are open at once.
+                for (int r = 0; r < request_count; ++r)
+                    for (auto& [id, client] : clients) {
+                        const auto target = "/client/" + std::to_string(id) + "/request/" + std::to_string(r);
+                        try {
+                            const auto reply = client->request("GET", target);
+                            ++(reply.status == 200 && reply.body == target ? answered : failed);
+                        } catch (const std::exception&) {
+                            ++failed;
+                        }
+                    }
+                for (auto& [id, client] : clients) connections += client->connections_opened();
+            });
+    }
+
+    CHECK(answered == client_count * request_count);
+    CHECK(failed == 0);
+    CHECK(connections == static_cast<std::size_t>(client_count));
+}

@@ -1,0 +1,90 @@
+#pragma once
+// Fakes of the core's ports for unit tests: a clock that only moves when told,
+// predictable randomness, fast "hashing", and an in-memory unit of work whose
+// transactions roll back when the work throws.
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "core/ports/clock.hpp"
+#include "core/ports/password_hasher.hpp"
+#include "core/ports/random.hpp"
+#include "core/ports/secret_digest.hpp"
+#include "core/ports/token_codec.hpp"
+#include "core/ports/unit_of_work.hpp"
+
+namespace authd::test {
+
+class fake_clock final : public clock {
+public:
+    explicit fake_clock(time_point start = time_point{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22}})
+        : now_(start) {}
+    time_point now() const override {
+        std::lock_guard lock(mutex_);
+        return now_;
+    }
+    void advance(seconds by) {
+        std::lock_guard lock(mutex_);
+        now_ += by;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    time_point now_;
+};
+
+/// A counter-based generator: distinct, repeatable bytes (not secure, tests only).
+class counting_random final : public random_source {
+public:
+    void fill(std::span<std::uint8_t> out) override;
+
+private:
+    std::mutex mutex_;
+    std::uint64_t state_ = 0x9E3779B97F4A7C15ull;
+};
+
+/// "hash:<password>" — verifies instantly; "legacy:<password>" matches and asks for a rehash.
+class fake_hasher final : public password_hasher {
+public:
+    std::string hash(std::string_view password) override { return "hash:" + std::string(password); }
+    password_check verify(std::string_view password, std::string_view encoded) override;
+};
+
+class fake_digest final : public secret_digest {
+public:
+    std::string sha256_hex(std::string_view secret) override { return "digest:" + std::string(secret); }
+};
+
+/// Encodes the claims readably; verify checks exp like the real codec does.
+class fake_codec final : public token_codec {
+public:
+    std::string sign(const access_claims& claims) override;
+    std::optional<access_claims> verify(std::string_view token, time_point now) override;
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, access_claims, std::less<>> issued_;
+};
+
+/// The whole database as values: a transaction copies it and restores the copy on throw.
+struct memory_data {
+    std::map<std::string, user> users;
+    std::map<std::string, session> sessions;
+    std::map<std::string, refresh_token> refresh_tokens;
+};
+
+class memory_store final : public unit_of_work {
+public:
+    void write(const std::function<void(repositories&)>& work) override;
+    void read(const std::function<void(repositories&)>& work) override { write(work); }
+    memory_data snapshot() {
+        std::lock_guard lock(mutex_);
+        return data_;
+    }
+
+private:
+    std::recursive_mutex mutex_;
+    memory_data data_;
+};
+
+}  // namespace authd::test
