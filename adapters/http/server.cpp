@@ -153,8 +153,12 @@ public:
     bool stopping() const noexcept { return stopping_; }
     const server_options& options() const noexcept { return options_; }
     asio::io_context& io() noexcept { return io_; }
-    void handle(request req, std::function<void(response)> respond) const { handler_(std::move(req), std::move(respond)); }
-    response protocol_error(int status, const std::string& remote_ip) const { return protocol_error_(status, remote_ip); }
+    void handle(request req, std::function<void(response)> respond) const {
+        handler_(std::move(req), std::move(respond));
+    }
+    response protocol_error(int status, const std::string& remote_ip) const {
+        return protocol_error_(status, remote_ip);
+    }
 
     void track(http_connection* connection, std::weak_ptr<http_connection> weak);
     void untrack(http_connection* connection);
@@ -189,7 +193,10 @@ private:
 class http_connection : public std::enable_shared_from_this<http_connection> {
 public:
     http_connection(tcp::socket socket, std::shared_ptr<server_core> core)
-        : core_(std::move(core)), remote_ip_(peer_ip(socket)), stream_(std::move(socket)), strand_(stream_.get_executor()) {}
+        : core_(std::move(core)),
+          remote_ip_(peer_ip(socket)),
+          stream_(std::move(socket)),
+          strand_(stream_.get_executor()) {}
     ~http_connection() { core_->untrack(this); }
     http_connection(const http_connection&) = delete;
     http_connection& operator=(const http_connection&) = delete;
@@ -217,7 +224,8 @@ public:
             return close();
         }
         stream_.expires_after(core_->options().read_timeout);
-        bhttp::async_write(stream_, *response_, beast::bind_front_handler(&http_connection::on_write, shared_from_this()));
+        bhttp::async_write(stream_, *response_,
+                           beast::bind_front_handler(&http_connection::on_write, shared_from_this()));
         in_flight_.reset();  // the write now keeps the io threads alive
     }
 
@@ -233,7 +241,8 @@ private:
             std::min<std::size_t>(core_->options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         phase_ = phase::reading;
         stream_.expires_after(timeout);
-        bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_connection::on_read, shared_from_this()));
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_connection::on_read, shared_from_this()));
     }
 
     // Between keep-alive requests the client may think for up to idle_timeout; once it starts a request it has
@@ -439,6 +448,9 @@ void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
 
 void server_core::stop() {
     if (stopping_.exchange(true)) return;
+    // Once the acceptor is closed the io threads may run out of work at any moment; a post into an io_context that
+    // has finished would never run, and the connection it holds would keep the whole core alive. Hold them on.
+    const auto keep_running = asio::make_work_guard(io_);
     {
         std::lock_guard lock(acceptor_mutex_);
         beast::error_code ignored;

@@ -17,7 +17,7 @@ struct server_options {
     int io_threads = 2;                             ///< at least one is used
     std::size_t max_body_bytes = 1 << 20;           ///< over it: 413
     std::size_t max_header_bytes = 8192;            ///< over it: 431
-    std::chrono::milliseconds read_timeout{15000};  ///< a whole request (and the writing of its response) must fit in it
+    std::chrono::milliseconds read_timeout{15000};  ///< for a whole request, and again for writing its response
     std::chrono::milliseconds idle_timeout{60000};  ///< keep-alive connection waiting for its next request
 };
 

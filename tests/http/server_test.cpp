@@ -315,6 +315,23 @@ TEST_CASE("A client that sends half a request is disconnected after read_timeout
     CHECK(errors.calls().empty());
 }
 
+TEST_CASE("A keep-alive connection with no new request is closed after idle_timeout") {
+    auto options = local_options();
+    options.idle_timeout = 200ms;
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    http_client client(srv.port());
+    REQUIRE(client.request("GET", "/").status == 200);
+    const auto answered = std::chrono::steady_clock::now();
+    CHECK(client.connection_closed_by_peer(5s));
+    const auto elapsed = std::chrono::steady_clock::now() - answered;
+
+    CHECK(elapsed >= 150ms);
+    CHECK(elapsed < 3s);
+}
+
 TEST_CASE("A handler that responds later from another thread is answered") {
     thread_group workers;
     protocol_errors errors;
@@ -389,6 +406,15 @@ TEST_CASE("start() names the address when the port is already taken") {
     options.port = first.port();
     server second(options, echo_path, errors.fn());
     CHECK_THROWS_WITH(second.start(), Catch::Contains("127.0.0.1:" + std::to_string(first.port())));
+}
+
+TEST_CASE("A server that was never started stops at once and cannot be started afterwards") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.stop();
+    srv.wait();
+    CHECK(srv.port() == 0);
+    CHECK_THROWS_AS(srv.start(), std::logic_error);
 }
 
 TEST_CASE("stop() delivers the in-flight response, refuses new connections, closes idle ones and lets wait() return") {

@@ -85,7 +85,8 @@ struct http_client::impl {
         auto& message = parser.get();
         http_reply reply;
         reply.status = static_cast<int>(message.result_int());
-        for (const auto& field : message) reply.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
+        for (const auto& field : message)
+            reply.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
         reply.body = std::move(message.body());
         reusable = !write_error && !message.need_eof();
         return reply;
@@ -124,7 +125,8 @@ http_reply http_client::request(std::string method, std::string target, std::str
         if (auto reply = impl_->exchange(message, message.method() == bhttp::verb::head)) return std::move(*reply);
         impl_->disconnect();
         // A kept-alive connection may have been closed by the server just as we sent: retry once on a fresh one.
-        if (!reused || attempt > 0) throw std::runtime_error("http_client: " + method + " " + target + " got no response");
+        if (!reused || attempt > 0)
+            throw std::runtime_error("http_client: " + method + " " + target + " got no response");
     }
 }
 

@@ -1,0 +1,130 @@
+// What every response carries, and what every route shares (API.md "Conventions", "Operations").
+#include "tests/http/app_fixture.hpp"
+
+#include <thread>
+
+using namespace authd;
+using namespace authd::test;
+
+TEST_CASE("every response carries a request id and the security headers", "[http][conventions]") {
+    running_app app;
+    auto c = app.client();
+    for (const auto& r : {c.get("/health"), c.get("/nope"), c.post("/api/auth/login", "{}")}) {
+        CHECK(r.header("X-Request-Id").value_or("").size() >= 16);
+        CHECK(r.header("X-Content-Type-Options") == "nosniff");
+        CHECK(r.header("X-Frame-Options") == "DENY");
+        CHECK(r.header("Referrer-Policy") == "no-referrer");
+        CHECK(r.header("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'");
+        CHECK(r.header("Cache-Control") == "no-store");
+        CHECK_FALSE(r.header("Strict-Transport-Security"));
+    }
+}
+
+TEST_CASE("a sane client request id is echoed, an insane one replaced", "[http][conventions]") {
+    running_app app;
+    auto c = app.client();
+    auto echoed = c.call("GET", "/health/live", {}, {{"X-Request-Id", "abc-123_x.y"}});
+    CHECK(echoed.header("X-Request-Id") == "abc-123_x.y");
+    auto replaced = c.call("GET", "/health/live", {}, {{"X-Request-Id", "<script>"}});
+    CHECK(replaced.header("X-Request-Id") != "<script>");
+    auto problem = c.call("GET", "/nope", {}, {{"X-Request-Id", "trace-1"}});
+    CHECK(json_string(problem.body, "request_id") == "trace-1");
+}
+
+TEST_CASE("HSTS is sent when asked for", "[http][conventions]") {
+    auto cfg = test_config();
+    cfg.hsts = true;
+    running_app app(cfg);
+    auto c = app.client();
+    CHECK(c.get("/health/live").header("Strict-Transport-Security").has_value());
+}
+
+TEST_CASE("an unknown route is a 404 problem, a known one with a wrong method 405 with Allow", "[http][conventions]") {
+    running_app app;
+    auto c = app.client();
+    auto missing = c.get("/api/nothing/here");
+    CHECK(missing.status == 404);
+    CHECK(missing.header("Content-Type") == "application/problem+json");
+    CHECK(json_string(missing.body, "code") == "not_found");
+    CHECK(missing.body.find(R"("type":"about:blank")") != std::string::npos);
+    auto wrong = c.call("DELETE", "/api/v1/auth/validate");
+    CHECK(wrong.status == 405);
+    CHECK(wrong.header("Allow") == "GET, POST");
+}
+
+TEST_CASE("a body over MAX_BODY_BYTES is 413 and headers over 8 KiB are 431", "[http][conventions]") {
+    auto cfg = test_config();
+    cfg.max_body_bytes = 1024;
+    running_app app(cfg);
+    auto c = app.client();
+    auto big = c.post("/api/auth/login", "{\"email\":\"" + std::string(2000, 'a') + "\"}");
+    CHECK(big.status == 413);
+    CHECK(json_string(big.body, "code") == "payload_too_large");
+    api d(app.app->port());
+    auto headers = d.call("GET", "/health", {}, {{"X-Padding", std::string(9000, 'x')}});
+    CHECK(headers.status == 431);
+}
+
+TEST_CASE("health, liveness and readiness report the database", "[http][health]") {
+    running_app app;
+    auto c = app.client();
+    auto h = c.get("/health");
+    CHECK(h.status == 200);
+    CHECK(h.body == R"({"status":"ok","checks":{"database":"ok"}})");
+    CHECK(c.get("/health/ready").status == 200);
+    auto live = c.get("/health/live");
+    CHECK(live.status == 200);
+    CHECK(live.body == R"({"status":"ok"})");
+}
+
+TEST_CASE("a full hashing queue answers 503 with Retry-After instead of waiting", "[http][overload]") {
+    auto cfg = test_config();
+    cfg.hashing_threads = 1;
+    cfg.hashing_queue = 1;
+    running_app app(cfg);
+    std::atomic<int> busy{0}, created{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 12; ++i)
+        clients.emplace_back([&, i] {
+            http_client c(app.app->port());
+            auto r = c.request("POST", "/api/auth/register",
+                               R"({"email":"u)" + std::to_string(i) + R"(@example.com","password":"correct-horse","name":"U"})");
+            if (r.status == 503 && r.header("Retry-After") == "1") ++busy;
+            if (r.status == 201) ++created;
+        });
+    for (auto& t : clients) t.join();
+    // One hashes, one waits; the other ten cannot all have been served in between.
+    CHECK(busy > 0);
+    CHECK(created >= 1);
+    CHECK(busy + created == 12);
+}
+
+TEST_CASE("token validation is answered while the hashing pool is saturated", "[http][overload]") {
+    // With one hashing thread and a queue of one, a login flood fills the hashing pool:
+    // if validation shared that pool it would be refused with 503 too.
+    auto cfg = test_config();
+    cfg.hashing_threads = 1;
+    cfg.hashing_queue = 1;
+    running_app app(cfg);
+    auto c = app.client();
+    REQUIRE(c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status == 201);
+    auto login = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
+    const auto token = json_string(login.body, "accessToken");
+    std::atomic<bool> stop{false};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> flood;
+    for (int i = 0; i < 4; ++i)
+        flood.emplace_back([&] {
+            http_client f(app.app->port());
+            while (!stop)
+                if (f.request("POST", "/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})")
+                        .status == 503)
+                    ++refused;
+        });
+    int validated = 0;
+    for (int i = 0; i < 100 || refused == 0; ++i) validated += c.get("/api/v1/auth/validate", token).status == 200;
+    stop = true;
+    for (auto& t : flood) t.join();
+    CHECK(refused > 0);
+    CHECK(validated >= 100);
+}
