@@ -5,11 +5,14 @@
 #include "adapters/crypto/password_hashing.hpp"
 #include "adapters/crypto/sha256.hpp"
 #include "adapters/http/log.hpp"
+#include "adapters/notify/console_notifier.hpp"
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "app/seed.hpp"
+#include "core/agents/agent_service.hpp"
+#include "core/otp/otp_service.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
 
@@ -45,10 +48,13 @@ struct application::parts {
     crypto::openssl_random rng;
     crypto::openssl_digest digest;
     crypto::jwt_hs256 codec;
+    notify::console_notifier notifier;
     crypto::argon2_bcrypt_hasher hasher;
     storage::soci_store store;
     token_service tokens;
     auth_service auth;
+    agent_service agents;
+    otp_service otp;
     http::services services;
     http::pipeline pipeline;
     http::server server;
@@ -56,12 +62,19 @@ struct application::parts {
     parts(const config& c, const clock* override_clock)
         : cfg(c),
           clk(override_clock ? *override_clock : real_clock),
+          digest(c.db_encryption_key),
           codec(c.jwt_secret, c.jwt_issuer),
+          notifier(c.development),
           hasher(rng),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
           auth(store, hasher, tokens, rng, clk, lockout_policy{5, std::chrono::minutes{c.login_lockout_minutes}}),
-          services{auth, tokens, [this] { return store.ping(); }, c.development},
+          agents(store, rng, clk),
+          otp(store, notifier, digest, rng, clk, tokens,
+              otp_settings{seconds{c.otp_ttl_seconds}, seconds{c.otp_resend_seconds},
+                           lockout_policy{5, std::chrono::minutes{c.otp_lockout_minutes}}, c.development}),
+          services{auth, tokens, agents, otp, [this] { return store.ping(); }, [this] { return notifier.recent(); },
+                   c.development},
           pipeline(http::make_routes(services), tokens,
                    http::pipeline_options{static_cast<std::size_t>(c.worker_threads), 4096,
                                           static_cast<std::size_t>(c.hashing_threads),
@@ -96,7 +109,7 @@ void application::wait() {
 }
 
 void application::seed(std::ostream& out) {
-    seed_data(seed_context{parts_->store, parts_->auth, parts_->rng, parts_->cfg}, out);
+    seed_data(seed_context{parts_->store, parts_->auth, parts_->agents, parts_->rng, parts_->cfg}, out);
 }
 
 }  // namespace authd::app

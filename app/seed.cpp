@@ -25,6 +25,26 @@ std::optional<std::string> ensure_user(const seed_context& ctx, const std::strin
     });
     return password;
 }
+void seed_agents(const seed_context& ctx, std::ostream& out) {
+    const std::vector<agent_registration> agents{
+        {"0612345678", "+212", "Youssef", "Alami", "youssef.alami@example.com"},
+        {"0661234567", "+212", "Salma", "Bennani", "salma.bennani@example.com"},
+        {"0700112233", "+212", "Karim", "El Idrissi", "karim.elidrissi@example.com"},
+        {"0612345678", "+33", "Camille", "Martin", "camille.martin@example.com"},
+        {"0798765432", "+33", "Hugo", "Bernard", "hugo.bernard@example.com"},
+    };
+    int created = 0;
+    for (const auto& a : agents) {
+        auto r = ctx.agents.register_agent(a);
+        if (r) ++created;
+        else if (r.error().code != errc::phone_taken && r.error().code != errc::email_taken)
+            throw std::runtime_error("cannot create agent " + a.email + ": " + r.error().detail);
+    }
+    out << "agents: " << created << " created, " << agents.size() - created << " already there "
+        << "(+212612345678, +212661234567, +212700112233, +33612345678, +33798765432)\n"
+        << "  log in as one: POST /api/v1/auth/request-otp {\"phone_number\":\"+212612345678\"}, then\n"
+        << "  POST /api/v1/auth/verify-otp {\"phone_number\":\"+212612345678\",\"code\":\"<the code printed as [sms]>\"}\n";
+}
 }  // namespace
 
 void seed_data(const seed_context& ctx, std::ostream& out) {
@@ -38,6 +58,7 @@ void seed_data(const seed_context& ctx, std::ostream& out) {
     } else {
         out << "admin@example.com exists; left unchanged\n";
     }
+    seed_agents(ctx, out);
     if (auto pw = ensure_user(ctx, "staff@example.com", "Staff Member", {"staff"}, random_token(ctx.rng, 12)))
         out << "created staff@example.com with password " << *pw << "\n";
     else

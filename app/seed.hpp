@@ -4,6 +4,7 @@
 #include "app/config.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/unit_of_work.hpp"
+#include "core/agents/agent_service.hpp"
 #include "core/users/auth_service.hpp"
 
 namespace authd::app {
@@ -11,6 +12,7 @@ namespace authd::app {
 struct seed_context {
     unit_of_work& store;
     auth_service& auth;
+    agent_service& agents;
     random_source& rng;
     const config& cfg;
 };

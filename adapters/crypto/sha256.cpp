@@ -45,4 +45,9 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 std::string openssl_digest::sha256_hex(std::string_view secret) { return crypto::sha256_hex(secret); }
 
+std::string openssl_digest::keyed_hex(std::string_view secret) {
+    const std::string mac = hmac_sha256(key_, secret);
+    return hex_encode({reinterpret_cast<const std::uint8_t*>(mac.data()), mac.size()});
+}
+
 }  // namespace authd::crypto

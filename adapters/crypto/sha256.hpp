@@ -16,7 +16,13 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 /// they carry 256 random bits, so there is nothing for a slow hash to protect.
 class openssl_digest final : public authd::secret_digest {
 public:
+    /// `key` keys keyed_hex(); derived from DB_ENCRYPTION_KEY by the composition root.
+    explicit openssl_digest(std::string key) : key_(std::move(key)) {}
     std::string sha256_hex(std::string_view secret) override;
+    std::string keyed_hex(std::string_view secret) override;
+
+private:
+    std::string key_;
 };
 
 }  // namespace authd::crypto

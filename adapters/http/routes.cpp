@@ -7,6 +7,9 @@ router make_routes(services& s) {
     add_health_routes(r, s);
     add_user_auth_routes(r, s);
     add_token_routes(r, s);
+    add_agent_routes(r, s);
+    // Absent, hence 404, outside development mode.
+    if (s.development) add_dev_routes(r, s);
     return r;
 }
 

@@ -11,5 +11,7 @@ router make_routes(services& s);
 void add_health_routes(router& r, services& s);
 void add_user_auth_routes(router& r, services& s);
 void add_token_routes(router& r, services& s);
+void add_agent_routes(router& r, services& s);
+void add_dev_routes(router& r, services& s);
 
 }  // namespace authd::http

@@ -1,6 +1,11 @@
 #pragma once
 #include <functional>
 
+#include <vector>
+
+#include "core/agents/agent_service.hpp"
+#include "core/otp/otp_service.hpp"
+#include "core/ports/notifier.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
 
@@ -10,7 +15,11 @@ namespace authd::http {
 struct services {
     auth_service& auth;
     token_service& tokens;
+    agent_service& agents;
+    otp_service& otp;
     std::function<bool()> database_ready;
+    /// Messages the mock notifier sent, newest first (development mode only).
+    std::function<std::vector<outgoing_message>()> recent_messages;
     bool development = false;
 };
 

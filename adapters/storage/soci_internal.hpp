@@ -8,6 +8,8 @@
 
 #include "adapters/storage/database_url.hpp"
 #include "core/common/time.hpp"
+#include "core/ports/agent_repository.hpp"
+#include "core/ports/otp_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -37,6 +39,8 @@ struct nullable_time {
 // --- the dialect differences, in one place --------------------------------------
 /// " FOR UPDATE" where the dialect has row locks (SQLite locks the whole database on BEGIN IMMEDIATE).
 const char* for_update(dialect d);
+/// "INSERT ... unless the key exists", e.g. insert_if_absent(d, "otp_lockouts (phone_number) VALUES (:p)").
+std::string insert_if_absent(dialect d, const std::string& table_columns_values);
 
 // --- driver errors --------------------------------------------------------------
 bool is_unique_violation(const soci::soci_error& e);
@@ -81,6 +85,38 @@ public:
 
 private:
     soci::session& sql_;
+};
+
+class soci_agents final : public agent_repository {
+public:
+    explicit soci_agents(soci::session& sql) : sql_(sql) {}
+    bool insert(const agent& a) override;
+    std::optional<agent> find_by_id(std::string_view id) override;
+    std::optional<agent> find_by_phone(std::string_view e164) override;
+    std::optional<agent> find_by_email(std::string_view email) override;
+    std::optional<agent> find_by_license(std::string_view license_number) override;
+    void update(const agent& a) override;
+
+private:
+    std::optional<agent> find_where(const std::string& column, std::string_view value);
+    soci::session& sql_;
+};
+
+class soci_otps final : public otp_repository {
+public:
+    soci_otps(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    void insert(const otp_code& code) override;
+    std::optional<otp_code> latest(std::string_view phone) override;
+    void void_open(std::string_view phone, time_point now) override;
+    bool consume(std::string_view id, time_point now) override;
+    lockout_state lock_lockout(std::string_view phone) override;
+    lockout_state read_lockout(std::string_view phone) override;
+    void save_lockout(std::string_view phone, const lockout_state& state, time_point now) override;
+
+private:
+    lockout_state select_lockout(const std::string& phone, bool lock);
+    soci::session& sql_;
+    dialect dialect_;
 };
 
 }  // namespace authd::storage

@@ -71,7 +71,9 @@ struct soci_store::impl {
         with_connection([&](soci::session& sql) {
             soci_users users(sql, url.kind);
             soci_sessions sessions(sql);
-            repositories repos{users, sessions};
+            soci_agents agents(sql);
+            soci_otps otps(sql, url.kind);
+            repositories repos{users, sessions, agents, otps};
             // SQLite: take the write lock up front, so that two writers never deadlock upgrading read locks.
             if (url.kind == dialect::sqlite) sql << (writing ? "BEGIN IMMEDIATE" : "BEGIN");
             else sql.begin();

@@ -20,6 +20,15 @@ time_point from_tm(const std::tm& tm) {
 
 const char* for_update(dialect d) { return d == dialect::sqlite ? "" : " FOR UPDATE"; }
 
+std::string insert_if_absent(dialect d, const std::string& table_columns_values) {
+    switch (d) {
+        case dialect::sqlite: return "INSERT OR IGNORE INTO " + table_columns_values;
+        case dialect::postgresql: return "INSERT INTO " + table_columns_values + " ON CONFLICT DO NOTHING";
+        case dialect::mysql: return "INSERT IGNORE INTO " + table_columns_values;
+    }
+    return {};
+}
+
 bool is_unique_violation(const soci::soci_error& e) {
     if (e.get_error_category() == soci::soci_error::constraint_violation) return true;
     if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) return (s->result() & 0xFF) == 19;  // SQLITE_CONSTRAINT

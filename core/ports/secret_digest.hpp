@@ -9,8 +9,11 @@ namespace authd {
 class secret_digest {
 public:
     virtual ~secret_digest() = default;
-    /// Lower-case hex SHA-256.
+    /// Lower-case hex SHA-256, for secrets with 256 bits of entropy.
     virtual std::string sha256_hex(std::string_view secret) = 0;
+    /// Lower-case hex HMAC-SHA-256 under the server's key, for low-entropy secrets
+    /// (6-digit codes) that a plain hash would give away to a table scan.
+    virtual std::string keyed_hex(std::string_view secret) = 0;
 };
 
 }  // namespace authd

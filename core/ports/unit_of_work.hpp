@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "core/ports/agent_repository.hpp"
+#include "core/ports/otp_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -13,6 +15,8 @@ namespace authd {
 struct repositories {
     user_repository& users;
     session_repository& sessions;
+    agent_repository& agents;
+    otp_repository& otps;
 };
 
 /// Runs work in one transaction. It commits when the work returns (a domain

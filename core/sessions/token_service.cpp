@@ -56,6 +56,8 @@ std::optional<std::vector<std::string>> current_roles(repositories& repos, const
         if (!u || !u->is_active) return std::nullopt;
         return u->roles;
     }
+    auto a = repos.agents.find_by_id(s.principal_id);
+    if (!a || !a->active()) return std::nullopt;
     return std::vector<std::string>{"agent"};
 }
 }  // namespace

@@ -27,9 +27,17 @@ TEST_CASE("sha256_hex of the empty string is the well-known empty digest") {
 }
 
 TEST_CASE("openssl_digest gives lower-case hex SHA-256 like sha256_hex") {
-    authd::crypto::openssl_digest digest;
+    authd::crypto::openssl_digest digest("unused key");
     authd::secret_digest& port = digest;
     CHECK(port.sha256_hex("abc") == sha256_hex("abc"));
+}
+
+TEST_CASE("openssl_digest's keyed digest is the hex HMAC-SHA-256 under its key (RFC 4231 case 2)") {
+    authd::crypto::openssl_digest digest("Jefe");
+    CHECK(digest.keyed_hex("what do ya want for nothing?") ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(authd::crypto::openssl_digest("other key").keyed_hex("what do ya want for nothing?") !=
+          digest.keyed_hex("what do ya want for nothing?"));
 }
 
 TEST_CASE("hmac_sha256 returns the raw 32-byte MAC of RFC 4231 test case 1") {

@@ -124,6 +124,74 @@ public:
 private:
     memory_data& d_;
 };
+class memory_agents final : public agent_repository {
+public:
+    explicit memory_agents(memory_data& d) : d_(d) {}
+    bool insert(const agent& a) override {
+        for (const auto& [id, o] : d_.agents)
+            if (o.phone_number == a.phone_number || o.email == a.email || o.license_number == a.license_number)
+                return false;
+        d_.agents[a.id] = a;
+        return true;
+    }
+    std::optional<agent> find_by_id(std::string_view id) override {
+        const auto it = d_.agents.find(std::string(id));
+        return it == d_.agents.end() ? std::nullopt : std::optional<agent>(it->second);
+    }
+    std::optional<agent> find_by_phone(std::string_view phone) override {
+        return find_if([&](const agent& a) { return a.phone_number == phone; });
+    }
+    std::optional<agent> find_by_email(std::string_view email) override {
+        return find_if([&](const agent& a) { return a.email == email; });
+    }
+    std::optional<agent> find_by_license(std::string_view license) override {
+        return find_if([&](const agent& a) { return a.license_number == license; });
+    }
+    void update(const agent& a) override { d_.agents.at(a.id) = a; }
+
+private:
+    template <class P>
+    std::optional<agent> find_if(P pred) {
+        for (const auto& [id, a] : d_.agents)
+            if (pred(a)) return a;
+        return std::nullopt;
+    }
+    memory_data& d_;
+};
+
+class memory_otps final : public otp_repository {
+public:
+    explicit memory_otps(memory_data& d) : d_(d) {}
+    void insert(const otp_code& c) override { d_.otp_codes.push_back(c); }
+    std::optional<otp_code> latest(std::string_view phone) override {
+        for (auto it = d_.otp_codes.rbegin(); it != d_.otp_codes.rend(); ++it)
+            if (it->phone_number == phone) return *it;
+        return std::nullopt;
+    }
+    void void_open(std::string_view phone, time_point now) override {
+        for (auto& c : d_.otp_codes)
+            if (c.phone_number == phone && !c.consumed_at) c.consumed_at = now;
+    }
+    bool consume(std::string_view id, time_point now) override {
+        for (auto& c : d_.otp_codes)
+            if (c.id == id && !c.consumed_at) {
+                c.consumed_at = now;
+                return true;
+            }
+        return false;
+    }
+    lockout_state lock_lockout(std::string_view phone) override { return d_.otp_lockouts[std::string(phone)]; }
+    lockout_state read_lockout(std::string_view phone) override {
+        const auto it = d_.otp_lockouts.find(std::string(phone));
+        return it == d_.otp_lockouts.end() ? lockout_state{} : it->second;
+    }
+    void save_lockout(std::string_view phone, const lockout_state& s, time_point) override {
+        d_.otp_lockouts[std::string(phone)] = s;
+    }
+
+private:
+    memory_data& d_;
+};
 }  // namespace
 
 void memory_store::write(const std::function<void(repositories&)>& work) {
@@ -131,7 +199,9 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_data copy = data_;  // the transaction's "before" image
     memory_users users(data_);
     memory_sessions sessions(data_);
-    repositories repos{users, sessions};
+    memory_agents agents(data_);
+    memory_otps otps(data_);
+    repositories repos{users, sessions, agents, otps};
     try {
         work(repos);
     } catch (...) {

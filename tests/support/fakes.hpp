@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/ports/clock.hpp"
+#include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/secret_digest.hpp"
@@ -53,6 +54,7 @@ public:
 class fake_digest final : public secret_digest {
 public:
     std::string sha256_hex(std::string_view secret) override { return "digest:" + std::string(secret); }
+    std::string keyed_hex(std::string_view secret) override { return "keyed:" + std::string(secret); }
 };
 
 /// Encodes the claims readably; verify checks exp like the real codec does.
@@ -71,6 +73,26 @@ struct memory_data {
     std::map<std::string, user> users;
     std::map<std::string, session> sessions;
     std::map<std::string, refresh_token> refresh_tokens;
+    std::map<std::string, agent> agents;
+    std::vector<otp_code> otp_codes;
+    std::map<std::string, lockout_state> otp_lockouts;
+};
+
+/// Keeps what would have been sent.
+class recording_notifier final : public notifier {
+public:
+    void send(const outgoing_message& m) override {
+        std::lock_guard lock(mutex_);
+        sent_.push_back(m);
+    }
+    std::vector<outgoing_message> sent() {
+        std::lock_guard lock(mutex_);
+        return sent_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<outgoing_message> sent_;
 };
 
 class memory_store final : public unit_of_work {

@@ -1,0 +1,78 @@
+#include "core/agents/agent_service.hpp"
+
+#include "core/agents/phone.hpp"
+#include "core/common/random_values.hpp"
+#include "core/common/validation.hpp"
+
+namespace authd {
+
+agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock& clk)
+    : uow_(uow), rng_(rng), clock_(clk) {}
+
+result<agent> agent_service::register_agent(const agent_registration& r) {
+    validator v;
+    std::optional<phone_number> phone;
+    if (r.country_code != "+212" && r.country_code != "+33") {
+        v.add("country_code", "must be +212 (Morocco) or +33 (France)");
+    } else if (phone = parse_phone_any(r.phone_number, r.country_code); !phone) {
+        v.add("phone_number", "must be 9 national digits (a leading 0 is allowed) of a Moroccan or French number");
+    }
+    if (auto e = check_text(r.first_name, 100)) v.add("first_name", *e);
+    if (auto e = check_text(r.last_name, 100)) v.add("last_name", *e);
+    const std::string email = ascii_lower(r.email);
+    if (auto e = check_email(email)) v.add("email", *e);
+    if (!v.ok()) return v.to_failure();
+
+    return write_tx(uow_, [&](repositories& repos) -> result<agent> {
+        if (repos.agents.find_by_phone(phone->e164())) return fail(errc::phone_taken, "This phone number is already registered.");
+        if (repos.agents.find_by_email(email)) return fail(errc::email_taken, "This e-mail is already registered.");
+        const auto now = clock_.now();
+        agent a;
+        a.id = uuid_v4(rng_);
+        a.phone_number = phone->e164();
+        a.country_code = phone->country_code;
+        a.first_name = r.first_name;
+        a.last_name = r.last_name;
+        a.email = email;
+        a.created_at = a.updated_at = now;
+        // A million numbers: draw again on the rare collision (the unique index is the last word).
+        do a.license_number = random_digits(rng_, 6);
+        while (repos.agents.find_by_license(a.license_number));
+        if (!repos.agents.insert(a)) return fail(errc::phone_taken, "This phone number is already registered.");
+        return a;
+    });
+}
+
+result<agent> agent_service::find(std::string_view id) {
+    auto a = read_tx(uow_, [&](repositories& repos) { return repos.agents.find_by_id(id); });
+    if (!a) return fail(errc::not_found, "No such agent.");
+    return std::move(*a);
+}
+
+result<agent> agent_service::update_profile(std::string_view id, agent_changes changes) {
+    validator v;
+    if (changes.first_name)
+        if (auto e = check_text(*changes.first_name, 100)) v.add("first_name", *e);
+    if (changes.last_name)
+        if (auto e = check_text(*changes.last_name, 100)) v.add("last_name", *e);
+    if (changes.email) {
+        changes.email = ascii_lower(*changes.email);
+        if (auto e = check_email(*changes.email)) v.add("email", *e);
+    }
+    if (!v.ok()) return v.to_failure();
+    return write_tx(uow_, [&](repositories& repos) -> result<agent> {
+        auto a = repos.agents.find_by_id(id);
+        if (!a) return fail(errc::not_found, "No such agent.");
+        if (changes.email && *changes.email != a->email) {
+            if (repos.agents.find_by_email(*changes.email)) return fail(errc::email_taken, "This e-mail is already registered.");
+            a->email = *changes.email;
+        }
+        if (changes.first_name) a->first_name = *changes.first_name;
+        if (changes.last_name) a->last_name = *changes.last_name;
+        a->updated_at = clock_.now();
+        repos.agents.update(*a);
+        return std::move(*a);
+    });
+}
+
+}  // namespace authd

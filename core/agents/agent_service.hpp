@@ -1,0 +1,42 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/agents/agent.hpp"
+#include "core/common/result.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/random.hpp"
+#include "core/ports/unit_of_work.hpp"
+
+namespace authd {
+
+struct agent_registration {
+    std::string phone_number;
+    std::string country_code;
+    std::string first_name;
+    std::string last_name;
+    std::string email;
+};
+
+struct agent_changes {
+    std::optional<std::string> first_name;
+    std::optional<std::string> last_name;
+    std::optional<std::string> email;
+};
+
+/// Agents' accounts: registration with a unique license number, and their own profile.
+class agent_service {
+public:
+    agent_service(unit_of_work& uow, random_source& rng, const clock& clk);
+
+    result<agent> register_agent(const agent_registration& r);
+    result<agent> find(std::string_view id);
+    result<agent> update_profile(std::string_view id, agent_changes changes);
+
+private:
+    unit_of_work& uow_;
+    random_source& rng_;
+    const clock& clock_;
+};
+
+}  // namespace authd

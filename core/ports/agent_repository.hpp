@@ -1,0 +1,22 @@
+#pragma once
+#include <optional>
+#include <string_view>
+
+#include "core/agents/agent.hpp"
+
+namespace authd {
+
+class agent_repository {
+public:
+    virtual ~agent_repository() = default;
+    /// False when the phone number, e-mail or license number is taken.
+    virtual bool insert(const agent& a) = 0;
+    virtual std::optional<agent> find_by_id(std::string_view id) = 0;
+    virtual std::optional<agent> find_by_phone(std::string_view e164) = 0;
+    virtual std::optional<agent> find_by_email(std::string_view email) = 0;
+    virtual std::optional<agent> find_by_license(std::string_view license_number) = 0;
+    /// Writes the mutable fields (names, e-mail, status, updated_at).
+    virtual void update(const agent& a) = 0;
+};
+
+}  // namespace authd
