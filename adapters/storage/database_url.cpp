@@ -105,7 +105,7 @@ std::string database_url::soci_connect_string() const {
         case dialect::sqlite: return "db=" + path + " timeout=5";
         case dialect::postgresql:
             return "host=" + quoted(host) + " port=" + std::to_string(port) + " dbname=" + quoted(database) +
-                   " user=" + quoted(user) + " password=" + quoted(password) + " connect_timeout=5";
+                   " user=" + quoted(user) + " password=" + quoted(password) + " connect_timeout=5 options='-c client_min_messages=warning'";
         case dialect::mysql:
             return "host=" + quoted(host) + " port=" + std::to_string(port) + " db=" + quoted(database) +
                    " user=" + quoted(user) + " password=" + quoted(password) + " charset=utf8mb4";
