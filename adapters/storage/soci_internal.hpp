@@ -45,6 +45,8 @@ std::string insert_if_absent(dialect d, const std::string& table_columns_values)
 // --- driver errors --------------------------------------------------------------
 bool is_unique_violation(const soci::soci_error& e);
 bool is_connection_error(const soci::soci_error& e);
+/// A deadlock or serialization failure: the whole transaction may simply run again.
+bool is_retryable(const soci::soci_error& e);
 
 /// Rows affected by an UPDATE/DELETE.
 long long execute_counting(soci::statement& st);

@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -67,7 +68,24 @@ struct soci_store::impl {
         }
     }
 
+    /// Thrown by run_once when the database chose this transaction as a deadlock victim.
+    struct retry_transaction {};
+
     void transaction(bool writing, const std::function<void(repositories&)>& work) {
+        // Deadlocks are normal under contention (InnoDB's gap locks above all): the
+        // transaction rolled back whole, so it is safe to run it again (wild-workouts
+        // retries MySQL's 1213 the same way).
+        for (int attempt = 1;; ++attempt) {
+            try {
+                run_once(writing, work);
+                return;
+            } catch (const retry_transaction&) {
+                if (attempt == 5) throw std::runtime_error("database error: transaction kept deadlocking");
+            }
+        }
+    }
+
+    void run_once(bool writing, const std::function<void(repositories&)>& work) {
         with_connection([&](soci::session& sql) {
             soci_users users(sql, url.kind);
             soci_sessions sessions(sql);
@@ -79,18 +97,26 @@ struct soci_store::impl {
             else sql.begin();
             try {
                 work(repos);
+                if (url.kind == dialect::sqlite) sql << "COMMIT";
+                else sql.commit();
+            } catch (const soci::soci_error& e) {
+                rollback(sql);
+                if (is_retryable(e)) throw retry_transaction{};
+                throw;
             } catch (...) {
-                try {
-                    if (url.kind == dialect::sqlite) sql << "ROLLBACK";
-                    else sql.rollback();
-                } catch (...) {
-                    // The connection may be gone; the original error says more.
-                }
+                rollback(sql);
                 throw;
             }
-            if (url.kind == dialect::sqlite) sql << "COMMIT";
-            else sql.commit();
         });
+    }
+
+    void rollback(soci::session& sql) {
+        try {
+            if (url.kind == dialect::sqlite) sql << "ROLLBACK";
+            else sql.rollback();
+        } catch (...) {
+            // The connection may be gone; the original error says more.
+        }
     }
 };
 
@@ -128,6 +154,26 @@ bool soci_store::ping() {
     } catch (const std::exception&) {
         return false;
     }
+}
+
+std::map<std::string, std::vector<std::string>> soci_store::schema() {
+    std::map<std::string, std::vector<std::string>> out;
+    const dialect d = impl_->url.kind;
+    impl_->with_connection([&](soci::session& sql) {
+        std::string table, column;
+        std::string query =
+            d == dialect::sqlite
+                ? "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' "
+                  "AND m.name NOT LIKE 'sqlite_%'"
+                : std::string("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ") +
+                      (d == dialect::postgresql ? "current_schema()" : "DATABASE()");
+        soci::statement st = (sql.prepare << query, soci::into(table), soci::into(column));
+        if (st.execute(true)) do
+                if (table != "schema_migrations") out[table].push_back(column);
+            while (st.fetch());
+    });
+    for (auto& [t, columns] : out) std::sort(columns.begin(), columns.end());
+    return out;
 }
 
 namespace {

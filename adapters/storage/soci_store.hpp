@@ -1,5 +1,7 @@
 #pragma once
 #include <cstddef>
+#include <map>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -24,6 +26,9 @@ public:
     std::vector<std::string> migrate();
     /// True when a trivial query succeeds.
     bool ping();
+    /// Every table of the schema (but schema_migrations) with its column names, sorted:
+    /// the tests check that all three dialects expose the same ones.
+    std::map<std::string, std::vector<std::string>> schema();
     dialect kind() const;
 
 private:

@@ -84,7 +84,11 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         auto state = repos.otps.lock_lockout(e164);
         if (auto left = lock_remaining(state, now)) return locked(*left);
         const auto current = repos.otps.latest(e164);
-        const bool matches = current && !current->consumed_at && constant_time_equal(current->code_digest, presented);
+        const bool matches = current && constant_time_equal(current->code_digest, presented);
+        // Presenting the right code again (a double submit, a lost race) proves knowledge of it:
+        // refuse it without counting a failure, so that it cannot lock the number.
+        if (matches && current->consumed_at)
+            return failure{errc::invalid_otp, "This code was already used.", {}, {}, attempts_remaining(state, settings_.lockout)};
         if (matches && current->expires_at <= now) return fail(errc::otp_expired, "This code has expired; ask for a new one.");
         if (!matches) {
             const bool now_locked = record_failure(state, now, settings_.lockout);

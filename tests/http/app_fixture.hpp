@@ -9,6 +9,7 @@
 #include "app/composition_root.hpp"
 #include "tests/support/fakes.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/scratch_database.hpp"
 
 namespace authd::test {
 
@@ -53,9 +54,12 @@ private:
 
 struct running_app {
     fake_clock clock;
+    scratch_database database;  ///< the backend of this test run (AUTHD_TEST_BACKEND)
     std::unique_ptr<app::application> app;
 
+    /// A config that keeps test_config()'s in-memory SQLite runs on the test run's backend instead.
     explicit running_app(app::config c = test_config()) {
+        if (c.database_url == test_config().database_url) c.database_url = database.url();
         app = std::make_unique<app::application>(c, &clock);
         app->start();
     }

@@ -44,6 +44,7 @@ public:
         for (const auto& [id, other] : d_.users)
             if (other.email == u.email || (u.username && other.username == u.username)) return false;
         d_.users[u.id] = u;
+        std::sort(d_.users[u.id].roles.begin(), d_.users[u.id].roles.end());  // as ORDER BY role
         return true;
     }
     std::optional<user> find_by_id(std::string_view id) override {
@@ -67,7 +68,9 @@ public:
         d_.users[u.id].roles = roles;
     }
     void set_roles(std::string_view id, const std::vector<std::string>& roles) override {
-        d_.users.at(std::string(id)).roles = roles;
+        auto& stored = d_.users.at(std::string(id)).roles;
+        stored = roles;
+        std::sort(stored.begin(), stored.end());
     }
     bool remove(std::string_view id) override { return d_.users.erase(std::string(id)) > 0; }
 

@@ -1,0 +1,60 @@
+#include "tests/support/scratch_database.hpp"
+
+#include <soci/mysql/soci-mysql.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+
+#include "adapters/storage/database_url.hpp"
+
+namespace authd::test {
+namespace {
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+std::string admin_connect_string(const storage::database_url& u) { return u.soci_connect_string(); }
+
+void run_admin(const storage::database_url& u, const std::string& statement) {
+    soci::session sql(u.kind == storage::dialect::postgresql ? *soci::factory_postgresql() : *soci::factory_mysql(),
+                      admin_connect_string(u));
+    sql << statement;
+}
+}  // namespace
+
+scratch_database::scratch_database() {
+    backend_ = env("AUTHD_TEST_BACKEND");
+    if (backend_.empty() || backend_ == "sqlite") {
+        backend_ = "sqlite";
+        url_ = "sqlite:///:memory:";
+        return;
+    }
+    const char* var = backend_ == "postgresql" ? "AUTHD_TEST_PG_URL" : backend_ == "mysql" ? "AUTHD_TEST_MYSQL_URL" : nullptr;
+    if (!var) throw std::runtime_error("AUTHD_TEST_BACKEND must be sqlite, postgresql or mysql");
+    admin_url_ = env(var);
+    if (admin_url_.empty())
+        throw std::runtime_error(std::string(var) + " is not set: run scripts/test, which starts the database servers");
+    auto admin = storage::database_url::parse(admin_url_);
+    if (!admin) throw std::runtime_error(std::string(var) + " is not a database URL");
+    std::random_device rd;
+    name_ = "authd_t_" + std::to_string(rd()) + std::to_string(rd());
+    run_admin(*admin, "CREATE DATABASE " + name_);
+    url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name_;
+}
+
+scratch_database::~scratch_database() {
+    if (name_.empty()) return;
+    try {
+        auto admin = storage::database_url::parse(admin_url_);
+        run_admin(*admin, admin->kind == storage::dialect::postgresql ? "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"
+                                                                      : "DROP DATABASE IF EXISTS " + name_);
+    } catch (...) {
+        // A scratch database left behind dies with the throwaway server.
+    }
+}
+
+}  // namespace authd::test
