@@ -61,7 +61,9 @@ struct soci_store::impl {
             fn(sql);
         } catch (const soci::soci_error& e) {
             if (is_connection_error(e) || !sql.is_connected()) {
-                broken[pos] = true;
+                // One dead connection means the server went away: every pooled connection
+                // reconnects before its next use, so that recovery needs no failed request.
+                for (auto& b : broken) b = true;
                 throw storage_unavailable("database connection lost");
             }
             throw std::runtime_error(std::string("database error: ") + e.get_error_message());

@@ -12,11 +12,11 @@ agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock&
 result<agent> agent_service::register_agent(const agent_registration& r) {
     validator v;
     std::optional<phone_number> phone;
-    if (r.country_code != "+212" && r.country_code != "+33") {
-        v.add("country_code", "must be +212 (Morocco) or +33 (France)");
-    } else if (phone = parse_phone_any(r.phone_number, r.country_code); !phone) {
-        v.add("phone_number", "must be 9 national digits (a leading 0 is allowed) of a Moroccan or French number");
-    }
+    const bool known_country = r.country_code == "+212" || r.country_code == "+33";
+    if (!known_country) v.add("country_code", "must be +212 (Morocco) or +33 (France)");
+    // The number's shape is checked even under a bad country code, so that one 400 lists both.
+    phone = parse_phone_any(r.phone_number, known_country ? std::string_view(r.country_code) : "+33");
+    if (!phone) v.add("phone_number", "must be 9 national digits (a leading 0 is allowed) of a Moroccan or French number");
     if (auto e = check_text(r.first_name, 100)) v.add("first_name", *e);
     if (auto e = check_text(r.last_name, 100)) v.add("last_name", *e);
     const std::string email = ascii_lower(r.email);

@@ -102,7 +102,8 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
             return f;
         }
         // Single use: of concurrent verifications of the right code, the row count picks one winner.
-        if (!repos.otps.consume(current->id, now)) return fail(errc::invalid_otp, "This code was already used.");
+        if (!repos.otps.consume(current->id, now))
+            return failure{errc::invalid_otp, "This code was already used.", {}, {}, attempts_remaining(state, settings_.lockout)};
         record_success(state);
         repos.otps.save_lockout(e164, state, now);
         auto a = repos.agents.find_by_phone(e164);
