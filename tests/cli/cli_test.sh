@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The authd executable as an operator meets it: help, version, bad settings
+# (exit 2, one line, no secret echoed), migrate, seed (twice), a changed
+# migration refused, and a graceful stop on SIGTERM with exit 0.
+set -uo pipefail
+authd=$(realpath "$1")
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+failures=0 passes=0
+check() {  # check "what" command...
+  local what=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAILED: $what"; failures=$((failures + 1)); fi
+}
+cd "$work"
+export -n JWT_SECRET_KEY DB_ENCRYPTION_KEY APP_ENV DATABASE_URL PORT 2>/dev/null
+
+out=$("$authd" --help); code=$?
+check "--help exits 0" test $code -eq 0
+check "--help lists DATABASE_URL" grep -q -- "--database-url" <<<"$out"
+check "--version prints the version" grep -qE '^authd [0-9]+\.[0-9]+\.[0-9]+$' <<<"$("$authd" --version)"
+
+err=$("$authd" --port abc 2>&1); code=$?
+check "a bad flag exits 2" test $code -eq 2
+check "a bad flag is named on one line" test "$(wc -l <<<"$err")" -eq 1
+check "a bad flag is named" grep -q -- "--port" <<<"$err"
+err=$(PORT=70000 "$authd" 2>&1); code=$?
+check "a bad environment value exits 2 naming it" bash -c "[ $code -eq 2 ] && grep -q PORT <<<'$err'"
+err=$("$authd" frobnicate 2>&1); code=$?
+check "an unknown command exits 2" test $code -eq 2
+
+err=$("$authd" 2>&1); code=$?
+check "production without a secret exits 2" test $code -eq 2
+check "production names the missing secret" grep -q JWT_SECRET_KEY <<<"$err"
+err=$(JWT_SECRET_KEY=short-secret-value DB_ENCRYPTION_KEY=also-short "$authd" 2>&1); code=$?
+check "a short secret exits 2" test $code -eq 2
+check "a short secret is never echoed" bash -c "! grep -q short-secret-value <<<'$err'"
+err=$(APP_ENV=development DATABASE_URL=postgresql://u:hunter2@127.0.0.1:1/db "$authd" migrate 2>&1); code=$?
+check "an unreachable database exits 1" test $code -eq 1
+check "the database password is never printed" bash -c "! grep -q hunter2 <<<'$err'"
+err=$(DATABASE_URL=oracle://x "$authd" migrate 2>&1); code=$?
+check "a DATABASE_URL of no known kind exits 2" test $code -eq 2
+
+export DATABASE_URL="sqlite:///$work/data/authd.db" APP_ENV=development
+check "migrate creates the database and exits 0" "$authd" migrate
+first=$("$authd" seed 2>/dev/null)
+check "seed prints the generated admin password once" grep -q "admin@example.com with password" <<<"$first"
+second=$("$authd" seed 2>/dev/null); code=$?
+check "seed twice is harmless" test $code -eq 0
+check "the second seed changes nothing" grep -q "admin@example.com exists" <<<"$second"
+check "the second seed prints no password" bash -c "! grep -q 'with password' <<<'$second'"
+given=$(DATABASE_URL="sqlite:///$work/other.db" SEED_ADMIN_PASSWORD=given-admin-password "$authd" seed 2>/dev/null)
+check "a given admin password is not printed" bash -c "! grep -q given-admin-password <<<'$given'"
+
+# Graceful stop: start on a free port, wait for "listening" on stderr, ask for health, send SIGTERM.
+mkfifo "$work/stderr"
+PORT=0 ACCESS_LOG=0 "$authd" serve 2>"$work/stderr" >/dev/null &
+server=$!
+exec 3<"$work/stderr"
+port=""
+while read -r -t 30 line <&3; do
+  [[ $line =~ listening\ on\ .*:([0-9]+) ]] && { port=${BASH_REMATCH[1]}; break; }
+done
+check "serve announces its port" test -n "$port"
+check "the served health is ok" bash -c "curl -sf http://127.0.0.1:$port/health/live | grep -q ok"
+kill -TERM $server
+wait $server; code=$?
+check "SIGTERM drains and exits 0" test $code -eq 0
+exec 3<&-
+
+# An applied migration that changed afterwards stops the start.
+sqlite3 "$work/data/authd.db" "UPDATE schema_migrations SET checksum = 'edited' WHERE version = '0001_users_and_sessions'"
+err=$("$authd" migrate 2>&1); code=$?
+check "a changed applied migration is refused" bash -c "[ $code -eq 1 ] && grep -q 'was changed after it was applied' <<<'$err'"
+
+echo "$passes passed, $failures failed"
+[ $failures -eq 0 ]
