@@ -94,8 +94,11 @@ struct soci_store::impl {
             soci_agents agents(sql);
             soci_otps otps(sql, url.kind);
             repositories repos{users, sessions, agents, otps};
+            // Reads run in autocommit: each statement sees a consistent state on its own, and the
+            // BEGIN/COMMIT pair would double the statements of the hottest path (token validation).
+            if (!writing) return work(repos);
             // SQLite: take the write lock up front, so that two writers never deadlock upgrading read locks.
-            if (url.kind == dialect::sqlite) sql << (writing ? "BEGIN IMMEDIATE" : "BEGIN");
+            if (url.kind == dialect::sqlite) sql << "BEGIN IMMEDIATE";
             else sql.begin();
             try {
                 work(repos);

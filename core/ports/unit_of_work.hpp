@@ -29,7 +29,8 @@ class unit_of_work {
 public:
     virtual ~unit_of_work() = default;
     virtual void write(const std::function<void(repositories&)>& work) = 0;
-    /// A read-only transaction: cheaper, never blocks writers.
+    /// Read-only work: cheaper, never blocks writers. Each statement is atomic, but
+    /// several statements need not see one snapshot: use write() when that matters.
     virtual void read(const std::function<void(repositories&)>& work) = 0;
 };
 
