@@ -39,8 +39,8 @@ struct nullable_time {
 // --- the dialect differences, in one place --------------------------------------
 /// " FOR UPDATE" where the dialect has row locks (SQLite locks the whole database on BEGIN IMMEDIATE).
 const char* for_update(dialect d);
-/// "INSERT ... unless the key exists", e.g. insert_if_absent(d, "otp_lockouts (phone_number) VALUES (:p)").
-std::string insert_if_absent(dialect d, const std::string& table_columns_values);
+/// "INSERT ... unless the key exists", e.g. insert_if_absent(d, "otp_lockouts (phone_number) VALUES (:p)", "phone_number").
+std::string insert_if_absent(dialect d, const std::string& table_columns_values, const std::string& key);
 
 // --- driver errors --------------------------------------------------------------
 bool is_unique_violation(const soci::soci_error& e);

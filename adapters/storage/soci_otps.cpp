@@ -61,7 +61,8 @@ lockout_state soci_otps::lock_lockout(std::string_view phone_view) {
     const std::string phone(phone_view);
     // The row must exist before it can be locked: otherwise two first attempts would both read "no failures".
     std::tm epoch = to_tm(time_point{});
-    sql_ << insert_if_absent(dialect_, "otp_lockouts (phone_number, failed_attempts, updated_at) VALUES (:p, 0, :at)"),
+    sql_ << insert_if_absent(dialect_, "otp_lockouts (phone_number, failed_attempts, updated_at) VALUES (:p, 0, :at)",
+                             "phone_number"),
         soci::use(phone), soci::use(epoch);
     return select_lockout(phone, true);
 }

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <random>
+#include <thread>
 #include <vector>
 
 #include "adapters/storage/soci_internal.hpp"
@@ -77,12 +79,15 @@ struct soci_store::impl {
         // Deadlocks are normal under contention (InnoDB's gap locks above all): the
         // transaction rolled back whole, so it is safe to run it again (wild-workouts
         // retries MySQL's 1213 the same way).
+        thread_local std::minstd_rand jitter{std::random_device{}()};
         for (int attempt = 1;; ++attempt) {
             try {
                 run_once(writing, work);
                 return;
             } catch (const retry_transaction&) {
-                if (attempt == 5) throw std::runtime_error("database error: transaction kept deadlocking");
+                if (attempt == 10) throw std::runtime_error("database error: transaction kept deadlocking");
+                // A random pause, growing with the attempts, so that the same victims do not collide again.
+                std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (500u << attempt)));
             }
         }
     }

@@ -20,11 +20,13 @@ time_point from_tm(const std::tm& tm) {
 
 const char* for_update(dialect d) { return d == dialect::sqlite ? "" : " FOR UPDATE"; }
 
-std::string insert_if_absent(dialect d, const std::string& table_columns_values) {
+std::string insert_if_absent(dialect d, const std::string& table_columns_values, const std::string& key) {
     switch (d) {
         case dialect::sqlite: return "INSERT OR IGNORE INTO " + table_columns_values;
         case dialect::postgresql: return "INSERT INTO " + table_columns_values + " ON CONFLICT DO NOTHING";
-        case dialect::mysql: return "INSERT IGNORE INTO " + table_columns_values;
+        // Not INSERT IGNORE: on a duplicate it takes a shared lock, and two transactions that then
+        // both ask for the row FOR UPDATE deadlock. This takes the exclusive lock at once.
+        case dialect::mysql: return "INSERT INTO " + table_columns_values + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
     }
     return {};
 }
