@@ -31,6 +31,10 @@ mapping map(errc e) {
         case errc::otp_locked: return {403, "otp_locked"};
         case errc::otp_resend_too_soon: return {429, "otp_resend_too_soon"};
         case errc::conflict: return {409, "conflict"};
+        case errc::invalid_transition: return {409, "invalid_transition"};
+        case errc::sale_not_started: return {409, "sale_not_started"};
+        case errc::unknown_supplier: return {400, "unknown_supplier"};
+        case errc::sku_taken: return {409, "sku_taken"};
         case errc::overloaded: return {503, "overloaded"};
         case errc::unavailable: return {503, "database_unavailable"};
     }

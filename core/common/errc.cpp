@@ -23,6 +23,10 @@ std::string_view to_string(errc e) noexcept {
         case errc::otp_locked: return "otp_locked";
         case errc::otp_resend_too_soon: return "otp_resend_too_soon";
         case errc::conflict: return "conflict";
+        case errc::invalid_transition: return "invalid_transition";
+        case errc::sale_not_started: return "sale_not_started";
+        case errc::unknown_supplier: return "unknown_supplier";
+        case errc::sku_taken: return "sku_taken";
         case errc::overloaded: return "overloaded";
         case errc::unavailable: return "unavailable";
     }

@@ -26,6 +26,10 @@ enum class errc {
     otp_locked,
     otp_resend_too_soon,
     conflict,
+    invalid_transition,     // events: a status change the state machine forbids
+    sale_not_started,       // events: ON_SALE before saleStartTime
+    unknown_supplier,       // catalog: a product naming a supplier that does not exist
+    sku_taken,              // catalog: the SKU belongs to another product
     overloaded,             // a bounded pool is full: try again later
     unavailable,            // a dependency (the database) is down
 };
