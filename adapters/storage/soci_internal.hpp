@@ -48,6 +48,10 @@ bool is_connection_error(const soci::soci_error& e);
 /// A deadlock or serialization failure: the whole transaction may simply run again.
 bool is_retryable(const soci::soci_error& e);
 
+/// The id the database gave the row this connection inserted last (integer primary keys):
+/// lastval() on PostgreSQL, LAST_INSERT_ID() on MySQL, last_insert_rowid() on SQLite.
+long long last_insert_id(soci::session& sql, dialect d);
+
 /// Rows affected by an UPDATE/DELETE.
 long long execute_counting(soci::statement& st);
 

@@ -57,6 +57,16 @@ bool is_retryable(const soci::soci_error& e) {
     return false;
 }
 
+long long last_insert_id(soci::session& sql, dialect d) {
+    long long id = 0;
+    switch (d) {
+        case dialect::sqlite: sql << "SELECT last_insert_rowid()", soci::into(id); break;
+        case dialect::postgresql: sql << "SELECT lastval()", soci::into(id); break;
+        case dialect::mysql: sql << "SELECT LAST_INSERT_ID()", soci::into(id); break;
+    }
+    return id;
+}
+
 long long execute_counting(soci::statement& st) {
     st.execute(true);
     return st.get_affected_rows();
