@@ -6,12 +6,18 @@
 #include "adapters/crypto/sha256.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/notify/console_notifier.hpp"
+#include "adapters/publish/redis_publisher.hpp"
+#include "adapters/publish/stdout_publisher.hpp"
+#include "app/relay_runner.hpp"
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "app/seed.hpp"
 #include "core/agents/agent_service.hpp"
+#include "core/catalog/catalog_service.hpp"
+#include "core/events/event_service.hpp"
+#include "core/outbox/outbox_relay.hpp"
 #include "core/otp/otp_service.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
@@ -29,6 +35,13 @@ storage::database_url parse_url(const std::string& url) {
     auto parsed = storage::database_url::parse(url);
     if (!parsed) throw std::invalid_argument("DATABASE_URL is not a sqlite:///path (no spaces), postgresql:// or mysql:// URL");
     return *parsed;
+}
+
+std::unique_ptr<outbox_publisher> publisher_for(const config& c) {
+    if (c.redis_url.empty()) return std::make_unique<publish::stdout_publisher>();
+    auto url = publish::redis_url::parse(c.redis_url);
+    if (!url) throw std::invalid_argument("REDIS_URL is not a redis://host:port URL");
+    return std::make_unique<publish::redis_publisher>(*url);
 }
 
 token_settings tokens_from(const config& c) {
@@ -55,6 +68,11 @@ struct application::parts {
     auth_service auth;
     agent_service agents;
     otp_service otp;
+    event_service events;
+    catalog_service catalog;
+    std::unique_ptr<outbox_publisher> publisher;
+    outbox_relay relay;
+    relay_runner relay_loop;
     http::services services;
     http::pipeline pipeline;
     http::server server;
@@ -73,8 +91,13 @@ struct application::parts {
           otp(store, notifier, digest, rng, clk, tokens,
               otp_settings{seconds{c.otp_ttl_seconds}, seconds{c.otp_resend_seconds},
                            lockout_policy{5, std::chrono::minutes{c.otp_lockout_minutes}}, c.development}),
-          services{auth, tokens, agents, otp, [this] { return store.ping(); }, [this] { return notifier.recent(); },
-                   c.development},
+          events(store, clk),
+          catalog(store, clk),
+          publisher(publisher_for(c)),
+          relay(store, *publisher, clk),
+          relay_loop(relay, std::chrono::milliseconds{c.outbox_relay_interval_ms}),
+          services{auth, tokens, agents, otp, events, catalog, [this] { return store.ping(); },
+                   [this] { return notifier.recent(); }, c.development},
           pipeline(http::make_routes(services), tokens,
                    http::pipeline_options{static_cast<std::size_t>(c.worker_threads), 4096,
                                           static_cast<std::size_t>(c.hashing_threads),
@@ -98,18 +121,28 @@ application::~application() {
     parts_->server.stop();
     parts_->server.wait();
     parts_->pipeline.stop();
+    parts_->relay_loop.stop();
 }
 
-void application::start() { parts_->server.start(); }
+void application::start() {
+    parts_->server.start();
+    parts_->relay_loop.start();
+}
+
+void application::start_relay_only() { parts_->relay_loop.start(); }
 unsigned short application::port() const { return parts_->server.port(); }
 void application::stop() { parts_->server.stop(); }
 void application::wait() {
     parts_->server.wait();
     parts_->pipeline.stop();
+    parts_->relay_loop.stop();  // after the last request: its outbox rows go out too
 }
 
+unit_of_work& application::store() { return parts_->store; }
+
 void application::seed(std::ostream& out) {
-    seed_data(seed_context{parts_->store, parts_->auth, parts_->agents, parts_->rng, parts_->cfg}, out);
+    seed_data(seed_context{parts_->store, parts_->auth, parts_->agents, parts_->rng, parts_->cfg, parts_->catalog},
+              out);
 }
 
 }  // namespace authd::app

@@ -4,6 +4,7 @@
 
 #include "app/config.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/unit_of_work.hpp"
 
 namespace authd::app {
 
@@ -21,6 +22,12 @@ public:
     /// Graceful: stop accepting, finish in-flight requests.
     void stop();
     void wait();
+
+    /// Starts only the outbox relay (authd outbox-relay); stop() ends it.
+    void start_relay_only();
+
+    /// The database, for tests that arrange or inspect rows the API does not expose.
+    unit_of_work& store();
 
     /// Loads the sample data; harmless to run twice. Prints what a person needs to log in.
     void seed(std::ostream& out);

@@ -89,6 +89,8 @@ const std::vector<setting>& settings() {
         {"MAX_BODY_BYTES", "largest request body (1048576)", size(&config::max_body_bytes, 1024, 64 << 20)},
         {"REDIS_URL", "redis://host:6379 for shared rate limits and outbox publishing (optional)",
          text(&config::redis_url), true},
+        {"OUTBOX_RELAY_INTERVAL_MS", "how often the outbox relay publishes, 0 = not in this process (1000)",
+         integer(&config::outbox_relay_interval_ms, 0, 3600000)},
         {"DB_POOL_SIZE", "database connections (8)", integer(&config::db_pool_size, 1, 256)},
         {"IO_THREADS", "network threads (2)", integer(&config::io_threads, 1, 64)},
         {"WORKER_THREADS", "threads for database work (8)", integer(&config::worker_threads, 1, 256)},
@@ -149,7 +151,8 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
             continue;
         }
         if (command_seen) return "unexpected argument " + arg + " (see --help)";
-        if (arg != "serve" && arg != "migrate" && arg != "seed") return "unknown command " + arg + " (see --help)";
+        if (arg != "serve" && arg != "migrate" && arg != "seed" && arg != "outbox-relay")
+            return "unknown command " + arg + " (see --help)";
         out.command = arg;
         command_seen = true;
     }
@@ -190,7 +193,8 @@ std::string help_text() {
         "Usage: authd [serve|migrate|seed] [--option value ...]\n\n"
         "  serve    run the HTTP service (the default); migrations are applied first\n"
         "  migrate  apply pending database migrations and exit\n"
-        "  seed     load sample data (harmless to run twice) and exit\n\n"
+        "  seed     load sample data (harmless to run twice) and exit\n"
+        "  outbox-relay  publish the outbox (to REDIS_URL, else as JSON lines) until stopped\n\n"
         "Options (each also read from the environment variable in capitals):\n";
     for (const auto& s : settings()) {
         std::string flag = "--";

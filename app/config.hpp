@@ -30,6 +30,7 @@ struct config {
     int auth_rate_limit_per_minute = 5;
     std::size_t max_body_bytes = 1 << 20;
     std::string redis_url;
+    int outbox_relay_interval_ms = 1000;  ///< 0: no relay in this process
     int db_pool_size = 8;
     int io_threads = 2;
     int worker_threads = 8;

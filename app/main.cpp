@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     authd::crypto::openssl_random rng;
-    if (cmd.command == "serve" || cmd.command == "seed") {
+    if (cmd.command != "migrate") {
         if (auto error = authd::app::check_secrets(cmd.settings, [&] { return authd::random_token(rng, 32); }))
             return fail(2, *error);
     } else {
@@ -60,6 +60,16 @@ int main(int argc, char** argv) {
         }
         if (cmd.command == "seed") {
             app.seed(std::cout);
+            return 0;
+        }
+        if (cmd.command == "outbox-relay") {
+            app.start_relay_only();
+            std::cerr << "authd: relaying the outbox" << (cmd.settings.redis_url.empty() ? " to standard output" : " to Redis")
+                      << "\n";
+            int signal = 0;
+            sigwait(&stop_signals, &signal);
+            app.stop();
+            app.wait();
             return 0;
         }
         app.start();

@@ -1,5 +1,6 @@
 #include "app/seed.hpp"
 
+#include <map>
 #include <stdexcept>
 
 #include "core/common/random_values.hpp"
@@ -45,6 +46,76 @@ void seed_agents(const seed_context& ctx, std::ostream& out) {
         << "  log in as one: POST /api/v1/auth/request-otp {\"phone_number\":\"+212612345678\"}, then\n"
         << "  POST /api/v1/auth/verify-otp {\"phone_number\":\"+212612345678\",\"code\":\"<the code printed as [sms]>\"}\n";
 }
+
+struct sample_supplier {
+    std::string name, email, phone, address;
+    std::vector<contact_fields> contacts;
+};
+
+struct sample_product {
+    std::string sku, name, price, currency, supplier;  ///< supplier: a sample supplier's name, or empty
+    bool best_seller;
+    std::string description;
+};
+
+/// Suppliers with contacts and products, some best sellers. A supplier whose name exists, or a product whose SKU
+/// exists, is left alone.
+void seed_catalog(const seed_context& ctx, std::ostream& out) {
+    const std::vector<sample_supplier> suppliers{
+        {"Atlas Office Supply", "orders@atlas-office.example", "+212 522 000 111", "12 Rue Ibn Batouta, Casablanca",
+         {{"Nadia Tazi", "nadia.tazi@atlas-office.example", "+212 661 000 111", "Account manager"},
+          {"Omar Fassi", "omar.fassi@atlas-office.example", std::nullopt, "Logistics"}}},
+        {"Lumière Électronique", "contact@lumiere.example", "+33 1 23 45 67 89", "8 rue de la Paix, 75002 Paris",
+         {{"Claire Dubois", "claire.dubois@lumiere.example", "+33 6 12 34 56 78", "Sales"}}},
+        {"Northwind Traders", "sales@northwind.example", "+1 206 555 0100", "4110 Old Redmond Rd, Redmond, WA",
+         {{"Andrew Fuller", "andrew.fuller@northwind.example", std::nullopt, "Vice President, Sales"},
+          {"Janet Leverling", "janet.leverling@northwind.example", std::nullopt, "Sales Representative"}}},
+    };
+    const std::vector<sample_product> products{
+        {"ATL-PEN-050", "Ballpoint pens, box of 50", "12.50", "USD", "Atlas Office Supply", true, "Blue, medium."},
+        {"ATL-PAP-500", "A4 copy paper, 500 sheets", "4.99", "USD", "Atlas Office Supply", true, "80 g/m², white."},
+        {"ATL-STP-010", "Heavy-duty stapler", "19.99", "USD", "Atlas Office Supply", false, "Up to 100 sheets."},
+        {"LUM-LED-060", "LED desk lamp", "34.90", "EUR", "Lumière Électronique", true, "Dimmable, 6 W."},
+        {"LUM-CBL-002", "USB-C cable, 2 m", "9.90", "EUR", "Lumière Électronique", false, ""},
+        {"NWT-CHA-020", "Chai tea, 20 bags", "18.00", "USD", "Northwind Traders", true, ""},
+        {"NWT-COF-250", "Ground coffee, 250 g", "7.25", "USD", "Northwind Traders", false, "Medium roast."},
+        {"GEN-MUG-001", "Plain white mug", "3.00", "USD", "", false, ""},
+    };
+
+    std::map<std::string, std::int64_t> supplier_ids;
+    for (const auto& s : ctx.catalog.list_suppliers()) supplier_ids.emplace(s.name, s.id);
+    int suppliers_created = 0;
+    for (const auto& s : suppliers) {
+        if (supplier_ids.count(s.name)) continue;
+        supplier_fields f;
+        f.name = s.name;
+        f.email.emplace(s.email);
+        f.phone.emplace(s.phone);
+        f.address.emplace(s.address);
+        f.contacts = s.contacts;
+        auto created = ctx.catalog.create_supplier(f);
+        if (!created) throw std::runtime_error("cannot create supplier " + s.name + ": " + created.error().detail);
+        supplier_ids[s.name] = created->item.id;
+        ++suppliers_created;
+    }
+    int products_created = 0;
+    for (const auto& p : products) {
+        product_fields f;
+        f.sku = p.sku;
+        f.name = p.name;
+        f.price = p.price;
+        f.currency = p.currency;
+        f.best_seller = p.best_seller;
+        if (!p.description.empty()) f.description.emplace(p.description);
+        if (!p.supplier.empty()) f.supplier_id.emplace(supplier_ids.at(p.supplier));
+        auto created = ctx.catalog.create_product(f);
+        if (created) ++products_created;
+        else if (created.error().code != errc::sku_taken)
+            throw std::runtime_error("cannot create product " + p.sku + ": " + created.error().detail);
+    }
+    out << "catalog: " << suppliers_created << " suppliers and " << products_created << " products created, "
+        << suppliers.size() - suppliers_created << " and " << products.size() - products_created << " already there\n";
+}
 }  // namespace
 
 void seed_data(const seed_context& ctx, std::ostream& out) {
@@ -59,6 +130,7 @@ void seed_data(const seed_context& ctx, std::ostream& out) {
         out << "admin@example.com exists; left unchanged\n";
     }
     seed_agents(ctx, out);
+    seed_catalog(ctx, out);
     if (auto pw = ensure_user(ctx, "staff@example.com", "Staff Member", {"staff"}, random_token(ctx.rng, 12)))
         out << "created staff@example.com with password " << *pw << "\n";
     else

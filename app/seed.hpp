@@ -5,6 +5,7 @@
 #include "core/ports/random.hpp"
 #include "core/ports/unit_of_work.hpp"
 #include "core/agents/agent_service.hpp"
+#include "core/catalog/catalog_service.hpp"
 #include "core/users/auth_service.hpp"
 
 namespace authd::app {
@@ -15,6 +16,7 @@ struct seed_context {
     agent_service& agents;
     random_source& rng;
     const config& cfg;
+    catalog_service& catalog;
 };
 
 /// Sample data of API.md "Operations"; what exists already is left alone.

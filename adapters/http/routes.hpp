@@ -12,6 +12,8 @@ void add_health_routes(router& r, services& s);
 void add_user_auth_routes(router& r, services& s);
 void add_token_routes(router& r, services& s);
 void add_agent_routes(router& r, services& s);
+void add_event_routes(router& r, services& s);
+void add_catalog_routes(router& r, services& s);
 void add_dev_routes(router& r, services& s);
 
 }  // namespace authd::http

@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "core/agents/agent_service.hpp"
+#include "core/catalog/catalog_service.hpp"
+#include "core/events/event_service.hpp"
 #include "core/otp/otp_service.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/sessions/token_service.hpp"
@@ -17,6 +19,8 @@ struct services {
     token_service& tokens;
     agent_service& agents;
     otp_service& otp;
+    event_service& events;
+    catalog_service& catalog;
     std::function<bool()> database_ready;
     /// Messages the mock notifier sent, newest first (development mode only).
     std::function<std::vector<outgoing_message>()> recent_messages;

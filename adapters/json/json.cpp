@@ -84,6 +84,44 @@ std::optional<std::vector<std::string>> object_reader::strings(std::string_view 
     return std::nullopt;
 }
 
+bool object_reader::is_null(std::string_view key) const {
+    const auto it = impl_->doc.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
+    return it != impl_->doc.MemberEnd() && it->value.IsNull();
+}
+
+std::optional<std::string> object_reader::number_text(std::string_view key, validator& v) const {
+    const auto* m = impl_->member(key);
+    if (!m) return std::nullopt;
+    if (!m->IsNumber()) {
+        v.add(std::string(key), "must be a number");
+        return std::nullopt;
+    }
+    if (m->IsInt64()) return std::to_string(m->GetInt64());
+    if (m->IsUint64()) return std::to_string(m->GetUint64());
+    // RapidJSON's Writer prints a double in its shortest round-trip form (Grisu2): 19.99 stays "19.99".
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.Double(m->GetDouble());
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<std::vector<object_reader>> object_reader::objects(std::string_view key, validator& v) const {
+    const auto* m = impl_->member(key);
+    if (!m) return std::nullopt;
+    std::vector<object_reader> out;
+    if (m->IsArray()) {
+        for (const auto& e : m->GetArray()) {
+            if (!e.IsObject()) break;
+            auto p = std::make_unique<impl>();
+            p->doc.CopyFrom(e, p->doc.GetAllocator());
+            out.push_back(object_reader(std::move(p)));
+        }
+        if (out.size() == m->Size()) return out;
+    }
+    v.add(std::string(key), "must be an array of objects");
+    return std::nullopt;
+}
+
 struct writer::impl {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w{buffer};

@@ -9,6 +9,9 @@
 #include "adapters/storage/database_url.hpp"
 #include "core/common/time.hpp"
 #include "core/ports/agent_repository.hpp"
+#include "core/ports/catalog_repository.hpp"
+#include "core/ports/event_repository.hpp"
+#include "core/ports/outbox_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
@@ -121,6 +124,60 @@ public:
 
 private:
     lockout_state select_lockout(const std::string& phone, bool lock);
+    soci::session& sql_;
+    dialect dialect_;
+};
+
+class soci_events final : public event_repository {
+public:
+    soci_events(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    std::int64_t insert(const event& e) override;
+    std::optional<event> find(std::int64_t id) override;
+    std::optional<event> lock(std::int64_t id) override;
+    void update(const event& e) override;
+    bool remove(std::int64_t id) override;
+    std::vector<event> list(const event_query& q) override;
+    std::int64_t count(const event_query& q) override;
+
+private:
+    std::optional<event> select_one(std::int64_t id, bool lock);
+    soci::session& sql_;
+    dialect dialect_;
+};
+
+class soci_outbox final : public outbox_repository {
+public:
+    soci_outbox(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    void add_event_change(std::string_view event_type, const event& e, time_point now) override;
+    std::vector<outbox_message> next_unprocessed(int limit) override;
+    void mark_processed(std::int64_t id, time_point now) override;
+
+private:
+    soci::session& sql_;
+    dialect dialect_;
+};
+
+class soci_catalog final : public catalog_repository {
+public:
+    soci_catalog(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    std::optional<std::int64_t> insert_product(const product& p) override;
+    std::optional<product> find_product(std::int64_t id) override;
+    std::optional<product> find_product_by_sku(std::string_view sku) override;
+    std::optional<product> lock_product(std::int64_t id) override;
+    bool update_product(const product& p) override;
+    std::vector<product> list_products(const product_filter& f, std::int64_t offset, int limit) override;
+    std::int64_t count_products(const product_filter& f) override;
+    void add_price(std::int64_t product_id, const price_record& r) override;
+    std::vector<price_record> price_history(std::int64_t product_id) override;
+    std::int64_t insert_supplier(const supplier& s) override;
+    std::optional<supplier> find_supplier(std::int64_t id) override;
+    std::optional<supplier> lock_supplier(std::int64_t id) override;
+    void update_supplier(const supplier& s) override;
+    std::vector<supplier> list_suppliers() override;
+    std::int64_t insert_contact(const supplier_contact& c) override;
+    std::vector<supplier_contact> contacts_of(std::int64_t supplier_id) override;
+
+private:
     soci::session& sql_;
     dialect dialect_;
 };

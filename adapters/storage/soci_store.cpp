@@ -98,7 +98,10 @@ struct soci_store::impl {
             soci_sessions sessions(sql);
             soci_agents agents(sql);
             soci_otps otps(sql, url.kind);
-            repositories repos{users, sessions, agents, otps};
+            soci_events events(sql, url.kind);
+            soci_outbox outbox(sql, url.kind);
+            soci_catalog catalog(sql, url.kind);
+            repositories repos{users, sessions, agents, otps, events, outbox, catalog};
             // Reads run in autocommit: each statement sees a consistent state on its own, and the
             // BEGIN/COMMIT pair would double the statements of the hottest path (token validation).
             if (!writing) return work(repos);

@@ -5,6 +5,9 @@
 #include <type_traits>
 
 #include "core/ports/agent_repository.hpp"
+#include "core/ports/catalog_repository.hpp"
+#include "core/ports/event_repository.hpp"
+#include "core/ports/outbox_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
@@ -17,6 +20,9 @@ struct repositories {
     session_repository& sessions;
     agent_repository& agents;
     otp_repository& otps;
+    event_repository& events;
+    outbox_repository& outbox;
+    catalog_repository& catalog;
 };
 
 /// Runs work in one transaction. It commits when the work returns (a domain

@@ -24,6 +24,7 @@ inline app::config test_config() {
     c.access_log = false;
     c.hashing_threads = 2;
     c.worker_threads = 4;
+    c.outbox_relay_interval_ms = 0;  // tests relay the outbox themselves, when they mean to
     return c;
 }
 
@@ -65,6 +66,19 @@ struct running_app {
     }
     api client() const { return api(app->port()); }
 };
+
+/// Registers a user, gives it `roles` straight in the database (no admin API is
+/// needed for that), logs in and returns the access token.
+inline std::string sign_in_with_roles(api& c, running_app& app, const std::string& email,
+                                      const std::vector<std::string>& roles) {
+    auto reg = c.post("/api/auth/register", R"({"email":")" + email + R"(","password":"correct-horse","name":"T"})");
+    REQUIRE(reg.status == 201);
+    app.app->store().write([&](repositories& r) { r.users.set_roles(r.users.find_by_email(email)->id, roles); });
+    auto login = c.post("/api/auth/login", R"({"email":")" + email + R"(","password":"correct-horse"})");
+    REQUIRE(login.status == 200);
+    const auto at = login.body.find("\"accessToken\":\"") + 15;
+    return login.body.substr(at, login.body.find('"', at) - at);
+}
 
 /// The string value of a top-level member of a JSON object (tests only: no escapes expected).
 inline std::string json_string(const std::string& body, const std::string& key) {

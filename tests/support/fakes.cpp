@@ -1,6 +1,7 @@
 #include "tests/support/fakes.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <sstream>
 
 namespace authd::test {
@@ -195,6 +196,150 @@ public:
 private:
     memory_data& d_;
 };
+class memory_events final : public event_repository {
+public:
+    explicit memory_events(memory_data& d) : d_(d) {}
+    std::int64_t insert(const event& e) override {
+        const auto id = d_.next_event_id++;
+        d_.events[id] = e;
+        d_.events[id].id = id;
+        return id;
+    }
+    std::optional<event> find(std::int64_t id) override {
+        const auto it = d_.events.find(id);
+        return it == d_.events.end() ? std::nullopt : std::optional<event>(it->second);
+    }
+    std::optional<event> lock(std::int64_t id) override { return find(id); }
+    void update(const event& e) override { d_.events.at(e.id) = e; }
+    bool remove(std::int64_t id) override { return d_.events.erase(id) > 0; }
+    std::vector<event> list(const event_query& q) override {
+        auto all = matching(q);
+        std::sort(all.begin(), all.end(), [](const event& a, const event& b) {
+            return std::tie(a.event_date, a.id) < std::tie(b.event_date, b.id);
+        });
+        const auto start = std::min<std::size_t>(all.size(), static_cast<std::size_t>(q.page) * q.size);
+        const auto end = std::min<std::size_t>(all.size(), start + static_cast<std::size_t>(q.size));
+        return {all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end)};
+    }
+    std::int64_t count(const event_query& q) override { return static_cast<std::int64_t>(matching(q).size()); }
+
+private:
+    std::vector<event> matching(const event_query& q) {
+        std::vector<event> out;
+        for (const auto& [id, e] : d_.events)
+            if ((!q.status || e.status == *q.status) && (!q.from || e.event_date >= *q.from) &&
+                (!q.to || e.event_date <= *q.to))
+                out.push_back(e);
+        return out;
+    }
+    memory_data& d_;
+};
+
+class memory_outbox final : public outbox_repository {
+public:
+    explicit memory_outbox(memory_data& d) : d_(d) {}
+    void add_event_change(std::string_view type, const event& e, time_point now) override {
+        outbox_message m;
+        m.id = static_cast<std::int64_t>(d_.outbox.size()) + 1;
+        m.aggregate_type = "EVENT";
+        m.aggregate_id = std::to_string(e.id);
+        m.event_type = std::string(type);
+        m.payload = std::string(to_string(e.status));  // the fake keeps only the status; SQL backends keep the JSON
+        m.created_at = now;
+        d_.outbox.push_back(m);
+    }
+    std::vector<outbox_message> next_unprocessed(int limit) override {
+        std::vector<outbox_message> out;
+        for (const auto& m : d_.outbox)
+            if (!m.processed_at && static_cast<int>(out.size()) < limit) out.push_back(m);
+        return out;
+    }
+    void mark_processed(std::int64_t id, time_point now) override { d_.outbox.at(static_cast<std::size_t>(id - 1)).processed_at = now; }
+
+private:
+    memory_data& d_;
+};
+
+class memory_catalog final : public catalog_repository {
+public:
+    explicit memory_catalog(memory_data& d) : d_(d) {}
+    std::optional<std::int64_t> insert_product(const product& p) override {
+        if (find_product_by_sku(p.sku)) return std::nullopt;
+        const auto id = d_.next_catalog_id++;
+        (d_.products[id] = p).id = id;
+        return id;
+    }
+    std::optional<product> find_product(std::int64_t id) override { return find_in(d_.products, id); }
+    std::optional<product> find_product_by_sku(std::string_view sku) override {
+        for (const auto& [id, p] : d_.products)
+            if (p.sku == sku) return p;
+        return std::nullopt;
+    }
+    std::optional<product> lock_product(std::int64_t id) override { return find_product(id); }
+    bool update_product(const product& p) override {
+        if (const auto other = find_product_by_sku(p.sku); other && other->id != p.id) return false;
+        const auto created = d_.products.at(p.id).created_at;
+        (d_.products[p.id] = p).created_at = created;
+        return true;
+    }
+    std::vector<product> list_products(const product_filter& f, std::int64_t offset, int limit) override {
+        std::vector<product> out;
+        for (const auto& [id, p] : d_.products)
+            if (passes(f, p) && offset-- <= 0 && static_cast<int>(out.size()) < limit) out.push_back(p);
+        return out;
+    }
+    std::int64_t count_products(const product_filter& f) override {
+        return std::count_if(d_.products.begin(), d_.products.end(), [&](const auto& e) { return passes(f, e.second); });
+    }
+    void add_price(std::int64_t product_id, const price_record& r) override { d_.price_history.emplace_back(product_id, r); }
+    std::vector<price_record> price_history(std::int64_t product_id) override {
+        std::vector<price_record> out;
+        for (const auto& [id, r] : d_.price_history)
+            if (id == product_id) out.insert(out.begin(), r);
+        std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.recorded_at > b.recorded_at; });
+        return out;
+    }
+    std::int64_t insert_supplier(const supplier& s) override {
+        const auto id = d_.next_catalog_id++;
+        (d_.suppliers[id] = s).id = id;
+        return id;
+    }
+    std::optional<supplier> find_supplier(std::int64_t id) override { return find_in(d_.suppliers, id); }
+    std::optional<supplier> lock_supplier(std::int64_t id) override { return find_supplier(id); }
+    void update_supplier(const supplier& s) override {
+        const auto created = d_.suppliers.at(s.id).created_at;
+        (d_.suppliers[s.id] = s).created_at = created;
+    }
+    std::vector<supplier> list_suppliers() override {
+        std::vector<supplier> out;
+        for (const auto& [id, s] : d_.suppliers) out.push_back(s);
+        std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+        return out;
+    }
+    std::int64_t insert_contact(const supplier_contact& c) override {
+        const auto id = d_.next_catalog_id++;
+        (d_.supplier_contacts[id] = c).id = id;
+        return id;
+    }
+    std::vector<supplier_contact> contacts_of(std::int64_t supplier_id) override {
+        std::vector<supplier_contact> out;
+        for (const auto& [id, c] : d_.supplier_contacts)
+            if (c.supplier_id == supplier_id) out.push_back(c);
+        return out;
+    }
+
+private:
+    static bool passes(const product_filter& f, const product& p) {
+        return (!f.best_seller || p.best_seller == *f.best_seller) && (!f.active || p.is_active == *f.active) &&
+               (!f.supplier_id || p.supplier_id == f.supplier_id);
+    }
+    template <class Map>
+    static std::optional<typename Map::mapped_type> find_in(const Map& m, std::int64_t id) {
+        const auto it = m.find(id);
+        return it == m.end() ? std::nullopt : std::optional<typename Map::mapped_type>(it->second);
+    }
+    memory_data& d_;
+};
 }  // namespace
 
 void memory_store::write(const std::function<void(repositories&)>& work) {
@@ -204,7 +349,10 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_sessions sessions(data_);
     memory_agents agents(data_);
     memory_otps otps(data_);
-    repositories repos{users, sessions, agents, otps};
+    memory_events events(data_);
+    memory_outbox outbox(data_);
+    memory_catalog catalog(data_);
+    repositories repos{users, sessions, agents, otps, events, outbox, catalog};
     try {
         work(repos);
     } catch (...) {

@@ -76,6 +76,14 @@ struct memory_data {
     std::map<std::string, agent> agents;
     std::vector<otp_code> otp_codes;
     std::map<std::string, lockout_state> otp_lockouts;
+    std::map<std::int64_t, event> events;
+    std::int64_t next_event_id = 1;
+    std::vector<outbox_message> outbox;
+    std::map<std::int64_t, product> products;
+    std::vector<std::pair<std::int64_t, price_record>> price_history;  ///< (product id, price), oldest first
+    std::map<std::int64_t, supplier> suppliers;
+    std::map<std::int64_t, supplier_contact> supplier_contacts;
+    std::int64_t next_catalog_id = 1;  ///< one sequence for the catalog's tables: an id need only be unique in its own
 };
 
 /// Keeps what would have been sent.

@@ -1,0 +1,339 @@
+// Catalog: products with their price history, suppliers with their contacts, snake_case JSON (API.md "Catalog").
+#include <charconv>
+
+#include "adapters/http/body.hpp"
+#include "adapters/http/routes.hpp"
+#include "core/catalog/catalog_service.hpp"
+#include "core/catalog/money.hpp"
+
+namespace authd::http {
+namespace {
+
+// --- reading ------------------------------------------------------------------------------------------------------
+
+/// Digits only, at least 1, and fitting an int64: anything else cannot be an id.
+std::optional<std::int64_t> positive_integer(std::string_view text) {
+    std::int64_t n = 0;
+    if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;  // from_chars takes a '-'
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n <= 0) return std::nullopt;
+    return n;
+}
+
+/// A member that JSON null clears: engaged-and-empty for null, the value when present, nothing when absent.
+template <class T>
+std::optional<std::optional<T>> nullable(const json::object_reader& body, std::string_view key,
+                                         std::optional<T> value) {
+    if (body.is_null(key)) return std::optional<std::optional<T>>(std::in_place, std::nullopt);
+    if (value) return std::optional<std::optional<T>>(std::in_place, std::move(value));
+    return std::nullopt;
+}
+
+product_fields read_product(const json::object_reader& body, validator& v) {
+    product_fields f;
+    f.name = body.string("name", v);
+    f.sku = body.string("sku", v);
+    f.description = nullable(body, "description", body.string("description", v));
+    f.price = body.number_text("price", v);
+    f.currency = body.string("currency", v);
+    f.supplier_id = nullable(body, "supplier_id", body.integer("supplier_id", v));
+    f.best_seller = body.boolean("best_seller", v);
+    f.is_active = body.boolean("is_active", v);
+    return f;
+}
+
+supplier_fields read_supplier(const json::object_reader& body, validator& v) {
+    supplier_fields f;
+    f.name = body.string("name", v);
+    f.email = nullable(body, "email", body.string("email", v));
+    f.phone = nullable(body, "phone", body.string("phone", v));
+    f.address = nullable(body, "address", body.string("address", v));
+    return f;
+}
+
+std::vector<contact_fields> read_contacts(const json::object_reader& body, validator& v) {
+    std::vector<contact_fields> out;
+    const auto contacts = body.objects("contacts", v);
+    if (!contacts) return out;
+    for (std::size_t i = 0; i < contacts->size(); ++i) {
+        const auto& c = (*contacts)[i];
+        validator types;
+        out.push_back({c.string("name", types), c.string("email", types), c.string("phone", types),
+                       c.string("role", types)});
+        for (const auto& e : types.to_failure().fields)
+            v.add("contacts[" + std::to_string(i) + "]." + e.field, e.message);
+    }
+    return out;
+}
+
+/// An optional query parameter; an empty value (`?best_seller=`) counts as absent.
+std::optional<std::string> query(const request& req, std::string_view name) {
+    auto value = req.query_param(name);
+    if (value && value->empty()) return std::nullopt;
+    return value;
+}
+
+std::optional<bool> query_bool(const request& req, std::string_view name, validator& v) {
+    const auto value = query(req, name);
+    if (!value) return std::nullopt;
+    if (*value == "true") return true;
+    if (*value == "false") return false;
+    v.add(std::string(name), "must be true or false");
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> query_integer(const request& req, std::string_view name, validator& v) {
+    const auto value = query(req, name);
+    if (!value) return std::nullopt;
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+    if (ec == std::errc{} && end == value->data() + value->size()) return n;
+    v.add(std::string(name), "must be an integer");
+    return std::nullopt;
+}
+
+// --- writing ------------------------------------------------------------------------------------------------------
+
+void write_optional_id(json::writer& w, std::string_view key, const std::optional<std::int64_t>& id) {
+    w.key(key);
+    if (id) w.value(*id);
+    else w.null();
+}
+
+void write_supplier_members(json::writer& w, const supplier& s) {
+    w.field("id", s.id)
+        .field("name", s.name)
+        .field("email", s.email)
+        .field("phone", s.phone)
+        .field("address", s.address)
+        .field("created_at", to_rfc3339(s.created_at))
+        .field("updated_at", to_rfc3339(s.updated_at));
+}
+
+void write_supplier(json::writer& w, const supplier& s) {
+    w.begin_object();
+    write_supplier_members(w, s);
+    w.end_object();
+}
+
+void write_contact(json::writer& w, const supplier_contact& c) {
+    w.begin_object()
+        .field("id", c.id)
+        .field("supplier_id", c.supplier_id)
+        .field("name", c.name)
+        .field("email", c.email)
+        .field("phone", c.phone)
+        .field("role", c.role)
+        .end_object();
+}
+
+void write_contacts(json::writer& w, const std::vector<supplier_contact>& contacts) {
+    w.begin_array();
+    for (const auto& c : contacts) write_contact(w, c);
+    w.end_array();
+}
+
+/// `supplied_by` is given for the detail only, which adds `supplier`.
+void write_product(json::writer& w, const product& p, const std::optional<supplier>* supplied_by = nullptr) {
+    w.begin_object()
+        .field("id", p.id)
+        .field("name", p.name)
+        .field("sku", p.sku)
+        .field("description", p.description)
+        .key("price")
+        .raw(format_cents(p.price_cents))  // a JSON number with exactly 2 decimals, never a rounded double
+        .field("currency", p.currency);
+    write_optional_id(w, "supplier_id", p.supplier_id);
+    w.field("best_seller", p.best_seller)
+        .field("is_active", p.is_active)
+        .field("created_at", to_rfc3339(p.created_at))
+        .field("updated_at", to_rfc3339(p.updated_at));
+    if (supplied_by) {
+        w.key("supplier");
+        if (*supplied_by) write_supplier(w, **supplied_by);
+        else w.null();
+    }
+    w.end_object();
+}
+
+response product_response(int status, const product& p) {
+    json::writer w;
+    write_product(w, p);
+    return json_response(status, std::move(w).str());
+}
+
+response supplier_response(int status, const supplier_detail& d) {
+    json::writer w;
+    w.begin_object();
+    write_supplier_members(w, d.item);
+    w.key("contacts");
+    write_contacts(w, d.contacts);
+    return json_response(status, std::move(w.end_object()).str());
+}
+
+// --- products -----------------------------------------------------------------------------------------------------
+
+response list_products(services& s, request& req) {
+    validator v;
+    product_query q;
+    q.filter.best_seller = query_bool(req, "best_seller", v);
+    q.filter.active = query_bool(req, "active", v);
+    q.filter.supplier_id = query_integer(req, "supplier_id", v);
+    q.page = query_integer(req, "page", v).value_or(q.page);
+    q.size = query_integer(req, "size", v).value_or(q.size);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto page = s.catalog.list_products(q);
+    if (!page) return problem_from(req, page.error());
+    json::writer w;
+    w.begin_object().key("products").begin_array();
+    for (const auto& p : page->products) write_product(w, p);
+    w.end_array()
+        .key("page")
+        .begin_object()
+        .field("number", page->number)
+        .field("size", page->size)
+        .field("total_elements", page->total_elements)
+        .field("total_pages", page->total_pages)
+        .end_object();
+    return json_response(200, std::move(w.end_object()).str());
+}
+
+response get_product(services& s, request& req, std::int64_t id) {
+    auto found = s.catalog.find_product(id);
+    if (!found) return problem_from(req, found.error());
+    json::writer w;
+    write_product(w, found->item, &found->supplied_by);
+    return json_response(200, std::move(w).str());
+}
+
+response create_product(services& s, request& req) {
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    const auto fields = read_product(*body, v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto created = s.catalog.create_product(fields);
+    if (!created) return problem_from(req, created.error());
+    auto res = product_response(201, created.value());
+    res.set_header("Location", "/api/products/" + std::to_string(created->id));
+    return res;
+}
+
+response update_product(services& s, request& req, std::int64_t id) {
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    const auto fields = read_product(*body, v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto updated = s.catalog.update_product(id, fields);
+    if (!updated) return problem_from(req, updated.error());
+    return product_response(200, updated.value());
+}
+
+response delete_product(services& s, request& req, std::int64_t id) {
+    auto done = s.catalog.delete_product(id);
+    if (!done) return problem_from(req, done.error());
+    return no_content();
+}
+
+response price_history(services& s, request& req, std::int64_t id) {
+    auto history = s.catalog.price_history(id);
+    if (!history) return problem_from(req, history.error());
+    json::writer w;
+    w.begin_object().key("price_history").begin_array();
+    for (const auto& r : history.value())
+        w.begin_object()
+            .key("price")
+            .raw(format_cents(r.price_cents))
+            .field("currency", r.currency)
+            .field("recorded_at", to_rfc3339(r.recorded_at))
+            .end_object();
+    return json_response(200, std::move(w.end_array().end_object()).str());
+}
+
+// --- suppliers ----------------------------------------------------------------------------------------------------
+
+response list_suppliers(services& s, request&) {
+    json::writer w;
+    w.begin_object().key("suppliers").begin_array();
+    for (const auto& each : s.catalog.list_suppliers()) write_supplier(w, each);
+    return json_response(200, std::move(w.end_array().end_object()).str());
+}
+
+response get_supplier(services& s, request& req, std::int64_t id) {
+    auto found = s.catalog.find_supplier(id);
+    if (!found) return problem_from(req, found.error());
+    return supplier_response(200, found.value());
+}
+
+response supplier_contacts(services& s, request& req, std::int64_t id) {
+    auto contacts = s.catalog.contacts_of(id);
+    if (!contacts) return problem_from(req, contacts.error());
+    json::writer w;
+    w.begin_object().key("contacts");
+    write_contacts(w, contacts.value());
+    return json_response(200, std::move(w.end_object()).str());
+}
+
+response create_supplier(services& s, request& req) {
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    auto fields = read_supplier(*body, v);
+    fields.contacts = read_contacts(*body, v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto created = s.catalog.create_supplier(fields);
+    if (!created) return problem_from(req, created.error());
+    auto res = supplier_response(201, created.value());
+    res.set_header("Location", "/api/suppliers/" + std::to_string(created->item.id));
+    return res;
+}
+
+response update_supplier(services& s, request& req, std::int64_t id) {
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    // `contacts`, like `id` and the timestamps, is read-only here: a client may send back what it read.
+    const auto fields = read_supplier(*body, v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto updated = s.catalog.update_supplier(id, fields);
+    if (!updated) return problem_from(req, updated.error());
+    return supplier_response(200, updated.value());
+}
+
+}  // namespace
+
+void add_catalog_routes(router& r, services& s) {
+    const access_rule reader{true};
+    const access_rule writer{true, {"staff", "admin"}};
+    auto plain = [&s](response (*fn)(services&, request&)) {
+        return [&s, fn](request& q, const principal*) { return fn(s, q); };
+    };
+    // An id that is not a positive integer names nothing: 404, as for an id that does not exist.
+    auto by_id = [&s](response (*fn)(services&, request&, std::int64_t), std::string_view what) {
+        return [&s, fn, what](request& q, const principal*) {
+            const auto id = positive_integer(q.path_param("id"));
+            if (!id) return problem(q, 404, "not_found", what);
+            return fn(s, q, *id);
+        };
+    };
+    const std::string_view no_product = "No such product.";
+    const std::string_view no_supplier = "No such supplier.";
+    r.add({"GET", "/api/products", plain(list_products), reader});
+    r.add({"POST", "/api/products", plain(create_product), writer, pool_kind::normal, true});
+    r.add({"GET", "/api/products/:id", by_id(get_product, no_product), reader});
+    r.add({"PUT", "/api/products/:id", by_id(update_product, no_product), writer, pool_kind::normal, true});
+    r.add({"DELETE", "/api/products/:id", by_id(delete_product, no_product), writer});
+    r.add({"GET", "/api/products/:id/price_history", by_id(price_history, no_product), reader});
+    r.add({"GET", "/api/suppliers", plain(list_suppliers), reader});
+    r.add({"POST", "/api/suppliers", plain(create_supplier), writer, pool_kind::normal, true});
+    r.add({"GET", "/api/suppliers/:id", by_id(get_supplier, no_supplier), reader});
+    r.add({"PUT", "/api/suppliers/:id", by_id(update_supplier, no_supplier), writer, pool_kind::normal, true});
+    r.add({"GET", "/api/suppliers/:id/contacts", by_id(supplier_contacts, no_supplier), reader});
+}
+
+}  // namespace authd::http

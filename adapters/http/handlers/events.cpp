@@ -1,0 +1,167 @@
+// Events: admin writes, any signed-in reader, camelCase JSON (API.md "Events").
+#include <charconv>
+
+#include "adapters/http/body.hpp"
+#include "adapters/http/routes.hpp"
+#include "adapters/json/event_json.hpp"
+
+namespace authd::http {
+namespace {
+
+/// A path id that is not a positive integer names no event: 404, like an unknown one.
+std::optional<std::int64_t> event_id(const request& req) {
+    const auto text = req.path_param("eventId");
+    std::int64_t id = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
+    return id;
+}
+
+response not_found(const request& req) { return problem(req, 404, "not_found", "No such event."); }
+
+std::optional<time_point> read_time(const json::object_reader& body, std::string_view key, validator& v) {
+    const auto text = body.string(key, v);
+    if (!text) return std::nullopt;
+    auto t = parse_rfc3339(*text);
+    if (!t) v.add(std::string(key), "must be an RFC 3339 time such as 2027-05-01T20:00:00Z");
+    return t;
+}
+
+event_fields read_fields(const json::object_reader& body, validator& v) {
+    event_fields f;
+    f.name = body.string("eventName", v);
+    f.event_date = read_time(body, "eventDate", v);
+    f.venue_name = body.string("venueName", v);
+    f.total_seats = body.integer("totalSeats", v);
+    f.available_seats = body.integer("availableSeats", v);
+    f.status = body.string("status", v);
+    f.sale_start_time = read_time(body, "saleStartTime", v);
+    return f;
+}
+
+response event_response(int status, const event& e) {
+    json::writer w;
+    json::write_event(w, e);
+    return json_response(status, std::move(w).str());
+}
+
+response create(services& s, request& req) {
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    const auto fields = read_fields(*body, v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto e = s.events.create(fields);
+    if (!e) return problem_from(req, e.error());
+    auto res = event_response(201, e.value());
+    res.set_header("Location", "/api/events/" + std::to_string(e->id));
+    return res;
+}
+
+response update(services& s, request& req) {
+    const auto id = event_id(req);
+    if (!id) return not_found(req);
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    const auto fields = read_fields(*body, v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto e = s.events.update(*id, fields);
+    if (!e) return problem_from(req, e.error());
+    return event_response(200, e.value());
+}
+
+response change_status(services& s, request& req) {
+    const auto id = event_id(req);
+    if (!id) return not_found(req);
+    response bad;
+    auto body = read_object(req, bad);
+    if (!body) return bad;
+    validator v;
+    const auto status = body->required_string("status", v);
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto e = s.events.change_status(*id, *status);
+    if (!e) return problem_from(req, e.error());
+    return event_response(200, e.value());
+}
+
+response get_one(services& s, request& req) {
+    const auto id = event_id(req);
+    if (!id) return not_found(req);
+    auto e = s.events.find(*id);
+    if (!e) return problem_from(req, e.error());
+    return event_response(200, e.value());
+}
+
+response remove(services& s, request& req) {
+    const auto id = event_id(req);
+    if (!id) return not_found(req);
+    auto done = s.events.remove(*id);
+    if (!done) return problem_from(req, done.error());
+    return no_content();
+}
+
+/// An integer query parameter, or the default when absent.
+std::optional<int> query_int(const request& req, std::string_view name, int fallback, validator& v) {
+    const auto text = req.query_param(name);
+    if (!text) return fallback;
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+    if (ec != std::errc{} || ptr != text->data() + text->size()) {
+        v.add(std::string(name), "must be a whole number");
+        return std::nullopt;
+    }
+    return n;
+}
+
+response list(services& s, request& req) {
+    validator v;
+    event_query q;
+    q.page = query_int(req, "page", 0, v).value_or(0);
+    q.size = query_int(req, "size", 20, v).value_or(20);
+    if (const auto status = req.query_param("status"); status && !status->empty()) {
+        q.status = parse_event_status(*status);
+        if (!q.status) v.add("status", "must be UPCOMING, ON_SALE, SOLD_OUT or CANCELLED");
+    }
+    for (const auto& [name, bound] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
+        const auto text = req.query_param(name);
+        if (!text || text->empty()) continue;
+        *bound = parse_rfc3339(*text);
+        if (!*bound) v.add(name, "must be an RFC 3339 time such as 2027-05-01T00:00:00Z");
+    }
+    if (!v.ok()) return problem_from(req, v.to_failure());
+    auto page = s.events.list(q);
+    if (!page) return problem_from(req, page.error());
+    json::writer w;
+    w.begin_object().key("events").begin_array();
+    for (const auto& e : page->events) json::write_event(w, e);
+    w.end_array()
+        .key("page")
+        .begin_object()
+        .field("number", page->number)
+        .field("size", page->size)
+        .field("totalElements", static_cast<std::int64_t>(page->total_elements))
+        .field("totalPages", static_cast<std::int64_t>(page->total_pages))
+        .end_object();
+    return json_response(200, std::move(w.end_object()).str());
+}
+
+}  // namespace
+
+void add_event_routes(router& r, services& s) {
+    const access_rule reader{true};
+    const access_rule admin{true, {"admin"}};
+    auto with = [&s](response (*fn)(services&, request&)) {
+        return [&s, fn](request& q, const principal*) { return fn(s, q); };
+    };
+    r.add({"POST", "/api/events", with(create), admin, pool_kind::normal, true});
+    r.add({"GET", "/api/events", with(list), reader});
+    r.add({"GET", "/api/events/:eventId", with(get_one), reader});
+    r.add({"PUT", "/api/events/:eventId", with(update), admin, pool_kind::normal, true});
+    r.add({"PUT", "/api/events/:eventId/status", with(change_status), admin, pool_kind::normal, true});
+    r.add({"DELETE", "/api/events/:eventId", with(remove), admin});
+}
+
+}  // namespace authd::http

@@ -1,0 +1,17 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace authd::publish {
+
+/// redis://[:password@]host[:port][/db]
+struct redis_url {
+    std::string host;
+    int port = 6379;
+    std::string password;
+    int db = 0;
+    static std::optional<redis_url> parse(std::string_view url);
+};
+
+}  // namespace authd::publish

@@ -1,0 +1,30 @@
+#pragma once
+#include <string_view>
+#include <vector>
+
+#include "core/events/event.hpp"
+#include "core/outbox/outbox_message.hpp"
+
+namespace authd {
+
+/// The transactional outbox. Writers add rows inside their own unit of work;
+/// the relay reads them in order and marks them processed after publishing.
+class outbox_repository {
+public:
+    virtual ~outbox_repository() = default;
+    /// Adds an EVENT row whose payload is the event's JSON.
+    virtual void add_event_change(std::string_view event_type, const event& e, time_point now) = 0;
+    /// The oldest unprocessed rows, locked for this transaction so that two relays never take the same ones.
+    virtual std::vector<outbox_message> next_unprocessed(int limit) = 0;
+    virtual void mark_processed(std::int64_t id, time_point now) = 0;
+};
+
+/// Where the relay sends outbox rows: a Redis stream, or JSON lines on standard output.
+class outbox_publisher {
+public:
+    virtual ~outbox_publisher() = default;
+    /// Throws when the message could not be handed over; the relay then stops and retries later.
+    virtual void publish(const outbox_message& m) = 0;
+};
+
+}  // namespace authd
