@@ -1,0 +1,111 @@
+// The outbox relay against a real redis-server started for this test: rows
+// reach the stream in order, a Redis outage keeps them waiting, and nothing is
+// lost when it comes back.
+#include <catch2/catch.hpp>
+#include <hiredis/hiredis.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "adapters/publish/redis_publisher.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "core/events/event_service.hpp"
+#include "core/outbox/outbox_relay.hpp"
+#include "tests/support/fakes.hpp"
+
+using namespace authd;
+using namespace std::chrono_literals;
+
+namespace {
+std::string run(const std::string& command) {
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    std::string out;
+    char buf[256];
+    while (pipe && std::fgets(buf, sizeof buf, pipe.get())) out += buf;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+struct own_redis {
+    std::string dir, url;
+    own_redis() {
+        char pattern[] = "/tmp/authd-redis-XXXXXX";
+        dir = std::string(mkdtemp(pattern)) + "/redis";
+        url = run(script() + " start redis " + dir);
+        REQUIRE(url.rfind("redis://", 0) == 0);
+    }
+    ~own_redis() {
+        run(script() + " stop " + dir);
+        rmdir(dir.substr(0, dir.rfind('/')).c_str());
+    }
+    void halt() { run(script() + " halt " + dir); }
+    void resume() { run(script() + " resume " + dir); }
+    static std::string script() { return std::string(AUTHD_SOURCE_DIR) + "/scripts/db-server"; }
+
+    /// The event_type and outbox_id fields of every entry of the stream, oldest first.
+    std::vector<std::pair<std::string, std::string>> stream() const {
+        const auto parsed = *publish::redis_url::parse(url);
+        redisContext* c = redisConnect(parsed.host.c_str(), parsed.port);
+        REQUIRE((c && !c->err));
+        auto* reply = static_cast<redisReply*>(redisCommand(c, "XRANGE authd:outbox - +"));
+        std::vector<std::pair<std::string, std::string>> out;
+        for (std::size_t i = 0; reply && i < reply->elements; ++i) {
+            const auto* fields = reply->element[i]->element[1];
+            std::string type, id;
+            for (std::size_t k = 0; k + 1 < fields->elements; k += 2) {
+                const std::string name(fields->element[k]->str, fields->element[k]->len);
+                const std::string value(fields->element[k + 1]->str, fields->element[k + 1]->len);
+                if (name == "event_type") type = value;
+                if (name == "outbox_id") id = value;
+            }
+            out.emplace_back(type, id);
+        }
+        freeReplyObject(reply);
+        redisFree(c);
+        return out;
+    }
+};
+
+event_fields concert() {
+    event_fields f;
+    f.name = "Jazz";
+    f.event_date = time_point{std::chrono::sys_days{std::chrono::year{2027} / 1 / 1}};
+    f.venue_name = "Blue Hall";
+    f.total_seats = 10;
+    f.sale_start_time = time_point{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}};
+    return f;
+}
+}  // namespace
+
+TEST_CASE("the relay publishes to a Redis stream in order, waits out an outage and loses nothing", "[outbox][redis]") {
+    own_redis redis;
+    test::fake_clock clock;
+    storage::soci_store store(*storage::database_url::parse("sqlite:///:memory:"), 1);
+    store.migrate();
+    event_service events(store, clock);
+    publish::redis_publisher publisher(*publish::redis_url::parse(redis.url));
+    outbox_relay relay(store, publisher, clock);
+
+    const auto id = events.create(concert())->id;
+    REQUIRE(events.change_status(id, "ON_SALE").ok());
+    REQUIRE(events.create(concert()).ok());
+    const auto first = relay.relay_once();
+    CHECK(first.published == 3);
+    CHECK_FALSE(first.publisher_failed);
+    CHECK(redis.stream() == std::vector<std::pair<std::string, std::string>>{
+                                {"EVENT_CREATED", "1"}, {"EVENT_STATUS_CHANGED", "2"}, {"EVENT_CREATED", "3"}});
+
+    redis.halt();
+    REQUIRE(events.remove(id).ok());
+    const auto during = relay.relay_once();
+    CHECK(during.published == 0);
+    CHECK(during.publisher_failed);
+
+    redis.resume();  // an empty Redis: what was published before went with it, the waiting row goes now
+    const auto after = relay.relay_once();
+    CHECK(after.published == 1);
+    CHECK(redis.stream() == std::vector<std::pair<std::string, std::string>>{{"EVENT_DELETED", "4"}});
+    CHECK(relay.relay_once().published == 0);
+}

@@ -1,0 +1,164 @@
+// The event and outbox repositories' contracts, the same on every backend.
+#include <catch2/catch.hpp>
+
+#include "tests/storage/backend.hpp"
+
+using namespace authd;
+using namespace authd::test;
+using namespace std::chrono_literals;
+
+namespace {
+const time_point t0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{9}};
+
+event sample(std::string name, time_point date, event_status status = event_status::upcoming) {
+    event e;
+    e.name = std::move(name);
+    e.event_date = date;
+    e.venue_name = "Blue Hall";
+    e.total_seats = 100;
+    e.available_seats = 60;
+    e.status = status;
+    e.sale_start_time = t0;
+    e.created_at = t0;
+    e.updated_at = t0 + 1s;
+    return e;
+}
+}  // namespace
+
+TEST_CASE("an event gets an id from the database and round-trips every field", "[contract][events]") {
+    backend_under_test b;
+    std::int64_t first = 0, second = 0;
+    b.uow->write([&](repositories& r) {
+        first = r.events.insert(sample("Jazz", t0 + std::chrono::days{30}, event_status::on_sale));
+        second = r.events.insert(sample("Rock", t0 + std::chrono::days{31}));
+    });
+    CHECK(first > 0);
+    CHECK(second > first);
+    b.uow->write([&](repositories& r) {
+        for (const auto& e : {r.events.find(first), r.events.lock(first)}) {
+            REQUIRE(e);
+            CHECK(e->id == first);
+            CHECK(e->name == "Jazz");
+            CHECK(e->event_date == t0 + std::chrono::days{30});
+            CHECK(e->venue_name == "Blue Hall");
+            CHECK(e->total_seats == 100);
+            CHECK(e->available_seats == 60);
+            CHECK(e->status == event_status::on_sale);
+            CHECK(e->sale_start_time == t0);
+            CHECK(e->created_at == t0);
+            CHECK(e->updated_at == t0 + 1s);
+        }
+        CHECK_FALSE(r.events.find(second + 1000));
+    });
+}
+
+TEST_CASE("update writes every mutable field; remove deletes once", "[contract][events]") {
+    backend_under_test b;
+    std::int64_t id = 0;
+    b.uow->write([&](repositories& r) { id = r.events.insert(sample("Jazz", t0 + std::chrono::days{30})); });
+    b.uow->write([&](repositories& r) {
+        auto e = *r.events.lock(id);
+        e.name = "Jazz II";
+        e.status = event_status::cancelled;
+        e.available_seats = 0;
+        e.updated_at = t0 + 1h;
+        r.events.update(e);
+    });
+    b.uow->read([&](repositories& r) {
+        auto e = r.events.find(id);
+        CHECK(e->name == "Jazz II");
+        CHECK(e->status == event_status::cancelled);
+        CHECK(e->available_seats == 0);
+        CHECK(e->updated_at == t0 + 1h);
+    });
+    b.uow->write([&](repositories& r) {
+        CHECK(r.events.remove(id));
+        CHECK_FALSE(r.events.remove(id));
+        CHECK_FALSE(r.events.find(id));
+    });
+}
+
+TEST_CASE("list sorts by date then id, pages, and filters by status and date bounds; count agrees", "[contract][events]") {
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        for (int day = 6; day >= 1; --day)
+            r.events.insert(sample("d" + std::to_string(day), t0 + std::chrono::days{day},
+                                   day % 2 ? event_status::on_sale : event_status::upcoming));
+    });
+    b.uow->read([&](repositories& r) {
+        event_query all;
+        all.size = 4;
+        const auto page0 = r.events.list(all);
+        REQUIRE(page0.size() == 4);
+        CHECK(page0.front().name == "d1");
+        CHECK(page0.back().name == "d4");
+        all.page = 1;
+        const auto page1 = r.events.list(all);
+        REQUIRE(page1.size() == 2);
+        CHECK(page1.front().name == "d5");
+        CHECK(r.events.count(all) == 6);
+        all.page = 5;
+        CHECK(r.events.list(all).empty());
+
+        event_query on_sale;
+        on_sale.status = event_status::on_sale;
+        CHECK(r.events.count(on_sale) == 3);
+        for (const auto& e : r.events.list(on_sale)) CHECK(e.status == event_status::on_sale);
+
+        event_query window;
+        window.from = t0 + std::chrono::days{2};
+        window.to = t0 + std::chrono::days{4};  // both bounds included
+        CHECK(r.events.count(window) == 3);
+        window.status = event_status::upcoming;
+        CHECK(r.events.count(window) == 2);
+    });
+}
+
+TEST_CASE("outbox rows come back oldest first with their JSON payload, until marked processed", "[contract][outbox]") {
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        auto e = sample("Jazz", t0 + std::chrono::days{30});
+        e.id = 7;
+        r.outbox.add_event_change("EVENT_CREATED", e, t0);
+        e.status = event_status::on_sale;
+        r.outbox.add_event_change("EVENT_STATUS_CHANGED", e, t0 + 1s);
+    });
+    std::vector<outbox_message> rows;
+    b.uow->write([&](repositories& r) { rows = r.outbox.next_unprocessed(10); });
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].id < rows[1].id);
+    CHECK(rows[0].aggregate_type == "EVENT");
+    CHECK(rows[0].aggregate_id == "7");
+    CHECK(rows[0].event_type == "EVENT_CREATED");
+    CHECK(rows[1].event_type == "EVENT_STATUS_CHANGED");
+    CHECK(rows[0].created_at == t0);
+    if (b.soci) {  // SQL backends keep the event's JSON (PostgreSQL's jsonb may reorder keys)
+        const auto& payload = rows[1].payload;
+        CHECK((payload.find("\"status\":\"ON_SALE\"") != std::string::npos ||
+               payload.find("\"status\": \"ON_SALE\"") != std::string::npos));
+        CHECK(rows[0].payload.find("\"eventId\"") != std::string::npos);
+    }
+    b.uow->write([&](repositories& r) {
+        CHECK(r.outbox.next_unprocessed(1).size() == 1);
+        r.outbox.mark_processed(rows[0].id, t0 + 2s);
+    });
+    b.uow->write([&](repositories& r) {
+        auto left = r.outbox.next_unprocessed(10);
+        REQUIRE(left.size() == 1);
+        CHECK(left[0].id == rows[1].id);
+    });
+}
+
+TEST_CASE("a unit of work that throws leaves neither the event nor its outbox row", "[contract][outbox]") {
+    backend_under_test b;
+    CHECK_THROWS(b.uow->write([&](repositories& r) {
+        auto e = sample("Jazz", t0 + std::chrono::days{30});
+        e.id = r.events.insert(e);
+        r.outbox.add_event_change("EVENT_CREATED", e, t0);
+        throw std::runtime_error("the request failed after writing");
+    }));
+    b.uow->write([&](repositories& r) {
+        CHECK(r.events.count({}) == 0);
+        CHECK(r.outbox.next_unprocessed(10).empty());
+    });
+}
