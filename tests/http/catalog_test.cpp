@@ -187,7 +187,8 @@ TEST_CASE("prices round-trip exactly as JSON numbers with 2 decimals", "[http][c
     for (const auto& [sent, shown] : cases) {
         INFO(sent);
         const auto sku = "MONEY-" + std::to_string(n++);
-        auto r = t.send("POST", "/api/products", R"({"name":"M","sku":")" + sku + R"(","price":)" + sent + "}", t.staff);
+        auto r =
+            t.send("POST", "/api/products", R"({"name":"M","sku":")" + sku + R"(","price":)" + sent + "}", t.staff);
         REQUIRE(r.status == 201);
         CHECK(catalog_app::member(r.body, "price") == shown);
         const auto id = catalog_app::member(r.body, "id");
@@ -240,11 +241,9 @@ TEST_CASE("product validation lists every bad field in one 400", "[http][catalog
     REQUIRE(bad.status == 400);
     CHECK(fields(bad) == strings{"name", "sku", "description", "price", "currency"});
 
-    auto long_name = t.send("POST", "/api/products", product_body("LONG", ",\"name\":\"" + std::string(256, 'n') + "\""),
-                            t.staff);
-    CHECK(long_name.status == 400);  // a duplicate key: RapidJSON keeps both, the reader takes the first
     auto too_long = t.send("POST", "/api/products",
-                           R"({"name":")" + std::string(256, 'n') + R"(","sku":"X","price":1,"currency":"EURO"})", t.staff);
+                           R"({"name":")" + std::string(256, 'n') + R"(","sku":"X","price":1,"currency":"EURO"})",
+                           t.staff);
     REQUIRE(too_long.status == 400);
     CHECK(fields(too_long) == strings{"name", "currency"});
 
@@ -300,7 +299,7 @@ TEST_CASE("an update changes the fields sent and records a price only when the p
                               R"("supplier_id":)" + supplier_id + "}");
     const auto history = [&] { return t.get("/api/products/" + id + "/price_history").body; };
 
-    t.app.clock.advance(1h);
+    t.app.clock.advance(5min);  // within the access token's 15 minutes
     auto renamed = t.send("PUT", "/api/products/" + id, R"({"name":"Heavy stapler","best_seller":true})", t.staff);
     REQUIRE(renamed.status == 200);
     CHECK(json_string(renamed.body, "name") == "Heavy stapler");
@@ -309,16 +308,16 @@ TEST_CASE("an update changes the fields sent and records a price only when the p
     CHECK(has(renamed.body, R"("price":19.99)"));
     CHECK(has(renamed.body, R"("best_seller":true)"));
     CHECK(json_string(renamed.body, "created_at") == "2026-11-22T00:00:00Z");
-    CHECK(json_string(renamed.body, "updated_at") == "2026-11-22T01:00:00Z");
+    CHECK(json_string(renamed.body, "updated_at") == "2026-11-22T00:05:00Z");
     CHECK(t.send("PUT", "/api/products/" + id, R"({"price":19.99})", t.staff).status == 200);
     CHECK(t.send("PUT", "/api/products/" + id, R"({"price":19.990,"currency":"USD"})", t.staff).status == 200);
     CHECK(count(history(), "\"price\":") == 1);
 
-    t.app.clock.advance(1h);
+    t.app.clock.advance(5min);
     auto repriced = t.send("PUT", "/api/products/" + id, R"({"price":24.5})", t.staff);
     REQUIRE(repriced.status == 200);
     CHECK(has(repriced.body, R"("price":24.50)"));
-    CHECK(history() == R"({"price_history":[{"price":24.50,"currency":"USD","recorded_at":"2026-11-22T02:00:00Z"},)"
+    CHECK(history() == R"({"price_history":[{"price":24.50,"currency":"USD","recorded_at":"2026-11-22T00:10:00Z"},)"
                        R"({"price":19.99,"currency":"USD","recorded_at":"2026-11-22T00:00:00Z"}]})");
 
     // null clears the optional fields.
@@ -363,7 +362,7 @@ TEST_CASE("an unknown or non-numeric id is 404 on every route that takes one", "
     const auto id = t.product(lamp);
     const auto supplier_id = t.supplier(R"({"name":"Atlas"})");
     const auto unknown = std::to_string(std::stoll(id) + std::stoll(supplier_id) + 1000);
-    for (const std::string bad : {unknown, std::string("0"), std::string("-1"), std::string("abc"), std::string("1.5"),
+    for (const std::string& bad : {unknown, std::string("0"), std::string("-1"), std::string("abc"), std::string("1.5"),
                                   std::string("1e3"), std::string("%2B1"), std::string("99999999999999999999"),
                                   std::string("9223372036854775807")}) {
         INFO(bad);
@@ -561,7 +560,8 @@ TEST_CASE("supplier validation lists every bad field", "[http][catalog][supplier
     CHECK(has(missing.body, R"({"field":"name","message":"is required"})"));
 
     auto bad = t.send("POST", "/api/suppliers",
-                      R"({"name":" ","email":"nope","phone":"","address":")" + std::string(501, 'a') + R"("})", t.staff);
+                      R"({"name":" ","email":"nope","phone":"","address":")" + std::string(501, 'a') + R"("})",
+                      t.staff);
     REQUIRE(bad.status == 400);
     CHECK(fields(bad) == strings{"name", "email", "phone", "address"});
 
@@ -572,14 +572,15 @@ TEST_CASE("supplier validation lists every bad field", "[http][catalog][supplier
 
 TEST_CASE("a supplier update changes the fields sent: 200, 400, 404", "[http][catalog][suppliers]") {
     catalog_app t;
-    const auto id =
-        t.supplier(R"({"name":"Atlas","email":"orders@atlas.example","phone":"+212 522","contacts":[{"name":"Nadia"}]})");
-    t.app.clock.advance(1h);
-    auto r = t.send("PUT", "/api/suppliers/" + id, R"({"name":"Atlas Office Supply","phone":null,"address":"Casablanca"})",
-                    t.staff);
+    const auto id = t.supplier(
+        R"({"name":"Atlas","email":"orders@atlas.example","phone":"+212 522","contacts":[{"name":"Nadia"}]})");
+    t.app.clock.advance(5min);  // within the access token's 15 minutes
+    auto r = t.send("PUT", "/api/suppliers/" + id,
+                    R"({"name":"Atlas Office Supply","phone":null,"address":"Casablanca"})", t.staff);
     REQUIRE(r.status == 200);
     CHECK(has(r.body, R"("name":"Atlas Office Supply","email":"orders@atlas.example","phone":null,)"
-                      R"("address":"Casablanca","created_at":"2026-11-22T00:00:00Z","updated_at":"2026-11-22T01:00:00Z")"));
+                      R"("address":"Casablanca","created_at":"2026-11-22T00:00:00Z",)"
+                      R"("updated_at":"2026-11-22T00:05:00Z")"));
     CHECK(has(r.body, R"("name":"Nadia")"));  // the contacts come along, unchanged
     CHECK(t.get("/api/suppliers/" + id).body == r.body);
 
