@@ -200,3 +200,37 @@ TEST_CASE("logout revokes the session: its access and refresh tokens stop workin
     CHECK(c.post("/api/auth/logout", "", access).status == 401);
     CHECK(c.post("/api/auth/logout", "").status == 401);
 }
+
+TEST_CASE("a disabled account gets 403 account_disabled at login, and only with the right password", "[http][users]") {
+    running_app app;
+    auto c = app.client();
+    REQUIRE(c.post("/api/auth/register", ana).status == 201);
+    app.app->store().write([&](repositories& r) {
+        auto u = *r.users.find_by_email("ana@example.com");
+        u.is_active = false;
+        r.users.update(u);
+    });
+    auto disabled = c.post("/api/auth/login", ana_login);
+    CHECK(disabled.status == 403);
+    CHECK(json_string(disabled.body, "code") == "account_disabled");
+    CHECK(c.post("/api/auth/login", ana_wrong).status == 401);  // no hint for a wrong password
+}
+
+TEST_CASE("a legacy bcrypt hash logs in and is upgraded to argon2id on that login", "[http][users]") {
+    running_app app;
+    auto c = app.client();
+    REQUIRE(c.post("/api/auth/register", ana).status == 201);
+    // Made by `mkpasswd -m bcrypt -R 12 'correct horse battery staple'` (whois 5.5.17): cost 12, as the older specs produced.
+    const std::string bcrypt = "$2b$12$s19Lo6XND5erNta1xuyKWOqasnH/Ik7u1CjkuTPZheYD0xLBAgura";
+    app.app->store().write([&](repositories& r) {
+        auto u = *r.users.find_by_email("ana@example.com");
+        u.password_hash = bcrypt;
+        r.users.update(u);
+    });
+    CHECK(c.post("/api/auth/login", ana_login).status == 401);
+    REQUIRE(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery staple"})").status == 200);
+    std::string stored;
+    app.app->store().read([&](repositories& r) { stored = r.users.find_by_email("ana@example.com")->password_hash; });
+    CHECK(stored.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+    CHECK(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery staple"})").status == 200);
+}
