@@ -32,9 +32,14 @@ std::string insert_if_absent(dialect d, const std::string& table_columns_values,
 }
 
 bool is_unique_violation(const soci::soci_error& e) {
-    if (e.get_error_category() == soci::soci_error::constraint_violation) return true;
-    if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) return (s->result() & 0xFF) == 19;  // SQLITE_CONSTRAINT
+    // Only a duplicate key is "taken": a foreign-key or CHECK failure is a bug, not a conflict.
+    if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return p->sqlstate() == "23505";
     if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e)) return m->err_num_ == 1062;  // ER_DUP_ENTRY
+    if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+        // SOCI reports the primary code (SQLITE_CONSTRAINT) for every kind of constraint: the text tells them apart.
+        const std::string what = e.get_error_message();
+        return (s->result() & 0xFF) == 19 && (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY KEY") != std::string::npos);
+    }
     return false;
 }
 
