@@ -5,8 +5,11 @@
 #include "adapters/crypto/password_hashing.hpp"
 #include "adapters/crypto/sha256.hpp"
 #include "adapters/http/log.hpp"
+#include "adapters/http/metrics.hpp"
 #include "adapters/notify/console_notifier.hpp"
-#include "adapters/publish/redis_publisher.hpp"
+#include "adapters/ratelimit/memory_rate_limiter.hpp"
+#include "adapters/redis/redis_rate_limiter.hpp"
+#include "adapters/redis/redis_publisher.hpp"
 #include "adapters/publish/stdout_publisher.hpp"
 #include "app/relay_runner.hpp"
 #include "adapters/http/pipeline.hpp"
@@ -39,9 +42,31 @@ storage::database_url parse_url(const std::string& url) {
 
 std::unique_ptr<outbox_publisher> publisher_for(const config& c) {
     if (c.redis_url.empty()) return std::make_unique<publish::stdout_publisher>();
-    auto url = publish::redis_url::parse(c.redis_url);
+    auto url = redis::redis_url::parse(c.redis_url);
     if (!url) throw std::invalid_argument("REDIS_URL is not a redis://host:port URL");
-    return std::make_unique<publish::redis_publisher>(*url);
+    return std::make_unique<redis::redis_publisher>(*url);
+}
+
+std::unique_ptr<rate_limiter> limiter_for(const config& c) {
+    if (c.redis_url.empty()) return std::make_unique<ratelimit::memory_rate_limiter>();
+    auto url = redis::redis_url::parse(c.redis_url);
+    if (!url) throw std::invalid_argument("REDIS_URL is not a redis://host:port URL");
+    return std::make_unique<redis::redis_rate_limiter>(*url);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        auto item = text.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) out.push_back(item);
+        start = end + 1;
+    }
+    return out;
 }
 
 token_settings tokens_from(const config& c) {
@@ -71,6 +96,8 @@ struct application::parts {
     event_service events;
     catalog_service catalog;
     std::unique_ptr<outbox_publisher> publisher;
+    http::metrics stats;
+    std::unique_ptr<rate_limiter> limiter;
     outbox_relay relay;
     relay_runner relay_loop;
     http::services services;
@@ -94,16 +121,33 @@ struct application::parts {
           events(store, clk),
           catalog(store, clk),
           publisher(publisher_for(c)),
+          limiter(limiter_for(c)),
           relay(store, *publisher, clk),
           relay_loop(relay, std::chrono::milliseconds{c.outbox_relay_interval_ms}),
-          services{auth, tokens, agents, otp, events, catalog, [this] { return store.ping(); },
-                   [this] { return notifier.recent(); }, c.development},
-          pipeline(http::make_routes(services), tokens,
+          services{auth,
+                   tokens,
+                   agents,
+                   otp,
+                   events,
+                   catalog,
+                   [this] { return store.ping(); },
+                   [this] { return store.pool_usage(); },
+                   stats,
+                   *limiter,
+                   !c.redis_url.empty(),
+                   [this] { return notifier.recent(); },
+                   c.development,
+                   c.docs_assets_dir},
+          pipeline(http::make_routes(services), tokens, *limiter, stats, clk,
                    http::pipeline_options{static_cast<std::size_t>(c.worker_threads), 4096,
                                           static_cast<std::size_t>(c.hashing_threads),
-                                          static_cast<std::size_t>(c.hashing_queue), c.hsts}),
+                                          static_cast<std::size_t>(c.hashing_queue),
+                                          c.hsts || !c.tls_cert_file.empty(),  // HTTPS: always HSTS
+                                          c.rate_limit_per_minute, c.auth_rate_limit_per_minute,
+                                          split_list(c.cors_origins)}),
           server(http::server_options{c.host, static_cast<unsigned short>(c.port), c.io_threads, c.max_body_bytes, 8192,
-                                      std::chrono::seconds{c.read_timeout_seconds}, std::chrono::seconds{60}},
+                                      std::chrono::seconds{c.read_timeout_seconds}, std::chrono::seconds{60},
+                                      c.tls_cert_file, c.tls_key_file},
                  [this](http::request req, std::function<void(http::response)> respond) {
                      pipeline.handle(std::move(req), std::move(respond));
                  },

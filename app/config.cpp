@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <thread>
 
 namespace authd::app {
@@ -99,8 +100,13 @@ const std::vector<setting>& settings() {
         {"READ_TIMEOUT_SECONDS", "time a client has to send a request (15)", integer(&config::read_timeout_seconds, 1, 600)},
         {"ACCESS_LOG", "one JSON line per request on stdout, 1 or 0 (1)", flag(&config::access_log)},
         {"HSTS", "send Strict-Transport-Security, 1 or 0 (0)", flag(&config::hsts)},
+        {"TLS_CERT_FILE", "PEM certificate (chain): serve HTTPS only, with TLS_KEY_FILE (off)",
+         text(&config::tls_cert_file)},
+        {"TLS_KEY_FILE", "PEM private key of TLS_CERT_FILE (off)", text(&config::tls_key_file)},
         {"SEED_ADMIN_PASSWORD", "password of admin@example.com for `authd seed` (random if unset)",
          text(&config::seed_admin_password), true},
+        {"DOCS_ASSETS_DIR", "Swagger UI's files for /api/docs (node_modules/swagger-ui-dist of the build)",
+         text(&config::docs_assets_dir)},
     };
     return all;
 }
@@ -112,12 +118,35 @@ std::string env_name_of_flag(std::string_view flag) {
     return out;
 }
 
+/// TLS_CERT_FILE and TLS_KEY_FILE: both or neither, and both readable (their content is checked at start).
+std::optional<std::string> check_tls_files(const config& c) {
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+        return std::string(c.tls_cert_file.empty() ? "TLS_KEY_FILE is set without TLS_CERT_FILE"
+                                                   : "TLS_CERT_FILE is set without TLS_KEY_FILE") +
+               ": set both or neither";
+    for (const auto& [name, path] : {std::pair<const char*, const std::string*>{"TLS_CERT_FILE", &c.tls_cert_file},
+                                     std::pair<const char*, const std::string*>{"TLS_KEY_FILE", &c.tls_key_file}}) {
+        if (path->empty()) continue;
+        std::ifstream file(*path);
+        if (!file) return std::string(name) + " cannot be read: " + *path;
+    }
+    return std::nullopt;
+}
+
 const setting* find_setting(const std::string& env) {
     for (const auto& s : settings())
         if (env == s.env) return &s;
     return nullptr;
 }
 }  // namespace
+
+std::string default_docs_assets_dir() {
+#ifdef AUTHD_DOCS_ASSETS_DIR
+    return AUTHD_DOCS_ASSETS_DIR;
+#else
+    return "node_modules/swagger-ui-dist";
+#endif
+}
 
 std::variant<command_line, std::string> parse_command_line(int argc, const char* const* argv, const env_lookup& env) {
     command_line out;
@@ -156,6 +185,7 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
         out.command = arg;
         command_seen = true;
     }
+    if (auto e = check_tls_files(out.settings)) return *e;
     if (out.settings.hashing_threads == 0)
         out.settings.hashing_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return out;

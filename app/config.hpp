@@ -8,6 +8,9 @@
 
 namespace authd::app {
 
+/// Where the build found Swagger UI's files (node_modules/swagger-ui-dist), the default of DOCS_ASSETS_DIR.
+std::string default_docs_assets_dir();
+
 /// Every setting of API.md "Operations", with its default.
 struct config {
     std::string host = "0.0.0.0";
@@ -39,7 +42,10 @@ struct config {
     int read_timeout_seconds = 15;
     bool access_log = true;
     bool hsts = false;
+    std::string tls_cert_file;  ///< with tls_key_file: serve HTTPS only (both or neither)
+    std::string tls_key_file;
     std::string seed_admin_password;
+    std::string docs_assets_dir = default_docs_assets_dir();  ///< Swagger UI's files for /api/docs
     /// Messages for the operator (e.g. a generated development secret); never holds a secret.
     std::vector<std::string> warnings;
 };

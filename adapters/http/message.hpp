@@ -38,6 +38,7 @@ struct response {
     int status = 200;
     std::vector<header> headers;
     std::string body;
+    std::string problem_code = {};  ///< the problem's `code`, for metrics; never sent
 
     void set_header(std::string name, std::string value);
     std::optional<std::string_view> find_header(std::string_view name) const;

@@ -46,9 +46,13 @@ std::string join(const std::vector<std::string>& items) {
 }
 }  // namespace
 
-pipeline::pipeline(router routes, token_service& tokens, pipeline_options options)
+pipeline::pipeline(router routes, token_service& tokens, rate_limiter& limits, metrics& stats, const clock& clk,
+                   pipeline_options options)
     : routes_(std::move(routes)),
       tokens_(tokens),
+      limits_(limits),
+      metrics_(stats),
+      clock_(clk),
       options_(options),
       workers_("workers", options.worker_threads, options.worker_queue),
       hashing_("hashing", options.hashing_threads, options.hashing_queue) {}
@@ -65,6 +69,11 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     const auto sent_id = req.find_header("X-Request-Id");
     req.request_id = sent_id && sane_request_id(*sent_id) ? std::string(*sent_id) : new_request_id();
 
+    if (req.method == "OPTIONS" && req.find_header("Origin") && req.find_header("Access-Control-Request-Method")) {
+        auto res = preflight(req);
+        finish(req, "", res, started);
+        return respond(std::move(res));
+    }
     const auto m = routes_.match(req);
     if (!m.found) {
         response res;
@@ -114,7 +123,11 @@ response pipeline::run(request& req, const route& r) {
                                              [&](const std::string& role) { return caller->has_role(role); });
             if (!type_ok || !role_ok) return problem(req, 403, "forbidden", "Your account may not use this route.");
         }
-        return r.handler(req, caller ? &*caller : nullptr);
+        std::vector<header> limit_headers;
+        if (auto limited = check_limits(req, r, caller ? &*caller : nullptr, limit_headers)) return std::move(*limited);
+        auto res = r.handler(req, caller ? &*caller : nullptr);
+        for (auto& h : limit_headers) res.set_header(std::move(h.name), std::move(h.value));
+        return res;
     } catch (const storage_unavailable& e) {
         log_event("error", "database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
         auto res = problem(req, 503, "database_unavailable", "The database is unavailable; try again shortly.");
@@ -125,6 +138,48 @@ response pipeline::run(request& req, const route& r) {
         log_event("error", "unhandled exception", {{"request_id", req.request_id}, {"error", e.what()}});
         return problem(req, 500, "internal_error", "Something went wrong on our side.");
     }
+}
+
+std::optional<response> pipeline::check_limits(const request& req, const route& r, const principal* caller,
+                                               std::vector<header>& headers) {
+    if (r.limits == rate_class::none) return std::nullopt;
+    constexpr seconds minute{60};
+    const auto now = clock_.now();
+    std::optional<rate_decision> tightest;
+    auto count = [&](const std::string& key, int limit) {
+        if (limit <= 0) return;  // 0 turns a limit off
+        const auto d = limits_.hit(key, limit, minute, now);
+        if (!tightest || !d.allowed || (tightest->allowed && d.remaining < tightest->remaining)) tightest = d;
+    };
+    count(caller ? "user:" + caller->id : "ip:" + req.remote_ip, options_.rate_limit_per_minute);
+    if (r.limits == rate_class::credential) count("credential-ip:" + req.remote_ip, options_.auth_rate_limit_per_minute);
+    if (!tightest || tightest->degraded) return std::nullopt;
+    const auto reset = std::to_string(std::max<long long>(1, tightest->reset.count()));
+    headers = {{"RateLimit-Limit", std::to_string(tightest->limit)},
+               {"RateLimit-Remaining", std::to_string(tightest->remaining)},
+               {"RateLimit-Reset", reset}};
+    if (tightest->allowed) return std::nullopt;
+    auto res = problem(req, 429, "rate_limited", "Too many requests; slow down.");
+    for (auto& h : headers) res.set_header(h.name, h.value);
+    res.set_header("Retry-After", reset);
+    return res;
+}
+
+response pipeline::preflight(request& req) {
+    // A preflight asks about a route: 404 for a path nobody serves, otherwise 204.
+    req.method = std::string(*req.find_header("Access-Control-Request-Method"));
+    const auto m = routes_.match(req);
+    if (!m.found && m.allowed.empty()) return problem(req, 404, "not_found", "No such route.");
+    response res = no_content();
+    const auto origin = std::string(*req.find_header("Origin"));
+    if (std::find(options_.cors_origins.begin(), options_.cors_origins.end(), origin) == options_.cors_origins.end())
+        return res;  // a disallowed origin gets no CORS headers: the browser refuses on its own
+    std::vector<std::string> methods = m.allowed;
+    if (m.found) methods.push_back(m.found->method);
+    res.set_header("Access-Control-Allow-Methods", join(methods));
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
+    res.set_header("Access-Control-Max-Age", "600");
+    return res;
 }
 
 response pipeline::protocol_error(int status, const std::string& remote_ip) {
@@ -141,6 +196,14 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
 void pipeline::finish(const request& req, std::string_view route_pattern, response& res,
                       std::chrono::steady_clock::time_point started) {
     res.set_header("X-Request-Id", req.request_id);
+    // CORS (API.md): the allow-list's origins are echoed back; Vary: Origin always, so caches keep them apart.
+    res.set_header("Vary", "Origin");
+    if (const auto origin = req.find_header("Origin");
+        origin && std::find(options_.cors_origins.begin(), options_.cors_origins.end(), *origin) != options_.cors_origins.end()) {
+        res.set_header("Access-Control-Allow-Origin", std::string(*origin));
+        res.set_header("Access-Control-Expose-Headers",
+                       "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
+    }
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
@@ -149,9 +212,10 @@ void pipeline::finish(const request& req, std::string_view route_pattern, respon
     // Tokens and personal data must never sit in a shared cache; the cost of marking everything is nil.
     if (!res.find_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
     if (options_.hsts) res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    metrics_.observe(std::string(route_pattern), req.method, res.status, took, res.problem_code);
     if (!access_log_enabled()) return;
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    const auto micros = took.count();
     log_event("info", "request",
               {{"request_id", req.request_id},
                {"method", req.method},

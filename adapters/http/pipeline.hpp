@@ -3,8 +3,11 @@
 #include <memory>
 
 #include "adapters/http/message.hpp"
+#include "adapters/http/metrics.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/http/work_pool.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/rate_limiter.hpp"
 #include "core/sessions/token_service.hpp"
 
 namespace authd::http {
@@ -15,14 +18,19 @@ struct pipeline_options {
     std::size_t hashing_threads = 2;  ///< slow work: password hashing
     std::size_t hashing_queue = 64;
     bool hsts = false;
+    int rate_limit_per_minute = 100;      ///< per user when signed in, else per IP; 0 = off
+    int auth_rate_limit_per_minute = 5;   ///< credential routes, per IP; 0 = off
+    std::vector<std::string> cors_origins;
 };
 
-/// Everything around a handler: request id, routing (404/405), Content-Type
-/// (415), authentication and roles (401/403), the pool that runs it (503 when
-/// full), errors (500/503 without internals), security headers, access log.
+/// Everything around a handler: request id, CORS, routing (404/405), Content-Type
+/// (415), authentication and roles (401/403), rate limits (429), the pool that
+/// runs it (503 when full), errors (500/503 without internals), security
+/// headers, metrics, access log.
 class pipeline {
 public:
-    pipeline(router routes, token_service& tokens, pipeline_options options);
+    pipeline(router routes, token_service& tokens, rate_limiter& limits, metrics& stats, const clock& clk,
+             pipeline_options options);
     ~pipeline();
 
     /// The server's handler.
@@ -34,11 +42,18 @@ public:
 
 private:
     response run(request& req, const route& r);
+    /// 429, or nothing when the request is within its limits; sets the RateLimit-* headers to add.
+    std::optional<response> check_limits(const request& req, const route& r, const principal* caller,
+                                         std::vector<header>& headers);
+    response preflight(request& req);
     void finish(const request& req, std::string_view route_pattern, response& res,
                 std::chrono::steady_clock::time_point started);
 
     router routes_;
     token_service& tokens_;
+    rate_limiter& limits_;
+    metrics& metrics_;
+    const clock& clock_;
     pipeline_options options_;
     work_pool workers_;
     work_pool hashing_;

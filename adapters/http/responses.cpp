@@ -88,6 +88,7 @@ response problem(const request& req, int status, std::string_view code, std::str
     response r;
     r.status = status;
     r.body = std::move(body);
+    r.problem_code = std::string(code);
     r.set_header("Content-Type", "application/problem+json");
     return r;
 }

@@ -21,6 +21,13 @@ struct access_rule {
     std::optional<principal_type> principal = {};  ///< e.g. only agents
 };
 
+/// Which rate limits a route counts against (API.md "Conventions").
+enum class rate_class {
+    standard,    ///< RATE_LIMIT_PER_MINUTE per user when signed in, else per IP
+    credential,  ///< also AUTH_RATE_LIMIT_PER_MINUTE per IP: register, login, OTP, MFA, refresh
+    none,        ///< health and metrics: probes must never be turned away
+};
+
 /// A handler gets the request and, on authenticated routes, the caller.
 using route_handler = std::function<response(request&, const principal*)>;
 
@@ -31,6 +38,7 @@ struct route {
     access_rule access = {};
     pool_kind pool = pool_kind::normal;
     bool reads_body = false;  ///< a JSON body is expected (415 for another Content-Type)
+    rate_class limits = rate_class::standard;
 };
 
 struct route_match {

@@ -10,6 +10,7 @@ router make_routes(services& s) {
     add_agent_routes(r, s);
     add_event_routes(r, s);
     add_catalog_routes(r, s);
+    add_docs_routes(r, s);
     // Absent, hence 404, outside development mode.
     if (s.development) add_dev_routes(r, s);
     return r;

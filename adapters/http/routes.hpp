@@ -15,5 +15,6 @@ void add_agent_routes(router& r, services& s);
 void add_event_routes(router& r, services& s);
 void add_catalog_routes(router& r, services& s);
 void add_dev_routes(router& r, services& s);
+void add_docs_routes(router& r, services& s);  ///< /api/openapi.json, /api/docs
 
 }  // namespace authd::http

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -15,6 +16,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -25,6 +29,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -124,7 +129,19 @@ bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, b
 
 }  // namespace
 
-class http_connection;
+// What the core and a handler's `respond` need of a connection, whatever its stream (plain TCP or TLS).
+class connection_base : public std::enable_shared_from_this<connection_base> {
+public:
+    connection_base() = default;
+    virtual ~connection_base() = default;
+    connection_base(const connection_base&) = delete;
+    connection_base& operator=(const connection_base&) = delete;
+    virtual const asio::any_io_executor& strand() const noexcept = 0;
+    virtual void deliver(response res, bool close_after) = 0;
+    virtual void on_stop() = 0;
+};
+
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 class server_core : public std::enable_shared_from_this<server_core> {
 public:
@@ -160,10 +177,11 @@ public:
         return protocol_error_(status, remote_ip);
     }
 
-    void track(http_connection* connection, std::weak_ptr<http_connection> weak);
-    void untrack(http_connection* connection);
+    void track(connection_base* connection, std::weak_ptr<connection_base> weak);
+    void untrack(connection_base* connection);
 
 private:
+    void load_tls();
     void listen();
     void accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
@@ -182,39 +200,48 @@ private:
     std::atomic<bool> stopping_{false};
 
     std::mutex connections_mutex_;
-    std::unordered_map<http_connection*, std::weak_ptr<http_connection>> connections_;  // for stop() to reach them
+    std::unordered_map<connection_base*, std::weak_ptr<connection_base>> connections_;  // for stop() to reach them
+
+    std::optional<asio::ssl::context> tls_;  // set by start() when options_ name a certificate and key
 
     std::mutex threads_mutex_;
     std::vector<std::thread> threads_;
 };
 
-// One TCP connection. Every member is touched on its strand only, except strand_ (immutable) which
-// pending_response and stop() post to from other threads.
-class http_connection : public std::enable_shared_from_this<http_connection> {
+// One TCP connection, over `Stream`: beast::tcp_stream (plain HTTP) or tls_stream (HTTPS: a TLS handshake first).
+// Every member is touched on its strand only, except strand_ (immutable) which pending_response and stop() post to
+// from other threads.
+template <class Stream>
+class http_connection final : public connection_base {
+    static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
 public:
-    http_connection(tcp::socket socket, std::shared_ptr<server_core> core)
+    /// `tls_context...`: the asio::ssl::context of a TLS connection, nothing for a plain one.
+    template <class... TlsContext>
+    http_connection(tcp::socket socket, std::shared_ptr<server_core> core, TlsContext&... tls_context)
         : core_(std::move(core)),
           remote_ip_(peer_ip(socket)),
-          stream_(std::move(socket)),
+          stream_(std::move(socket), tls_context...),
           strand_(stream_.get_executor()) {}
-    ~http_connection() { core_->untrack(this); }
-    http_connection(const http_connection&) = delete;
-    http_connection& operator=(const http_connection&) = delete;
+    ~http_connection() override { core_->untrack(this); }
 
-    const asio::any_io_executor& strand() const noexcept { return strand_; }
+    const asio::any_io_executor& strand() const noexcept override { return strand_; }
 
     void start() {
         core_->track(this, weak_from_this());
-        asio::post(strand_, [self = shared_from_this()] { self->read_request(self->core_->options().read_timeout); });
+        asio::post(strand_, [self = shared_self()] {
+            if constexpr (is_tls) self->handshake();
+            else self->read_request(self->core_->options().read_timeout);
+        });
     }
 
     // Graceful stop: a connection with no request under way goes now; one with a request goes after its response.
-    void on_stop() {
+    void on_stop() override {
         const bool nothing_received = buffer_.size() == 0 && !(parser_ && parser_->got_some());
         if (phase_ == phase::idle || (phase_ == phase::reading && nothing_received)) close();
     }
 
-    void deliver(response res, bool close_after) {
+    void deliver(response res, bool close_after) override {
         phase_ = phase::writing;
         const bool keep_alive = keep_alive_ && !close_after && !core_->stopping();
         try {
@@ -223,14 +250,29 @@ public:
             in_flight_.reset();
             return close();
         }
-        stream_.expires_after(core_->options().read_timeout);
+        tcp().expires_after(core_->options().read_timeout);
         bhttp::async_write(stream_, *response_,
-                           beast::bind_front_handler(&http_connection::on_write, shared_from_this()));
+                           beast::bind_front_handler(&http_connection::on_write, shared_self()));
         in_flight_.reset();  // the write now keeps the io threads alive
     }
 
 private:
     enum class phase { reading, idle, handling, writing, closing };
+
+    // TLS: the handshake has read_timeout, like a request; a peer that is not speaking TLS is closed without a word.
+    // Counts as reading with nothing received, so that a graceful stop closes it at once.
+    void handshake() {
+        if (core_->stopping()) return close();
+        phase_ = phase::reading;
+        tcp().expires_after(core_->options().read_timeout);
+        stream_.async_handshake(asio::ssl::stream_base::server,
+                                beast::bind_front_handler(&http_connection::on_handshake, shared_self()));
+    }
+
+    void on_handshake(beast::error_code ec) {
+        if (ec || phase_ == phase::closing) return close();
+        read_request(core_->options().read_timeout);
+    }
 
     void read_request(milliseconds timeout) {
         if (phase_ == phase::closing) return;
@@ -240,9 +282,9 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(core_->options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         phase_ = phase::reading;
-        stream_.expires_after(timeout);
+        tcp().expires_after(timeout);
         bhttp::async_read(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&http_connection::on_read, shared_from_this()));
+                          beast::bind_front_handler(&http_connection::on_read, shared_self()));
     }
 
     // Between keep-alive requests the client may think for up to idle_timeout; once it starts a request it has
@@ -251,9 +293,9 @@ private:
         if (buffer_.size() > 0) return read_request(core_->options().read_timeout);  // pipelined
         if (core_->stopping()) return close();
         phase_ = phase::idle;
-        stream_.expires_after(core_->options().idle_timeout);
+        tcp().expires_after(core_->options().idle_timeout);
         stream_.async_read_some(buffer_.prepare(first_read_bytes),
-                                beast::bind_front_handler(&http_connection::on_first_bytes, shared_from_this()));
+                                beast::bind_front_handler(&http_connection::on_first_bytes, shared_self()));
     }
 
     void on_first_bytes(beast::error_code ec, std::size_t bytes) {
@@ -302,8 +344,8 @@ private:
         } catch (...) {
             return close();
         }
-        stream_.expires_after(core_->options().read_timeout);
-        bhttp::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        tcp().expires_after(core_->options().read_timeout);
+        bhttp::async_write(stream_, *response_, [self = shared_self()](beast::error_code ec, std::size_t) {
             self->response_.reset();
             if (ec) return self->close();
             self->linger();
@@ -315,15 +357,15 @@ private:
     void linger() {
         phase_ = phase::closing;
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
         buffer_.clear();
-        stream_.expires_after(std::min(core_->options().read_timeout, max_linger));
+        tcp().expires_after(std::min(core_->options().read_timeout, max_linger));
         drain(0);
     }
 
     void drain(std::size_t drained) {
         stream_.async_read_some(buffer_.prepare(first_read_bytes),
-                                [self = shared_from_this(), drained](beast::error_code ec, std::size_t bytes) {
+                                [self = shared_self(), drained](beast::error_code ec, std::size_t bytes) {
                                     if (ec || drained + bytes > max_drain_bytes) return self->close();
                                     self->drain(drained + bytes);
                                 });
@@ -331,12 +373,16 @@ private:
 
     void close() {
         phase_ = phase::closing;
-        stream_.close();
+        tcp().close();
     }
+
+    std::shared_ptr<http_connection> shared_self() { return std::static_pointer_cast<http_connection>(shared_from_this()); }
+    /// The TCP stream under TLS (or the stream itself): timeouts, shutdown and close act there.
+    beast::tcp_stream& tcp() noexcept { return beast::get_lowest_layer(stream_); }
 
     std::shared_ptr<server_core> core_;  // first, so that the io objects below die before the io_context they use
     std::string remote_ip_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     asio::any_io_executor strand_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // a fresh one per request
@@ -353,7 +399,7 @@ namespace {
 // The state behind a handler's `respond`: posts the response back onto the connection's strand, once.
 class pending_response {
 public:
-    explicit pending_response(std::shared_ptr<http_connection> connection) : connection_(std::move(connection)) {}
+    explicit pending_response(std::shared_ptr<connection_base> connection) : connection_(std::move(connection)) {}
     pending_response(const pending_response&) = delete;
     pending_response& operator=(const pending_response&) = delete;
     ~pending_response() {
@@ -372,13 +418,14 @@ public:
     }
 
 private:
-    std::shared_ptr<http_connection> connection_;
+    std::shared_ptr<connection_base> connection_;
     std::atomic<bool> done_{false};
 };
 
 }  // namespace
 
-void http_connection::call_handler(bhttp::request<bhttp::string_body>&& message) {
+template <class Stream>
+void http_connection<Stream>::call_handler(bhttp::request<bhttp::string_body>&& message) {
     auto pending = std::make_shared<pending_response>(shared_from_this());
     try {
         core_->handle(to_request(std::move(message), remote_ip_),
@@ -390,11 +437,34 @@ void http_connection::call_handler(bhttp::request<bhttp::string_body>&& message)
 
 void server_core::start() {
     if (started_.exchange(true)) throw std::logic_error("authd::http::server: start() called twice");
+    load_tls();
     listen();
     accept();
     std::lock_guard lock(threads_mutex_);
     for (int i = 0; i < std::max(1, options_.io_threads); ++i)
         threads_.emplace_back([self = shared_from_this()] { self->run(); });
+}
+
+void server_core::load_tls() {
+    const auto& cert = options_.tls_cert_file;
+    const auto& key = options_.tls_key_file;
+    if (cert.empty() && key.empty()) return;
+    if (cert.empty() || key.empty())
+        throw std::invalid_argument("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
+    asio::ssl::context context(asio::ssl::context::tls_server);
+    context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    if (SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION) != 1)
+        throw std::runtime_error("authd::http::server: cannot require TLS 1.2");
+    beast::error_code ec;
+    context.use_certificate_chain_file(cert, ec);
+    if (ec) throw std::invalid_argument("TLS_CERT_FILE " + cert + " is not a usable PEM certificate: " + ec.message());
+    context.use_private_key_file(key, asio::ssl::context::pem, ec);
+    if (ec)
+        throw std::invalid_argument("TLS_KEY_FILE " + key + " is not the PEM private key of TLS_CERT_FILE: " +
+                                    ec.message());
+    tls_.emplace(std::move(context));
 }
 
 void server_core::listen() {
@@ -439,7 +509,10 @@ void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
     }
     if (!ec) {
         try {
-            std::make_shared<http_connection>(std::move(socket), shared_from_this())->start();
+            if (tls_)
+                std::make_shared<http_connection<tls_stream>>(std::move(socket), shared_from_this(), *tls_)->start();
+            else
+                std::make_shared<http_connection<beast::tcp_stream>>(std::move(socket), shared_from_this())->start();
         } catch (...) {  // no memory for this one: keep serving the others
         }
     }
@@ -456,7 +529,7 @@ void server_core::stop() {
         beast::error_code ignored;
         acceptor_.close(ignored);  // synchronous, so that no connection is accepted once stop() has returned
     }
-    std::vector<std::shared_ptr<http_connection>> live;
+    std::vector<std::shared_ptr<connection_base>> live;
     {
         std::lock_guard lock(connections_mutex_);
         for (const auto& [raw, weak] : connections_)
@@ -483,12 +556,12 @@ void server_core::run() noexcept {
     }
 }
 
-void server_core::track(http_connection* connection, std::weak_ptr<http_connection> weak) {
+void server_core::track(connection_base* connection, std::weak_ptr<connection_base> weak) {
     std::lock_guard lock(connections_mutex_);
     connections_.emplace(connection, std::move(weak));
 }
 
-void server_core::untrack(http_connection* connection) {
+void server_core::untrack(connection_base* connection) {
     std::lock_guard lock(connections_mutex_);
     connections_.erase(connection);
 }

@@ -19,6 +19,10 @@ struct server_options {
     std::size_t max_header_bytes = 8192;            ///< over it: 431
     std::chrono::milliseconds read_timeout{15000};  ///< for a whole request, and again for writing its response
     std::chrono::milliseconds idle_timeout{60000};  ///< keep-alive connection waiting for its next request
+    /// Both set: HTTPS only (TLS 1.2 or later, handshake within read_timeout) with this PEM certificate chain and
+    /// private key, loaded by start() (std::invalid_argument if unusable). Both empty: plain HTTP.
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 
 /// Builds the whole response for a request that could not be parsed or broke a limit.

@@ -1,7 +1,12 @@
 #pragma once
 #include <functional>
+#include <string>
 
+#include <utility>
 #include <vector>
+
+#include "adapters/http/metrics.hpp"
+#include "core/ports/rate_limiter.hpp"
 
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
@@ -22,9 +27,16 @@ struct services {
     event_service& events;
     catalog_service& catalog;
     std::function<bool()> database_ready;
+    /// Connections in use, and the pool's size.
+    std::function<std::pair<int, int>()> pool_usage;
+    http::metrics& metrics;
+    rate_limiter& rate_limits;
+    bool shared_rate_limits = false;  ///< Redis: /health reports it
     /// Messages the mock notifier sent, newest first (development mode only).
     std::function<std::vector<outgoing_message>()> recent_messages;
     bool development = false;
+    /// Swagger UI's files (swagger-ui-dist) for /api/docs/<asset>; missing: those answer 404.
+    std::string docs_assets_dir = {};
 };
 
 }  // namespace authd::http

@@ -22,6 +22,7 @@ struct soci_store::impl {
     std::size_t size;
     soci::connection_pool pool;
     std::vector<std::atomic<bool>> broken;  ///< a connection that failed is reconnected before its next use
+    std::atomic<int> in_use{0};
 
     impl(const database_url& u, std::size_t n) : url(u), size(n), pool(n), broken(n) {}
 
@@ -48,11 +49,16 @@ struct soci_store::impl {
     void with_connection(F&& fn) {
         std::size_t pos = 0;
         if (!pool.try_lease(pos, 5000)) throw storage_unavailable("no database connection free within 5 s");
+        ++in_use;
         struct give_back {
             soci::connection_pool& p;
             std::size_t pos;
-            ~give_back() { p.give_back(pos); }
-        } guard{pool, pos};
+            std::atomic<int>& in_use;
+            ~give_back() {
+                --in_use;
+                p.give_back(pos);
+            }
+        } guard{pool, pos, in_use};
         soci::session& sql = pool.at(pos);
         try {
             if (broken[pos].load()) {
@@ -158,6 +164,10 @@ void soci_store::write(const std::function<void(repositories&)>& work) { impl_->
 void soci_store::read(const std::function<void(repositories&)>& work) { impl_->transaction(false, work); }
 
 dialect soci_store::kind() const { return impl_->url.kind; }
+
+std::pair<int, int> soci_store::pool_usage() const {
+    return {impl_->in_use.load(), static_cast<int>(impl_->size)};
+}
 
 bool soci_store::ping() {
     try {

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <map>
+#include <utility>
 #include <vector>
 #include <memory>
 #include <string>
@@ -30,6 +31,8 @@ public:
     /// the tests check that all three dialects expose the same ones.
     std::map<std::string, std::vector<std::string>> schema();
     dialect kind() const;
+    /// Connections leased right now, and the pool's size (for /metrics).
+    std::pair<int, int> pool_usage() const;
 
 private:
     struct impl;

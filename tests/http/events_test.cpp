@@ -55,7 +55,7 @@ TEST_CASE("writes need the admin role: 401 without a token, 403 for a customer, 
     CHECK(t.outbox_rows() == 1);
 }
 
-TEST_CASE("any signed-in principal reads events; nobody unsigned does", "[http][events]") {
+TEST_CASE("any signed-in principal reads events, nobody unsigned does", "[http][events]") {
     events_app t;
     REQUIRE(t.send("POST", "/api/events", jazz, t.admin).status == 201);
     CHECK(t.send("GET", "/api/events/1", "", t.customer).status == 200);

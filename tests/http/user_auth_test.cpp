@@ -154,7 +154,7 @@ TEST_CASE("an access token stops working when it expires after 15 minutes", "[ht
     CHECK(c.get("/api/auth/me", token).status == 401);
 }
 
-TEST_CASE("refresh rotates the pair; the old token works within 10 s, then it revokes the session", "[http][tokens]") {
+TEST_CASE("refresh rotates the pair, the old token works within 10 s, then it revokes the session", "[http][tokens]") {
     running_app app;
     auto c = app.client();
     REQUIRE(c.post("/api/auth/register", ana).status == 201);

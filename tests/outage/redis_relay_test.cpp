@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "adapters/publish/redis_publisher.hpp"
+#include "adapters/redis/redis_publisher.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "core/events/event_service.hpp"
 #include "core/outbox/outbox_relay.hpp"
@@ -46,7 +46,7 @@ struct own_redis {
 
     /// The event_type and outbox_id fields of every entry of the stream, oldest first.
     std::vector<std::pair<std::string, std::string>> stream() const {
-        const auto parsed = *publish::redis_url::parse(url);
+        const auto parsed = *redis::redis_url::parse(url);
         redisContext* c = redisConnect(parsed.host.c_str(), parsed.port);
         REQUIRE((c && !c->err));
         auto* reply = static_cast<redisReply*>(redisCommand(c, "XRANGE authd:outbox - +"));
@@ -85,7 +85,7 @@ TEST_CASE("the relay publishes to a Redis stream in order, waits out an outage a
     storage::soci_store store(*storage::database_url::parse("sqlite:///:memory:"), 1);
     store.migrate();
     event_service events(store, clock);
-    publish::redis_publisher publisher(*publish::redis_url::parse(redis.url));
+    redis::redis_publisher publisher(*redis::redis_url::parse(redis.url));
     outbox_relay relay(store, publisher, clock);
 
     const auto id = events.create(concert())->id;

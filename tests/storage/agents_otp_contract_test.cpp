@@ -81,7 +81,7 @@ TEST_CASE("update writes names, e-mail and status", "[contract][agents]") {
     });
 }
 
-TEST_CASE("latest returns the newest code; void_open consumes every open one", "[contract][otp]") {
+TEST_CASE("latest returns the newest code, void_open consumes every open one", "[contract][otp]") {
     backend_under_test b;
     b.uow->write([&](repositories& r) {
         CHECK_FALSE(r.otps.latest(phone));

@@ -52,7 +52,7 @@ TEST_CASE("an event gets an id from the database and round-trips every field", "
     });
 }
 
-TEST_CASE("update writes every mutable field; remove deletes once", "[contract][events]") {
+TEST_CASE("update writes every mutable field, remove deletes once", "[contract][events]") {
     backend_under_test b;
     std::int64_t id = 0;
     b.uow->write([&](repositories& r) { id = r.events.insert(sample("Jazz", t0 + std::chrono::days{30})); });
@@ -78,7 +78,7 @@ TEST_CASE("update writes every mutable field; remove deletes once", "[contract][
     });
 }
 
-TEST_CASE("list sorts by date then id, pages, and filters by status and date bounds; count agrees", "[contract][events]") {
+TEST_CASE("list sorts by date then id, pages, and filters by status and date bounds, count agrees", "[contract][events]") {
     backend_under_test b;
     b.uow->write([&](repositories& r) {
         for (int day = 6; day >= 1; --day)

@@ -57,7 +57,7 @@ TEST_CASE("list_active leaves out revoked, expired and other principals' session
     });
 }
 
-TEST_CASE("revoke changes a live session once; revoke_all counts what it revoked", "[contract][sessions]") {
+TEST_CASE("revoke changes a live session once, revoke_all counts what it revoked", "[contract][sessions]") {
     backend_under_test b;
     b.uow->write([&](repositories& r) {
         for (int i = 1; i <= 3; ++i) r.sessions.insert(sample(sid(i), alice));

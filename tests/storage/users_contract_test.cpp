@@ -74,7 +74,7 @@ TEST_CASE("a taken e-mail or username makes insert answer false, not throw", "[c
     b.uow->read([&](repositories& r) { CHECK_FALSE(r.users.find_by_id(id2)); });
 }
 
-TEST_CASE("update writes the mutable fields and leaves the roles alone; set_roles replaces them", "[contract][users]") {
+TEST_CASE("update writes the mutable fields and leaves the roles alone, set_roles replaces them", "[contract][users]") {
     backend_under_test b;
     auto u = sample(id1, "ana@example.com", "ana");
     b.uow->write([&](repositories& r) { REQUIRE(r.users.insert(u)); });

@@ -131,10 +131,11 @@ void add_agent_routes(router& r, services& s) {
     auto plain = [&s](response (*fn)(services&, request&)) {
         return [&s, fn](request& q, const principal*) { return fn(s, q); };
     };
-    r.add({"POST", "/api/v1/auth/register", plain(register_agent), {}, pool_kind::normal, true});
-    r.add({"POST", "/api/v1/auth/request-otp", plain(request_otp), {}, pool_kind::normal, true});
-    r.add({"POST", "/api/v1/auth/verify-otp", plain(verify_otp), {}, pool_kind::normal, true});
-    r.add({"POST", "/api/v1/auth/refresh", plain(refresh), {}, pool_kind::normal, true});
+    const auto credential = rate_class::credential;
+    r.add({"POST", "/api/v1/auth/register", plain(register_agent), {}, pool_kind::normal, true, credential});
+    r.add({"POST", "/api/v1/auth/request-otp", plain(request_otp), {}, pool_kind::normal, true, credential});
+    r.add({"POST", "/api/v1/auth/verify-otp", plain(verify_otp), {}, pool_kind::normal, true, credential});
+    r.add({"POST", "/api/v1/auth/refresh", plain(refresh), {}, pool_kind::normal, true, credential});
     r.add({"POST", "/api/v1/auth/logout",
            [&s](request&, const principal* who) {
                (void)s.tokens.logout(*who);

@@ -1,4 +1,8 @@
 // Liveness and readiness (API.md "Operations").
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "adapters/http/routes.hpp"
 #include "adapters/http/responses.hpp"
 #include "adapters/json/json.hpp"
@@ -7,17 +11,52 @@ namespace authd::http {
 namespace {
 response health(services& s, bool check_dependencies) {
     const bool db_ok = !check_dependencies || s.database_ready();
+    // The rate limiter's store is not required: without it requests pass uncounted, so "degraded", not down.
+    const std::string limiter = check_dependencies ? std::string(s.rate_limits.health()) : "ok";
+    const char* status = !db_ok ? "unavailable" : limiter != "ok" ? "degraded" : "ok";
     json::writer w;
-    w.begin_object().field("status", db_ok ? "ok" : "unavailable");
-    if (check_dependencies) w.key("checks").begin_object().field("database", db_ok ? "ok" : "unavailable").end_object();
+    w.begin_object().field("status", status);
+    if (check_dependencies) {
+        w.key("checks").begin_object().field("database", db_ok ? "ok" : "unavailable");
+        if (s.shared_rate_limits) w.field("redis", limiter);
+        w.end_object();
+    }
     return json_response(db_ok ? 200 : 503, std::move(w.end_object()).str());
+}
+
+/// Resident memory of this process, from /proc (Linux).
+long long resident_bytes() {
+    long long pages_total = 0, pages_resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%lld %lld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+        std::fclose(f);
+    }
+    return pages_resident * sysconf(_SC_PAGESIZE);
+}
+
+response metrics_text(services& s) {
+    const auto pool = s.pool_usage();
+    std::string extra =
+        "# HELP authd_db_pool_connections Database connections in the pool, by state.\n"
+        "# TYPE authd_db_pool_connections gauge\n"
+        "authd_db_pool_connections{state=\"in_use\"} " + std::to_string(pool.first) + "\n"
+        "authd_db_pool_connections{state=\"idle\"} " + std::to_string(pool.second - pool.first) + "\n"
+        "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+        "# TYPE process_resident_memory_bytes gauge\n"
+        "process_resident_memory_bytes " + std::to_string(resident_bytes()) + "\n";
+    response r;
+    r.body = s.metrics.render(extra);
+    r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return r;
 }
 }  // namespace
 
 void add_health_routes(router& r, services& s) {
-    r.add({"GET", "/health", [&s](request&, const principal*) { return health(s, true); }});
-    r.add({"GET", "/health/ready", [&s](request&, const principal*) { return health(s, true); }});
-    r.add({"GET", "/health/live", [&s](request&, const principal*) { return health(s, false); }});
+    const auto none = rate_class::none;
+    r.add({"GET", "/health", [&s](request&, const principal*) { return health(s, true); }, {}, pool_kind::normal, false, none});
+    r.add({"GET", "/health/ready", [&s](request&, const principal*) { return health(s, true); }, {}, pool_kind::normal, false, none});
+    r.add({"GET", "/health/live", [&s](request&, const principal*) { return health(s, false); }, {}, pool_kind::normal, false, none});
+    r.add({"GET", "/metrics", [&s](request&, const principal*) { return metrics_text(s); }, {}, pool_kind::normal, false, none});
 }
 
 }  // namespace authd::http

@@ -86,11 +86,11 @@ response me(services& s, request& req, const principal& who) {
 void add_user_auth_routes(router& r, services& s) {
     const access_rule user_only{true, {}, principal_type::user};
     r.add({"POST", "/api/auth/register", [&s](request& q, const principal*) { return register_user(s, q); }, {},
-           pool_kind::slow, true});
+           pool_kind::slow, true, rate_class::credential});
     r.add({"POST", "/api/auth/login", [&s](request& q, const principal*) { return login(s, q); }, {},
-           pool_kind::slow, true});
+           pool_kind::slow, true, rate_class::credential});
     r.add({"POST", "/api/auth/refresh", [&s](request& q, const principal*) { return refresh(s, q); }, {},
-           pool_kind::normal, true});
+           pool_kind::normal, true, rate_class::credential});
     r.add({"POST", "/api/auth/logout",
            [&s](request&, const principal* who) {
                (void)s.tokens.logout(*who);

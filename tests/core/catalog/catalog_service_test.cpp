@@ -373,7 +373,7 @@ TEST_CASE("a supplier update changes the fields given and null clears one", "[co
     CHECK(f.catalog.update_supplier(created->item.id + 1000, change).error().code == errc::not_found);
 }
 
-TEST_CASE("suppliers are listed by name; an unknown one is not_found", "[core][catalog][suppliers]") {
+TEST_CASE("suppliers are listed by name, an unknown one is not_found", "[core][catalog][suppliers]") {
     fixture f;
     f.create_supplier("Northwind");
     f.create_supplier("Atlas");

@@ -3,10 +3,10 @@
 #include <mutex>
 #include <string>
 
-#include "adapters/publish/redis_url.hpp"
+#include "adapters/redis/redis_url.hpp"
 #include "core/ports/outbox_repository.hpp"
 
-namespace authd::publish {
+namespace authd::redis {
 
 /// Appends each outbox row to a Redis stream (XADD), so that several
 /// consumers can read it. Reconnects on the next publish after a failure.
@@ -26,4 +26,4 @@ private:
     std::unique_ptr<connection> conn_;
 };
 
-}  // namespace authd::publish
+}  // namespace authd::redis

@@ -1,8 +1,8 @@
-#include "adapters/publish/redis_url.hpp"
+#include "adapters/redis/redis_url.hpp"
 
 #include <charconv>
 
-namespace authd::publish {
+namespace authd::redis {
 namespace {
 bool to_int(std::string_view s, int& out) {
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -35,4 +35,4 @@ std::optional<redis_url> redis_url::parse(std::string_view url) {
     return out;
 }
 
-}  // namespace authd::publish
+}  // namespace authd::redis

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace authd::publish {
+namespace authd::redis {
 
 /// redis://[:password@]host[:port][/db]
 struct redis_url {
@@ -14,4 +14,4 @@ struct redis_url {
     static std::optional<redis_url> parse(std::string_view url);
 };
 
-}  // namespace authd::publish
+}  // namespace authd::redis

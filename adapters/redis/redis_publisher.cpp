@@ -1,10 +1,10 @@
-#include "adapters/publish/redis_publisher.hpp"
+#include "adapters/redis/redis_publisher.hpp"
 
 #include <hiredis/hiredis.h>
 
 #include <stdexcept>
 
-namespace authd::publish {
+namespace authd::redis {
 
 struct redis_publisher::connection {
     redisContext* ctx = nullptr;
@@ -67,4 +67,4 @@ void redis_publisher::publish(const outbox_message& m) {
     }
 }
 
-}  // namespace authd::publish
+}  // namespace authd::redis

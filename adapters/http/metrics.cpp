@@ -1,0 +1,75 @@
+#include "adapters/http/metrics.hpp"
+
+#include <sstream>
+
+namespace authd::http {
+namespace {
+/// The credential routes whose outcomes are counted by result: logins, OTP, lockouts.
+const char* auth_kind(const std::string& route) {
+    if (route == "/api/auth/login" || route == "/api/v1/auth/login") return "login";
+    if (route == "/api/v1/auth/request-otp") return "otp_request";
+    if (route == "/api/v1/auth/verify-otp") return "otp_verify";
+    if (route == "/api/auth/refresh" || route == "/api/v1/auth/refresh" || route == "/api/v1/auth/refresh_token")
+        return "refresh";
+    return nullptr;
+}
+
+/// Label values are route templates, methods and codes of ours; escape anyway.
+std::string label(const std::string& v) {
+    std::string out;
+    for (const char c : v) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+}  // namespace
+
+void metrics::observe(const std::string& route, const std::string& method, int status, std::chrono::microseconds took,
+                      const std::string& problem_code) {
+    const std::string key = route.empty() ? "unmatched" : route;
+    const double secs = static_cast<double>(took.count()) / 1e6;
+    std::lock_guard lock(mutex_);
+    ++requests_[{key, method, status}];
+    auto& h = latency_[key];
+    for (std::size_t i = 0; i < buckets.size(); ++i)
+        if (secs <= buckets[i]) ++h.counts[i];
+    ++h.count;
+    h.sum += secs;
+    if (const char* kind = auth_kind(route))
+        ++auth_results_[{kind, status < 400 ? "success" : problem_code.empty() ? std::to_string(status) : problem_code}];
+}
+
+std::string metrics::render(const std::string& extra) const {
+    std::ostringstream out;
+    std::lock_guard lock(mutex_);
+    out << "# HELP authd_http_requests_total HTTP requests by route template, method and status.\n"
+        << "# TYPE authd_http_requests_total counter\n";
+    for (const auto& [k, n] : requests_)
+        out << "authd_http_requests_total{route=\"" << label(std::get<0>(k)) << "\",method=\"" << label(std::get<1>(k))
+            << "\",status=\"" << std::get<2>(k) << "\"} " << n << "\n";
+    out << "# HELP authd_http_request_duration_seconds Time from the request's arrival to its response.\n"
+        << "# TYPE authd_http_request_duration_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+        const std::string r = label(route);
+        for (std::size_t i = 0; i < buckets.size(); ++i)
+            out << "authd_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"" << buckets[i] << "\"} "
+                << h.counts[i] << "\n";
+        out << "authd_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} " << h.count << "\n"
+            << "authd_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
+            << "authd_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
+    }
+    out << "# HELP authd_auth_results_total Logins, OTP requests and checks, refreshes by result "
+           "(account_locked and otp_locked are lockouts).\n"
+        << "# TYPE authd_auth_results_total counter\n";
+    for (const auto& [k, n] : auth_results_)
+        out << "authd_auth_results_total{kind=\"" << k.first << "\",result=\"" << label(k.second) << "\"} " << n << "\n";
+    out << extra;
+    return out.str();
+}
+
+}  // namespace authd::http
