@@ -1,6 +1,7 @@
 #pragma once
 // Reading a JSON request body: 400 malformed_json for bad JSON, and one
 // validator to collect every bad field.
+#include <cstdint>
 #include <optional>
 
 #include "adapters/http/message.hpp"
@@ -31,5 +32,16 @@ inline std::optional<std::string_view> bearer_token(const request& req) {
     if (scheme != "bearer ") return std::nullopt;
     return auth->substr(7);
 }
+
+/// A path parameter that is an id: digits only, positive, fitting an int64. Anything else names
+/// nothing, so callers answer 404 as for an unknown id.
+std::optional<std::int64_t> path_id(const request& req, std::string_view name);
+
+/// A query parameter, where an empty value counts as absent (`?status=` filters nothing).
+std::optional<std::string> query_value(const request& req, std::string_view name);
+/// An integer query parameter; reports a malformed one to the validator.
+std::optional<std::int64_t> query_integer(const request& req, std::string_view name, validator& v);
+/// `true` or `false`; reports anything else to the validator.
+std::optional<bool> query_bool(const request& req, std::string_view name, validator& v);
 
 }  // namespace authd::http

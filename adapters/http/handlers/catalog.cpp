@@ -11,15 +11,6 @@ namespace {
 
 // --- reading ------------------------------------------------------------------------------------------------------
 
-/// Digits only, at least 1, and fitting an int64: anything else cannot be an id.
-std::optional<std::int64_t> positive_integer(std::string_view text) {
-    std::int64_t n = 0;
-    if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;  // from_chars takes a '-'
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc{} || end != text.data() + text.size() || n <= 0) return std::nullopt;
-    return n;
-}
-
 /// A member that JSON null clears: engaged-and-empty for null, the value when present, nothing when absent.
 template <class T>
 std::optional<std::optional<T>> nullable(const json::object_reader& body, std::string_view key,
@@ -67,31 +58,6 @@ std::vector<contact_fields> read_contacts(const json::object_reader& body, valid
 }
 
 /// An optional query parameter; an empty value (`?best_seller=`) counts as absent.
-std::optional<std::string> query(const request& req, std::string_view name) {
-    auto value = req.query_param(name);
-    if (value && value->empty()) return std::nullopt;
-    return value;
-}
-
-std::optional<bool> query_bool(const request& req, std::string_view name, validator& v) {
-    const auto value = query(req, name);
-    if (!value) return std::nullopt;
-    if (*value == "true") return true;
-    if (*value == "false") return false;
-    v.add(std::string(name), "must be true or false");
-    return std::nullopt;
-}
-
-std::optional<std::int64_t> query_integer(const request& req, std::string_view name, validator& v) {
-    const auto value = query(req, name);
-    if (!value) return std::nullopt;
-    std::int64_t n = 0;
-    const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
-    if (ec == std::errc{} && end == value->data() + value->size()) return n;
-    v.add(std::string(name), "must be an integer");
-    return std::nullopt;
-}
-
 // --- writing ------------------------------------------------------------------------------------------------------
 
 void write_optional_id(json::writer& w, std::string_view key, const std::optional<std::int64_t>& id) {
@@ -316,7 +282,7 @@ void add_catalog_routes(router& r, services& s) {
     // An id that is not a positive integer names nothing: 404, as for an id that does not exist.
     auto by_id = [&s](response (*fn)(services&, request&, std::int64_t), std::string_view what) {
         return [&s, fn, what](request& q, const principal*) {
-            const auto id = positive_integer(q.path_param("id"));
+            const auto id = path_id(q, "id");
             if (!id) return problem(q, 404, "not_found", what);
             return fn(s, q, *id);
         };

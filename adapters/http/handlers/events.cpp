@@ -1,5 +1,5 @@
 // Events: admin writes, any signed-in reader, camelCase JSON (API.md "Events").
-#include <charconv>
+#include <algorithm>
 
 #include "adapters/http/body.hpp"
 #include "adapters/http/routes.hpp"
@@ -9,13 +9,7 @@ namespace authd::http {
 namespace {
 
 /// A path id that is not a positive integer names no event: 404, like an unknown one.
-std::optional<std::int64_t> event_id(const request& req) {
-    const auto text = req.path_param("eventId");
-    std::int64_t id = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
-    return id;
-}
+std::optional<std::int64_t> event_id(const request& req) { return path_id(req, "eventId"); }
 
 response not_found(const request& req) { return problem(req, 404, "not_found", "No such event."); }
 
@@ -103,31 +97,19 @@ response remove(services& s, request& req) {
     return no_content();
 }
 
-/// An integer query parameter, or the default when absent.
-std::optional<int> query_int(const request& req, std::string_view name, int fallback, validator& v) {
-    const auto text = req.query_param(name);
-    if (!text) return fallback;
-    int n = 0;
-    const auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-    if (ec != std::errc{} || ptr != text->data() + text->size()) {
-        v.add(std::string(name), "must be a whole number");
-        return std::nullopt;
-    }
-    return n;
-}
-
 response list(services& s, request& req) {
     validator v;
     event_query q;
-    q.page = query_int(req, "page", 0, v).value_or(0);
-    q.size = query_int(req, "size", 20, v).value_or(20);
-    if (const auto status = req.query_param("status"); status && !status->empty()) {
+    // Out-of-range numbers are clamped here only to fit an int: the service refuses them by name.
+    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "page", v).value_or(0), -1, 1'000'000'000));
+    q.size = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "size", v).value_or(20), 0, 101));
+    if (const auto status = query_value(req, "status")) {
         q.status = parse_event_status(*status);
         if (!q.status) v.add("status", "must be UPCOMING, ON_SALE, SOLD_OUT or CANCELLED");
     }
     for (const auto& [name, bound] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
-        const auto text = req.query_param(name);
-        if (!text || text->empty()) continue;
+        const auto text = query_value(req, name);
+        if (!text) continue;
         *bound = parse_rfc3339(*text);
         if (!*bound) v.add(name, "must be an RFC 3339 time such as 2027-05-01T00:00:00Z");
     }
