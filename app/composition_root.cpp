@@ -24,6 +24,8 @@
 #include "core/otp/otp_service.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
+#include "core/users/profile_service.hpp"
+#include "core/users/user_admin_service.hpp"
 
 namespace authd::app {
 namespace {
@@ -95,6 +97,8 @@ struct application::parts {
     otp_service otp;
     event_service events;
     catalog_service catalog;
+    profile_service profile;
+    user_admin_service admin;
     std::unique_ptr<outbox_publisher> publisher;
     http::metrics stats;
     std::unique_ptr<rate_limiter> limiter;
@@ -120,6 +124,8 @@ struct application::parts {
                            lockout_policy{5, std::chrono::minutes{c.otp_lockout_minutes}}, c.development}),
           events(store, clk),
           catalog(store, clk),
+          profile(store, hasher, tokens, clk),
+          admin(store, tokens, clk),
           publisher(publisher_for(c)),
           limiter(limiter_for(c)),
           relay(store, *publisher, clk),
@@ -130,6 +136,8 @@ struct application::parts {
                    otp,
                    events,
                    catalog,
+                   profile,
+                   admin,
                    [this] { return store.ping(); },
                    [this] { return store.pool_usage(); },
                    stats,

@@ -6,6 +6,8 @@ router make_routes(services& s) {
     router r;
     add_health_routes(r, s);
     add_user_auth_routes(r, s);
+    add_profile_routes(r, s);
+    add_admin_routes(r, s);
     add_token_routes(r, s);
     add_agent_routes(r, s);
     add_event_routes(r, s);

@@ -10,6 +10,8 @@ router make_routes(services& s);
 // One function per group, each in handlers/.
 void add_health_routes(router& r, services& s);
 void add_user_auth_routes(router& r, services& s);
+void add_profile_routes(router& r, services& s);  ///< profile, preferences, sessions of the caller
+void add_admin_routes(router& r, services& s);    ///< /api/admin/*
 void add_token_routes(router& r, services& s);
 void add_agent_routes(router& r, services& s);
 void add_event_routes(router& r, services& s);

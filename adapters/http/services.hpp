@@ -15,6 +15,8 @@
 #include "core/ports/notifier.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
+#include "core/users/profile_service.hpp"
+#include "core/users/user_admin_service.hpp"
 
 namespace authd::http {
 
@@ -26,6 +28,8 @@ struct services {
     otp_service& otp;
     event_service& events;
     catalog_service& catalog;
+    profile_service& profile;
+    user_admin_service& admin;
     std::function<bool()> database_ready;
     /// Connections in use, and the pool's size.
     std::function<std::pair<int, int>()> pool_usage;

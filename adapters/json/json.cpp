@@ -149,4 +149,45 @@ writer& writer::raw(std::string_view json) {
 }
 std::string writer::str() && { return std::string(impl_->buffer.GetString(), impl_->buffer.GetSize()); }
 
+namespace {
+bool parse_document(rapidjson::Document& doc, std::string_view text) {
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    return !doc.HasParseError();
+}
+
+std::string serialize(const rapidjson::Value& v) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    v.Accept(w);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+}  // namespace
+
+std::optional<std::string> compact(std::string_view text) {
+    rapidjson::Document doc;
+    if (!parse_document(doc, text)) return std::nullopt;
+    return serialize(doc);
+}
+
+std::optional<std::string> compact_object(std::string_view text) {
+    rapidjson::Document doc;
+    if (!parse_document(doc, text) || !doc.IsObject()) return std::nullopt;
+    return serialize(doc);
+}
+
+std::string merge_objects(std::string_view base_text, std::string_view patch_text) {
+    rapidjson::Document base, patch;
+    if (!parse_document(base, base_text) || !base.IsObject()) base.SetObject();
+    if (!parse_document(patch, patch_text) || !patch.IsObject()) return serialize(base);
+    auto& alloc = base.GetAllocator();
+    for (auto& m : patch.GetObject()) {
+        // RemoveMember drops one member of the name; a document may carry the name twice.
+        while (base.RemoveMember(m.name)) {
+        }
+        if (m.value.IsNull()) continue;
+        base.AddMember(rapidjson::Value(m.name, alloc), rapidjson::Value(m.value, alloc), alloc);
+    }
+    return serialize(base);
+}
+
 }  // namespace authd::json

@@ -76,4 +76,13 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+/// Whole JSON documents the service stores without looking into them (user preferences).
+/// The text of `text` re-serialized compactly, or nothing when it is not valid JSON.
+std::optional<std::string> compact(std::string_view text);
+/// Like compact(), but nothing unless the document is a JSON object.
+std::optional<std::string> compact_object(std::string_view text);
+/// A top-level merge of two serialized objects: each member of `patch` replaces the member of that
+/// name in `base`, and a member whose value is null removes it. Both must be objects (compact_object).
+std::string merge_objects(std::string_view base, std::string_view patch);
+
 }  // namespace authd::json

@@ -56,4 +56,68 @@ void soci_agents::update(const agent& a) {
         soci::use(a.id);
 }
 
+namespace {
+/// One agents row as a multi-row statement binds it.
+struct agent_row {
+    agent a;
+    std::string agency;
+    soci::indicator agency_ind = soci::i_null;
+    std::tm created{}, updated{};
+
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(a.id));
+        st.exchange(soci::into(a.phone_number));
+        st.exchange(soci::into(a.country_code));
+        st.exchange(soci::into(a.first_name));
+        st.exchange(soci::into(a.last_name));
+        st.exchange(soci::into(a.email));
+        st.exchange(soci::into(a.license_number));
+        st.exchange(soci::into(agency, agency_ind));
+        st.exchange(soci::into(a.status));
+        st.exchange(soci::into(created));
+        st.exchange(soci::into(updated));
+    }
+    agent to_agent() const {
+        agent out = a;
+        out.agency_id = agency_ind == soci::i_ok ? std::optional<std::string>(agency) : std::nullopt;
+        out.created_at = from_tm(created);
+        out.updated_at = from_tm(updated);
+        return out;
+    }
+};
+
+std::string email_filter(const page_query& q) { return q.email_contains ? " WHERE email LIKE :pattern ESCAPE '!'" : ""; }
+}  // namespace
+
+std::vector<agent> soci_agents::list(const page_query& q) {
+    const std::string pattern = contains_pattern(q.email_contains.value_or(""));
+    agent_row r;
+    soci::statement st(sql_);
+    st.alloc();
+    r.bind(st);
+    if (q.email_contains) st.exchange(soci::use(pattern));
+    st.prepare("SELECT " + agent_columns + " FROM agents" + email_filter(q) + " ORDER BY email LIMIT " +
+               std::to_string(q.size) + " OFFSET " + std::to_string(static_cast<long long>(q.page) * q.size));
+    st.define_and_bind();
+    std::vector<agent> out;
+    if (st.execute(true)) {
+        do out.push_back(r.to_agent());
+        while (st.fetch());
+    }
+    return out;
+}
+
+std::int64_t soci_agents::count(const page_query& q) {
+    const std::string pattern = contains_pattern(q.email_contains.value_or(""));
+    long long n = 0;
+    soci::statement st(sql_);
+    st.alloc();
+    st.exchange(soci::into(n));
+    if (q.email_contains) st.exchange(soci::use(pattern));
+    st.prepare("SELECT COUNT(*) FROM agents" + email_filter(q));
+    st.define_and_bind();
+    st.execute(true);
+    return n;
+}
+
 }  // namespace authd::storage

@@ -55,6 +55,10 @@ bool is_retryable(const soci::soci_error& e);
 /// lastval() on PostgreSQL, LAST_INSERT_ID() on MySQL, last_insert_rowid() on SQLite.
 long long last_insert_id(soci::session& sql, dialect d);
 
+/// A LIKE pattern matching any text that contains `text` literally: "%" and "_" are escaped with '!'
+/// (use it with `LIKE :p ESCAPE '!'`, which every dialect reads the same way).
+std::string contains_pattern(std::string_view text);
+
 /// Rows affected by an UPDATE/DELETE.
 long long execute_counting(soci::statement& st);
 
@@ -70,6 +74,10 @@ public:
     void update(const user& u) override;
     void set_roles(std::string_view id, const std::vector<std::string>& roles) override;
     bool remove(std::string_view id) override;
+    std::vector<user> list(const page_query& q) override;
+    std::int64_t count(const page_query& q) override;
+    std::optional<std::string> find_preferences(std::string_view user_id) override;
+    void save_preferences(std::string_view user_id, std::string_view json, time_point now) override;
 
 private:
     std::optional<user> find_where(const std::string& condition, const std::string& value, bool lock);
@@ -105,6 +113,8 @@ public:
     std::optional<agent> find_by_email(std::string_view email) override;
     std::optional<agent> find_by_license(std::string_view license_number) override;
     void update(const agent& a) override;
+    std::vector<agent> list(const page_query& q) override;
+    std::int64_t count(const page_query& q) override;
 
 private:
     std::optional<agent> find_where(const std::string& column, std::string_view value);

@@ -72,6 +72,15 @@ long long last_insert_id(soci::session& sql, dialect d) {
     return id;
 }
 
+std::string contains_pattern(std::string_view text) {
+    std::string out = "%";
+    for (const char c : text) {
+        if (c == '%' || c == '_' || c == '!') out += '!';
+        out += c;
+    }
+    return out + "%";
+}
+
 long long execute_counting(soci::statement& st) {
     st.execute(true);
     return st.get_affected_rows();

@@ -1,3 +1,4 @@
+#include "adapters/json/json.hpp"
 #include "adapters/storage/soci_internal.hpp"
 
 namespace authd::storage {
@@ -115,8 +116,90 @@ void soci_users::set_roles(std::string_view id_view, const std::vector<std::stri
 
 bool soci_users::remove(std::string_view id_view) {
     const std::string id(id_view);
+    // The foreign keys cascade too, but MySQL ignores a column's inline REFERENCES (0001 declares them so).
+    sql_ << "DELETE FROM user_roles WHERE user_id = :id", soci::use(id);
+    sql_ << "DELETE FROM user_preferences WHERE user_id = :id", soci::use(id);
     soci::statement st = (sql_.prepare << "DELETE FROM users WHERE id = :id", soci::use(id));
     return execute_counting(st) > 0;
+}
+
+namespace {
+/// The WHERE clause of an account list and the value it binds.
+struct account_filter {
+    std::string where;
+    std::string pattern;
+    explicit account_filter(const page_query& q) {
+        if (!q.email_contains) return;
+        pattern = contains_pattern(*q.email_contains);
+        where = " WHERE email LIKE :pattern ESCAPE '!'";
+    }
+    void bind(soci::statement& st) {
+        if (!where.empty()) st.exchange(soci::use(pattern));
+    }
+};
+}  // namespace
+
+std::vector<user> soci_users::list(const page_query& q) {
+    account_filter f(q);
+    user_row r;
+    soci::statement st(sql_);
+    st.alloc();
+    st.exchange(soci::into(r.id));
+    st.exchange(soci::into(r.email));
+    st.exchange(soci::into(r.username, r.username_ind));
+    st.exchange(soci::into(r.name));
+    st.exchange(soci::into(r.password_hash));
+    st.exchange(soci::into(r.is_active));
+    st.exchange(soci::into(r.email_verified));
+    st.exchange(soci::into(r.mfa_enabled));
+    st.exchange(soci::into(r.failed_logins));
+    st.exchange(soci::into(r.locked_until.value, r.locked_until.ind));
+    st.exchange(soci::into(r.created_at));
+    st.exchange(soci::into(r.updated_at));
+    f.bind(st);
+    // Sizes and offsets are validated integers: written into the text, as every dialect takes them there.
+    st.prepare("SELECT " + user_columns + " FROM users" + f.where + " ORDER BY email LIMIT " + std::to_string(q.size) +
+               " OFFSET " + std::to_string(static_cast<long long>(q.page) * q.size));
+    st.define_and_bind();
+    std::vector<user> out;
+    if (st.execute(true)) {
+        do out.push_back(r.to_user());
+        while (st.fetch());
+    }
+    // Roles after the rows: one statement at a time on the connection.
+    for (auto& u : out) u.roles = roles_of(u.id);
+    return out;
+}
+
+std::int64_t soci_users::count(const page_query& q) {
+    account_filter f(q);
+    long long n = 0;
+    soci::statement st(sql_);
+    st.alloc();
+    st.exchange(soci::into(n));
+    f.bind(st);
+    st.prepare("SELECT COUNT(*) FROM users" + f.where);
+    st.define_and_bind();
+    st.execute(true);
+    return n;
+}
+
+std::optional<std::string> soci_users::find_preferences(std::string_view id_view) {
+    const std::string id(id_view);
+    std::string text;
+    sql_ << "SELECT preferences FROM user_preferences WHERE user_id = :id", soci::use(id), soci::into(text);
+    if (!sql_.got_data()) return std::nullopt;
+    // JSONB and MySQL's JSON give the text back in their own spacing: hand out one compact form everywhere.
+    return json::compact(text).value_or(text);
+}
+
+void soci_users::save_preferences(std::string_view id_view, std::string_view json_view, time_point now) {
+    const std::string id(id_view), text(json_view);
+    std::tm at = to_tm(now);
+    // The caller holds the user's row lock: delete-then-insert is an upsert every dialect writes the same way.
+    sql_ << "DELETE FROM user_preferences WHERE user_id = :id", soci::use(id);
+    sql_ << "INSERT INTO user_preferences (user_id, preferences, updated_at) VALUES (:id, :prefs, :at)", soci::use(id),
+        soci::use(text), soci::use(at);
 }
 
 }  // namespace authd::storage

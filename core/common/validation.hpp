@@ -34,5 +34,8 @@ std::optional<std::string> check_password(std::string_view password);
 std::optional<std::string> check_text(std::string_view text, std::size_t max);
 /// 3 to 32 of a-z, A-Z, 0-9, '.', '_' and '-'.
 std::optional<std::string> check_username(std::string_view username);
+/// A UUID in its canonical lower-case text form (8-4-4-4-12 hex digits). Anything else names no
+/// principal: callers answer 404, and no database is asked about it (PostgreSQL would refuse the cast).
+bool is_uuid(std::string_view text);
 
 }  // namespace authd

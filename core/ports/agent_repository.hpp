@@ -1,8 +1,11 @@
 #pragma once
+#include <cstdint>
 #include <optional>
+#include <vector>
 #include <string_view>
 
 #include "core/agents/agent.hpp"
+#include "core/common/paging.hpp"
 
 namespace authd {
 
@@ -17,6 +20,10 @@ public:
     virtual std::optional<agent> find_by_license(std::string_view license_number) = 0;
     /// Writes the mutable fields (names, e-mail, status, updated_at).
     virtual void update(const agent& a) = 0;
+    /// A page of agents sorted by e-mail.
+    virtual std::vector<agent> list(const page_query& q) = 0;
+    /// How many agents the query's filter keeps (its page and size aside).
+    virtual std::int64_t count(const page_query& q) = 0;
 };
 
 }  // namespace authd

@@ -1,9 +1,11 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/common/paging.hpp"
 #include "core/users/user.hpp"
 
 namespace authd {
@@ -24,7 +26,18 @@ public:
     /// Writes the mutable columns of an existing user (not its roles).
     virtual void update(const user& u) = 0;
     virtual void set_roles(std::string_view id, const std::vector<std::string>& roles) = 0;
+    /// Deletes the user with its roles and preferences.
     virtual bool remove(std::string_view id) = 0;
+
+    /// A page of users sorted by e-mail, with their roles.
+    virtual std::vector<user> list(const page_query& q) = 0;
+    /// How many users the query's filter keeps (its page and size aside).
+    virtual std::int64_t count(const page_query& q) = 0;
+
+    /// The user's preferences as a serialized JSON object; nothing when never saved.
+    virtual std::optional<std::string> find_preferences(std::string_view user_id) = 0;
+    /// Stores the preferences of an existing user, replacing what was there.
+    virtual void save_preferences(std::string_view user_id, std::string_view json, time_point now) = 0;
 };
 
 }  // namespace authd

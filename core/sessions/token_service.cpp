@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/common/random_values.hpp"
+#include "core/common/validation.hpp"
 
 namespace authd {
 
@@ -120,6 +121,23 @@ void token_service::logout_all(std::string_view principal_id) {
 
 void token_service::revoke_all(repositories& repos, std::string_view principal_id) {
     repos.sessions.revoke_all(principal_id, clock_.now());
+}
+
+std::vector<session> token_service::sessions_of(std::string_view principal_id) {
+    const auto now = clock_.now();
+    return read_tx(uow_, [&](repositories& repos) { return repos.sessions.list_active(principal_id, now); });
+}
+
+outcome token_service::revoke_session(const principal& who, std::string_view session_id) {
+    if (!is_uuid(session_id)) return fail(errc::not_found, "No such session.");
+    return write_tx(uow_, [&](repositories& repos) -> outcome {
+        const auto now = clock_.now();
+        const auto s = repos.sessions.find(session_id);
+        if (!s || s->principal_id != who.id || s->type != who.type || !s->live(now))
+            return fail(errc::not_found, "No such session.");
+        repos.sessions.revoke(s->id, now);
+        return success();
+    });
 }
 
 }  // namespace authd

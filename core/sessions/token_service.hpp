@@ -66,6 +66,12 @@ public:
     /// Revokes every session of a principal inside the caller's transaction (disable, delete).
     void revoke_all(repositories& repos, std::string_view principal_id);
 
+    /// The live sessions of a principal, oldest first: its "devices" list.
+    std::vector<session> sessions_of(std::string_view principal_id);
+    /// Revokes one of the caller's own sessions. Another principal's session, an ended one and an
+    /// unknown id all answer not_found alike, so that session ids cannot be probed.
+    outcome revoke_session(const principal& who, std::string_view session_id);
+
     const token_settings& settings() const { return settings_; }
 
 private:

@@ -37,6 +37,7 @@ TEST_CASE("the schema has the same tables and columns on every backend", "[contr
                       "revoked_at", "user_agent"}},
         {"supplier_contacts", {"email", "id", "name", "phone", "role", "supplier_id"}},
         {"suppliers", {"address", "created_at", "email", "id", "name", "phone", "updated_at"}},
+        {"user_preferences", {"preferences", "updated_at", "user_id"}},
         {"user_roles", {"role", "user_id"}},
         {"users", {"created_at", "email", "email_verified", "failed_logins", "id", "is_active", "locked_until",
                    "mfa_enabled", "name", "password_hash", "updated_at", "username"}},

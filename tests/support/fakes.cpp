@@ -73,9 +73,35 @@ public:
         stored = roles;
         std::sort(stored.begin(), stored.end());
     }
-    bool remove(std::string_view id) override { return d_.users.erase(std::string(id)) > 0; }
+    bool remove(std::string_view id) override {
+        d_.user_preferences.erase(std::string(id));  // as ON DELETE CASCADE
+        return d_.users.erase(std::string(id)) > 0;
+    }
+    std::vector<user> list(const page_query& q) override {
+        const auto kept = matching(q);
+        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * q.size);
+        const auto to = std::min<std::size_t>(kept.size(), from + static_cast<std::size_t>(q.size));
+        return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
+    }
+    std::int64_t count(const page_query& q) override { return static_cast<std::int64_t>(matching(q).size()); }
+    std::optional<std::string> find_preferences(std::string_view id) override {
+        const auto it = d_.user_preferences.find(std::string(id));
+        return it == d_.user_preferences.end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
+    void save_preferences(std::string_view id, std::string_view json, time_point) override {
+        d_.users.at(std::string(id));  // as the foreign key: only an existing user has preferences
+        d_.user_preferences[std::string(id)] = std::string(json);
+    }
 
 private:
+    /// The users the filter keeps, sorted by e-mail as ORDER BY email.
+    std::vector<user> matching(const page_query& q) const {
+        std::vector<user> out;
+        for (const auto& [id, u] : d_.users)
+            if (!q.email_contains || u.email.find(*q.email_contains) != std::string::npos) out.push_back(u);
+        std::sort(out.begin(), out.end(), [](const user& a, const user& b) { return a.email < b.email; });
+        return out;
+    }
     memory_data& d_;
 };
 
@@ -152,6 +178,21 @@ public:
         return find_if([&](const agent& a) { return a.license_number == license; });
     }
     void update(const agent& a) override { d_.agents.at(a.id) = a; }
+    std::vector<agent> list(const page_query& q) override {
+        std::vector<agent> kept;
+        for (const auto& [id, a] : d_.agents)
+            if (!q.email_contains || a.email.find(*q.email_contains) != std::string::npos) kept.push_back(a);
+        std::sort(kept.begin(), kept.end(), [](const agent& x, const agent& y) { return x.email < y.email; });
+        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * q.size);
+        const auto to = std::min<std::size_t>(kept.size(), from + static_cast<std::size_t>(q.size));
+        return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
+    }
+    std::int64_t count(const page_query& q) override {
+        std::int64_t n = 0;
+        for (const auto& [id, a] : d_.agents)
+            if (!q.email_contains || a.email.find(*q.email_contains) != std::string::npos) ++n;
+        return n;
+    }
 
 private:
     template <class P>

@@ -71,6 +71,7 @@ private:
 /// The whole database as values: a transaction copies it and restores the copy on throw.
 struct memory_data {
     std::map<std::string, user> users;
+    std::map<std::string, std::string> user_preferences;  ///< user id -> serialized JSON object
     std::map<std::string, session> sessions;
     std::map<std::string, refresh_token> refresh_tokens;
     std::map<std::string, agent> agents;

@@ -1,25 +1,10 @@
 // Agents: phone-number registration and OTP login, snake_case JSON (API.md "Agents").
+#include "adapters/http/agent_json.hpp"
 #include "adapters/http/body.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace authd::http {
 namespace {
-
-void write_agent(json::writer& w, const agent& a) {
-    w.begin_object()
-        .field("id", a.id)
-        .field("phone_number", a.phone_number)
-        .field("country_code", a.country_code)
-        .field("first_name", a.first_name)
-        .field("last_name", a.last_name)
-        .field("email", a.email)
-        .field("license_number", a.license_number)
-        .field("agency_id", a.agency_id)
-        .field("status", a.status)
-        .field("created_at", to_rfc3339(a.created_at))
-        .field("updated_at", to_rfc3339(a.updated_at))
-        .end_object();
-}
 
 response agent_response(int status, const agent& a) {
     json::writer w;

@@ -1,0 +1,34 @@
+#pragma once
+// One page of a list: the request (`page`, `size`, optional filter) and the answer's envelope.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/validation.hpp"
+
+namespace authd {
+
+/// A page of accounts, sorted by e-mail; `email_contains` keeps those whose e-mail contains it (any case).
+struct page_query {
+    int page = 0;
+    int size = 20;
+    std::optional<std::string> email_contains;
+};
+
+template <class T>
+struct page_of {
+    std::vector<T> items;
+    int number = 0;
+    int size = 0;
+    std::int64_t total_elements = 0;
+    std::int64_t total_pages = 0;
+};
+
+/// `page` 0 or more, `size` 1 to 100: the same bounds as every other list of the API.
+inline void check_page(const page_query& q, validator& v) {
+    if (q.page < 0) v.add("page", "must be 0 or more");
+    if (q.size < 1 || q.size > 100) v.add("size", "must be from 1 to 100");
+}
+
+}  // namespace authd

@@ -1,0 +1,71 @@
+#include "core/users/profile_service.hpp"
+
+#include "core/common/validation.hpp"
+
+namespace authd {
+namespace {
+failure gone() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
+}  // namespace
+
+profile_service::profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk)
+    : uow_(uow), hasher_(hasher), tokens_(tokens), clock_(clk) {}
+
+result<user> profile_service::update(std::string_view user_id, const profile_changes& c) {
+    validator v;
+    if (c.name)
+        if (auto e = check_text(*c.name, 100)) v.add("name", *e);
+    if (c.username)
+        if (auto e = check_username(*c.username)) v.add("username", *e);
+    if (!v.ok()) return v.to_failure();
+    return write_tx(uow_, [&](repositories& repos) -> result<user> {
+        auto u = repos.users.lock_by_id(user_id);
+        if (!u) return gone();
+        if (c.username && u->username != c.username) {
+            if (repos.users.find_by_username(*c.username)) return fail(errc::username_taken, "This username is taken.");
+            u->username = c.username;
+        }
+        if (c.clear_username) u->username.reset();
+        if (c.name) u->name = *c.name;
+        u->updated_at = clock_.now();
+        repos.users.update(*u);
+        return std::move(*u);
+    });
+}
+
+outcome profile_service::remove(std::string_view user_id, std::string_view password) {
+    auto found = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(user_id); });
+    if (!found) return gone();
+    // Hashing is slow: outside the transaction, as at login.
+    if (!hasher_.verify(password, found->password_hash).matches)
+        return fail(errc::invalid_credentials, "Wrong password.");
+    return write_tx(uow_, [&](repositories& repos) -> outcome {
+        // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.
+        tokens_.revoke_all(repos, user_id);
+        if (!repos.users.remove(user_id)) return gone();
+        return success();
+    });
+}
+
+result<std::string> profile_service::preferences(std::string_view user_id) {
+    return read_tx(uow_, [&](repositories& repos) -> result<std::string> {
+        if (!repos.users.find_by_id(user_id)) return gone();
+        return repos.users.find_preferences(user_id).value_or("{}");
+    });
+}
+
+result<std::string> profile_service::change_preferences(std::string_view user_id, const preferences_change& change) {
+    return write_tx(uow_, [&](repositories& repos) -> result<std::string> {
+        // The user's row lock serialises concurrent changes of the same preferences.
+        if (!repos.users.lock_by_id(user_id)) return gone();
+        std::string next = change(repos.users.find_preferences(user_id).value_or("{}"));
+        if (next.size() > max_preferences_bytes) {
+            validator v;
+            v.add("preferences", "must be at most 64 KiB once serialized");
+            return v.to_failure();
+        }
+        repos.users.save_preferences(user_id, next, clock_.now());
+        return next;
+    });
+}
+
+}  // namespace authd

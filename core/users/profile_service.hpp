@@ -1,0 +1,51 @@
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/common/result.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/password_hasher.hpp"
+#include "core/sessions/token_service.hpp"
+#include "core/users/user.hpp"
+
+namespace authd {
+
+/// A partial update of one's own profile: absent fields stay as they are.
+struct profile_changes {
+    std::optional<std::string> name;
+    std::optional<std::string> username;
+    bool clear_username = false;  ///< `"username": null`
+};
+
+/// Preferences are a JSON object the core never looks into; only their size is its rule.
+inline constexpr std::size_t max_preferences_bytes = 64 * 1024;
+
+/// Turns the stored preferences (serialized JSON, "{}" when none) into the new ones.
+using preferences_change = std::function<std::string(const std::string& current)>;
+
+/// What a signed-in user does to their own account: profile, preferences, deletion.
+class profile_service {
+public:
+    profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk);
+
+    result<user> update(std::string_view user_id, const profile_changes& c);
+    /// Deletes the account once the password is proven, and ends every session of it.
+    /// Verifies a password hash: call it off the I/O threads.
+    outcome remove(std::string_view user_id, std::string_view password);
+
+    /// The serialized JSON object of the user's preferences ("{}" for a new user).
+    result<std::string> preferences(std::string_view user_id);
+    /// Reads, changes and stores the preferences in one transaction, so that two merges never lose one another.
+    result<std::string> change_preferences(std::string_view user_id, const preferences_change& change);
+
+private:
+    unit_of_work& uow_;
+    password_hasher& hasher_;
+    token_service& tokens_;
+    const clock& clock_;
+};
+
+}  // namespace authd

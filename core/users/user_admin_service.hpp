@@ -1,0 +1,43 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agents/agent.hpp"
+#include "core/common/paging.hpp"
+#include "core/common/result.hpp"
+#include "core/ports/clock.hpp"
+#include "core/sessions/token_service.hpp"
+#include "core/users/user.hpp"
+
+namespace authd {
+
+/// What an administrator does to other accounts (users and agents). The admin role itself is
+/// checked by the HTTP route table; these are the rules that follow from each change.
+class user_admin_service {
+public:
+    user_admin_service(unit_of_work& uow, token_service& tokens, const clock& clk);
+
+    result<page_of<user>> list_users(page_query q);
+    result<user> find_user(std::string_view id);
+    /// Disabling ends every session of the user at once; enabling lets them sign in again.
+    result<user> set_active(std::string_view id, bool active);
+    /// Deletes the user and ends every session of it.
+    outcome remove_user(std::string_view id);
+    /// Replaces the roles: at least one, each from known_roles(). Taking a role away ends the
+    /// user's sessions, so that no live token keeps a privilege the user lost.
+    result<user> set_roles(std::string_view id, std::vector<std::string> roles);
+    /// Clears the login lockout: the failure count and any lock.
+    outcome unlock(std::string_view id);
+
+    result<page_of<agent>> list_agents(page_query q);
+    /// `active` or `suspended`; suspending ends every session of the agent at once.
+    result<agent> set_agent_status(std::string_view id, std::string_view status);
+
+private:
+    unit_of_work& uow_;
+    token_service& tokens_;
+    const clock& clock_;
+};
+
+}  // namespace authd
