@@ -71,7 +71,7 @@ public:
     std::optional<user> find_by_email(std::string_view email) override;
     std::optional<user> find_by_username(std::string_view username) override;
     std::optional<user> lock_by_id(std::string_view id) override;
-    void update(const user& u) override;
+    bool update(const user& u) override;
     void set_roles(std::string_view id, const std::vector<std::string>& roles) override;
     bool remove(std::string_view id) override;
     std::vector<user> list(const page_query& q) override;

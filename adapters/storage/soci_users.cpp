@@ -98,14 +98,20 @@ std::optional<user> soci_users::find_by_username(std::string_view username) {
 }
 std::optional<user> soci_users::lock_by_id(std::string_view id) { return find_where("id = :v", std::string(id), true); }
 
-void soci_users::update(const user& u) {
+bool soci_users::update(const user& u) {
     user_row r(u);
-    sql_ << "UPDATE users SET email = :email, username = :username, name = :name, password_hash = :password_hash, "
-            "is_active = :is_active, email_verified = :email_verified, mfa_enabled = :mfa_enabled, "
-            "failed_logins = :failed_logins, locked_until = :locked_until, updated_at = :updated_at WHERE id = :id",
-        soci::use(r.email), soci::use(r.username, r.username_ind), soci::use(r.name), soci::use(r.password_hash),
-        soci::use(r.is_active), soci::use(r.email_verified), soci::use(r.mfa_enabled), soci::use(r.failed_logins),
-        soci::use(r.locked_until.value, r.locked_until.ind), soci::use(r.updated_at), soci::use(r.id);
+    try {
+        sql_ << "UPDATE users SET email = :email, username = :username, name = :name, password_hash = :password_hash, "
+                "is_active = :is_active, email_verified = :email_verified, mfa_enabled = :mfa_enabled, "
+                "failed_logins = :failed_logins, locked_until = :locked_until, updated_at = :updated_at WHERE id = :id",
+            soci::use(r.email), soci::use(r.username, r.username_ind), soci::use(r.name), soci::use(r.password_hash),
+            soci::use(r.is_active), soci::use(r.email_verified), soci::use(r.mfa_enabled), soci::use(r.failed_logins),
+            soci::use(r.locked_until.value, r.locked_until.ind), soci::use(r.updated_at), soci::use(r.id);
+    } catch (const soci::soci_error& e) {
+        if (is_unique_violation(e)) return false;
+        throw;
+    }
+    return true;
 }
 
 void soci_users::set_roles(std::string_view id_view, const std::vector<std::string>& roles) {

@@ -23,8 +23,9 @@ public:
     virtual std::optional<user> find_by_username(std::string_view username) = 0;
     /// Reads the user for an update in this transaction (SELECT ... FOR UPDATE where the dialect has it).
     virtual std::optional<user> lock_by_id(std::string_view id) = 0;
-    /// Writes the mutable columns of an existing user (not its roles).
-    virtual void update(const user& u) = 0;
+    /// Writes the mutable columns of an existing user (not its roles); false when the new
+    /// username or e-mail belongs to someone else (a race lost against the unique index).
+    virtual bool update(const user& u) = 0;
     virtual void set_roles(std::string_view id, const std::vector<std::string>& roles) = 0;
     /// Deletes the user with its roles and preferences.
     virtual bool remove(std::string_view id) = 0;

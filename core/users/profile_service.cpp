@@ -27,7 +27,8 @@ result<user> profile_service::update(std::string_view user_id, const profile_cha
         if (c.clear_username) u->username.reset();
         if (c.name) u->name = *c.name;
         u->updated_at = clock_.now();
-        repos.users.update(*u);
+        // The check above is not the last word: a concurrent claim of the same username loses here.
+        if (!repos.users.update(*u)) return fail(errc::username_taken, "This username is taken.");
         return std::move(*u);
     });
 }

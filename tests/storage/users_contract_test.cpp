@@ -115,3 +115,16 @@ TEST_CASE("a unit of work that throws leaves nothing behind", "[contract][transa
     // And the connection is fine afterwards.
     b.uow->write([&](repositories& r) { CHECK(r.users.insert(sample(id1, "ana@example.com"))); });
 }
+
+TEST_CASE("update answers false when the new username belongs to another user", "[contract][users]") {
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        REQUIRE(r.users.insert(sample(id1, "ana@example.com", "ana")));
+        REQUIRE(r.users.insert(sample(id2, "bea@example.com", "bea")));
+    });
+    auto bea = sample(id2, "bea@example.com", "ana");
+    b.uow->write([&](repositories& r) { CHECK_FALSE(r.users.update(bea)); });
+    b.uow->read([&](repositories& r) { CHECK(r.users.find_by_id(id2)->username == "bea"); });
+    bea.username = "bee";
+    b.uow->write([&](repositories& r) { CHECK(r.users.update(bea)); });
+}

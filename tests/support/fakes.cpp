@@ -63,10 +63,13 @@ public:
         return std::nullopt;
     }
     std::optional<user> lock_by_id(std::string_view id) override { return find_by_id(id); }
-    void update(const user& u) override {
+    bool update(const user& u) override {
+        for (const auto& [id, other] : d_.users)
+            if (id != u.id && (other.email == u.email || (u.username && other.username == u.username))) return false;
         auto roles = d_.users.at(u.id).roles;
         d_.users[u.id] = u;
         d_.users[u.id].roles = roles;
+        return true;
     }
     void set_roles(std::string_view id, const std::vector<std::string>& roles) override {
         auto& stored = d_.users.at(std::string(id)).roles;
