@@ -56,6 +56,9 @@ void add_health_routes(router& r, services& s) {
     r.add({"GET", "/health", [&s](request&, const principal*) { return health(s, true); }, {}, pool_kind::normal, false, none});
     r.add({"GET", "/health/ready", [&s](request&, const principal*) { return health(s, true); }, {}, pool_kind::normal, false, none});
     r.add({"GET", "/health/live", [&s](request&, const principal*) { return health(s, false); }, {}, pool_kind::normal, false, none});
+    // A symmetric key is never published: the set stays empty while HS256 signs the tokens.
+    r.add({"GET", "/.well-known/jwks.json", [](request&, const principal*) { return json_response(200, R"({"keys":[]})"); },
+           {}, pool_kind::normal, false, none});
     r.add({"GET", "/metrics", [&s](request&, const principal*) { return metrics_text(s); }, {}, pool_kind::normal, false, none});
 }
 
