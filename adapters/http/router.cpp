@@ -19,40 +19,50 @@ std::vector<std::string_view> segments(std::string_view path) {
     return out;
 }
 
-bool matches(std::string_view pattern, std::string_view path, std::vector<std::pair<std::string, std::string>>& params) {
-    const auto want = segments(pattern);
-    const auto got = segments(path);
-    if (want.size() != got.size()) return false;
-    std::vector<std::pair<std::string, std::string>> found;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        if (want[i].front() == ':') found.emplace_back(std::string(want[i].substr(1)), std::string(got[i]));
-        else if (want[i] != got[i]) return false;
+/// Compares a split pattern with a split path; ":name" segments capture.
+bool matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
+             std::vector<std::pair<std::string, std::string>>& params, int& literals) {
+    if (pattern.size() != path.size()) return false;
+    literals = 0;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i].front() != ':') {
+            if (pattern[i] != path[i]) return false;
+            ++literals;
+        }
     }
-    params = std::move(found);
+    params.clear();
+    for (std::size_t i = 0; i < pattern.size(); ++i)
+        if (pattern[i].front() == ':') params.emplace_back(pattern[i].substr(1), std::string(path[i]));
     return true;
 }
 }  // namespace
 
-void router::add(route r) { routes_.push_back(std::move(r)); }
+void router::add(route r) {
+    std::vector<std::string> parts;
+    for (const auto part : segments(r.pattern)) parts.emplace_back(part);
+    patterns_.push_back(std::move(parts));
+    routes_.push_back(std::move(r));
+}
 
 route_match router::match(request& req) const {
     route_match m;
+    const auto path = segments(req.path);
     // Literal segments win over parameters: /api/auth/sessions before /api/auth/:x.
     const route* best = nullptr;
     int best_literals = -1;
-    std::vector<std::pair<std::string, std::string>> best_params;
-    for (const auto& r : routes_) {
-        std::vector<std::pair<std::string, std::string>> params;
-        if (!matches(r.pattern, req.path, params)) continue;
+    std::vector<std::pair<std::string, std::string>> params, best_params;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const route& r = routes_[i];
+        int literals = 0;
+        if (!matches(patterns_[i], path, params, literals)) continue;
         if (r.method != req.method && !(req.method == "HEAD" && r.method == "GET")) {
             if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
             continue;
         }
-        const int literals = static_cast<int>(segments(r.pattern).size() - params.size());
         if (literals > best_literals) {
             best = &r;
             best_literals = literals;
-            best_params = std::move(params);
+            best_params = params;
         }
     }
     if (best) {

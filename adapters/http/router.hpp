@@ -55,6 +55,8 @@ public:
 
 private:
     std::vector<route> routes_;
+    /// Each route's pattern, split once at add(): matching runs on every request.
+    std::vector<std::vector<std::string>> patterns_;
 };
 
 }  // namespace authd::http
