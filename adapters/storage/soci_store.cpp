@@ -74,7 +74,11 @@ struct soci_store::impl {
                 for (auto& b : broken) b = true;
                 throw storage_unavailable("database connection lost");
             }
-            throw std::runtime_error(std::string("database error: ") + e.get_error_message());
+            // First line only: PostgreSQL's DETAIL lines can quote a whole row ("Failing row contains
+            // (…)"), password hash included, and this text reaches the error log.
+            std::string what = e.get_error_message();
+            what = what.substr(0, what.find('\n'));
+            throw std::runtime_error("database error: " + what);
         }
     }
 

@@ -162,3 +162,20 @@ TEST_CASE("a unit of work that throws leaves neither the event nor its outbox ro
         CHECK(r.outbox.next_unprocessed(10).empty());
     });
 }
+
+TEST_CASE("a database error's text keeps no row data, so that logs never quote a row", "[contract][events][sql]") {
+    backend_under_test b;
+    REQUIRE(b.soci);
+    auto bad = sample("Jazz", t0 + std::chrono::days{30});
+    bad.available_seats = bad.total_seats + 1;  // breaks the table's CHECK constraint
+    try {
+        b.uow->write([&](repositories& r) { r.events.insert(bad); });
+        FAIL("the CHECK constraint should have refused the row");
+    } catch (const std::runtime_error& e) {
+        const std::string what = e.what();
+        CHECK(what.rfind("database error: ", 0) == 0);
+        CHECK(what.find('\n') == std::string::npos);
+        CHECK(what.find("Failing row") == std::string::npos);
+        CHECK(what.find("Blue Hall") == std::string::npos);
+    }
+}
