@@ -48,12 +48,18 @@ std::optional<agent> soci_agents::find_by_license(std::string_view license) {
     return find_where("license_number", license);
 }
 
-void soci_agents::update(const agent& a) {
+bool soci_agents::update(const agent& a) {
     std::tm updated = to_tm(a.updated_at);
-    sql_ << "UPDATE agents SET first_name = :first, last_name = :last, email = :email, status = :status, "
-            "updated_at = :updated WHERE id = :id",
-        soci::use(a.first_name), soci::use(a.last_name), soci::use(a.email), soci::use(a.status), soci::use(updated),
-        soci::use(a.id);
+    try {
+        sql_ << "UPDATE agents SET first_name = :first, last_name = :last, email = :email, status = :status, "
+                "updated_at = :updated WHERE id = :id",
+            soci::use(a.first_name), soci::use(a.last_name), soci::use(a.email), soci::use(a.status),
+            soci::use(updated), soci::use(a.id);
+    } catch (const soci::soci_error& e) {
+        if (is_unique_violation(e)) return false;
+        throw;
+    }
+    return true;
 }
 
 namespace {

@@ -112,7 +112,7 @@ public:
     std::optional<agent> find_by_phone(std::string_view e164) override;
     std::optional<agent> find_by_email(std::string_view email) override;
     std::optional<agent> find_by_license(std::string_view license_number) override;
-    void update(const agent& a) override;
+    bool update(const agent& a) override;
     std::vector<agent> list(const page_query& q) override;
     std::int64_t count(const page_query& q) override;
 

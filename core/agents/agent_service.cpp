@@ -70,7 +70,8 @@ result<agent> agent_service::update_profile(std::string_view id, agent_changes c
         if (changes.first_name) a->first_name = *changes.first_name;
         if (changes.last_name) a->last_name = *changes.last_name;
         a->updated_at = clock_.now();
-        repos.agents.update(*a);
+        // The look-up above is not the last word: a concurrent claim of the same e-mail loses here.
+        if (!repos.agents.update(*a)) return fail(errc::email_taken, "This e-mail is already registered.");
         return std::move(*a);
     });
 }

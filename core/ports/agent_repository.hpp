@@ -18,8 +18,9 @@ public:
     virtual std::optional<agent> find_by_phone(std::string_view e164) = 0;
     virtual std::optional<agent> find_by_email(std::string_view email) = 0;
     virtual std::optional<agent> find_by_license(std::string_view license_number) = 0;
-    /// Writes the mutable fields (names, e-mail, status, updated_at).
-    virtual void update(const agent& a) = 0;
+    /// Writes the mutable fields (names, e-mail, status, updated_at); false when the new e-mail
+    /// belongs to another agent (a race lost against the unique index).
+    virtual bool update(const agent& a) = 0;
     /// A page of agents sorted by e-mail.
     virtual std::vector<agent> list(const page_query& q) = 0;
     /// How many agents the query's filter keeps (its page and size aside).

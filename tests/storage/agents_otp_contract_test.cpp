@@ -147,3 +147,16 @@ TEST_CASE("16 concurrent failures on one number are all counted", "[contract][ot
     for (auto& t : threads) t.join();
     b.uow->read([&](repositories& r) { CHECK(r.otps.read_lockout(phone).failures == 16); });
 }
+
+TEST_CASE("update answers false when the new e-mail belongs to another agent", "[contract][agents]") {
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        REQUIRE(r.agents.insert(sample(id1, phone, "y@example.com", "012345")));
+        REQUIRE(r.agents.insert(sample(id2, "+33612345678", "z@example.com", "111111")));
+    });
+    auto z = sample(id2, "+33612345678", "y@example.com", "111111");
+    b.uow->write([&](repositories& r) { CHECK_FALSE(r.agents.update(z)); });
+    b.uow->read([&](repositories& r) { CHECK(r.agents.find_by_id(id2)->email == "z@example.com"); });
+    z.email = "zz@example.com";
+    b.uow->write([&](repositories& r) { CHECK(r.agents.update(z)); });
+}

@@ -180,7 +180,12 @@ public:
     std::optional<agent> find_by_license(std::string_view license) override {
         return find_if([&](const agent& a) { return a.license_number == license; });
     }
-    void update(const agent& a) override { d_.agents.at(a.id) = a; }
+    bool update(const agent& a) override {
+        for (const auto& [id, other] : d_.agents)
+            if (id != a.id && other.email == a.email) return false;
+        d_.agents.at(a.id) = a;
+        return true;
+    }
     std::vector<agent> list(const page_query& q) override {
         std::vector<agent> kept;
         for (const auto& [id, a] : d_.agents)
