@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "adapters/crypto/aes_gcm_box.hpp"
 #include "adapters/crypto/jwt_hs256.hpp"
 #include "adapters/crypto/openssl_random.hpp"
 #include "adapters/crypto/password_hashing.hpp"
@@ -21,8 +22,11 @@
 #include "app/seed.hpp"
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
+#include "core/clients/client_service.hpp"
 #include "core/events/event_service.hpp"
 #include "core/outbox/outbox_relay.hpp"
+#include "core/mfa/second_factor.hpp"
+#include "core/mfa/totp_service.hpp"
 #include "core/otp/otp_service.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
@@ -98,12 +102,17 @@ struct application::parts {
     const clock& clk;
     crypto::openssl_random rng;
     crypto::openssl_digest digest;
+    crypto::openssl_hmac_sha1 hmac;
+    crypto::aes_gcm_box box;
     crypto::jwt_hs256 codec;
     notify::console_notifier notifier;
     crypto::argon2_bcrypt_hasher hasher;
     storage::soci_store store;
     token_service tokens;
+    second_factor factor;
     auth_service auth;
+    totp_service totp;
+    client_service clients;
     agent_service agents;
     otp_service otp;
     event_service events;
@@ -123,12 +132,17 @@ struct application::parts {
         : cfg(c),
           clk(override_clock ? *override_clock : real_clock),
           digest(c.db_encryption_key),
+          box(c.db_encryption_key),
           codec(c.jwt_secret, c.jwt_issuer),
           notifier(c.development),
           hasher(rng),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
-          auth(store, hasher, tokens, rng, clk, lockout_policy{5, std::chrono::minutes{c.login_lockout_minutes}}),
+          factor(digest, box, hmac, rng, mfa_settings{}),
+          auth(store, hasher, tokens, factor, notifier, rng, clk,
+               lockout_policy{5, std::chrono::minutes{c.login_lockout_minutes}}),
+          totp(store, hasher, factor, clk),
+          clients(store, hasher, notifier, digest, rng, clk, client_settings{}),
           agents(store, rng, clk),
           otp(store, notifier, digest, rng, clk, tokens,
               otp_settings{seconds{c.otp_ttl_seconds}, seconds{c.otp_resend_seconds},
@@ -143,6 +157,8 @@ struct application::parts {
           relay_loop(relay, std::chrono::milliseconds{c.outbox_relay_interval_ms}),
           services{auth,
                    tokens,
+                   totp,
+                   clients,
                    agents,
                    otp,
                    events,

@@ -31,16 +31,24 @@ std::string sha256_hex(std::string_view data) {
     return authd::hex_encode(digest);
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
+namespace {
+std::string hmac(const EVP_MD* md, std::size_t size, std::string_view key, std::string_view data) {
     // HMAC() takes the key length as an int: refuse rather than silently truncate the key.
     if (key.size() > static_cast<std::size_t>(INT_MAX)) throw std::invalid_argument("HMAC key too long");
-    std::string mac(32, '\0');
+    std::string mac(size, '\0');
     unsigned int len = 0;
-    if (HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
+    if (HMAC(md, bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
              reinterpret_cast<unsigned char*>(mac.data()), &len) == nullptr ||
         len != mac.size())
-        throw std::runtime_error("HMAC-SHA256 failed");
+        throw std::runtime_error("HMAC failed");
     return mac;
+}
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), 32, key, data); }
+
+std::string openssl_hmac_sha1::sign(std::string_view key, std::string_view message) {
+    return hmac(EVP_sha1(), 20, key, message);
 }
 
 std::string openssl_digest::sha256_hex(std::string_view secret) { return crypto::sha256_hex(secret); }

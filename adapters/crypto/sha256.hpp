@@ -2,6 +2,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ports/hmac_sha1.hpp"
 #include "core/ports/secret_digest.hpp"
 
 namespace authd::crypto {
@@ -23,6 +24,12 @@ public:
 
 private:
     std::string key_;
+};
+
+/// HMAC-SHA-1 for TOTP (the hmac_sha1 port).
+class openssl_hmac_sha1 final : public authd::hmac_sha1 {
+public:
+    std::string sign(std::string_view key, std::string_view message) override;
 };
 
 }  // namespace authd::crypto

@@ -18,4 +18,11 @@ void write_agent(json::writer& w, const agent& a) {
         .end_object();
 }
 
+void write_pair(json::writer& w, const token_pair& p) {
+    w.field("access_token", p.access_token)
+        .field("refresh_token", p.refresh_token)
+        .field("token_type", "Bearer")
+        .field("expires_in", static_cast<std::int64_t>(p.expires_in.count()));
+}
+
 }  // namespace authd::http

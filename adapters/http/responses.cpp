@@ -30,6 +30,15 @@ mapping map(errc e) {
         case errc::otp_expired: return {401, "otp_expired"};
         case errc::otp_locked: return {403, "otp_locked"};
         case errc::otp_resend_too_soon: return {429, "otp_resend_too_soon"};
+        case errc::invalid_mfa_code: return {401, "invalid_mfa_code"};
+        case errc::mfa_expired: return {401, "mfa_expired"};
+        case errc::invalid_totp: return {400, "invalid_totp"};
+        case errc::mfa_already_enabled: return {409, "mfa_already_enabled"};
+        case errc::mfa_not_enabled: return {409, "mfa_not_enabled"};
+        case errc::mfa_not_set_up: return {409, "mfa_not_set_up"};
+        case errc::invalid_token: return {400, "invalid_token"};
+        case errc::already_verified: return {409, "already_verified"};
+        case errc::resend_too_soon: return {429, "resend_too_soon"};
         case errc::conflict: return {409, "conflict"};
         case errc::invalid_transition: return {409, "invalid_transition"};
         case errc::sale_not_started: return {409, "sale_not_started"};

@@ -6,6 +6,8 @@ router make_routes(services& s) {
     router r;
     add_health_routes(r, s);
     add_user_auth_routes(r, s);
+    add_mfa_routes(r, s);
+    add_client_routes(r, s);
     add_profile_routes(r, s);
     add_admin_routes(r, s);
     add_token_routes(r, s);

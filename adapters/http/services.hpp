@@ -10,6 +10,8 @@
 
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
+#include "core/clients/client_service.hpp"
+#include "core/mfa/totp_service.hpp"
 #include "core/events/event_service.hpp"
 #include "core/otp/otp_service.hpp"
 #include "core/ports/notifier.hpp"
@@ -24,6 +26,8 @@ namespace authd::http {
 struct services {
     auth_service& auth;
     token_service& tokens;
+    totp_service& totp;
+    client_service& clients;
     agent_service& agents;
     otp_service& otp;
     event_service& events;

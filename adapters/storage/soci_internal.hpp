@@ -10,6 +10,7 @@
 #include "core/common/time.hpp"
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
+#include "core/ports/challenge_repository.hpp"
 #include "core/ports/event_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
 #include "core/ports/otp_repository.hpp"
@@ -155,10 +156,31 @@ private:
     dialect dialect_;
 };
 
+class soci_challenges final : public challenge_repository {
+public:
+    soci_challenges(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    void insert_challenge(const mfa_challenge& c) override;
+    std::optional<mfa_challenge> lock_challenge(std::string_view token_digest) override;
+    void update_challenge(const mfa_challenge& c) override;
+    void end_challenges(std::string_view user_id, time_point now) override;
+    void replace_recovery_codes(std::string_view user_id, const std::vector<std::string>& digests,
+                                time_point now) override;
+    bool use_recovery_code(std::string_view user_id, std::string_view digest, time_point now) override;
+    void insert_verification(const email_verification& v) override;
+    std::optional<email_verification> find_verification(std::string_view token_digest) override;
+    std::optional<email_verification> latest_verification(std::string_view user_id) override;
+    void end_verifications(std::string_view user_id, time_point now) override;
+
+private:
+    soci::session& sql_;
+    dialect dialect_;
+};
+
 class soci_outbox final : public outbox_repository {
 public:
     soci_outbox(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
     void add_event_change(std::string_view event_type, const event& e, time_point now) override;
+    void add_client_change(std::string_view event_type, const user& client, time_point now) override;
     std::vector<outbox_message> next_unprocessed(int limit) override;
     void mark_processed(std::int64_t id, time_point now) override;
 

@@ -1,14 +1,27 @@
+#include "adapters/json/client_json.hpp"
 #include "adapters/json/event_json.hpp"
 #include "adapters/storage/soci_internal.hpp"
 
 namespace authd::storage {
 
-void soci_outbox::add_event_change(std::string_view event_type_view, const event& e, time_point now) {
-    const std::string type(event_type_view), aggregate_id = std::to_string(e.id), payload = json::event_json(e);
+namespace {
+void add_row(soci::session& sql, const std::string& aggregate_type, const std::string& aggregate_id,
+             std::string_view event_type, const std::string& payload, time_point now) {
+    const std::string type(event_type);
     std::tm at = to_tm(now);
-    sql_ << "INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload, processed, created_at) "
-            "VALUES ('EVENT', :aggregate_id, :type, :payload, :processed, :at)",
-        soci::use(aggregate_id), soci::use(type), soci::use(payload), soci::use(0), soci::use(at);
+    sql << "INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload, processed, created_at) "
+           "VALUES (:aggregate_type, :aggregate_id, :type, :payload, :processed, :at)",
+        soci::use(aggregate_type), soci::use(aggregate_id), soci::use(type), soci::use(payload), soci::use(0),
+        soci::use(at);
+}
+}  // namespace
+
+void soci_outbox::add_event_change(std::string_view event_type, const event& e, time_point now) {
+    add_row(sql_, "EVENT", std::to_string(e.id), event_type, json::event_json(e), now);
+}
+
+void soci_outbox::add_client_change(std::string_view event_type, const user& client, time_point now) {
+    add_row(sql_, "CLIENT", client.id, event_type, json::client_json(client), now);
 }
 
 std::vector<outbox_message> soci_outbox::next_unprocessed(int limit) {

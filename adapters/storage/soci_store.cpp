@@ -30,9 +30,10 @@ struct soci_store::impl {
         switch (url.kind) {
             case dialect::sqlite:
                 sql.open(*soci::factory_sqlite3(), url.soci_connect_string());
-                // WAL lets readers run beside the one writer; the busy timeout makes writers queue, not fail.
-                if (!url.in_memory()) sql << "PRAGMA journal_mode = WAL";
+                // The busy timeout makes writers queue, not fail; it comes first, because switching to
+                // WAL (which lets readers run beside the one writer) needs a lock another instance may hold.
                 sql << "PRAGMA busy_timeout = 5000";
+                if (!url.in_memory()) sql << "PRAGMA journal_mode = WAL";
                 sql << "PRAGMA foreign_keys = ON";
                 sql << "PRAGMA synchronous = NORMAL";
                 break;
@@ -110,8 +111,9 @@ struct soci_store::impl {
             soci_otps otps(sql, url.kind);
             soci_events events(sql, url.kind);
             soci_outbox outbox(sql, url.kind);
+            soci_challenges challenges(sql, url.kind);
             soci_catalog catalog(sql, url.kind);
-            repositories repos{users, sessions, agents, otps, events, outbox, catalog};
+            repositories repos{users, sessions, agents, otps, events, outbox, catalog, challenges};
             // Reads run in autocommit: each statement sees a consistent state on its own, and the
             // BEGIN/COMMIT pair would double the statements of the hottest path (token validation).
             if (!writing) return work(repos);

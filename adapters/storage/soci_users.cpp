@@ -5,13 +5,28 @@ namespace authd::storage {
 namespace {
 const std::string user_columns =
     "id, email, username, name, password_hash, is_active, email_verified, mfa_enabled, failed_logins, "
-    "locked_until, created_at, updated_at";
+    "locked_until, created_at, updated_at, is_client, first_name, last_name, phone_number, totp_secret, totp_last_step";
+const std::string user_placeholders =
+    ":id, :email, :username, :name, :password_hash, :is_active, :email_verified, :mfa_enabled, :failed_logins, "
+    ":locked_until, :created_at, :updated_at, :is_client, :first_name, :last_name, :phone_number, :totp_secret, "
+    ":totp_last_step";
 
-/// One users row as SOCI binds it.
+/// A nullable text column bound to a statement.
+struct nullable_text {
+    std::string value;
+    soci::indicator ind = soci::i_null;
+
+    nullable_text() = default;
+    explicit nullable_text(const std::optional<std::string>& s) : value(s.value_or("")), ind(s ? soci::i_ok : soci::i_null) {}
+    std::optional<std::string> get() const { return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt; }
+};
+
+/// One users row as SOCI binds it, in the order of user_columns.
 struct user_row {
-    std::string id, email, username, name, password_hash;
-    soci::indicator username_ind = soci::i_null;
-    int is_active = 1, email_verified = 0, mfa_enabled = 0, failed_logins = 0;
+    std::string id, email, name, password_hash;
+    nullable_text username, first_name, last_name, phone_number, totp_secret;
+    int is_active = 1, email_verified = 0, mfa_enabled = 0, failed_logins = 0, is_client = 0;
+    long long totp_last_step = 0;
     nullable_time locked_until;
     std::tm created_at{}, updated_at{};
 
@@ -19,23 +34,58 @@ struct user_row {
     explicit user_row(const user& u)
         : id(u.id),
           email(u.email),
-          username(u.username.value_or("")),
           name(u.name),
           password_hash(u.password_hash),
-          username_ind(u.username ? soci::i_ok : soci::i_null),
+          username(u.username),
+          first_name(u.first_name),
+          last_name(u.last_name),
+          phone_number(u.phone_number),
+          totp_secret(u.totp_secret),
           is_active(u.is_active),
           email_verified(u.email_verified),
           mfa_enabled(u.mfa_enabled),
           failed_logins(u.lockout.failures),
+          is_client(u.is_client),
+          totp_last_step(u.totp_last_step),
           locked_until(u.lockout.locked_until),
           created_at(to_tm(u.created_at)),
           updated_at(to_tm(u.updated_at)) {}
+
+    /// Calls `each` with every column (and its indicator, when nullable), in the order of user_columns.
+    template <class Each>
+    void each_column(Each each) {
+        each(id);
+        each(email);
+        each(username.value, username.ind);
+        each(name);
+        each(password_hash);
+        each(is_active);
+        each(email_verified);
+        each(mfa_enabled);
+        each(failed_logins);
+        each(locked_until.value, locked_until.ind);
+        each(created_at);
+        each(updated_at);
+        each(is_client);
+        each(first_name.value, first_name.ind);
+        each(last_name.value, last_name.ind);
+        each(phone_number.value, phone_number.ind);
+        each(totp_secret.value, totp_secret.ind);
+        each(totp_last_step);
+    }
+    // Exchanged within one expression: SOCI's use() keeps a reference to a temporary name string.
+    void bind_into(soci::statement& st) {
+        each_column([&](auto&... column) { st.exchange(soci::into(column...)); });
+    }
+    void bind_use(soci::statement& st) {
+        each_column([&](auto&... column) { st.exchange(soci::use(column...)); });
+    }
 
     user to_user() const {
         user u;
         u.id = id;
         u.email = email;
-        if (username_ind == soci::i_ok) u.username = username;
+        u.username = username.get();
         u.name = name;
         u.password_hash = password_hash;
         u.is_active = is_active != 0;
@@ -45,21 +95,35 @@ struct user_row {
         u.lockout.locked_until = locked_until.get();
         u.created_at = from_tm(created_at);
         u.updated_at = from_tm(updated_at);
+        u.is_client = is_client != 0;
+        u.first_name = first_name.get();
+        u.last_name = last_name.get();
+        u.phone_number = phone_number.get();
+        u.totp_secret = totp_secret.get();
+        u.totp_last_step = totp_last_step;
         return u;
     }
 };
+
+/// Prepares and runs `text` with the row bound by `bind` (into or use); true when a row came back.
+template <class Bind>
+bool run_with_row(soci::session& sql, user_row& r, const std::string& text, Bind bind,
+                  const std::string* value = nullptr) {
+    soci::statement st(sql);
+    st.alloc();
+    bind(r, st);
+    if (value) st.exchange(soci::use(*value));
+    st.prepare(text);
+    st.define_and_bind();
+    return st.execute(true);
+}
 }  // namespace
 
 bool soci_users::insert(const user& u) {
     user_row r(u);
     try {
-        sql_ << "INSERT INTO users (" << user_columns
-             << ") VALUES (:id, :email, :username, :name, :password_hash, :is_active, :email_verified, :mfa_enabled, "
-                ":failed_logins, :locked_until, :created_at, :updated_at)",
-            soci::use(r.id), soci::use(r.email), soci::use(r.username, r.username_ind), soci::use(r.name),
-            soci::use(r.password_hash), soci::use(r.is_active), soci::use(r.email_verified), soci::use(r.mfa_enabled),
-            soci::use(r.failed_logins), soci::use(r.locked_until.value, r.locked_until.ind), soci::use(r.created_at),
-            soci::use(r.updated_at);
+        run_with_row(sql_, r, "INSERT INTO users (" + user_columns + ") VALUES (" + user_placeholders + ")",
+                     [](user_row& row, soci::statement& st) { row.bind_use(st); });
     } catch (const soci::soci_error& e) {
         if (is_unique_violation(e)) return false;
         throw;
@@ -70,12 +134,10 @@ bool soci_users::insert(const user& u) {
 
 std::optional<user> soci_users::find_where(const std::string& condition, const std::string& value, bool lock) {
     user_row r;
-    sql_ << "SELECT " << user_columns << " FROM users WHERE " << condition << (lock ? for_update(dialect_) : ""),
-        soci::use(value), soci::into(r.id), soci::into(r.email), soci::into(r.username, r.username_ind),
-        soci::into(r.name), soci::into(r.password_hash), soci::into(r.is_active), soci::into(r.email_verified),
-        soci::into(r.mfa_enabled), soci::into(r.failed_logins), soci::into(r.locked_until.value, r.locked_until.ind),
-        soci::into(r.created_at), soci::into(r.updated_at);
-    if (!sql_.got_data()) return std::nullopt;
+    const bool found = run_with_row(
+        sql_, r, "SELECT " + user_columns + " FROM users WHERE " + condition + (lock ? for_update(dialect_) : ""),
+        [](user_row& row, soci::statement& st) { row.bind_into(st); }, &value);
+    if (!found) return std::nullopt;
     user u = r.to_user();
     u.roles = roles_of(u.id);
     return u;
@@ -103,10 +165,16 @@ bool soci_users::update(const user& u) {
     try {
         sql_ << "UPDATE users SET email = :email, username = :username, name = :name, password_hash = :password_hash, "
                 "is_active = :is_active, email_verified = :email_verified, mfa_enabled = :mfa_enabled, "
-                "failed_logins = :failed_logins, locked_until = :locked_until, updated_at = :updated_at WHERE id = :id",
-            soci::use(r.email), soci::use(r.username, r.username_ind), soci::use(r.name), soci::use(r.password_hash),
-            soci::use(r.is_active), soci::use(r.email_verified), soci::use(r.mfa_enabled), soci::use(r.failed_logins),
-            soci::use(r.locked_until.value, r.locked_until.ind), soci::use(r.updated_at), soci::use(r.id);
+                "failed_logins = :failed_logins, locked_until = :locked_until, updated_at = :updated_at, "
+                "is_client = :is_client, first_name = :first_name, last_name = :last_name, "
+                "phone_number = :phone_number, totp_secret = :totp_secret, totp_last_step = :totp_last_step "
+                "WHERE id = :id",
+            soci::use(r.email), soci::use(r.username.value, r.username.ind), soci::use(r.name),
+            soci::use(r.password_hash), soci::use(r.is_active), soci::use(r.email_verified), soci::use(r.mfa_enabled),
+            soci::use(r.failed_logins), soci::use(r.locked_until.value, r.locked_until.ind), soci::use(r.updated_at),
+            soci::use(r.is_client), soci::use(r.first_name.value, r.first_name.ind),
+            soci::use(r.last_name.value, r.last_name.ind), soci::use(r.phone_number.value, r.phone_number.ind),
+            soci::use(r.totp_secret.value, r.totp_secret.ind), soci::use(r.totp_last_step), soci::use(r.id);
     } catch (const soci::soci_error& e) {
         if (is_unique_violation(e)) return false;
         throw;
@@ -125,6 +193,8 @@ bool soci_users::remove(std::string_view id_view) {
     // The foreign keys cascade too, but MySQL ignores a column's inline REFERENCES (0001 declares them so).
     sql_ << "DELETE FROM user_roles WHERE user_id = :id", soci::use(id);
     sql_ << "DELETE FROM user_preferences WHERE user_id = :id", soci::use(id);
+    for (const char* table : {"mfa_challenges", "recovery_codes", "email_verifications"})
+        sql_ << "DELETE FROM " << table << " WHERE user_id = :id", soci::use(id);
     soci::statement st = (sql_.prepare << "DELETE FROM users WHERE id = :id", soci::use(id));
     return execute_counting(st) > 0;
 }
@@ -150,18 +220,7 @@ std::vector<user> soci_users::list(const page_query& q) {
     user_row r;
     soci::statement st(sql_);
     st.alloc();
-    st.exchange(soci::into(r.id));
-    st.exchange(soci::into(r.email));
-    st.exchange(soci::into(r.username, r.username_ind));
-    st.exchange(soci::into(r.name));
-    st.exchange(soci::into(r.password_hash));
-    st.exchange(soci::into(r.is_active));
-    st.exchange(soci::into(r.email_verified));
-    st.exchange(soci::into(r.mfa_enabled));
-    st.exchange(soci::into(r.failed_logins));
-    st.exchange(soci::into(r.locked_until.value, r.locked_until.ind));
-    st.exchange(soci::into(r.created_at));
-    st.exchange(soci::into(r.updated_at));
+    r.bind_into(st);
     f.bind(st);
     // Sizes and offsets are validated integers: written into the text, as every dialect takes them there.
     st.prepare("SELECT " + user_columns + " FROM users" + f.where + " ORDER BY email LIMIT " + std::to_string(q.size) +

@@ -57,6 +57,24 @@ std::optional<std::string> base64url_decode(std::string_view in) {
     return out;
 }
 
+std::string base32_encode(std::span<const std::uint8_t> in) {
+    constexpr std::string_view digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    std::string out;
+    out.reserve((in.size() * 8 + 4) / 5);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (const auto byte : in) {
+        acc = (acc << 8) | byte;
+        bits += 8;
+        while (bits >= 5) {
+            bits -= 5;
+            out += digits[(acc >> bits) & 31];
+        }
+    }
+    if (bits > 0) out += digits[(acc << (5 - bits)) & 31];
+    return out;
+}
+
 std::string hex_encode(std::span<const std::uint8_t> bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

@@ -15,6 +15,12 @@ inline std::string base64url_encode(std::string_view s) {
 /// Decodes base64url; padding is refused, as JWS compact serialization has none.
 std::optional<std::string> base64url_decode(std::string_view text);
 
+/// Base32 (RFC 4648 section 6) without padding, upper-case: how authenticator apps take TOTP secrets.
+std::string base32_encode(std::span<const std::uint8_t> bytes);
+inline std::string base32_encode(std::string_view s) {
+    return base32_encode({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+}
+
 std::string hex_encode(std::span<const std::uint8_t> bytes);
 
 /// Compares two secrets in time that depends only on their lengths.

@@ -22,6 +22,15 @@ std::string_view to_string(errc e) noexcept {
         case errc::otp_expired: return "otp_expired";
         case errc::otp_locked: return "otp_locked";
         case errc::otp_resend_too_soon: return "otp_resend_too_soon";
+        case errc::invalid_mfa_code: return "invalid_mfa_code";
+        case errc::mfa_expired: return "mfa_expired";
+        case errc::invalid_totp: return "invalid_totp";
+        case errc::mfa_already_enabled: return "mfa_already_enabled";
+        case errc::mfa_not_enabled: return "mfa_not_enabled";
+        case errc::mfa_not_set_up: return "mfa_not_set_up";
+        case errc::invalid_token: return "invalid_token";
+        case errc::already_verified: return "already_verified";
+        case errc::resend_too_soon: return "resend_too_soon";
         case errc::conflict: return "conflict";
         case errc::invalid_transition: return "invalid_transition";
         case errc::sale_not_started: return "sale_not_started";

@@ -25,6 +25,15 @@ enum class errc {
     otp_expired,
     otp_locked,
     otp_resend_too_soon,
+    invalid_mfa_code,       // a wrong second-factor code for an MFA challenge
+    mfa_expired,            // the MFA challenge is over: expired, used, voided or unknown
+    invalid_totp,           // TOTP management: a wrong authenticator or recovery code
+    mfa_already_enabled,
+    mfa_not_enabled,
+    mfa_not_set_up,         // TOTP verify before setup
+    invalid_token,          // e-mail verification: wrong, used or expired token
+    already_verified,
+    resend_too_soon,        // e-mail verification sent less than a minute ago
     conflict,
     invalid_transition,     // events: a status change the state machine forbids
     sale_not_started,       // events: ON_SALE before saleStartTime

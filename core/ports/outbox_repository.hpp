@@ -4,6 +4,7 @@
 
 #include "core/events/event.hpp"
 #include "core/outbox/outbox_message.hpp"
+#include "core/users/user.hpp"
 
 namespace authd {
 
@@ -14,6 +15,9 @@ public:
     virtual ~outbox_repository() = default;
     /// Adds an EVENT row whose payload is the event's JSON.
     virtual void add_event_change(std::string_view event_type, const event& e, time_point now) = 0;
+    /// Adds a CLIENT row (client.registered, client.email_verified, client.logged_in) whose payload
+    /// identifies the client: id, e-mail, names and whether the e-mail is verified.
+    virtual void add_client_change(std::string_view event_type, const user& client, time_point now) = 0;
     /// The oldest unprocessed rows, locked for this transaction so that two relays never take the same ones.
     virtual std::vector<outbox_message> next_unprocessed(int limit) = 0;
     virtual void mark_processed(std::int64_t id, time_point now) = 0;

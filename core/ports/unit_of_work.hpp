@@ -6,6 +6,7 @@
 
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
+#include "core/ports/challenge_repository.hpp"
 #include "core/ports/event_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
 #include "core/ports/otp_repository.hpp"
@@ -23,6 +24,7 @@ struct repositories {
     event_repository& events;
     outbox_repository& outbox;
     catalog_repository& catalog;
+    challenge_repository& challenges;
 };
 
 /// Runs work in one transaction. It commits when the work returns (a domain

@@ -1,13 +1,22 @@
 #include "core/users/auth_service.hpp"
 
+#include <algorithm>
+
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 
 namespace authd {
 
-auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, random_source& rng,
-                           const clock& clk, lockout_policy login_lockout)
-    : uow_(uow), hasher_(hasher), tokens_(tokens), rng_(rng), clock_(clk), lockout_(login_lockout) {}
+auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, second_factor& factor,
+                           notifier& notify, random_source& rng, const clock& clk, lockout_policy login_lockout)
+    : uow_(uow),
+      hasher_(hasher),
+      tokens_(tokens),
+      factor_(factor),
+      notify_(notify),
+      rng_(rng),
+      clock_(clk),
+      lockout_(login_lockout) {}
 
 result<user> auth_service::register_user(registration r) {
     validator v;
@@ -44,7 +53,21 @@ const std::string& auth_service::decoy_hash() {
     return decoy_hash_;
 }
 
-result<login_success> auth_service::login(const credentials& c, const client_info& from) {
+failure auth_service::locked_failure(std::optional<seconds> left) const {
+    return failure{errc::account_locked, "Too many failed logins; try again later.", {}, left.value_or(lockout_.lock_for)};
+}
+
+login_success auth_service::complete_login(repositories& repos, user& u, const client_info& from, time_point now) {
+    record_success(u.lockout);
+    u.updated_at = now;
+    repos.users.update(u);
+    repos.challenges.end_challenges(u.id, now);
+    if (u.is_client) repos.outbox.add_client_change("client.logged_in", u, now);
+    auto pair = tokens_.start_session(repos, u.id, principal_type::user, u.roles, from);
+    return login_success{u, std::move(pair)};
+}
+
+result<login_outcome> auth_service::login(const credentials& c, const client_info& from) {
     const std::string login = c.login.find('@') != std::string::npos ? ascii_lower(c.login) : c.login;
     auto found = read_tx(uow_, [&](repositories& repos) {
         return login.find('@') != std::string::npos ? repos.users.find_by_email(login)
@@ -52,8 +75,7 @@ result<login_success> auth_service::login(const credentials& c, const client_inf
     });
     const auto now = clock_.now();
     if (found)
-        if (auto left = lock_remaining(found->lockout, now))
-            return failure{errc::account_locked, "Too many failed logins; try again later.", {}, *left};
+        if (auto left = lock_remaining(found->lockout, now)) return locked_failure(left);
 
     // Unknown accounts cost one hash too, so that timing does not tell which e-mails exist.
     const auto check = hasher_.verify(c.password, found ? found->password_hash : decoy_hash());
@@ -61,26 +83,81 @@ result<login_success> auth_service::login(const credentials& c, const client_inf
     std::optional<std::string> upgraded;
     if (check.matches && check.needs_rehash) upgraded = hasher_.hash(c.password);
 
-    return write_tx(uow_, [&](repositories& repos) -> result<login_success> {
+    std::optional<outgoing_message> mail;
+    auto out = write_tx(uow_, [&](repositories& repos) -> result<login_outcome> {
         auto u = repos.users.lock_by_id(found->id);
         if (!u) return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         const auto at = clock_.now();
-        if (auto left = lock_remaining(u->lockout, at))
-            return failure{errc::account_locked, "Too many failed logins; try again later.", {}, *left};
+        if (auto left = lock_remaining(u->lockout, at)) return locked_failure(left);
+        u->updated_at = at;
         if (!check.matches) {
             const bool locked = record_failure(u->lockout, at, lockout_);
-            u->updated_at = at;
             repos.users.update(*u);
-            if (locked)
-                return failure{errc::account_locked, "Too many failed logins; try again later.", {}, lockout_.lock_for};
+            if (locked) return locked_failure(std::nullopt);
             return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         }
         if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
-        record_success(u->lockout);
         if (upgraded) u->password_hash = *upgraded;
+        if (u->is_client && !u->email_verified) {
+            repos.users.update(*u);
+            return fail(errc::email_not_verified, "Verify your e-mail address first; check your inbox.");
+        }
+        if (!second_factor::required(*u)) {
+            auto done = complete_login(repos, *u, from, at);
+            return login_outcome{std::move(done.account), std::move(done.tokens), std::nullopt};
+        }
+        if (c.totp_code && u->mfa_enabled) {
+            if (factor_.accept_totp(repos, *u, *c.totp_code, at)) {
+                auto done = complete_login(repos, *u, from, at);
+                return login_outcome{std::move(done.account), std::move(done.tokens), std::nullopt};
+            }
+            // A wrong second factor is a failed login, whichever route or challenge it came through.
+            if (record_failure(u->lockout, at, lockout_)) {
+                repos.users.update(*u);
+                repos.challenges.end_challenges(u->id, at);
+                return locked_failure(std::nullopt);
+            }
+        }
         repos.users.update(*u);
-        auto pair = tokens_.start_session(repos, u->id, principal_type::user, u->roles, from);
-        return login_success{std::move(*u), std::move(pair)};
+        auto challenge = factor_.open(repos, *u, at);
+        mail = std::move(challenge.mail);
+        return login_outcome{std::move(*u), std::nullopt, std::move(challenge.pending)};
+    });
+    if (out && mail) notify_.send(*mail);  // after the commit: never a code for a challenge that was rolled back
+    return out;
+}
+
+result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::string_view code,
+                                               const client_info& from) {
+    const auto digest = factor_.challenge_digest(mfa_token);
+    return write_tx(uow_, [&](repositories& repos) -> result<login_success> {
+        const auto now = clock_.now();
+        auto c = repos.challenges.lock_challenge(digest);
+        const auto over = fail(errc::mfa_expired, "This sign-in has expired or ended; log in again.");
+        if (!c || c->ended_at || now >= c->expires_at) return over;
+        auto u = repos.users.lock_by_id(c->user_id);
+        if (!u) return over;
+        if (auto left = lock_remaining(u->lockout, now)) return locked_failure(left);
+        if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
+
+        const bool right = c->method == "totp" ? factor_.accept_totp(repos, *u, code, now)
+                                               : factor_.matches_email_code(*c, code);
+        if (right) return complete_login(repos, *u, from, now);
+
+        u->updated_at = now;
+        const bool locked = record_failure(u->lockout, now, lockout_);
+        repos.users.update(*u);
+        if (locked) {
+            repos.challenges.end_challenges(u->id, now);
+            return locked_failure(std::nullopt);
+        }
+        const int max = factor_.settings().max_code_failures;
+        if (++c->failures >= max) c->ended_at = now;
+        repos.challenges.update_challenge(*c);
+        failure f = fail(errc::invalid_mfa_code, c->ended_at ? "Wrong code; this sign-in is void, log in again."
+                                                             : "Wrong code.");
+        f.attempts_remaining = std::min(max - c->failures, attempts_remaining(u->lockout, lockout_));
+        return f;
     });
 }
 

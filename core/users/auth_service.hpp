@@ -5,6 +5,8 @@
 
 #include "core/common/result.hpp"
 #include "core/lockout/lockout.hpp"
+#include "core/mfa/second_factor.hpp"
+#include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/user.hpp"
@@ -21,6 +23,7 @@ struct registration {
 struct credentials {
     std::string login;  ///< e-mail or username
     std::string password;
+    std::optional<std::string> totp_code;  ///< the second factor in the same step, when TOTP is on
 };
 
 struct login_success {
@@ -28,23 +31,41 @@ struct login_success {
     token_pair tokens;
 };
 
-/// Password accounts: registration, login with lockout, profile reads.
+/// A login either completes (tokens) or waits for its second factor (mfa).
+struct login_outcome {
+    user account;
+    std::optional<token_pair> tokens;
+    std::optional<mfa_pending> mfa;
+};
+
+/// Password accounts: registration, and the one login rule that both login routes apply:
+/// the lockout, e-mail verification where the account needs it, and the second factor.
 /// Login and registration hash passwords: call them off the I/O threads.
 class auth_service {
 public:
-    auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, random_source& rng,
-                 const clock& clk, lockout_policy login_lockout);
+    auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, second_factor& factor,
+                 notifier& notify, random_source& rng, const clock& clk, lockout_policy login_lockout);
 
     result<user> register_user(registration r);
-    result<login_success> login(const credentials& c, const client_info& from);
+    /// Checks the password; then either issues tokens or opens a second-factor challenge
+    /// (and e-mails its code). A wrong totp_code counts as a failed login.
+    result<login_outcome> login(const credentials& c, const client_info& from);
+    /// Completes a challenge that login() opened. Wrong codes count as failed logins, and
+    /// enough of them void the challenge.
+    result<login_success> verify_mfa(std::string_view mfa_token, std::string_view code, const client_info& from);
     result<user> find(std::string_view user_id);
 
 private:
     const std::string& decoy_hash();
+    /// Ends a login in its transaction: resets the failure count, ends open challenges, starts a session.
+    login_success complete_login(repositories& repos, user& u, const client_info& from, time_point now);
+    failure locked_failure(std::optional<seconds> left) const;
 
     unit_of_work& uow_;
     password_hasher& hasher_;
     token_service& tokens_;
+    second_factor& factor_;
+    notifier& notify_;
     random_source& rng_;
     const clock& clock_;
     lockout_policy lockout_;

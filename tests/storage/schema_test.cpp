@@ -22,8 +22,11 @@ TEST_CASE("the schema has the same tables and columns on every backend", "[contr
     const std::map<std::string, std::vector<std::string>> expected{
         {"agents", {"agency_id", "country_code", "created_at", "email", "first_name", "id", "last_name",
                     "license_number", "phone_number", "status", "updated_at"}},
+        {"email_verifications", {"created_at", "expires_at", "token_hash", "used_at", "user_id"}},
         {"events", {"available_seats", "created_at", "event_date", "id", "name", "sale_start_time", "status",
                     "total_seats", "updated_at", "venue_name"}},
+        {"mfa_challenges", {"code_hash", "created_at", "ended_at", "expires_at", "failures", "method", "token_hash",
+                            "user_id"}},
         {"otp_codes", {"code_hash", "consumed_at", "created_at", "delivery_method", "expires_at", "id", "phone_number"}},
         {"otp_lockouts", {"failed_attempts", "locked_until", "phone_number", "updated_at"}},
         {"outbox", {"aggregate_id", "aggregate_type", "created_at", "event_type", "id", "payload", "processed",
@@ -31,6 +34,7 @@ TEST_CASE("the schema has the same tables and columns on every backend", "[contr
         {"price_history", {"currency", "id", "price_cents", "product_id", "recorded_at"}},
         {"products", {"best_seller", "created_at", "currency", "description", "id", "is_active", "name", "price_cents",
                       "sku", "supplier_id", "updated_at"}},
+        {"recovery_codes", {"code_hash", "created_at", "used_at", "user_id"}},
         {"refresh_tokens", {"expires_at", "issued_at", "rotated_at", "session_id", "token_hash"}},
         {"roles", {"name"}},
         {"sessions", {"created_at", "expires_at", "id", "ip", "last_used_at", "principal_id", "principal_type",
@@ -39,8 +43,9 @@ TEST_CASE("the schema has the same tables and columns on every backend", "[contr
         {"suppliers", {"address", "created_at", "email", "id", "name", "phone", "updated_at"}},
         {"user_preferences", {"preferences", "updated_at", "user_id"}},
         {"user_roles", {"role", "user_id"}},
-        {"users", {"created_at", "email", "email_verified", "failed_logins", "id", "is_active", "locked_until",
-                   "mfa_enabled", "name", "password_hash", "updated_at", "username"}},
+        {"users", {"created_at", "email", "email_verified", "failed_logins", "first_name", "id", "is_active",
+                   "is_client", "last_name", "locked_until", "mfa_enabled", "name", "password_hash", "phone_number",
+                   "totp_last_step", "totp_secret", "updated_at", "username"}},
     };
     CHECK(b.soci->schema() == expected);
 }

@@ -23,6 +23,17 @@ password_check fake_hasher::verify(std::string_view password, std::string_view e
     return {false, false};
 }
 
+std::string fake_hmac_sha1::sign(std::string_view key, std::string_view message) {
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over key, a separator and message, then spread out
+    for (const char c : std::string(key) + '\0' + std::string(message)) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    std::string out(20, '\0');
+    for (auto& b : out) {
+        h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
+        b = static_cast<char>(h >> 56);
+    }
+    return out;
+}
+
 std::string fake_codec::sign(const access_claims& claims) {
     std::lock_guard lock(mutex_);
     std::string token = "token-" + claims.token_id;
@@ -77,7 +88,11 @@ public:
         std::sort(stored.begin(), stored.end());
     }
     bool remove(std::string_view id) override {
-        d_.user_preferences.erase(std::string(id));  // as ON DELETE CASCADE
+        // As ON DELETE CASCADE:
+        d_.user_preferences.erase(std::string(id));
+        d_.recovery_codes.erase(std::string(id));
+        std::erase_if(d_.mfa_challenges, [&](const auto& e) { return e.second.user_id == id; });
+        std::erase_if(d_.email_verifications, [&](const auto& v) { return v.user_id == id; });
         return d_.users.erase(std::string(id)) > 0;
     }
     std::vector<user> list(const page_query& q) override {
@@ -303,7 +318,67 @@ public:
             if (!m.processed_at && static_cast<int>(out.size()) < limit) out.push_back(m);
         return out;
     }
+    void add_client_change(std::string_view type, const user& client, time_point now) override {
+        outbox_message m;
+        m.id = static_cast<std::int64_t>(d_.outbox.size()) + 1;
+        m.aggregate_type = "CLIENT";
+        m.aggregate_id = client.id;
+        m.event_type = std::string(type);
+        m.payload = client.email;  // the fake keeps only the e-mail; SQL backends keep the JSON
+        m.created_at = now;
+        d_.outbox.push_back(m);
+    }
     void mark_processed(std::int64_t id, time_point now) override { d_.outbox.at(static_cast<std::size_t>(id - 1)).processed_at = now; }
+
+private:
+    memory_data& d_;
+};
+
+class memory_challenges final : public challenge_repository {
+public:
+    explicit memory_challenges(memory_data& d) : d_(d) {}
+    void insert_challenge(const mfa_challenge& c) override { d_.mfa_challenges[c.token_digest] = c; }
+    std::optional<mfa_challenge> lock_challenge(std::string_view digest) override {
+        const auto it = d_.mfa_challenges.find(std::string(digest));
+        return it == d_.mfa_challenges.end() ? std::nullopt : std::optional<mfa_challenge>(it->second);
+    }
+    void update_challenge(const mfa_challenge& c) override {
+        auto& stored = d_.mfa_challenges.at(c.token_digest);
+        stored.failures = c.failures;
+        stored.ended_at = c.ended_at;
+    }
+    void end_challenges(std::string_view user_id, time_point now) override {
+        for (auto& [digest, c] : d_.mfa_challenges)
+            if (c.user_id == user_id && !c.ended_at) c.ended_at = now;
+    }
+    void replace_recovery_codes(std::string_view user_id, const std::vector<std::string>& digests,
+                                time_point) override {
+        auto& codes = d_.recovery_codes[std::string(user_id)];
+        codes.clear();
+        for (const auto& digest : digests) codes[digest] = false;
+    }
+    bool use_recovery_code(std::string_view user_id, std::string_view digest, time_point) override {
+        auto& codes = d_.recovery_codes[std::string(user_id)];
+        const auto it = codes.find(std::string(digest));
+        if (it == codes.end() || it->second) return false;
+        return it->second = true;
+    }
+    void insert_verification(const email_verification& v) override { d_.email_verifications.push_back(v); }
+    std::optional<email_verification> find_verification(std::string_view digest) override {
+        for (const auto& v : d_.email_verifications)
+            if (v.token_digest == digest) return v;
+        return std::nullopt;
+    }
+    std::optional<email_verification> latest_verification(std::string_view user_id) override {
+        std::optional<email_verification> out;
+        for (const auto& v : d_.email_verifications)
+            if (v.user_id == user_id && (!out || v.created_at >= out->created_at)) out = v;
+        return out;
+    }
+    void end_verifications(std::string_view user_id, time_point now) override {
+        for (auto& v : d_.email_verifications)
+            if (v.user_id == user_id && !v.used_at) v.used_at = now;
+    }
 
 private:
     memory_data& d_;
@@ -401,7 +476,8 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_events events(data_);
     memory_outbox outbox(data_);
     memory_catalog catalog(data_);
-    repositories repos{users, sessions, agents, otps, events, outbox, catalog};
+    memory_challenges challenges(data_);
+    repositories repos{users, sessions, agents, otps, events, outbox, catalog, challenges};
     try {
         work(repos);
     } catch (...) {

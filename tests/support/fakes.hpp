@@ -7,6 +7,8 @@
 #include <string>
 
 #include "core/ports/clock.hpp"
+#include "core/ports/hmac_sha1.hpp"
+#include "core/ports/secret_box.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
 #include "core/ports/random.hpp"
@@ -57,6 +59,26 @@ public:
     std::string keyed_hex(std::string_view secret) override { return "keyed:" + std::string(secret); }
 };
 
+/// A keyed mixing function standing in for HMAC-SHA-1: 20 bytes that depend on every input byte.
+/// Core tests compute expected codes through hotp() with it; the real MAC is tested against RFC 6238.
+class fake_hmac_sha1 final : public hmac_sha1 {
+public:
+    std::string sign(std::string_view key, std::string_view message) override;
+};
+
+/// "sealed:<context>:<plaintext>": opens only for the same context, like the real box.
+class fake_box final : public secret_box {
+public:
+    std::string seal(std::string_view plaintext, std::string_view context) override {
+        return "sealed:" + std::string(context) + ":" + std::string(plaintext);
+    }
+    std::optional<std::string> open(std::string_view sealed, std::string_view context) override {
+        const std::string prefix = "sealed:" + std::string(context) + ":";
+        if (sealed.substr(0, prefix.size()) != prefix) return std::nullopt;
+        return std::string(sealed.substr(prefix.size()));
+    }
+};
+
 /// Encodes the claims readably; verify checks exp like the real codec does.
 class fake_codec final : public token_codec {
 public:
@@ -84,6 +106,9 @@ struct memory_data {
     std::vector<std::pair<std::int64_t, price_record>> price_history;  ///< (product id, price), oldest first
     std::map<std::int64_t, supplier> suppliers;
     std::map<std::int64_t, supplier_contact> supplier_contacts;
+    std::map<std::string, mfa_challenge> mfa_challenges;  ///< by token digest
+    std::map<std::string, std::map<std::string, bool>> recovery_codes;  ///< user id -> digest -> used
+    std::vector<email_verification> email_verifications;
     std::int64_t next_catalog_id = 1;  ///< one sequence for the catalog's tables: an id need only be unique in its own
 };
 

@@ -12,14 +12,6 @@ response agent_response(int status, const agent& a) {
     return json_response(status, std::move(w).str());
 }
 
-/// The snake_case token pair of the agent and client routes.
-void write_pair(json::writer& w, const token_pair& p) {
-    w.field("access_token", p.access_token)
-        .field("refresh_token", p.refresh_token)
-        .field("token_type", "Bearer")
-        .field("expires_in", static_cast<std::int64_t>(p.expires_in.count()));
-}
-
 response register_agent(services& s, request& req) {
     response bad;
     auto body = read_object(req, bad);
@@ -121,6 +113,8 @@ void add_agent_routes(router& r, services& s) {
     r.add({"POST", "/api/v1/auth/request-otp", plain(request_otp), {}, pool_kind::normal, true, credential});
     r.add({"POST", "/api/v1/auth/verify-otp", plain(verify_otp), {}, pool_kind::normal, true, credential});
     r.add({"POST", "/api/v1/auth/refresh", plain(refresh), {}, pool_kind::normal, true, credential});
+    // The clients specification's name for the same exchange.
+    r.add({"POST", "/api/v1/auth/refresh_token", plain(refresh), {}, pool_kind::normal, true, credential});
     r.add({"POST", "/api/v1/auth/logout",
            [&s](request&, const principal* who) {
                (void)s.tokens.logout(*who);

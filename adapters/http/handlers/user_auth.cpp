@@ -39,16 +39,31 @@ response login(services& s, request& req) {
     auto email = body->string("email", v);
     auto username = body->string("username", v);
     auto password = body->required_string("password", v);
+    auto totp_code = body->string("totpCode", v);
     if (!email && !username) v.add("email", "is required (or username)");
     if (!v.ok()) return problem_from(req, v.to_failure());
-    auto done = s.auth.login({email ? *email : *username, *password}, client_of(req));
+    auto done = s.auth.login({email ? *email : *username, *password, totp_code}, client_of(req));
     if (!done) return problem_from(req, done.error());
+    if (done->mfa) {
+        // A second factor is on: finish with totpCode here, or with the mfaToken at /api/v1/auth/verify_mfa.
+        json::writer extra;
+        extra.begin_object()
+            .field("mfaToken", done->mfa->mfa_token)
+            .field("deliveryMethod", done->mfa->delivery_method)
+            .field("expiresIn", static_cast<std::int64_t>(done->mfa->expires_in.count()))
+            .end_object();
+        auto members = std::move(extra).str();
+        auto res = problem(req, 401, "mfa_required", "A second factor is needed to finish this login.",
+                           std::string_view(members).substr(1, members.size() - 2));
+        res.set_header("WWW-Authenticate", "Bearer");
+        return res;
+    }
     json::writer w;
     w.begin_object()
-        .field("accessToken", done->tokens.access_token)
-        .field("refreshToken", done->tokens.refresh_token)
+        .field("accessToken", done->tokens->access_token)
+        .field("refreshToken", done->tokens->refresh_token)
         .field("tokenType", "bearer")
-        .field("expiresIn", static_cast<std::int64_t>(done->tokens.expires_in.count()))
+        .field("expiresIn", static_cast<std::int64_t>(done->tokens->expires_in.count()))
         .key("user");
     write_user(w, done->account);
     return json_response(200, std::move(w.end_object()).str());

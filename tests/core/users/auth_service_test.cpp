@@ -2,32 +2,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/support/fakes.hpp"
+#include "tests/support/identity_fixture.hpp"
 
 using namespace authd;
 using namespace std::chrono_literals;
 
-namespace {
-struct fixture {
-    test::fake_clock clock;
-    test::counting_random rng;
-    test::fake_digest digest;
-    test::fake_codec codec;
-    test::fake_hasher hasher;
-    test::memory_store store;
-    token_service tokens{store, codec, digest, rng, clock, token_settings{}};
-    auth_service auth{store, hasher, tokens, rng, clock, lockout_policy{}};
-
-    user registered(std::string email = "ana@example.com") {
-        auto r = auth.register_user({email, "correct-horse", "Ana", std::nullopt});
-        REQUIRE(r.ok());
-        return r.value();
-    }
-    result<login_success> login(std::string password, std::string email = "ana@example.com") {
-        return auth.login({std::move(email), std::move(password)}, {});
-    }
-};
-}  // namespace
+using fixture = test::identity_fixture;
 
 TEST_CASE("registration stores a hashed password, a lower-cased e-mail and the customer role", "[core][users]") {
     fixture f;
@@ -63,7 +43,9 @@ TEST_CASE("login with the right password opens a session", "[core][users]") {
     auto r = f.login("correct-horse", "ANA@example.com");
     REQUIRE(r.ok());
     CHECK(r->account.email == "ana@example.com");
-    CHECK(f.tokens.authenticate(r->tokens.access_token).ok());
+    REQUIRE(r->tokens);
+    CHECK_FALSE(r->mfa);
+    CHECK(f.tokens.authenticate(r->tokens->access_token).ok());
 }
 
 TEST_CASE("login by username works too", "[core][users]") {

@@ -2,33 +2,20 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/users/auth_service.hpp"
-#include "tests/support/fakes.hpp"
+#include "tests/support/identity_fixture.hpp"
 
 using namespace authd;
 using namespace std::chrono_literals;
 
 namespace {
-struct fixture {
-    test::fake_clock clock;
-    test::counting_random rng;
-    test::fake_digest digest;
-    test::fake_codec codec;
-    test::fake_hasher hasher;
-    test::memory_store store;
-    token_service tokens{store, codec, digest, rng, clock, token_settings{}};
-    auth_service auth{store, hasher, tokens, rng, clock, lockout_policy{}};
+struct fixture : test::identity_fixture {
     profile_service profile{store, hasher, tokens, clock};
 
-    user registered(std::string email = "ana@example.com", std::optional<std::string> username = std::nullopt) {
-        auto r = auth.register_user({email, "correct-horse", "Ana", std::move(username)});
-        REQUIRE(r.ok());
-        return r.value();
-    }
     token_pair login(const std::string& email = "ana@example.com") {
-        auto r = auth.login({email, "correct-horse"}, {});
+        auto r = identity_fixture::login("correct-horse", email);
         REQUIRE(r.ok());
-        return r->tokens;
+        REQUIRE(r->tokens);
+        return *r->tokens;
     }
 };
 

@@ -2,8 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/users/auth_service.hpp"
-#include "tests/support/fakes.hpp"
+#include "tests/support/identity_fixture.hpp"
 
 using namespace authd;
 using namespace std::chrono_literals;
@@ -11,24 +10,11 @@ using namespace std::chrono_literals;
 namespace {
 const std::string unknown_id = "99999999-9999-4999-8999-999999999999";
 
-struct fixture {
-    test::fake_clock clock;
-    test::counting_random rng;
-    test::fake_digest digest;
-    test::fake_codec codec;
-    test::fake_hasher hasher;
-    test::memory_store store;
-    token_service tokens{store, codec, digest, rng, clock, token_settings{}};
-    auth_service auth{store, hasher, tokens, rng, clock, lockout_policy{}};
+struct fixture : test::identity_fixture {
     user_admin_service admin{store, tokens, clock};
 
-    user registered(std::string email = "ana@example.com") {
-        auto r = auth.register_user({email, "correct-horse", "Ana", std::nullopt});
-        REQUIRE(r.ok());
-        return r.value();
-    }
-    result<login_success> login(const std::string& password = "correct-horse", const std::string& email = "ana@example.com") {
-        return auth.login({email, password}, {});
+    result<login_outcome> login(const std::string& password = "correct-horse", const std::string& email = "ana@example.com") {
+        return identity_fixture::login(password, email);
     }
     agent stored_agent(std::string id, std::string email) {
         agent a;
@@ -86,7 +72,7 @@ TEST_CASE("an unknown or malformed user id is not_found for every admin action",
 TEST_CASE("disabling a user ends its sessions at once and its next login is account_disabled", "[core][users][admin]") {
     fixture f;
     const auto u = f.registered();
-    const auto pair = f.login()->tokens;
+    const auto pair = *f.login()->tokens;
     auto r = f.admin.set_active(u.id, false);
     REQUIRE(r.ok());
     CHECK_FALSE(r->is_active);
@@ -100,7 +86,7 @@ TEST_CASE("disabling a user ends its sessions at once and its next login is acco
 TEST_CASE("deleting a user removes it and ends its sessions", "[core][users][admin]") {
     fixture f;
     const auto u = f.registered();
-    const auto pair = f.login()->tokens;
+    const auto pair = *f.login()->tokens;
     REQUIRE(f.admin.remove_user(u.id).ok());
     CHECK(f.admin.find_user(u.id).error().code == errc::not_found);
     CHECK_FALSE(f.tokens.authenticate(pair.access_token).ok());
@@ -124,7 +110,7 @@ TEST_CASE("roles are replaced by known roles only, at least one, without duplica
 TEST_CASE("taking a role away ends the user's sessions, and adding one does not", "[core][users][admin]") {
     fixture f;
     const auto u = f.registered();
-    const auto first = f.login()->tokens;
+    const auto first = *f.login()->tokens;
     REQUIRE(f.admin.set_roles(u.id, {"customer", "staff"}).ok());
     CHECK(f.tokens.authenticate(first.access_token).ok());
     REQUIRE(f.admin.set_roles(u.id, {"customer"}).ok());

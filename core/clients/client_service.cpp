@@ -1,0 +1,122 @@
+#include "core/clients/client_service.hpp"
+
+#include <algorithm>
+
+#include "core/common/random_values.hpp"
+#include "core/common/validation.hpp"
+
+namespace authd {
+namespace {
+/// E.164: "+", then 8 to 15 digits, the first not 0.
+bool is_e164(std::string_view s) {
+    if (s.size() < 9 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
+    return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+failure no_such_client() { return fail(errc::not_found, "No such client."); }
+}  // namespace
+
+client_service::client_service(unit_of_work& uow, password_hasher& hasher, notifier& notify, secret_digest& digest,
+                               random_source& rng, const clock& clk, client_settings s)
+    : uow_(uow), hasher_(hasher), notify_(notify), digest_(digest), rng_(rng), clock_(clk), settings_(s) {}
+
+outgoing_message client_service::new_verification(repositories& repos, const user& u, time_point now) {
+    const auto token = random_token(rng_, 32);
+    repos.challenges.end_verifications(u.id, now);
+    repos.challenges.insert_verification(
+        email_verification{digest_.sha256_hex(token), u.id, now, now + settings_.verification_ttl, std::nullopt});
+    return outgoing_message{channel::email, u.email, "Verify your authd e-mail address",
+                            "Your authd verification token is " + token + " . Send it with POST /api/v1/clients/" +
+                                u.id + "/verify_email as {\"token\":\"...\"} within 24 hours.",
+                            now};
+}
+
+result<user> client_service::register_client(client_registration r) {
+    validator v;
+    r.email = ascii_lower(r.email);
+    if (auto e = check_email(r.email)) v.add("email", *e);
+    if (auto e = check_password(r.password)) v.add("password", *e);
+    if (auto e = check_text(r.first_name, 100)) v.add("first_name", *e);
+    if (auto e = check_text(r.last_name, 100)) v.add("last_name", *e);
+    if (r.phone_number && !is_e164(*r.phone_number))
+        v.add("phone_number", "must be an E.164 number, such as +33612345678");
+    if (!v.ok()) return v.to_failure();
+
+    const auto now = clock_.now();
+    user u;
+    u.id = uuid_v4(rng_);
+    u.email = r.email;
+    u.name = r.first_name + " " + r.last_name;
+    u.first_name = r.first_name;
+    u.last_name = r.last_name;
+    u.phone_number = r.phone_number;
+    u.password_hash = hasher_.hash(r.password);  // before the transaction: hashing is slow
+    u.roles = {"customer"};
+    u.is_client = true;
+    u.created_at = u.updated_at = now;
+
+    std::optional<outgoing_message> mail;
+    auto out = write_tx(uow_, [&](repositories& repos) -> result<user> {
+        // The unique index is the last word when two registrations race.
+        if (repos.users.find_by_email(u.email) || !repos.users.insert(u))
+            return fail(errc::email_taken, "This e-mail is already registered.");
+        mail = new_verification(repos, u, now);
+        repos.outbox.add_client_change("client.registered", u, now);
+        return u;
+    });
+    if (out) notify_.send(*mail);
+    return out;
+}
+
+result<user> client_service::verify_email(std::string_view id, std::string_view token) {
+    if (!is_uuid(id)) return no_such_client();
+    const auto digest = digest_.sha256_hex(token);
+    return write_tx(uow_, [&](repositories& repos) -> result<user> {
+        auto u = repos.users.lock_by_id(id);
+        if (!u) return no_such_client();
+        const auto now = clock_.now();
+        const auto v = repos.challenges.find_verification(digest);
+        if (!v || v->user_id != u->id || v->used_at || now >= v->expires_at)
+            return fail(errc::invalid_token, "This verification token is wrong, used or expired.");
+        repos.challenges.end_verifications(u->id, now);
+        u->email_verified = true;
+        u->updated_at = now;
+        repos.users.update(*u);
+        repos.outbox.add_client_change("client.email_verified", *u, now);
+        return std::move(*u);
+    });
+}
+
+outcome client_service::resend_verification(std::string_view id) {
+    if (!is_uuid(id)) return no_such_client();
+    std::optional<outgoing_message> mail;
+    auto out = write_tx(uow_, [&](repositories& repos) -> outcome {
+        // Locked: two resends at once see each other's token and cannot both pass the cooldown.
+        auto u = repos.users.lock_by_id(id);
+        if (!u) return no_such_client();
+        if (u->email_verified) return fail(errc::already_verified, "This e-mail address is already verified.");
+        const auto now = clock_.now();
+        if (const auto last = repos.challenges.latest_verification(u->id)) {
+            const auto ready = last->created_at + settings_.resend_cooldown;
+            if (now < ready) {
+                failure f = fail(errc::resend_too_soon, "A verification e-mail was sent a moment ago; wait a minute.");
+                f.retry_after = ready - now;
+                return f;
+            }
+        }
+        mail = new_verification(repos, *u, now);
+        return success();
+    });
+    if (out) notify_.send(*mail);
+    return out;
+}
+
+result<user> client_service::find(std::string_view id, const principal& caller) {
+    if (caller.id != id && !caller.has_role("admin")) return fail(errc::forbidden, "You may read only your own account.");
+    if (!is_uuid(id)) return no_such_client();
+    auto u = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(id); });
+    if (!u) return no_such_client();
+    return std::move(*u);
+}
+
+}  // namespace authd

@@ -1,0 +1,99 @@
+#include "core/mfa/second_factor.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "core/common/encoding.hpp"
+#include "core/common/random_values.hpp"
+
+namespace authd {
+namespace {
+constexpr int recovery_code_count = 10;
+
+/// Recovery codes are compared without case, spaces or dashes: people copy them by hand.
+std::string normalize_recovery_code(std::string_view code) {
+    std::string out;
+    for (const char c : code) {
+        if (c == '-' || c == ' ') continue;
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+bool is_digits(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+}  // namespace
+
+second_factor::second_factor(secret_digest& digest, secret_box& box, hmac_sha1& mac, random_source& rng,
+                             mfa_settings s)
+    : digest_(digest), box_(box), mac_(mac), rng_(rng), settings_(std::move(s)) {}
+
+std::optional<std::int64_t> second_factor::match_seed(const user& u, std::string_view code, time_point now) {
+    if (!u.totp_secret) return std::nullopt;
+    const auto seed = box_.open(*u.totp_secret, u.id);
+    if (!seed) return std::nullopt;  // a seed sealed under another key: no code can match
+    return match_totp(mac_, *seed, code, now, u.totp_last_step, settings_.totp);
+}
+
+bool second_factor::accept_totp(repositories& repos, user& u, std::string_view code, time_point now) {
+    if (!u.mfa_enabled) return false;
+    if (is_digits(code)) {
+        const auto step = match_seed(u, code, now);
+        if (step) u.totp_last_step = *step;
+        return step.has_value();
+    }
+    const auto normalized = normalize_recovery_code(code);
+    if (normalized.empty()) return false;
+    return repos.challenges.use_recovery_code(u.id, digest_.keyed_hex(normalized), now);
+}
+
+opened_challenge second_factor::open(repositories& repos, const user& u, time_point now) {
+    opened_challenge out;
+    out.pending.mfa_token = random_token(rng_, 32);
+    out.pending.expires_in = settings_.challenge_ttl;
+    mfa_challenge c;
+    c.token_digest = digest_.sha256_hex(out.pending.mfa_token);
+    c.user_id = u.id;
+    c.created_at = now;
+    c.expires_at = now + settings_.challenge_ttl;
+    if (u.mfa_enabled) {
+        c.method = out.pending.delivery_method = "totp";
+    } else {
+        c.method = out.pending.delivery_method = "email";
+        const auto code = random_digits(rng_, 6);
+        c.code_digest = digest_.keyed_hex(code);
+        out.mail = outgoing_message{channel::email, u.email, "Your authd sign-in code",
+                                    "Your authd sign-in code is " + code + ". It expires in " +
+                                        std::to_string(settings_.challenge_ttl.count() / 60) + " minutes.",
+                                    now};
+    }
+    repos.challenges.insert_challenge(c);
+    return out;
+}
+
+bool second_factor::matches_email_code(const mfa_challenge& c, std::string_view code) {
+    return c.code_digest && constant_time_equal(digest_.keyed_hex(code), *c.code_digest);
+}
+
+second_factor::new_seed second_factor::make_seed(const user& u) {
+    std::array<std::uint8_t, 20> seed{};
+    rng_.fill(seed);
+    const std::string raw(seed.begin(), seed.end());
+    return {box_.seal(raw, u.id), base32_encode(seed)};
+}
+
+std::vector<std::string> second_factor::new_recovery_codes(repositories& repos, const user& u, time_point now) {
+    std::vector<std::string> codes, digests;
+    for (int i = 0; i < recovery_code_count; ++i) {
+        std::array<std::uint8_t, 7> bytes{};  // 50 of these 56 bits make the 10 characters
+        rng_.fill(bytes);
+        auto text = normalize_recovery_code(base32_encode(bytes)).substr(0, 10);
+        digests.push_back(digest_.keyed_hex(text));
+        codes.push_back(text.substr(0, 5) + "-" + text.substr(5));
+    }
+    repos.challenges.replace_recovery_codes(u.id, digests, now);
+    return codes;
+}
+
+}  // namespace authd

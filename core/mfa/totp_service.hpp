@@ -1,0 +1,40 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/result.hpp"
+#include "core/mfa/second_factor.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/password_hasher.hpp"
+#include "core/ports/unit_of_work.hpp"
+
+namespace authd {
+
+struct totp_setup {
+    std::string secret;       ///< base32, for typing into an app
+    std::string otpauth_uri;  ///< for a QR code
+};
+
+/// A signed-in user turning TOTP on and off. Setup stores a new sealed seed; MFA is on only
+/// once a code from the app proves the user holds it.
+class totp_service {
+public:
+    totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk);
+
+    /// A new seed, replacing one that was set up but never verified. mfa_already_enabled when on.
+    result<totp_setup> setup(std::string_view user_id);
+    /// Turns MFA on with a code from the app; returns the ten recovery codes, shown this once.
+    result<std::vector<std::string>> enable(std::string_view user_id, std::string_view code);
+    /// Turns MFA off: needs the password and a code (authenticator or recovery). Verifies a
+    /// password hash: call it off the I/O threads.
+    outcome disable(std::string_view user_id, std::string_view password, std::string_view code);
+
+private:
+    unit_of_work& uow_;
+    password_hasher& hasher_;
+    second_factor& factor_;
+    const clock& clock_;
+};
+
+}  // namespace authd

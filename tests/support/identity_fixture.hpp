@@ -1,0 +1,39 @@
+#pragma once
+// The password-account use cases wired to fakes, for core tests of users, clients and MFA.
+#include "core/clients/client_service.hpp"
+#include "core/mfa/second_factor.hpp"
+#include "core/mfa/totp_service.hpp"
+#include "core/users/auth_service.hpp"
+#include "tests/support/fakes.hpp"
+
+namespace authd::test {
+
+struct identity_fixture {
+    fake_clock clock;
+    counting_random rng;
+    fake_digest digest;
+    fake_codec codec;
+    fake_hasher hasher;
+    fake_box box;
+    fake_hmac_sha1 hmac;
+    recording_notifier notifier;
+    memory_store store;
+    token_service tokens{store, codec, digest, rng, clock, token_settings{}};
+    second_factor factor{digest, box, hmac, rng, mfa_settings{}};
+    auth_service auth{store, hasher, tokens, factor, notifier, rng, clock, lockout_policy{}};
+    totp_service totp{store, hasher, factor, clock};
+    client_service clients{store, hasher, notifier, digest, rng, clock, client_settings{}};
+
+    user registered(std::string email = "ana@example.com", std::optional<std::string> username = std::nullopt) {
+        auto r = auth.register_user({std::move(email), "correct-horse", "Ana", std::move(username)});
+        REQUIRE(r.ok());
+        return r.value();
+    }
+    result<login_outcome> login(std::string password, std::string email = "ana@example.com",
+                                std::optional<std::string> totp_code = std::nullopt) {
+        return auth.login({std::move(email), std::move(password), std::move(totp_code)}, {});
+    }
+    user stored(const std::string& id) { return store.snapshot().users.at(id); }
+};
+
+}  // namespace authd::test
