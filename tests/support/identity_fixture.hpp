@@ -34,6 +34,26 @@ struct identity_fixture {
         return auth.login({std::move(email), std::move(password), std::move(totp_code)}, {});
     }
     user stored(const std::string& id) { return store.snapshot().users.at(id); }
+
+    /// The authenticator code of the user's stored seed, `steps` periods from now.
+    std::string totp_code(const std::string& user_id, int steps = 0) {
+        const auto u = stored(user_id);
+        REQUIRE(u.totp_secret);
+        const auto seed = box.open(*u.totp_secret, u.id);
+        REQUIRE(seed);
+        const auto step = totp_step(clock.now(), seconds{30}) + steps;
+        return hotp(hmac, *seed, static_cast<std::uint64_t>(step), 6);
+    }
+
+    /// Registers Ana and turns TOTP on; returns her id and recovery codes.
+    std::pair<std::string, std::vector<std::string>> with_totp() {
+        const auto id = registered().id;
+        REQUIRE(totp.setup(id).ok());
+        auto codes = totp.enable(id, totp_code(id));
+        REQUIRE(codes.ok());
+        clock.advance(seconds{30});  // the code just used is spent: later checks need the next step
+        return {id, codes.value()};
+    }
 };
 
 }  // namespace authd::test
