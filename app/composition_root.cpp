@@ -86,6 +86,9 @@ std::size_t worker_threads_for(const config& c) {
     return sqlite ? 2 * std::max(1u, std::thread::hardware_concurrency()) : 8;
 }
 
+/// Failed logins, wrong second-factor codes included: one count per account.
+lockout_policy login_lockout_of(const config& c) { return {5, std::chrono::minutes{c.login_lockout_minutes}}; }
+
 token_settings tokens_from(const config& c) {
     token_settings t;
     t.user_access_ttl = std::chrono::minutes{c.access_token_expire_minutes};
@@ -139,9 +142,8 @@ struct application::parts {
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
           factor(digest, box, hmac, rng, mfa_settings{}),
-          auth(store, hasher, tokens, factor, notifier, rng, clk,
-               lockout_policy{5, std::chrono::minutes{c.login_lockout_minutes}}),
-          totp(store, hasher, factor, clk),
+          auth(store, hasher, tokens, factor, notifier, rng, clk, login_lockout_of(c)),
+          totp(store, hasher, factor, clk, login_lockout_of(c)),
           clients(store, hasher, notifier, digest, rng, clk, client_settings{}),
           agents(store, rng, clk),
           otp(store, notifier, digest, rng, clk, tokens,

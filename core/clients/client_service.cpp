@@ -57,6 +57,7 @@ result<user> client_service::register_client(client_registration r) {
 
     std::optional<outgoing_message> mail;
     auto out = write_tx(uow_, [&](repositories& repos) -> result<user> {
+        mail.reset();  // a retried transaction starts again from nothing
         // The unique index is the last word when two registrations race.
         if (repos.users.find_by_email(u.email) || !repos.users.insert(u))
             return fail(errc::email_taken, "This e-mail is already registered.");
@@ -91,6 +92,7 @@ outcome client_service::resend_verification(std::string_view id) {
     if (!is_uuid(id)) return no_such_client();
     std::optional<outgoing_message> mail;
     auto out = write_tx(uow_, [&](repositories& repos) -> outcome {
+        mail.reset();  // a retried transaction starts again from nothing
         // Locked: two resends at once see each other's token and cannot both pass the cooldown.
         auto u = repos.users.lock_by_id(id);
         if (!u) return no_such_client();

@@ -5,8 +5,9 @@ namespace {
 failure no_such_user() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
 }  // namespace
 
-totp_service::totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk)
-    : uow_(uow), hasher_(hasher), factor_(factor), clock_(clk) {}
+totp_service::totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk,
+                           lockout_policy login_lockout)
+    : uow_(uow), hasher_(hasher), factor_(factor), clock_(clk), lockout_(login_lockout) {}
 
 result<totp_setup> totp_service::setup(std::string_view user_id) {
     return write_tx(uow_, [&](repositories& repos) -> result<totp_setup> {
@@ -42,14 +43,31 @@ result<std::vector<std::string>> totp_service::enable(std::string_view user_id, 
 outcome totp_service::disable(std::string_view user_id, std::string_view password, std::string_view code) {
     auto found = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(user_id); });
     if (!found) return no_such_user();
-    if (!hasher_.verify(password, found->password_hash).matches)
-        return fail(errc::invalid_credentials, "Wrong password.");
+    const bool password_ok = hasher_.verify(password, found->password_hash).matches;
     return write_tx(uow_, [&](repositories& repos) -> outcome {
         auto u = repos.users.lock_by_id(user_id);
         if (!u) return no_such_user();
-        if (!u->mfa_enabled) return fail(errc::mfa_not_enabled, "Two-factor authentication is not on.");
         const auto now = clock_.now();
-        if (!factor_.accept_totp(repos, *u, code, now)) return fail(errc::invalid_totp, "That code does not match.");
+        const auto locked = [&](std::optional<seconds> left) {
+            return failure{errc::account_locked, "Too many failed logins; try again later.", {},
+                           left.value_or(lockout_.lock_for)};
+        };
+        if (auto left = lock_remaining(u->lockout, now)) return locked(left);
+        if (!u->mfa_enabled) return fail(errc::mfa_not_enabled, "Two-factor authentication is not on.");
+        const bool code_ok = password_ok && factor_.accept_totp(repos, *u, code, now);
+        if (!code_ok) {
+            // Guesses here count like failed logins: a stolen access token must not become a way to
+            // try passwords or codes without the lockout.
+            u->updated_at = now;
+            const bool now_locked = record_failure(u->lockout, now, lockout_);
+            repos.users.update(*u);
+            if (now_locked) {
+                repos.challenges.end_challenges(u->id, now);
+                return locked(std::nullopt);
+            }
+            if (!password_ok) return fail(errc::invalid_credentials, "Wrong password.");
+            return fail(errc::invalid_totp, "That code does not match.");
+        }
         u->mfa_enabled = false;
         u->totp_secret.reset();
         u->updated_at = now;

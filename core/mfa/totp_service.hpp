@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/lockout/lockout.hpp"
 #include "core/mfa/second_factor.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/password_hasher.hpp"
@@ -20,14 +21,15 @@ struct totp_setup {
 /// once a code from the app proves the user holds it.
 class totp_service {
 public:
-    totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk);
+    totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk,
+                 lockout_policy login_lockout);
 
     /// A new seed, replacing one that was set up but never verified. mfa_already_enabled when on.
     result<totp_setup> setup(std::string_view user_id);
     /// Turns MFA on with a code from the app; returns the ten recovery codes, shown this once.
     result<std::vector<std::string>> enable(std::string_view user_id, std::string_view code);
-    /// Turns MFA off: needs the password and a code (authenticator or recovery). Verifies a
-    /// password hash: call it off the I/O threads.
+    /// Turns MFA off: needs the password and a code (authenticator or recovery). A wrong one counts
+    /// as a failed login. Verifies a password hash: call it off the I/O threads.
     outcome disable(std::string_view user_id, std::string_view password, std::string_view code);
 
 private:
@@ -35,6 +37,7 @@ private:
     password_hasher& hasher_;
     second_factor& factor_;
     const clock& clock_;
+    lockout_policy lockout_;
 };
 
 }  // namespace authd

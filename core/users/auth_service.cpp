@@ -85,6 +85,7 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
 
     std::optional<outgoing_message> mail;
     auto out = write_tx(uow_, [&](repositories& repos) -> result<login_outcome> {
+        mail.reset();  // a retried transaction starts again from nothing
         auto u = repos.users.lock_by_id(found->id);
         if (!u) return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         const auto at = clock_.now();
@@ -93,7 +94,10 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
         if (!check.matches) {
             const bool locked = record_failure(u->lockout, at, lockout_);
             repos.users.update(*u);
-            if (locked) return locked_failure(std::nullopt);
+            if (locked) {
+                repos.challenges.end_challenges(u->id, at);  // a lock voids second steps already under way
+                return locked_failure(std::nullopt);
+            }
             return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         }
         if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
@@ -106,7 +110,8 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
             auto done = complete_login(repos, *u, from, at);
             return login_outcome{std::move(done.account), std::move(done.tokens), std::nullopt};
         }
-        if (c.totp_code && u->mfa_enabled) {
+        // An empty totpCode is no code (a form that always sends the field), not a wrong one.
+        if (c.totp_code && !c.totp_code->empty() && u->mfa_enabled) {
             if (factor_.accept_totp(repos, *u, *c.totp_code, at)) {
                 auto done = complete_login(repos, *u, from, at);
                 return login_outcome{std::move(done.account), std::move(done.tokens), std::nullopt};
@@ -130,13 +135,16 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
 result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::string_view code,
                                                const client_info& from) {
     const auto digest = factor_.challenge_digest(mfa_token);
+    const auto over = fail(errc::mfa_expired, "This sign-in has expired or ended; log in again.");
+    // Whose challenge it is, read first: the transaction then locks the user before the challenge,
+    // in the order every login takes them, so that two of them never wait on each other.
+    const auto owner = read_tx(uow_, [&](repositories& repos) { return repos.challenges.lock_challenge(digest); });
+    if (!owner) return over;
     return write_tx(uow_, [&](repositories& repos) -> result<login_success> {
         const auto now = clock_.now();
+        auto u = repos.users.lock_by_id(owner->user_id);
         auto c = repos.challenges.lock_challenge(digest);
-        const auto over = fail(errc::mfa_expired, "This sign-in has expired or ended; log in again.");
-        if (!c || c->ended_at || now >= c->expires_at) return over;
-        auto u = repos.users.lock_by_id(c->user_id);
-        if (!u) return over;
+        if (!u || !c || c->ended_at || now >= c->expires_at) return over;
         if (auto left = lock_remaining(u->lockout, now)) return locked_failure(left);
         if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
 

@@ -202,3 +202,33 @@ TEST_CASE("disable needs the password and a code, then login needs the password 
     CHECK(f.totp.disable(id, "correct-horse", "123456").error().code == errc::mfa_not_enabled);
     tokens_of(f.login("correct-horse"));
 }
+
+TEST_CASE("wrong passwords and codes at disable count as failed logins and lock like them", "[core][mfa][lockout]") {
+    fixture f;
+    const auto [id, recovery] = f.with_totp();
+    CHECK(f.totp.disable(id, "wrong-horse", f.totp_code(id)).error().code == errc::invalid_credentials);
+    CHECK(f.totp.disable(id, "correct-horse", "zzzzz-zzzzz").error().code == errc::invalid_totp);
+    CHECK(f.stored(id).lockout.failures == 2);
+    for (int i = 0; i < 2; ++i) (void)f.totp.disable(id, "correct-horse", "zzzzz-zzzzz");
+    auto fifth = f.totp.disable(id, "correct-horse", "zzzzz-zzzzz");
+    CHECK(fifth.error().code == errc::account_locked);
+    CHECK(fifth.error().retry_after == 15min);
+    CHECK(f.totp.disable(id, "correct-horse", recovery[0]).error().code == errc::account_locked);
+    CHECK(f.stored(id).mfa_enabled);
+}
+
+TEST_CASE("an empty totpCode is no code: it opens a challenge without counting a failure", "[core][mfa]") {
+    fixture f;
+    const auto [id, recovery] = f.with_totp();
+    mfa_token_of(f.login("correct-horse", "ana@example.com", ""));
+    CHECK(f.stored(id).lockout.failures == 0);
+}
+
+TEST_CASE("a lock from wrong passwords voids the challenges already open", "[core][mfa][lockout]") {
+    fixture f;
+    const auto [id, recovery] = f.with_totp();
+    const auto token = mfa_token_of(f.login("correct-horse"));
+    for (int i = 0; i < 5; ++i) (void)f.login("wrong-horse");
+    // Ended, not merely locked: it will not come back to life when the lock lifts.
+    CHECK(f.auth.verify_mfa(token, f.totp_code(id), {}).error().code == errc::mfa_expired);
+}
