@@ -9,6 +9,7 @@ const char* auth_kind(const std::string& route) {
     if (route == "/api/auth/login" || route == "/api/v1/auth/login") return "login";
     if (route == "/api/v1/auth/request-otp") return "otp_request";
     if (route == "/api/v1/auth/verify-otp") return "otp_verify";
+    if (route == "/api/v1/auth/verify_mfa") return "mfa_verify";
     if (route == "/api/auth/refresh" || route == "/api/v1/auth/refresh" || route == "/api/v1/auth/refresh_token")
         return "refresh";
     return nullptr;

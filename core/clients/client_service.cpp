@@ -83,7 +83,7 @@ result<user> client_service::verify_email(std::string_view id, std::string_view 
         u->email_verified = true;
         u->updated_at = now;
         repos.users.update(*u);
-        repos.outbox.add_client_change("client.email_verified", *u, now);
+        if (u->is_client) repos.outbox.add_client_change("client.email_verified", *u, now);
         return std::move(*u);
     });
 }

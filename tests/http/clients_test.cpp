@@ -132,7 +132,7 @@ TEST_CASE("a verification token older than 24 hours is 400 invalid_token", "[htt
     CHECK(json_string(late.body, "code") == "invalid_token");
 }
 
-TEST_CASE("resend_verification: 429 within a minute, then 202 with a new token; 409 once verified", "[http][clients]") {
+TEST_CASE("resend_verification: 429 within a minute, then 202 with a new token, and 409 once verified", "[http][clients]") {
     running_app app;
     auto c = app.client();
     const auto id = register_cleo(c);
@@ -210,7 +210,7 @@ TEST_CASE("a verified client logs in with the e-mailed code and gets tokens and 
                                                          "client.logged_in"});
 }
 
-TEST_CASE("refresh_token rotates the client's pair; a rotated token later revokes the session", "[http][clients]") {
+TEST_CASE("refresh_token rotates the client's pair, and a rotated token later revokes the session", "[http][clients]") {
     running_app app;
     auto c = app.client();
     verified_cleo(c);
@@ -230,7 +230,7 @@ TEST_CASE("refresh_token rotates the client's pair; a rotated token later revoke
     CHECK(c.post("/api/v1/auth/refresh_token", "{}").status == 400);
 }
 
-TEST_CASE("wrong codes are 401 invalid_mfa_code; the fifth failure in a row locks the account", "[http][clients][lockout]") {
+TEST_CASE("wrong codes are 401 invalid_mfa_code, and the fifth failure in a row locks the account", "[http][clients][lockout]") {
     running_app app;
     auto c = app.client();
     verified_cleo(c);
@@ -259,6 +259,10 @@ TEST_CASE("wrong codes are 401 invalid_mfa_code; the fifth failure in a row lock
     CHECK(json_string(relogin.body, "code") == "account_locked");
     app.clock.advance(15min);
     CHECK(full_login(c).status == 200);
+    const auto metrics = c.get("/metrics").body;
+    CHECK(has(metrics, R"(authd_auth_results_total{kind="mfa_verify",result="invalid_mfa_code"} 2)"));
+    CHECK(has(metrics, R"(authd_auth_results_total{kind="mfa_verify",result="account_locked"} 1)"));
+    CHECK(has(metrics, R"(authd_auth_results_total{kind="mfa_verify",result="success"} 1)"));
 }
 
 TEST_CASE("a challenge expires after five minutes: 401 mfa_expired", "[http][clients]") {

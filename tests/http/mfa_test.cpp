@@ -57,7 +57,7 @@ enrolled enrol(running_app& app, api& c) {
 }
 }  // namespace
 
-TEST_CASE("mfa/setup answers a base32 secret and an otpauth URI; 401 without a token; 409 once on", "[http][mfa]") {
+TEST_CASE("mfa/setup answers a base32 secret and an otpauth URI, and 401 without a token, and 409 once on", "[http][mfa]") {
     running_app app;
     auto c = app.client();
     CHECK(c.post("/api/auth/mfa/setup", "").status == 401);

@@ -99,7 +99,7 @@ TEST_CASE("a verification token is void after 24 hours, for another client, and 
     CHECK(f.clients.verify_email(c.id, token).error().code == errc::invalid_token);
 }
 
-TEST_CASE("resend waits a minute, then replaces the token; a verified client gets already_verified", "[core][clients]") {
+TEST_CASE("resend waits a minute, then replaces the token, and a verified client gets already_verified", "[core][clients]") {
     fixture f;
     const auto c = f.client();
     const auto first = f.verification_token();

@@ -104,7 +104,7 @@ TEST_CASE("a code from one step ago still works (clock drift), two steps ago doe
         mfa_token_of(f.login("correct-horse", "ana@example.com", stale));
 }
 
-TEST_CASE("verify_mfa completes a totp challenge once; the token is spent afterwards", "[core][mfa]") {
+TEST_CASE("verify_mfa completes a totp challenge once, and the token is spent afterwards", "[core][mfa]") {
     fixture f;
     const auto [id, recovery] = f.with_totp();
     const auto token = mfa_token_of(f.login("correct-horse"));
