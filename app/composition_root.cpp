@@ -151,7 +151,7 @@ struct application::parts {
                            lockout_policy{5, std::chrono::minutes{c.otp_lockout_minutes}}, c.development}),
           events(store, clk),
           catalog(store, clk),
-          profile(store, hasher, tokens, clk),
+          profile(store, hasher, tokens, clk, login_lockout_of(c)),
           admin(store, tokens, clk),
           publisher(publisher_for(c)),
           limiter(limiter_for(c)),

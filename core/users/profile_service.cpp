@@ -7,8 +7,9 @@ namespace {
 failure gone() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
 }  // namespace
 
-profile_service::profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk)
-    : uow_(uow), hasher_(hasher), tokens_(tokens), clock_(clk) {}
+profile_service::profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk,
+                                 lockout_policy login_lockout)
+    : uow_(uow), hasher_(hasher), tokens_(tokens), clock_(clk), lockout_(login_lockout) {}
 
 result<user> profile_service::update(std::string_view user_id, const profile_changes& c) {
     validator v;
@@ -37,9 +38,22 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
     auto found = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(user_id); });
     if (!found) return gone();
     // Hashing is slow: outside the transaction, as at login.
-    if (!hasher_.verify(password, found->password_hash).matches)
-        return fail(errc::invalid_credentials, "Wrong password.");
+    const bool password_ok = hasher_.verify(password, found->password_hash).matches;
     return write_tx(uow_, [&](repositories& repos) -> outcome {
+        auto u = repos.users.lock_by_id(user_id);
+        if (!u) return gone();
+        const auto now = clock_.now();
+        if (auto left = lock_remaining(u->lockout, now))
+            return failure{errc::account_locked, "Too many failed logins; try again later.", {}, *left};
+        if (!password_ok) {
+            // A wrong password counts as a failed login: a stolen access token must not become a
+            // way to guess the password without the lockout.
+            u->updated_at = now;
+            const bool locked = record_failure(u->lockout, now, lockout_);
+            repos.users.update(*u);
+            if (locked) return failure{errc::account_locked, "Too many failed logins; try again later.", {}, lockout_.lock_for};
+            return fail(errc::invalid_credentials, "Wrong password.");
+        }
         // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.
         tokens_.revoke_all(repos, user_id);
         if (!repos.users.remove(user_id)) return gone();

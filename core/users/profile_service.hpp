@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/common/result.hpp"
+#include "core/lockout/lockout.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/password_hasher.hpp"
 #include "core/sessions/token_service.hpp"
@@ -29,10 +30,12 @@ using preferences_change = std::function<std::string(const std::string& current)
 /// What a signed-in user does to their own account: profile, preferences, deletion.
 class profile_service {
 public:
-    profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk);
+    profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk,
+                    lockout_policy login_lockout);
 
     result<user> update(std::string_view user_id, const profile_changes& c);
-    /// Deletes the account once the password is proven, and ends every session of it.
+    /// Deletes the account once the password is proven, and ends every session of it. A wrong
+    /// password counts as a failed login.
     /// Verifies a password hash: call it off the I/O threads.
     outcome remove(std::string_view user_id, std::string_view password);
 
@@ -46,6 +49,7 @@ private:
     password_hasher& hasher_;
     token_service& tokens_;
     const clock& clock_;
+    lockout_policy lockout_;
 };
 
 }  // namespace authd

@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 
 namespace {
 struct fixture : test::identity_fixture {
-    profile_service profile{store, hasher, tokens, clock};
+    profile_service profile{store, hasher, tokens, clock, lockout_policy{}};
 
     token_pair login(const std::string& email = "ana@example.com") {
         auto r = identity_fixture::login("correct-horse", email);
@@ -74,6 +74,19 @@ TEST_CASE("deleting the account needs the right password", "[core][users][profil
     REQUIRE_FALSE(wrong.ok());
     CHECK(wrong.error().code == errc::invalid_credentials);
     CHECK(f.auth.find(u.id).ok());
+}
+
+TEST_CASE("wrong passwords at account deletion count as failed logins, and the fifth locks", "[core][users][profile][lockout]") {
+    fixture f;
+    const auto u = f.registered();
+    for (int i = 0; i < 4; ++i) CHECK(f.profile.remove(u.id, "wrong-horse").error().code == errc::invalid_credentials);
+    auto fifth = f.profile.remove(u.id, "wrong-horse");
+    CHECK(fifth.error().code == errc::account_locked);
+    CHECK(fifth.error().retry_after == 15min);
+    CHECK(f.profile.remove(u.id, "correct-horse").error().code == errc::account_locked);
+    CHECK(f.store.snapshot().users.count(u.id) == 1);
+    f.clock.advance(15min);
+    CHECK(f.profile.remove(u.id, "correct-horse").ok());
 }
 
 TEST_CASE("deleting the account removes it and ends every one of its sessions", "[core][users][profile]") {
