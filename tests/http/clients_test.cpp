@@ -171,6 +171,9 @@ TEST_CASE("an unverified client gets 403 email_not_verified at login, with the r
     // The same rule at the users' login route: one identity store.
     CHECK(json_string(c.post("/api/auth/login", cleo_login).body, "code") == "email_not_verified");
     CHECK(c.post("/api/v1/auth/login", "{}").status == 400);
+    auto username = c.post("/api/v1/auth/login", R"({"email":"cleo","password":"correct-horse"})");
+    CHECK(username.status == 400);
+    CHECK(has(username.body, R"("field":"email")"));
 }
 
 TEST_CASE("a verified client logs in with the e-mailed code and gets tokens and itself", "[http][clients]") {

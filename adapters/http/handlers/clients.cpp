@@ -74,6 +74,8 @@ response login(services& s, request& req) {
     validator v;
     const auto email = body->required_string("email", v);
     const auto password = body->required_string("password", v);
+    // This route takes an e-mail only: the shared login rule would read anything else as a username.
+    if (email && email->find('@') == std::string::npos) v.add("email", "must be an e-mail address");
     if (!v.ok()) return problem_from(req, v.to_failure());
     auto done = s.auth.login({*email, *password, std::nullopt}, client_of(req));
     if (!done) return problem_from(req, done.error());
