@@ -1,5 +1,7 @@
 #include "core/mfa/totp_service.hpp"
 
+#include "core/users/failed_logins.hpp"
+
 namespace authd {
 namespace {
 failure no_such_user() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
@@ -48,23 +50,13 @@ outcome totp_service::disable(std::string_view user_id, std::string_view passwor
         auto u = repos.users.lock_by_id(user_id);
         if (!u) return no_such_user();
         const auto now = clock_.now();
-        const auto locked = [&](std::optional<seconds> left) {
-            return failure{errc::account_locked, "Too many failed logins; try again later.", {},
-                           left.value_or(lockout_.lock_for)};
-        };
-        if (auto left = lock_remaining(u->lockout, now)) return locked(left);
+        if (auto locked = check_account_lock(*u, now)) return *locked;
         if (!u->mfa_enabled) return fail(errc::mfa_not_enabled, "Two-factor authentication is not on.");
         const bool code_ok = password_ok && factor_.accept_totp(repos, *u, code, now);
         if (!code_ok) {
             // Guesses here count like failed logins: a stolen access token must not become a way to
             // try passwords or codes without the lockout.
-            u->updated_at = now;
-            const bool now_locked = record_failure(u->lockout, now, lockout_);
-            repos.users.update(*u);
-            if (now_locked) {
-                repos.challenges.end_challenges(u->id, now);
-                return locked(std::nullopt);
-            }
+            if (auto locked = count_failed_login(repos, *u, now, lockout_)) return *locked;
             if (!password_ok) return fail(errc::invalid_credentials, "Wrong password.");
             return fail(errc::invalid_totp, "That code does not match.");
         }

@@ -4,6 +4,7 @@
 
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
+#include "core/users/failed_logins.hpp"
 
 namespace authd {
 
@@ -53,10 +54,6 @@ const std::string& auth_service::decoy_hash() {
     return decoy_hash_;
 }
 
-failure auth_service::locked_failure(std::optional<seconds> left) const {
-    return failure{errc::account_locked, "Too many failed logins; try again later.", {}, left.value_or(lockout_.lock_for)};
-}
-
 login_success auth_service::complete_login(repositories& repos, user& u, const client_info& from, time_point now) {
     record_success(u.lockout);
     u.updated_at = now;
@@ -75,7 +72,7 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
     });
     const auto now = clock_.now();
     if (found)
-        if (auto left = lock_remaining(found->lockout, now)) return locked_failure(left);
+        if (auto locked = check_account_lock(*found, now)) return *locked;
 
     // Unknown accounts cost one hash too, so that timing does not tell which e-mails exist.
     const auto check = hasher_.verify(c.password, found ? found->password_hash : decoy_hash());
@@ -89,15 +86,10 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
         auto u = repos.users.lock_by_id(found->id);
         if (!u) return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         const auto at = clock_.now();
-        if (auto left = lock_remaining(u->lockout, at)) return locked_failure(left);
+        if (auto locked = check_account_lock(*u, at)) return *locked;
         u->updated_at = at;
         if (!check.matches) {
-            const bool locked = record_failure(u->lockout, at, lockout_);
-            repos.users.update(*u);
-            if (locked) {
-                repos.challenges.end_challenges(u->id, at);  // a lock voids second steps already under way
-                return locked_failure(std::nullopt);
-            }
+            if (auto locked = count_failed_login(repos, *u, at, lockout_)) return *locked;
             return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         }
         if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
@@ -117,11 +109,7 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
                 return login_outcome{std::move(done.account), std::move(done.tokens), std::nullopt};
             }
             // A wrong second factor is a failed login, whichever route or challenge it came through.
-            if (record_failure(u->lockout, at, lockout_)) {
-                repos.users.update(*u);
-                repos.challenges.end_challenges(u->id, at);
-                return locked_failure(std::nullopt);
-            }
+            if (auto locked = count_failed_login(repos, *u, at, lockout_)) return *locked;
         }
         repos.users.update(*u);
         auto challenge = factor_.open(repos, *u, at);
@@ -145,20 +133,14 @@ result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::
         auto u = repos.users.lock_by_id(owner->user_id);
         auto c = repos.challenges.lock_challenge(digest);
         if (!u || !c || c->ended_at || now >= c->expires_at) return over;
-        if (auto left = lock_remaining(u->lockout, now)) return locked_failure(left);
+        if (auto locked = check_account_lock(*u, now)) return *locked;
         if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
 
         const bool right = c->method == "totp" ? factor_.accept_totp(repos, *u, code, now)
                                                : factor_.matches_email_code(*c, code);
         if (right) return complete_login(repos, *u, from, now);
 
-        u->updated_at = now;
-        const bool locked = record_failure(u->lockout, now, lockout_);
-        repos.users.update(*u);
-        if (locked) {
-            repos.challenges.end_challenges(u->id, now);
-            return locked_failure(std::nullopt);
-        }
+        if (auto locked = count_failed_login(repos, *u, now, lockout_)) return *locked;
         const int max = factor_.settings().max_code_failures;
         if (++c->failures >= max) c->ended_at = now;
         repos.challenges.update_challenge(*c);

@@ -59,7 +59,6 @@ private:
     const std::string& decoy_hash();
     /// Ends a login in its transaction: resets the failure count, ends open challenges, starts a session.
     login_success complete_login(repositories& repos, user& u, const client_info& from, time_point now);
-    failure locked_failure(std::optional<seconds> left) const;
 
     unit_of_work& uow_;
     password_hasher& hasher_;

@@ -1,6 +1,7 @@
 #include "core/users/profile_service.hpp"
 
 #include "core/common/validation.hpp"
+#include "core/users/failed_logins.hpp"
 
 namespace authd {
 namespace {
@@ -43,15 +44,11 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
         auto u = repos.users.lock_by_id(user_id);
         if (!u) return gone();
         const auto now = clock_.now();
-        if (auto left = lock_remaining(u->lockout, now))
-            return failure{errc::account_locked, "Too many failed logins; try again later.", {}, *left};
+        if (auto locked = check_account_lock(*u, now)) return *locked;
         if (!password_ok) {
             // A wrong password counts as a failed login: a stolen access token must not become a
             // way to guess the password without the lockout.
-            u->updated_at = now;
-            const bool locked = record_failure(u->lockout, now, lockout_);
-            repos.users.update(*u);
-            if (locked) return failure{errc::account_locked, "Too many failed logins; try again later.", {}, lockout_.lock_for};
+            if (auto locked = count_failed_login(repos, *u, now, lockout_)) return *locked;
             return fail(errc::invalid_credentials, "Wrong password.");
         }
         // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.

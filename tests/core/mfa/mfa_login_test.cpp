@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "core/users/profile_service.hpp"
 #include "tests/support/identity_fixture.hpp"
 
 using namespace authd;
@@ -230,5 +231,14 @@ TEST_CASE("a lock from wrong passwords voids the challenges already open", "[cor
     const auto token = mfa_token_of(f.login("correct-horse"));
     for (int i = 0; i < 5; ++i) (void)f.login("wrong-horse");
     // Ended, not merely locked: it will not come back to life when the lock lifts.
+    CHECK(f.auth.verify_mfa(token, f.totp_code(id), {}).error().code == errc::mfa_expired);
+}
+
+TEST_CASE("a lock from wrong passwords at account deletion voids open challenges too", "[core][mfa][lockout]") {
+    fixture f;
+    profile_service profile{f.store, f.hasher, f.tokens, f.clock, lockout_policy{}};
+    const auto [id, recovery] = f.with_totp();
+    const auto token = mfa_token_of(f.login("correct-horse"));
+    for (int i = 0; i < 5; ++i) (void)profile.remove(id, "wrong-horse");
     CHECK(f.auth.verify_mfa(token, f.totp_code(id), {}).error().code == errc::mfa_expired);
 }
