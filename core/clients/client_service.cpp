@@ -1,7 +1,5 @@
 #include "core/clients/client_service.hpp"
 
-#include <algorithm>
-
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 
@@ -10,7 +8,7 @@ namespace {
 /// E.164: "+", then 8 to 15 digits, the first not 0.
 bool is_e164(std::string_view s) {
     if (s.size() < 9 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
-    return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return is_digits(s.substr(1));
 }
 
 failure no_such_client() { return fail(errc::not_found, "No such client."); }

@@ -17,6 +17,10 @@ std::optional<std::size_t> utf8_length(std::string_view s) {
     return count;
 }
 
+bool is_digits(std::string_view s) noexcept {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; });

@@ -24,6 +24,9 @@ private:
 /// Number of Unicode code points in valid UTF-8, or nothing for invalid UTF-8.
 std::optional<std::size_t> utf8_length(std::string_view s);
 
+/// True when every character is an ASCII digit (an empty text too: check the length apart).
+bool is_digits(std::string_view s) noexcept;
+
 /// Lower-cases ASCII letters (e-mail addresses are compared case-insensitively).
 std::string ascii_lower(std::string_view s);
 

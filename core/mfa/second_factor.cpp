@@ -1,10 +1,10 @@
 #include "core/mfa/second_factor.hpp"
 
-#include <algorithm>
 #include <array>
 
 #include "core/common/encoding.hpp"
 #include "core/common/random_values.hpp"
+#include "core/common/validation.hpp"
 
 namespace authd {
 namespace {
@@ -18,10 +18,6 @@ std::string normalize_recovery_code(std::string_view code) {
         out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
     return out;
-}
-
-bool is_digits(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 }  // namespace
 

@@ -72,7 +72,7 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
                                         std::string_view code, const client_info& from) {
     validator v;
     const auto phone = read_phone(phone_text, country_code, v);
-    if (code.size() != 6 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (code.size() != 6 || !is_digits(code))
         v.add("code", "must be 6 digits");
     if (!v.ok()) return v.to_failure();
     const std::string e164 = phone->e164();
