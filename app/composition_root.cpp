@@ -10,6 +10,7 @@
 #include "adapters/http/log.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/notify/console_notifier.hpp"
+#include "adapters/ratelimit/failover_rate_limiter.hpp"
 #include "adapters/ratelimit/memory_rate_limiter.hpp"
 #include "adapters/redis/redis_rate_limiter.hpp"
 #include "adapters/redis/redis_publisher.hpp"
@@ -59,7 +60,13 @@ std::unique_ptr<rate_limiter> limiter_for(const config& c) {
     if (c.redis_url.empty()) return std::make_unique<ratelimit::memory_rate_limiter>();
     auto url = redis::redis_url::parse(c.redis_url);
     if (!url) throw std::invalid_argument("REDIS_URL is not a redis://host:port URL");
-    return std::make_unique<redis::redis_rate_limiter>(*url);
+    // Redis shares one budget between instances; while it is away each instance counts on its own, never not at all.
+    return std::make_unique<ratelimit::failover_rate_limiter>(
+        std::make_unique<redis::redis_rate_limiter>(*url), std::make_unique<ratelimit::memory_rate_limiter>(),
+        [](bool redis_up) {
+            if (redis_up) http::log_event("info", "rate limits: Redis reachable again, counting there", {});
+            else http::log_event("warn", "rate limits: Redis unreachable, counting in this process until it is back", {});
+        });
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -176,15 +183,23 @@ struct application::parts {
                    c.development,
                    c.docs_assets_dir},
           pipeline(http::make_routes(services), tokens, *limiter, stats, clk,
-                   http::pipeline_options{worker_threads_for(c), 4096,
-                                          static_cast<std::size_t>(c.hashing_threads),
-                                          static_cast<std::size_t>(c.hashing_queue),
-                                          c.hsts || !c.tls_cert_file.empty(),  // HTTPS: always HSTS
-                                          c.rate_limit_per_minute, c.auth_rate_limit_per_minute,
-                                          split_list(c.cors_origins)}),
-          server(http::server_options{c.host, static_cast<unsigned short>(c.port), c.io_threads, c.max_body_bytes, 8192,
-                                      std::chrono::seconds{c.read_timeout_seconds}, std::chrono::seconds{60},
-                                      c.tls_cert_file, c.tls_key_file},
+                   http::pipeline_options{.worker_threads = worker_threads_for(c),
+                                          .hashing_threads = static_cast<std::size_t>(c.hashing_threads),
+                                          .hashing_queue = static_cast<std::size_t>(c.hashing_queue),
+                                          .hsts = c.hsts || !c.tls_cert_file.empty(),  // HTTPS: always HSTS
+                                          .rate_limit_per_minute = c.rate_limit_per_minute,
+                                          .auth_rate_limit_per_minute = c.auth_rate_limit_per_minute,
+                                          .cors_origins = split_list(c.cors_origins)}),
+          server(http::server_options{.address = c.host,
+                                      .port = static_cast<unsigned short>(c.port),
+                                      .io_threads = c.io_threads,
+                                      .max_body_bytes = c.max_body_bytes,
+                                      .header_timeout = std::chrono::seconds{c.header_timeout_seconds},
+                                      .read_timeout = std::chrono::seconds{c.read_timeout_seconds},
+                                      .max_connections = c.max_connections,
+                                      .max_connections_per_ip = c.max_connections_per_ip,
+                                      .tls_cert_file = c.tls_cert_file,
+                                      .tls_key_file = c.tls_key_file},
                  [this](http::request req, std::function<void(http::response)> respond) {
                      pipeline.handle(std::move(req), std::move(respond));
                  },

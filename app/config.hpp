@@ -39,7 +39,10 @@ struct config {
     int worker_threads = 0;  ///< 0: two per core on SQLite (in-process, CPU-bound), else 8 (waiting on the network)
     int hashing_threads = 0;  ///< 0: one per core
     int hashing_queue = 64;
+    int header_timeout_seconds = 5;
     int read_timeout_seconds = 15;
+    std::size_t max_connections = 10000;
+    std::size_t max_connections_per_ip = 256;
     bool access_log = true;
     bool hsts = false;
     std::string tls_cert_file;  ///< with tls_key_file: serve HTTPS only (both or neither)

@@ -1,5 +1,6 @@
 #include "adapters/http/metrics.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace authd::http {
@@ -13,6 +14,12 @@ const char* auth_kind(const std::string& route) {
     if (route == "/api/auth/refresh" || route == "/api/v1/auth/refresh" || route == "/api/v1/auth/refresh_token")
         return "refresh";
     return nullptr;
+}
+
+/// Microseconds as seconds, exactly: a double summed for weeks and printed to a stream's 6 digits drifts.
+std::string seconds_text(std::uint64_t micros) {
+    std::string fraction = std::to_string(micros % 1000000);
+    return std::to_string(micros / 1000000) + "." + std::string(6 - fraction.size(), '0') + fraction;
 }
 
 /// Label values are route templates, methods and codes of ours; escape anyway.
@@ -40,7 +47,7 @@ void metrics::observe(const std::string& route, const std::string& method, int s
     for (std::size_t i = 0; i < buckets.size(); ++i)
         if (secs <= buckets[i]) ++h.counts[i];
     ++h.count;
-    h.sum += secs;
+    h.sum_micros += static_cast<std::uint64_t>(std::max<std::int64_t>(0, took.count()));
     if (const char* kind = auth_kind(route))
         ++auth_results_[{kind, status < 400 ? "success" : problem_code.empty() ? std::to_string(status) : problem_code}];
 }
@@ -61,7 +68,7 @@ std::string metrics::render(const std::string& extra) const {
             out << "authd_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"" << buckets[i] << "\"} "
                 << h.counts[i] << "\n";
         out << "authd_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} " << h.count << "\n"
-            << "authd_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
+            << "authd_http_request_duration_seconds_sum{route=\"" << r << "\"} " << seconds_text(h.sum_micros) << "\n"
             << "authd_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
     }
     out << "# HELP authd_auth_results_total Logins, OTP requests and checks, refreshes by result "

@@ -25,7 +25,7 @@ private:
     struct histogram {
         std::array<std::uint64_t, buckets.size()> counts{};
         std::uint64_t count = 0;
-        double sum = 0;
+        std::uint64_t sum_micros = 0;  ///< whole microseconds: sums stay exact however long the process runs
     };
     mutable std::mutex mutex_;
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  ///< route, method, status

@@ -4,6 +4,8 @@
 #include <array>
 #include <random>
 
+#include <arpa/inet.h>
+
 #include "adapters/http/body.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/responses.hpp"
@@ -39,6 +41,24 @@ bool is_json(std::string_view content_type) {
     return base == "application/json" || (base.size() > 5 && base.compare(base.size() - 5, 5, "+json") == 0);
 }
 
+/// The methods authd knows. Anything else is answered 501 before routing, and reaches the metrics and the access log
+/// as "other": a label taken from the request would let a client create series without bound.
+std::string_view method_label(std::string_view method) {
+    for (const std::string_view known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+        if (method == known) return known;
+    return "other";
+}
+
+/// The address a per-IP limit counts: an IPv6 client owns at least a /64, so it is counted per /64.
+std::string rate_address(const std::string& ip) {
+    in6_addr a{};
+    if (ip.find(':') == std::string::npos || inet_pton(AF_INET6, ip.c_str(), &a) != 1) return ip;
+    std::fill(std::begin(a.s6_addr) + 8, std::end(a.s6_addr), std::uint8_t{0});
+    char text[INET6_ADDRSTRLEN] = {};
+    if (!inet_ntop(AF_INET6, &a, text, sizeof text)) return ip;
+    return std::string(text) + "/64";
+}
+
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -54,8 +74,8 @@ pipeline::pipeline(router routes, token_service& tokens, rate_limiter& limits, m
       metrics_(stats),
       clock_(clk),
       options_(options),
-      workers_("workers", options.worker_threads, options.worker_queue),
-      hashing_("hashing", options.hashing_threads, options.hashing_queue) {}
+      workers_("workers", options.worker_threads, options.worker_queue, options.queued_body_bytes),
+      hashing_("hashing", options.hashing_threads, options.hashing_queue, options.queued_body_bytes) {}
 
 pipeline::~pipeline() { stop(); }
 
@@ -68,39 +88,38 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     const auto started = std::chrono::steady_clock::now();
     const auto sent_id = req.find_header("X-Request-Id");
     req.request_id = sent_id && sane_request_id(*sent_id) ? std::string(*sent_id) : new_request_id();
+    auto answer = [&](response res, std::string_view route_pattern) {
+        finish(req, route_pattern, res, started);
+        respond(std::move(res));
+    };
 
-    if (req.method == "OPTIONS" && req.find_header("Origin") && req.find_header("Access-Control-Request-Method")) {
-        auto res = preflight(req);
-        finish(req, "", res, started);
-        return respond(std::move(res));
-    }
+    if (method_label(req.method) == "other")
+        return answer(problem(req, 501, "method_not_implemented", "authd does not implement this method."), "");
+    if (req.method == "OPTIONS" && req.find_header("Origin") && req.find_header("Access-Control-Request-Method"))
+        return answer(preflight(req), "");
     const auto m = routes_.match(req);
     if (!m.found) {
-        response res;
-        if (!m.allowed.empty()) {
-            res = problem(req, 405, "method_not_allowed", "This route does not answer that method.");
-            res.set_header("Allow", join(m.allowed));
-        } else {
-            res = problem(req, 404, "not_found", "No such route.");
-        }
-        finish(req, "", res, started);
-        return respond(std::move(res));
+        if (m.allowed.empty()) return answer(problem(req, 404, "not_found", "No such route."), "");
+        auto res = problem(req, 405, "method_not_allowed", "This route does not answer that method.");
+        res.set_header("Allow", join(m.allowed));
+        return answer(std::move(res), "");
     }
     const route& r = *m.found;
-    if (r.reads_body && !req.body.empty() && !is_json(req.find_header("Content-Type").value_or(""))) {
-        auto res = problem(req, 415, "unsupported_media_type", "Send the body as application/json.");
-        finish(req, r.pattern, res, started);
-        return respond(std::move(res));
-    }
+    if (r.reads_body && !req.body.empty() && !is_json(req.find_header("Content-Type").value_or("")))
+        return answer(problem(req, 415, "unsupported_media_type", "Send the body as application/json."), r.pattern);
 
+    admission admitted;
+    if (auto refused = admit(req, r, admitted)) return answer(std::move(*refused), r.pattern);
+
+    const auto body_bytes = req.body.size();
     auto shared = std::make_shared<request>(std::move(req));
-    auto job = [this, shared, &r, respond, started]() mutable {
-        auto res = run(*shared, r);
+    auto job = [this, shared, &r, respond, started, admitted = std::move(admitted)]() mutable {
+        auto res = run(*shared, r, std::move(admitted));
         finish(*shared, r.pattern, res, started);
         respond(std::move(res));
     };
     work_pool& pool = r.pool == pool_kind::slow ? hashing_ : workers_;
-    if (!pool.try_post(job)) {
+    if (!pool.try_post(std::move(job), body_bytes)) {
         auto res = problem(*shared, 503, "overloaded", "The server is busy; try again shortly.");
         res.set_header("Retry-After", "1");
         finish(*shared, r.pattern, res, started);
@@ -108,13 +127,27 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     }
 }
 
-response pipeline::run(request& req, const route& r) {
+std::optional<response> pipeline::admit(const request& req, const route& r, admission& admitted) {
+    if (r.access.authenticated) {
+        // Without a valid token the request is the address's: a flood of forged or expired tokens is counted per
+        // IP like any anonymous request, and answered here, before it takes a worker.
+        const auto token = bearer_token(req);
+        auto claims = token ? tokens_.verify(*token) : result<access_claims>(fail(errc::unauthenticated));
+        if (!claims) {
+            if (auto limited = check_limits(req, r, nullptr, admitted.limit_headers)) return limited;
+            if (!token) return unauthorized(req, "A bearer token is required.", false);
+            return unauthorized(req, claims.error().detail, true);
+        }
+        admitted.claims = std::move(claims.value());
+    }
+    return check_limits(req, r, admitted.claims ? &admitted.claims->subject : nullptr, admitted.limit_headers);
+}
+
+response pipeline::run(request& req, const route& r, admission admitted) {
     try {
         std::optional<principal> caller;
-        if (r.access.authenticated) {
-            const auto token = bearer_token(req);
-            if (!token) return unauthorized(req, "A bearer token is required.", false);
-            auto who = tokens_.authenticate(*token);
+        if (admitted.claims) {
+            auto who = tokens_.authenticate(std::move(*admitted.claims));
             if (!who) return unauthorized(req, who.error().detail, true);
             caller = std::move(who.value());
             const bool type_ok = !r.access.principal || caller->type == *r.access.principal;
@@ -123,10 +156,8 @@ response pipeline::run(request& req, const route& r) {
                                              [&](const std::string& role) { return caller->has_role(role); });
             if (!type_ok || !role_ok) return problem(req, 403, "forbidden", "Your account may not use this route.");
         }
-        std::vector<header> limit_headers;
-        if (auto limited = check_limits(req, r, caller ? &*caller : nullptr, limit_headers)) return std::move(*limited);
         auto res = r.handler(req, caller ? &*caller : nullptr);
-        for (auto& h : limit_headers) res.set_header(std::move(h.name), std::move(h.value));
+        for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
         return res;
     } catch (const storage_unavailable& e) {
         log_event("error", "database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
@@ -140,7 +171,7 @@ response pipeline::run(request& req, const route& r) {
     }
 }
 
-std::optional<response> pipeline::check_limits(const request& req, const route& r, const principal* caller,
+std::optional<response> pipeline::check_limits(const request& req, const route& r, const std::string* subject,
                                                std::vector<header>& headers) {
     if (r.limits == rate_class::none) return std::nullopt;
     constexpr seconds minute{60};
@@ -151,8 +182,9 @@ std::optional<response> pipeline::check_limits(const request& req, const route& 
         const auto d = limits_.hit(key, limit, minute, now);
         if (!tightest || !d.allowed || (tightest->allowed && d.remaining < tightest->remaining)) tightest = d;
     };
-    count(caller ? "user:" + caller->id : "ip:" + req.remote_ip, options_.rate_limit_per_minute);
-    if (r.limits == rate_class::credential) count("credential-ip:" + req.remote_ip, options_.auth_rate_limit_per_minute);
+    const auto address = rate_address(req.remote_ip);
+    count(subject ? "user:" + *subject : "ip:" + address, options_.rate_limit_per_minute);
+    if (r.limits == rate_class::credential) count("credential-ip:" + address, options_.auth_rate_limit_per_minute);
     if (!tightest || tightest->degraded) return std::nullopt;
     const auto reset = std::to_string(std::max<long long>(1, tightest->reset.count()));
     headers = {{"RateLimit-Limit", std::to_string(tightest->limit)},
@@ -167,8 +199,8 @@ std::optional<response> pipeline::check_limits(const request& req, const route& 
 
 response pipeline::preflight(request& req) {
     // A preflight asks about a route: 404 for a path nobody serves, otherwise 204.
-    req.method = std::string(*req.find_header("Access-Control-Request-Method"));
-    const auto m = routes_.match(req);
+    // The route is matched for the method asked about; the request keeps its own (OPTIONS) for metrics and logs.
+    const auto m = routes_.match(*req.find_header("Access-Control-Request-Method"), req);
     if (!m.found && m.allowed.empty()) return problem(req, 404, "not_found", "No such route.");
     response res = no_content();
     const auto origin = std::string(*req.find_header("Origin"));
@@ -188,6 +220,7 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
     req.remote_ip = remote_ip;
     response res = status == 413   ? problem(req, 413, "payload_too_large", "The body is over the size limit.")
                    : status == 431 ? problem(req, 431, "headers_too_large", "The headers are over 8 KiB.")
+                   : status >= 500 ? problem(req, 500, "internal_error", "Something went wrong on our side.")
                                    : problem(req, 400, "bad_request", "The request is not valid HTTP.");
     finish(req, "", res, std::chrono::steady_clock::now());
     return res;
@@ -213,12 +246,13 @@ void pipeline::finish(const request& req, std::string_view route_pattern, respon
     if (!res.find_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
     if (options_.hsts) res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-    metrics_.observe(std::string(route_pattern), req.method, res.status, took, res.problem_code);
+    const auto method = std::string(method_label(req.method));
+    metrics_.observe(std::string(route_pattern), method, res.status, took, res.problem_code);
     if (!access_log_enabled()) return;
     const auto micros = took.count();
     log_event("info", "request",
               {{"request_id", req.request_id},
-               {"method", req.method},
+               {"method", method},
                {"path", req.path},
                {"route", std::string(route_pattern)},
                {"status", std::to_string(res.status)},

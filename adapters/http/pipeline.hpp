@@ -17,10 +17,11 @@ struct pipeline_options {
     std::size_t worker_queue = 4096;
     std::size_t hashing_threads = 2;  ///< slow work: password hashing
     std::size_t hashing_queue = 64;
+    std::size_t queued_body_bytes = 64 << 20;  ///< request bodies waiting in each pool, at most
     bool hsts = false;
     int rate_limit_per_minute = 100;      ///< per user when signed in, else per IP; 0 = off
     int auth_rate_limit_per_minute = 5;   ///< credential routes, per IP; 0 = off
-    std::vector<std::string> cors_origins;
+    std::vector<std::string> cors_origins = {};
 };
 
 /// Everything around a handler: request id, CORS, routing (404/405), Content-Type
@@ -35,15 +36,23 @@ public:
 
     /// The server's handler.
     void handle(request req, std::function<void(response)> respond);
-    /// The server's answer to a request it could not parse (400, 413, 431).
+    /// The server's answer to a request it could not parse (400, 413, 431), or its last-resort 500.
     response protocol_error(int status, const std::string& remote_ip);
     /// Lets queued work finish and stops the pools.
     void stop();
 
 private:
-    response run(request& req, const route& r);
+    /// What admission learnt on the network thread, handed to the worker that runs the request.
+    struct admission {
+        std::optional<access_claims> claims;  ///< a valid token's, on authenticated routes
+        std::vector<header> limit_headers;    ///< RateLimit-* to add to the response
+    };
+    /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
+    std::optional<response> admit(const request& req, const route& r, admission& admitted);
+    response run(request& req, const route& r, admission admitted);
     /// 429, or nothing when the request is within its limits; sets the RateLimit-* headers to add.
-    std::optional<response> check_limits(const request& req, const route& r, const principal* caller,
+    /// `subject`: the signed-in caller, counted per user; null counts the client's address.
+    std::optional<response> check_limits(const request& req, const route& r, const std::string* subject,
                                          std::vector<header>& headers);
     response preflight(request& req);
     void finish(const request& req, std::string_view route_pattern, response& res,

@@ -44,7 +44,7 @@ void router::add(route r) {
     routes_.push_back(std::move(r));
 }
 
-route_match router::match(request& req) const {
+route_match router::match(std::string_view method, request& req) const {
     route_match m;
     const auto path = segments(req.path);
     // Literal segments win over parameters: /api/auth/sessions before /api/auth/:x.
@@ -55,7 +55,7 @@ route_match router::match(request& req) const {
         const route& r = routes_[i];
         int literals = 0;
         if (!matches(patterns_[i], path, params, literals)) continue;
-        if (r.method != req.method && !(req.method == "HEAD" && r.method == "GET")) {
+        if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
             if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
             continue;
         }

@@ -50,7 +50,9 @@ class router {
 public:
     void add(route r);
     /// Matches and fills req.path_params.
-    route_match match(request& req) const;
+    route_match match(request& req) const { return match(req.method, req); }
+    /// The same for another method than the request's own (a CORS preflight asks about the one it names).
+    route_match match(std::string_view method, request& req) const;
     const std::vector<route>& routes() const { return routes_; }
 
 private:

@@ -1,5 +1,7 @@
 #include "adapters/http/server.hpp"
 
+#include "adapters/http/beast_request.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -68,16 +70,24 @@ bool has_close_token(std::string_view value) {
     return false;
 }
 
-std::string to_string(beast::string_view s) { return {s.data(), s.size()}; }
 
-std::string peer_ip(const tcp::socket& socket) {
+asio::ip::address peer_address(const tcp::socket& socket) {
     beast::error_code ec;
     const auto address = socket.remote_endpoint(ec).address();
     if (ec) return {};
     // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; callers (rate limits, logs) want a.b.c.d.
     if (address.is_v6() && address.to_v6().is_v4_mapped())
-        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
-    return address.to_string();
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    return address;
+}
+
+/// Whose share of MAX_CONNECTIONS_PER_IP a connection takes: its address, or for IPv6 its /64, which one client
+/// usually owns whole.
+std::string client_network(const asio::ip::address& address) {
+    if (!address.is_v6()) return address.to_string();
+    auto bytes = address.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+    return asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
 // Parse failures are the client's fault and get a response; I/O failures, timeouts and a peer that hung up get
@@ -88,21 +98,6 @@ std::optional<int> protocol_status(const beast::error_code& ec) {
     if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
     if (ec.category() == beast::error_code{bhttp::error::bad_version}.category()) return 400;
     return std::nullopt;
-}
-
-response internal_error() { return response{500, {}, {}}; }
-
-request to_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote_ip) {
-    request req;
-    req.method = to_string(message.method_string());
-    req.target = to_string(message.target());
-    const auto question = req.target.find('?');
-    req.path = req.target.substr(0, question);
-    if (question != std::string::npos) req.query = req.target.substr(question + 1);
-    for (const auto& field : message) req.headers.push_back({to_string(field.name_string()), to_string(field.value())});
-    req.body = std::move(message.body());
-    req.remote_ip = remote_ip;
-    return req;
 }
 
 bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, bool head, bool keep_alive) {
@@ -137,8 +132,11 @@ public:
     connection_base(const connection_base&) = delete;
     connection_base& operator=(const connection_base&) = delete;
     virtual const asio::any_io_executor& strand() const noexcept = 0;
+    virtual void start() = 0;
     virtual void deliver(response res, bool close_after) = 0;
     virtual void on_stop() = 0;
+    /// The 500 for a handler that threw or lost its `respond`: the pipeline's, with every usual header.
+    virtual response last_resort() const = 0;
 };
 
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
@@ -177,8 +175,11 @@ public:
         return protocol_error_(status, remote_ip);
     }
 
+    /// Counts a new connection of `network` against the caps; false (and nothing counted) when it is over one.
+    bool reserve(const std::string& network);
     void track(connection_base* connection, std::weak_ptr<connection_base> weak);
-    void untrack(connection_base* connection);
+    /// Forgets a connection and gives back what reserve() counted.
+    void untrack(connection_base* connection, const std::string& network);
 
 private:
     void load_tls();
@@ -195,12 +196,15 @@ private:
     std::mutex acceptor_mutex_;  // accept() runs on io threads, stop() on any thread
     tcp::acceptor acceptor_;
     asio::steady_timer accept_retry_;  // only touched by the single accept chain
+    milliseconds accept_backoff_{0};   // likewise
     std::atomic<unsigned short> port_{0};
     std::atomic<bool> started_{false};
     std::atomic<bool> stopping_{false};
 
     std::mutex connections_mutex_;
     std::unordered_map<connection_base*, std::weak_ptr<connection_base>> connections_;  // for stop() to reach them
+    std::size_t open_connections_ = 0;                                                   // reserved, not yet untracked
+    std::unordered_map<std::string, std::size_t> open_per_network_;
 
     std::optional<asio::ssl::context> tls_;  // set by start() when options_ name a certificate and key
 
@@ -217,21 +221,24 @@ class http_connection final : public connection_base {
 
 public:
     /// `tls_context...`: the asio::ssl::context of a TLS connection, nothing for a plain one.
+    /// `network` was reserve()d by the caller; the connection gives it back when it ends.
     template <class... TlsContext>
-    http_connection(tcp::socket socket, std::shared_ptr<server_core> core, TlsContext&... tls_context)
+    http_connection(tcp::socket socket, std::string remote_ip, std::string network, std::shared_ptr<server_core> core,
+                    TlsContext&... tls_context)
         : core_(std::move(core)),
-          remote_ip_(peer_ip(socket)),
+          remote_ip_(std::move(remote_ip)),
+          network_(std::move(network)),
           stream_(std::move(socket), tls_context...),
           strand_(stream_.get_executor()) {}
-    ~http_connection() override { core_->untrack(this); }
+    ~http_connection() override { core_->untrack(this, network_); }
 
     const asio::any_io_executor& strand() const noexcept override { return strand_; }
 
-    void start() {
+    void start() override {
         core_->track(this, weak_from_this());
         asio::post(strand_, [self = shared_self()] {
             if constexpr (is_tls) self->handshake();
-            else self->read_request(self->core_->options().read_timeout);
+            else self->read_request();
         });
     }
 
@@ -239,6 +246,14 @@ public:
     void on_stop() override {
         const bool nothing_received = buffer_.size() == 0 && !(parser_ && parser_->got_some());
         if (phase_ == phase::idle || (phase_ == phase::reading && nothing_received)) close();
+    }
+
+    response last_resort() const override {
+        try {
+            return core_->protocol_error(500, remote_ip_);
+        } catch (...) {
+            return response{500, {}, {}};
+        }
     }
 
     void deliver(response res, bool close_after) override {
@@ -259,22 +274,24 @@ public:
 private:
     enum class phase { reading, idle, handling, writing, closing };
 
-    // TLS: the handshake has read_timeout, like a request; a peer that is not speaking TLS is closed without a word.
-    // Counts as reading with nothing received, so that a graceful stop closes it at once.
+    // TLS: the handshake has header_timeout, like a request's headers; a peer that is not speaking TLS is closed
+    // without a word. Counts as reading with nothing received, so that a graceful stop closes it at once.
     void handshake() {
         if (core_->stopping()) return close();
         phase_ = phase::reading;
-        tcp().expires_after(core_->options().read_timeout);
+        tcp().expires_after(core_->options().header_timeout);
         stream_.async_handshake(asio::ssl::stream_base::server,
                                 beast::bind_front_handler(&http_connection::on_handshake, shared_self()));
     }
 
     void on_handshake(beast::error_code ec) {
         if (ec || phase_ == phase::closing) return close();
-        read_request(core_->options().read_timeout);
+        read_request();
     }
 
-    void read_request(milliseconds timeout) {
+    // The headers must arrive within header_timeout, the whole request within read_timeout: a client trickling its
+    // headers a byte at a time holds a connection for seconds, not for the body's allowance.
+    void read_request() {
         if (phase_ == phase::closing) return;
         if (core_->stopping() && buffer_.size() == 0) return close();
         parser_.emplace();
@@ -282,7 +299,16 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(core_->options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         phase_ = phase::reading;
-        tcp().expires_after(timeout);
+        const auto& o = core_->options();
+        tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
+        bhttp::async_read_header(stream_, buffer_, *parser_,
+                                 beast::bind_front_handler(&http_connection::on_header, shared_self()));
+    }
+
+    void on_header(beast::error_code ec, std::size_t) {
+        if (phase_ == phase::closing) return;
+        if (ec) return on_read(ec, 0);
+        tcp().expires_after(core_->options().read_timeout);
         bhttp::async_read(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&http_connection::on_read, shared_self()));
     }
@@ -290,7 +316,7 @@ private:
     // Between keep-alive requests the client may think for up to idle_timeout; once it starts a request it has
     // read_timeout to finish it.
     void wait_for_request() {
-        if (buffer_.size() > 0) return read_request(core_->options().read_timeout);  // pipelined
+        if (buffer_.size() > 0) return read_request();  // pipelined
         if (core_->stopping()) return close();
         phase_ = phase::idle;
         tcp().expires_after(core_->options().idle_timeout);
@@ -301,7 +327,7 @@ private:
     void on_first_bytes(beast::error_code ec, std::size_t bytes) {
         if (ec || phase_ == phase::closing) return close();
         buffer_.commit(bytes);
-        read_request(core_->options().read_timeout);
+        read_request();
     }
 
     void on_read(beast::error_code ec, std::size_t) {
@@ -382,6 +408,7 @@ private:
 
     std::shared_ptr<server_core> core_;  // first, so that the io objects below die before the io_context they use
     std::string remote_ip_;
+    std::string network_;
     Stream stream_;
     asio::any_io_executor strand_;
     beast::flat_buffer buffer_;
@@ -404,8 +431,9 @@ public:
     pending_response& operator=(const pending_response&) = delete;
     ~pending_response() {
         // A handler that lost `respond` would otherwise leave the client waiting and stop() hanging.
+        if (done_) return;  // the usual case; the last reference is gone, so nobody fulfils concurrently
         try {
-            fulfil(internal_error(), true);
+            fulfil(connection_->last_resort(), true);
         } catch (...) {
         }
     }
@@ -431,7 +459,7 @@ void http_connection<Stream>::call_handler(bhttp::request<bhttp::string_body>&& 
         core_->handle(to_request(std::move(message), remote_ip_),
                       [pending](response res) { pending->fulfil(std::move(res), false); });
     } catch (...) {
-        pending->fulfil(internal_error(), true);
+        pending->fulfil(last_resort(), true);
     }
 }
 
@@ -500,20 +528,37 @@ void server_core::accept() {
 
 void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || stopping_) return;  // an accepted socket closes with `socket`
-    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
-        ec == boost::system::errc::too_many_files_open_in_system) {
-        // Out of resources: accepting again at once would spin; give other connections time to end.
-        accept_retry_.expires_after(milliseconds{50});
+    if (ec && ec != asio::error::connection_aborted) {
+        // Out of descriptors or memory, or anything else: accepting again at once would spin on the same error.
+        // Back off, longer each time in a row, and give other connections time to end.
+        accept_backoff_ = std::clamp(accept_backoff_ * 2, milliseconds{10}, milliseconds{1000});
+        accept_retry_.expires_after(accept_backoff_);
         accept_retry_.async_wait([this](beast::error_code) { accept(); });
         return;
     }
+    accept_backoff_ = milliseconds{0};
     if (!ec) {
-        try {
-            if (tls_)
-                std::make_shared<http_connection<tls_stream>>(std::move(socket), shared_from_this(), *tls_)->start();
-            else
-                std::make_shared<http_connection<beast::tcp_stream>>(std::move(socket), shared_from_this())->start();
-        } catch (...) {  // no memory for this one: keep serving the others
+        const auto address = peer_address(socket);
+        const auto network = client_network(address);
+        if (!reserve(network)) {
+            beast::error_code ignored;
+            socket.close(ignored);  // over a connection cap: no response, the cheapest refusal
+        } else {
+            std::shared_ptr<connection_base> connection;
+            try {
+                if (tls_)
+                    connection = std::make_shared<http_connection<tls_stream>>(
+                        std::move(socket), address.to_string(), network, shared_from_this(), *tls_);
+                else
+                    connection = std::make_shared<http_connection<beast::tcp_stream>>(
+                        std::move(socket), address.to_string(), network, shared_from_this());
+            } catch (...) {  // no memory for this one: give back its place and keep serving the others
+                untrack(nullptr, network);
+            }
+            try {
+                if (connection) connection->start();  // from here on, the connection gives its place back itself
+            } catch (...) {
+            }
         }
     }
     accept();
@@ -556,14 +601,29 @@ void server_core::run() noexcept {
     }
 }
 
+bool server_core::reserve(const std::string& network) {
+    std::lock_guard lock(connections_mutex_);
+    auto& mine = open_per_network_[network];
+    if (open_connections_ >= options_.max_connections || mine >= options_.max_connections_per_ip) {
+        if (mine == 0) open_per_network_.erase(network);
+        return false;
+    }
+    ++open_connections_;
+    ++mine;
+    return true;
+}
+
 void server_core::track(connection_base* connection, std::weak_ptr<connection_base> weak) {
     std::lock_guard lock(connections_mutex_);
     connections_.emplace(connection, std::move(weak));
 }
 
-void server_core::untrack(connection_base* connection) {
+void server_core::untrack(connection_base* connection, const std::string& network) {
     std::lock_guard lock(connections_mutex_);
     connections_.erase(connection);
+    --open_connections_;
+    const auto it = open_per_network_.find(network);
+    if (it != open_per_network_.end() && --it->second == 0) open_per_network_.erase(it);
 }
 
 }  // namespace authd::http::detail

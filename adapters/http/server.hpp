@@ -17,16 +17,20 @@ struct server_options {
     int io_threads = 2;                             ///< at least one is used
     std::size_t max_body_bytes = 1 << 20;           ///< over it: 413
     std::size_t max_header_bytes = 8192;            ///< over it: 431
-    std::chrono::milliseconds read_timeout{15000};  ///< for a whole request, and again for writing its response
-    std::chrono::milliseconds idle_timeout{60000};  ///< keep-alive connection waiting for its next request
+    std::chrono::milliseconds header_timeout{5000};  ///< from a request's first byte to the end of its headers
+    std::chrono::milliseconds read_timeout{15000};   ///< for a whole request, and again for writing its response
+    std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive connection waiting for its next request
+    std::size_t max_connections = 10000;             ///< open sockets at once; past it new ones are closed at once
+    std::size_t max_connections_per_ip = 256;        ///< open sockets of one client address (IPv6: per /64)
     /// Both set: HTTPS only (TLS 1.2 or later, handshake within read_timeout) with this PEM certificate chain and
     /// private key, loaded by start() (std::invalid_argument if unusable). Both empty: plain HTTP.
     std::string tls_cert_file;
     std::string tls_key_file;
 };
 
-/// Builds the whole response for a request that could not be parsed or broke a limit.
-/// Called with 400, 413 or 431 and the peer's IP; the connection is closed after the response.
+/// Builds the whole response for a request that could not be parsed or broke a limit (400, 413 or 431), and the
+/// last-resort 500 for a handler that threw or lost its `respond`. Called with the status and the peer's IP; the
+/// connection is closed after the response.
 using protocol_error_fn = std::function<response(int status, const std::string& remote_ip)>;
 
 namespace detail {
@@ -36,7 +40,7 @@ class server_core;
 class server {
 public:
     /// `handler` answers every parsed request; it may call `respond` later, from any thread, exactly once.
-    /// A handler that throws, or drops `respond` without calling it, gets a bare 500 and the connection closes.
+    /// A handler that throws, or drops `respond` without calling it, gets protocol_error's 500 and the connection closes.
     server(server_options options, handler_fn handler, protocol_error_fn protocol_error);
     ~server();  ///< stop() then wait()
     server(const server&) = delete;

@@ -2,18 +2,19 @@
 
 namespace authd::http {
 
-work_pool::work_pool(std::string name, std::size_t threads, std::size_t max_queued)
-    : name_(std::move(name)), max_queued_(max_queued) {
+work_pool::work_pool(std::string name, std::size_t threads, std::size_t max_queued, std::size_t max_queued_bytes)
+    : name_(std::move(name)), max_queued_(max_queued), max_queued_bytes_(max_queued_bytes) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) threads_.emplace_back([this] { run(); });
 }
 
 work_pool::~work_pool() { stop(); }
 
-bool work_pool::try_post(std::function<void()> job) {
+bool work_pool::try_post(std::function<void()> job, std::size_t bytes) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || jobs_.size() >= max_queued_) return false;
-        jobs_.push_back(std::move(job));
+        if (stopping_ || jobs_.size() >= max_queued_ || bytes > max_queued_bytes_ - queued_bytes_) return false;
+        jobs_.push_back({std::move(job), bytes});
+        queued_bytes_ += bytes;
     }
     ready_.notify_one();
     return true;
@@ -43,7 +44,8 @@ void work_pool::run() {
             std::unique_lock lock(mutex_);
             ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
             if (jobs_.empty()) return;  // stopping, and the queue is drained
-            job = std::move(jobs_.front());
+            job = std::move(jobs_.front().run);
+            queued_bytes_ -= jobs_.front().bytes;
             jobs_.pop_front();
         }
         job();  // jobs catch their own exceptions: a throw here would end the process

@@ -12,14 +12,18 @@ namespace authd::http {
 
 /// A fixed set of threads with a bounded queue. try_post() refuses work when
 /// the queue is full, so that overload becomes a quick 503, not an unbounded wait.
+/// The queue is bounded in jobs and in the bytes the jobs hold (request bodies),
+/// so that a few large bodies cannot pin memory that many small ones would not.
 class work_pool {
 public:
-    work_pool(std::string name, std::size_t threads, std::size_t max_queued);
+    work_pool(std::string name, std::size_t threads, std::size_t max_queued,
+              std::size_t max_queued_bytes = static_cast<std::size_t>(-1));
     ~work_pool();
     work_pool(const work_pool&) = delete;
     work_pool& operator=(const work_pool&) = delete;
 
-    bool try_post(std::function<void()> job);
+    /// `bytes`: what the job holds while it waits, counted until it starts.
+    bool try_post(std::function<void()> job, std::size_t bytes = 0);
     /// Finishes queued jobs, then joins the threads.
     void stop();
     std::size_t threads() const { return threads_.size(); }
@@ -30,9 +34,15 @@ private:
 
     std::string name_;
     std::size_t max_queued_;
+    std::size_t max_queued_bytes_;
     mutable std::mutex mutex_;
     std::condition_variable ready_;
-    std::deque<std::function<void()>> jobs_;
+    struct queued_job {
+        std::function<void()> run;
+        std::size_t bytes;
+    };
+    std::deque<queued_job> jobs_;
+    std::size_t queued_bytes_ = 0;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

@@ -5,7 +5,44 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <unordered_map>
+
 namespace authd::json {
+namespace {
+// Iterative: RapidJSON's default parser recurses once per nesting level, so a body of "[[[[…" would overflow the
+// C stack. Every document authd parses also passes nesting_within(), so that the recursive walks done on parsed
+// values later (serializing, copying) stay shallow.
+constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+/// False when arrays and objects nest deeper than max_depth anywhere in `text`. One pass, no recursion; it only
+/// counts brackets outside strings, so it needs no valid JSON (the parser judges that).
+bool nesting_within(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return false;
+        } else if ((c == ']' || c == '}') && --depth < 0) {
+            return false;  // a closing bracket with nothing open: not JSON either
+        }
+    }
+    return true;
+}
+
+bool parse_document(rapidjson::Document& doc, std::string_view text) {
+    if (!nesting_within(text)) return false;
+    doc.Parse<parse_flags>(text.data(), text.size());
+    return !doc.HasParseError();
+}
+}  // namespace
 
 struct object_reader::impl {
     rapidjson::Document doc;
@@ -23,9 +60,8 @@ object_reader::~object_reader() = default;
 
 std::optional<object_reader> object_reader::parse(std::string_view text) {
     auto p = std::make_unique<impl>();
-    // Depth is bounded by the body limit; kParseStopWhenDoneFlag is off, so trailing garbage fails.
-    p->doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-    if (p->doc.HasParseError() || !p->doc.IsObject()) return std::nullopt;
+    // kParseStopWhenDoneFlag is off, so trailing garbage fails.
+    if (!parse_document(p->doc, text) || !p->doc.IsObject()) return std::nullopt;
     return object_reader(std::move(p));
 }
 
@@ -150,11 +186,6 @@ writer& writer::raw(std::string_view json) {
 std::string writer::str() && { return std::string(impl_->buffer.GetString(), impl_->buffer.GetSize()); }
 
 namespace {
-bool parse_document(rapidjson::Document& doc, std::string_view text) {
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-    return !doc.HasParseError();
-}
-
 std::string serialize(const rapidjson::Value& v) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -179,15 +210,22 @@ std::string merge_objects(std::string_view base_text, std::string_view patch_tex
     rapidjson::Document base, patch;
     if (!parse_document(base, base_text) || !base.IsObject()) base.SetObject();
     if (!parse_document(patch, patch_text) || !patch.IsObject()) return serialize(base);
-    auto& alloc = base.GetAllocator();
-    for (auto& m : patch.GetObject()) {
-        // RemoveMember drops one member of the name; a document may carry the name twice.
-        while (base.RemoveMember(m.name)) {
-        }
-        if (m.value.IsNull()) continue;
-        base.AddMember(rapidjson::Value(m.name, alloc), rapidjson::Value(m.value, alloc), alloc);
+    // Linear in both sizes: each name of the patch is looked up in a hash set, never searched for in the base.
+    // A name the patch carries twice counts once, with its last value.
+    std::unordered_map<std::string_view, const rapidjson::Value*> last;
+    for (const auto& m : patch.GetObject()) last[{m.name.GetString(), m.name.GetStringLength()}] = &m.value;
+    rapidjson::Document out;
+    out.SetObject();
+    auto& alloc = out.GetAllocator();
+    for (const auto& m : base.GetObject())
+        if (!last.contains({m.name.GetString(), m.name.GetStringLength()}))
+            out.AddMember(rapidjson::Value(m.name, alloc), rapidjson::Value(m.value, alloc), alloc);
+    for (const auto& m : patch.GetObject()) {
+        const auto name = std::string_view(m.name.GetString(), m.name.GetStringLength());
+        if (last[name] != &m.value || m.value.IsNull()) continue;  // an earlier duplicate, or null: removed
+        out.AddMember(rapidjson::Value(m.name, alloc), rapidjson::Value(m.value, alloc), alloc);
     }
-    return serialize(base);
+    return serialize(out);
 }
 
 }  // namespace authd::json

@@ -11,12 +11,16 @@
 
 namespace authd::json {
 
+/// The deepest nesting of arrays and objects any parsed document may have; deeper is not valid JSON to authd
+/// (400 malformed_json), so that no walk over a parsed value can exhaust the stack.
+inline constexpr int max_depth = 32;
+
 /// A parsed request body that must be a JSON object. Getters return nothing
 /// for an absent or null member, and report a member of the wrong type to the
 /// validator, so that one 400 lists every bad field.
 class object_reader {
 public:
-    /// Nothing when the text is not valid JSON or not an object.
+    /// Nothing when the text is not valid JSON, nests deeper than max_depth, or is not an object.
     static std::optional<object_reader> parse(std::string_view text);
     object_reader(object_reader&&) noexcept;
     ~object_reader();
@@ -77,7 +81,7 @@ private:
 };
 
 /// Whole JSON documents the service stores without looking into them (user preferences).
-/// The text of `text` re-serialized compactly, or nothing when it is not valid JSON.
+/// The text of `text` re-serialized compactly, or nothing when it is not valid JSON (or nests past max_depth).
 std::optional<std::string> compact(std::string_view text);
 /// Like compact(), but nothing unless the document is a JSON object.
 std::optional<std::string> compact_object(std::string_view text);

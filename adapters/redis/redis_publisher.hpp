@@ -3,6 +3,7 @@
 #include <mutex>
 #include <string>
 
+#include "adapters/redis/redis_connection.hpp"
 #include "adapters/redis/redis_url.hpp"
 #include "core/ports/outbox_repository.hpp"
 
@@ -17,9 +18,6 @@ public:
     void publish(const outbox_message& m) override;
 
 private:
-    struct connection;
-    void connect();
-
     redis_url url_;
     std::string stream_;
     std::mutex mutex_;

@@ -3,15 +3,19 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <vector>
 
+#include "adapters/redis/redis_connection.hpp"
 #include "adapters/redis/redis_url.hpp"
 #include "core/ports/rate_limiter.hpp"
 
 namespace authd::redis {
 
-/// Fixed-window counters in Redis (INCR + EXPIRE), so that every instance shares
-/// one budget. When Redis cannot be reached it fails open: the request is
-/// allowed uncounted, and health() says "unavailable" until Redis answers again.
+/// Fixed-window counters in Redis (INCR + EXPIRE), so that every instance shares one budget. When Redis cannot be
+/// reached the decision comes back `degraded` (allowed, uncounted) and health() says "unavailable" until Redis
+/// answers again; ratelimit::failover_rate_limiter then counts in the process instead.
+/// Calls run in parallel, each on a connection of its own from a small pool, so that one slow round trip does not
+/// hold up every other request.
 class redis_rate_limiter final : public rate_limiter {
 public:
     /// After a failure, reconnection is tried at most once per `retry_after`, so that a dead Redis
@@ -22,13 +26,16 @@ public:
     std::string_view health() const override { return up_ ? "ok" : "unavailable"; }
 
 private:
-    struct connection;
+    /// An idle connection, or a new one; null while a reconnection must wait; throws when Redis cannot be reached.
+    std::unique_ptr<connection> checkout();
+    void give_back(std::unique_ptr<connection> c);
+
     redis_url url_;
-    std::mutex mutex_;  ///< one connection, one request at a time: INCR is fast
-    std::unique_ptr<connection> conn_;
-    std::atomic<bool> up_{true};
     std::chrono::milliseconds retry_after_;
+    std::mutex mutex_;  ///< guards idle_ and retry_at_, never held during a round trip
+    std::vector<std::unique_ptr<connection>> idle_;
     std::chrono::steady_clock::time_point retry_at_{};
+    std::atomic<bool> up_{true};
 };
 
 }  // namespace authd::redis

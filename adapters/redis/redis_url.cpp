@@ -17,7 +17,10 @@ std::optional<redis_url> redis_url::parse(std::string_view url) {
     redis_url out;
     if (const auto at = url.rfind('@'); at != std::string_view::npos) {
         auto userinfo = url.substr(0, at);
-        if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) userinfo.remove_prefix(colon + 1);
+        if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
+            out.user = std::string(userinfo.substr(0, colon));
+            userinfo.remove_prefix(colon + 1);
+        }
         out.password = std::string(userinfo);
         url.remove_prefix(at + 1);
     }

@@ -98,16 +98,26 @@ result<token_pair> token_service::refresh(std::string_view presented) {
 }
 
 result<principal> token_service::authenticate(std::string_view access_token) {
-    const auto now = clock_.now();
-    auto claims = codec_.verify(access_token, now);
+    auto claims = verify(access_token);
+    if (!claims) return claims.error();
+    return authenticate(std::move(claims.value()));
+}
+
+result<access_claims> token_service::verify(std::string_view access_token) {
+    auto claims = codec_.verify(access_token, clock_.now());
     if (!claims) return fail(errc::unauthenticated, "The access token is missing, invalid or expired.");
+    return std::move(*claims);
+}
+
+result<principal> token_service::authenticate(access_claims&& claims) {
+    const auto now = clock_.now();
     const bool live = read_tx(uow_, [&](repositories& repos) {
-        const auto s = repos.sessions.find(claims->session_id);
-        return s && s->live(now) && s->principal_id == claims->subject && s->type == claims->type;
+        const auto s = repos.sessions.find(claims.session_id);
+        return s && s->live(now) && s->principal_id == claims.subject && s->type == claims.type;
     });
     if (!live) return fail(errc::unauthenticated, "The session of this access token has ended.");
-    return principal{std::move(claims->subject), claims->type, std::move(claims->session_id),
-                     std::move(claims->roles), claims->expires_at};
+    return principal{std::move(claims.subject), claims.type, std::move(claims.session_id), std::move(claims.roles),
+                     claims.expires_at};
 }
 
 outcome token_service::logout(const principal& who) {

@@ -60,6 +60,11 @@ public:
 
     /// Checks an access token: signature, claims, and that its session is still live.
     result<principal> authenticate(std::string_view access_token);
+    /// The first half of authenticate(): signature and claims only, no storage. Cheap enough for the network
+    /// threads, which use it to decide on rate limits before a request takes a worker.
+    result<access_claims> verify(std::string_view access_token);
+    /// The second half: claims from verify(), checked against their session.
+    result<principal> authenticate(access_claims&& claims);
 
     outcome logout(const principal& who);
     void logout_all(std::string_view principal_id);

@@ -66,18 +66,29 @@ result<std::string> profile_service::preferences(std::string_view user_id) {
 }
 
 result<std::string> profile_service::change_preferences(std::string_view user_id, const preferences_change& change) {
-    return write_tx(uow_, [&](repositories& repos) -> result<std::string> {
-        // The user's row lock serialises concurrent changes of the same preferences.
-        if (!repos.users.lock_by_id(user_id)) return gone();
-        std::string next = change(repos.users.find_preferences(user_id).value_or("{}"));
+    // Optimistic: the change (JSON work, up to 64 KiB) runs outside any transaction, and the write stores it only if
+    // the preferences are still the ones it started from. So no write lock is ever held while JSON is parsed, and
+    // two merges still never lose one another.
+    constexpr int attempts = 5;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        auto current = preferences(user_id);
+        if (!current) return current.error();
+        std::string next = change(current.value());
         if (next.size() > max_preferences_bytes) {
             validator v;
             v.add("preferences", "must be at most 64 KiB once serialized");
             return v.to_failure();
         }
-        repos.users.save_preferences(user_id, next, clock_.now());
-        return next;
-    });
+        auto stored = write_tx(uow_, [&](repositories& repos) -> result<bool> {
+            if (!repos.users.lock_by_id(user_id)) return gone();
+            if (repos.users.find_preferences(user_id).value_or("{}") != current.value()) return false;
+            repos.users.save_preferences(user_id, next, clock_.now());
+            return true;
+        });
+        if (!stored) return stored.error();
+        if (stored.value()) return next;
+    }
+    return fail(errc::conflict, "The preferences changed while this change was made; send it again.");
 }
 
 }  // namespace authd

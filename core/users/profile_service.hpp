@@ -41,7 +41,8 @@ public:
 
     /// The serialized JSON object of the user's preferences ("{}" for a new user).
     result<std::string> preferences(std::string_view user_id);
-    /// Reads, changes and stores the preferences in one transaction, so that two merges never lose one another.
+    /// Applies `change` to the stored preferences outside any transaction, then stores the result unless another
+    /// change came first (then it starts again; 409 conflict after a few lost races).
     result<std::string> change_preferences(std::string_view user_id, const preferences_change& change);
 
 private:

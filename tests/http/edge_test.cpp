@@ -151,12 +151,13 @@ TEST_CASE("metrics are Prometheus text: requests by route template and status, l
     CHECK(values["process_resident_memory_bytes"] > 1'000'000);
 }
 
-TEST_CASE("with Redis unreachable requests still pass and /health shows the service degraded", "[http][ratelimit]") {
+TEST_CASE("with Redis unreachable the limits count in the process and /health shows the service degraded", "[http][ratelimit]") {
     auto cfg = limited(100, 5);
     cfg.redis_url = "redis://127.0.0.1:1";  // nothing listens there
     running_app app(cfg);
     auto c = app.client();
-    for (int i = 0; i < 8; ++i) CHECK(c.post("/api/auth/login", wrong_login).status == 401);  // over 5: not counted
+    for (int i = 0; i < 5; ++i) CHECK(c.post("/api/auth/login", wrong_login).status == 401);
+    CHECK(c.post("/api/auth/login", wrong_login).status == 429);  // never "no limit at all"
     auto health = c.get("/health");
     CHECK(health.status == 200);
     CHECK(health.body == R"({"status":"degraded","checks":{"database":"ok","redis":"unavailable"}})");

@@ -315,6 +315,57 @@ TEST_CASE("A client that sends half a request is disconnected after read_timeout
     CHECK(errors.calls().empty());
 }
 
+TEST_CASE("A client trickling its headers is disconnected after header_timeout, well before read_timeout") {
+    auto options = local_options();
+    options.header_timeout = 300ms;
+    options.read_timeout = 30s;
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto raw = raw_exchange(srv.port(), "GET /slow HTTP/1.1\r\nHost: t\r\nX-Half: ", 20s);
+    CHECK(raw.empty());
+    CHECK(std::chrono::steady_clock::now() - started < 10s);  // header_timeout, not read_timeout, ended it
+    CHECK(errors.calls().empty());
+}
+
+TEST_CASE("Connections past max_connections_per_ip are closed at once, and the place is free again after one ends") {
+    auto options = local_options();
+    options.max_connections_per_ip = 2;
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    auto first = std::make_unique<http_client>(srv.port());
+    http_client second(srv.port());
+    REQUIRE(first->request("GET", "/a").status == 200);  // both stay open (keep-alive)
+    REQUIRE(second.request("GET", "/b").status == 200);
+    const std::string get = "GET /c HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    CHECK(raw_exchange(srv.port(), get, 5s).empty());  // a third from the same address: closed unanswered
+
+    first.reset();  // one ends; the server notices its close and gives its place back
+    bool answered = false;
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!answered && std::chrono::steady_clock::now() < deadline)
+        answered = raw_exchange(srv.port(), get, 5s).starts_with("HTTP/1.1 200");
+    CHECK(answered);
+    CHECK(second.request("GET", "/d").status == 200);
+}
+
+TEST_CASE("Connections past max_connections are closed at once") {
+    auto options = local_options();
+    options.max_connections = 1;
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    http_client held(srv.port());
+    REQUIRE(held.request("GET", "/a").status == 200);
+    CHECK(raw_exchange(srv.port(), "GET /b HTTP/1.1\r\nHost: t\r\n\r\n", 5s).empty());
+    CHECK(held.request("GET", "/c").status == 200);
+}
+
 TEST_CASE("A keep-alive connection with no new request is closed after idle_timeout") {
     auto options = local_options();
     options.idle_timeout = 200ms;
@@ -372,7 +423,7 @@ TEST_CASE("A HEAD request gets the length of the handler's body but no body") {
     CHECK(client.connections_opened() == 1);
 }
 
-TEST_CASE("A handler that throws or drops respond gets a bare 500 and the connection is closed") {
+TEST_CASE("A handler that throws or drops respond gets the protocol_error 500 and the connection is closed") {
     protocol_errors errors;
     server srv(
         local_options(),
@@ -387,13 +438,16 @@ TEST_CASE("A handler that throws or drops respond gets a bare 500 and the connec
     http_client client(srv.port());
     const auto thrown = client.request("GET", "/throw");
     CHECK(thrown.status == 500);
-    CHECK(thrown.body.empty());
-    CHECK_FALSE(thrown.header("Content-Type").has_value());  // the server adds none of its own
+    // The application's own 500 (in authd: the pipeline's, with its security headers and X-Request-Id).
+    CHECK(thrown.body == "protocol error 500");
     CHECK(client.connection_closed_by_peer());
 
     const auto dropped = client.request("GET", "/drop");
     CHECK(dropped.status == 500);
+    CHECK(dropped.body == "protocol error 500");
     CHECK(client.connection_closed_by_peer());
+    const auto calls = errors.calls();
+    CHECK(calls == std::vector<std::pair<int, std::string>>{{500, "127.0.0.1"}, {500, "127.0.0.1"}});
 
     CHECK(client.request("GET", "/fine").status == 200);
 }

@@ -60,6 +60,9 @@ response get_preferences(services& s, request& req, const principal& who) {
 
 /// PUT replaces the preferences with the body; PATCH merges the body's top-level members into them.
 response change_preferences(services& s, request& req, const principal& who, bool merge) {
+    // Refused before any JSON work: a body over the limit could only make preferences over it.
+    if (req.body.size() > max_preferences_bytes)
+        return problem(req, 413, "payload_too_large", "Preferences are limited to 64 KiB.");
     const std::string_view text = req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
     const auto body = json::compact_object(text);
     if (!body) {

@@ -1,0 +1,69 @@
+// The JSON reader's limits: nesting refused past json::max_depth without recursion, and the preferences merge.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "adapters/json/json.hpp"
+
+using namespace authd;
+
+namespace {
+/// `{"a":{"a":…1…}}` with `depth` objects.
+std::string nested_objects(int depth) {
+    std::string s;
+    for (int i = 0; i < depth; ++i) s += R"({"a":)";
+    s += "1";
+    s.append(static_cast<std::size_t>(depth), '}');
+    return s;
+}
+}  // namespace
+
+TEST_CASE("JSON nested up to max_depth parses, one level more is refused", "[json][limits]") {
+    CHECK(json::object_reader::parse(nested_objects(json::max_depth)).has_value());
+    CHECK_FALSE(json::object_reader::parse(nested_objects(json::max_depth + 1)).has_value());
+    CHECK(json::compact(nested_objects(json::max_depth)).has_value());
+    CHECK_FALSE(json::compact(nested_objects(json::max_depth + 1)).has_value());
+    const std::string arrays = std::string(json::max_depth, '[') + std::string(json::max_depth, ']');
+    CHECK(json::compact(arrays) == arrays);
+    CHECK_FALSE(json::compact("[" + arrays + "]").has_value());
+}
+
+TEST_CASE("brackets inside strings do not count as nesting", "[json][limits]") {
+    const std::string text = R"({"a":")" + std::string(1000, '[') + R"(\"{{{"})";
+    const auto reader = json::object_reader::parse(text);
+    REQUIRE(reader.has_value());
+    validator v;
+    CHECK(reader->string("a", v) == std::string(1000, '[') + "\"{{{");
+}
+
+TEST_CASE("a megabyte of open brackets is refused without exhausting the stack", "[json][limits]") {
+    CHECK_FALSE(json::object_reader::parse(std::string(1 << 20, '[')).has_value());
+    std::string objects;
+    while (objects.size() < (1 << 20)) objects += R"({"a":)";
+    CHECK_FALSE(json::object_reader::parse(objects).has_value());
+    CHECK(json::merge_objects(R"({"k":1})", std::string(1 << 20, '[')) == R"({"k":1})");
+    CHECK_FALSE(json::compact("]]]][[[[").has_value());
+}
+
+TEST_CASE("merge replaces and removes top-level members, the patch's last duplicate winning", "[json][preferences]") {
+    CHECK(json::merge_objects(R"({"a":1,"b":2,"c":3})", R"({"b":null,"c":4,"d":{"x":[1]}})") ==
+          R"({"a":1,"c":4,"d":{"x":[1]}})");
+    CHECK(json::merge_objects(R"({"a":1})", R"({"a":2,"a":3})") == R"({"a":3})");
+    CHECK(json::merge_objects(R"({"a":1})", R"({"a":2,"a":null})") == "{}");
+    CHECK(json::merge_objects(R"({"a":1,"a":2})", R"({"a":5})") == R"({"a":5})");  // every duplicate of the base goes
+    CHECK(json::merge_objects("not json", R"({"a":1})") == R"({"a":1})");
+    CHECK(json::merge_objects(R"({"a":1})", "[1]") == R"({"a":1})");
+}
+
+TEST_CASE("a merge of ten thousand members each way stays linear", "[json][preferences]") {
+    // Quadratic work here (a search of the base per patch member) would take seconds; this takes milliseconds.
+    std::string base = "{", patch = "{";
+    for (int i = 0; i < 10000; ++i) {
+        base += (i ? "," : "") + std::string("\"k") + std::to_string(i) + "\":" + std::to_string(i);
+        patch += (i ? "," : "") + std::string("\"k") + std::to_string(i * 2) + "\":null";
+    }
+    const auto merged = json::merge_objects(base + "}", patch + "}");
+    CHECK(merged.find("\"k1\":1") != std::string::npos);
+    CHECK(merged.find("\"k2\":") == std::string::npos);
+    CHECK(merged.find("\"k9999\":9999") != std::string::npos);
+}
