@@ -102,6 +102,7 @@ token_settings tokens_from(const config& c) {
     t.agent_access_ttl = std::chrono::hours{c.agent_token_ttl_hours};
     t.refresh_ttl = std::chrono::days{c.refresh_token_expire_days};
     t.reuse_grace = seconds{c.refresh_reuse_grace_seconds};
+    t.session_max = std::chrono::days{c.session_max_days};
     return t;
 }
 }  // namespace

@@ -58,7 +58,7 @@ setter flag(bool config::*field) {
 
 const std::vector<setting>& settings() {
     static const std::vector<setting> all{
-        {"HOST", "address to listen on (0.0.0.0)", text(&config::host)},
+        {"HOST", "address to listen on (0.0.0.0; 127.0.0.1 in development)", text(&config::host)},
         {"PORT", "port to listen on (3003)", integer(&config::port, 0, 65535)},
         {"DATABASE_URL", "sqlite:///data/authd.db, postgresql://u:p@host:5432/db or mysql://u:p@host:3306/db",
          text(&config::database_url), true},
@@ -78,6 +78,8 @@ const std::vector<setting>& settings() {
         {"REFRESH_TOKEN_EXPIRE_DAYS", "refresh token lifetime (7)", integer(&config::refresh_token_expire_days, 1, 365)},
         {"REFRESH_REUSE_GRACE_SECONDS", "a rotated refresh token still works this long (10)",
          integer(&config::refresh_reuse_grace_seconds, 0, 300)},
+        {"SESSION_MAX_DAYS", "a session ends this long after sign-in however often it is refreshed (30)",
+         integer(&config::session_max_days, 1, 3650)},
         {"OTP_TTL_SECONDS", "OTP code lifetime (300)", integer(&config::otp_ttl_seconds, 30, 3600)},
         {"OTP_RESEND_SECONDS", "minimum time between two codes (60)", integer(&config::otp_resend_seconds, 0, 3600)},
         {"OTP_LOCKOUT_MINUTES", "lock after 5 wrong codes (15)", integer(&config::otp_lockout_minutes, 1, 24 * 60)},
@@ -193,6 +195,8 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
         command_seen = true;
     }
     if (auto e = check_tls_files(out.settings)) return *e;
+    // Development hands every code to anyone who asks /api/v1/dev/messages: only this machine may, unless HOST says.
+    if (out.settings.host.empty()) out.settings.host = out.settings.development ? "127.0.0.1" : "0.0.0.0";
     if (out.settings.hashing_threads == 0)
         out.settings.hashing_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return out;
@@ -213,13 +217,15 @@ std::optional<std::string> check_secrets(config& c, const std::function<std::str
                                       secret_setting{"DB_ENCRYPTION_KEY", &config::db_encryption_key}}) {
         std::string& value = c.*field;
         if (!weak(value)) continue;
-        if (!c.development)
-            return std::string(name) + (value.empty() ? " is required in production"
-                                                      : " is too short or well known: use at least 32 random bytes") +
-                   " (or set APP_ENV=development)";
+        // A key that is set but weak is a mistake in every mode: replacing it in development would make whatever
+        // was sealed with it unreadable after the next restart, without a word.
+        if (!value.empty()) return std::string(name) + " is too short or well known: use at least 32 random bytes";
+        if (!c.development) return std::string(name) + " is required in production (or set APP_ENV=development)";
         value = random_secret();
-        c.warnings.push_back(std::string(name) +
-                             " was not set: a random one was generated for this run (tokens end at restart)");
+        c.warnings.push_back(std::string(name) + " was not set: a random one was generated for this run; " +
+                             (field == &config::jwt_secret
+                                  ? "every token ends at restart"
+                                  : "TOTP secrets and recovery codes stored now are unreadable after a restart"));
     }
     return std::nullopt;
 }

@@ -13,7 +13,7 @@ std::string default_docs_assets_dir();
 
 /// Every setting of API.md "Operations", with its default.
 struct config {
-    std::string host = "0.0.0.0";
+    std::string host;  ///< empty: 127.0.0.1 in development (its codes are readable), else 0.0.0.0
     int port = 3003;
     std::string database_url = "sqlite:///data/authd.db";
     bool development = false;  ///< APP_ENV=development
@@ -24,6 +24,7 @@ struct config {
     int agent_token_ttl_hours = 24;
     int refresh_token_expire_days = 7;
     int refresh_reuse_grace_seconds = 10;
+    int session_max_days = 30;
     int otp_ttl_seconds = 300;
     int otp_resend_seconds = 60;
     int otp_lockout_minutes = 15;

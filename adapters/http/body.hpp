@@ -11,9 +11,9 @@
 
 namespace authd::http {
 
-/// Parses the body as a JSON object (an empty body counts as {}), or fills `error` with the 400.
+/// Parses the body as a JSON object, or fills `error` with the 400. An empty body is no JSON either.
 inline std::optional<json::object_reader> read_object(const request& req, response& error) {
-    auto obj = json::object_reader::parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+    auto obj = json::object_reader::parse(req.body);
     if (!obj) error = problem(req, 400, "malformed_json", "The body must be a JSON object.");
     return obj;
 }

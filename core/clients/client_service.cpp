@@ -93,7 +93,8 @@ outcome client_service::resend_verification(std::string_view id) {
         mail.reset();  // a retried transaction starts again from nothing
         // Locked: two resends at once see each other's token and cannot both pass the cooldown.
         auto u = repos.users.lock_by_id(id);
-        if (!u) return no_such_client();
+        // A password user of /api/auth is no client: it gets no mail, and its answer is that of an unknown id.
+        if (!u || !u->is_client) return no_such_client();
         if (u->email_verified) return fail(errc::already_verified, "This e-mail address is already verified.");
         const auto now = clock_.now();
         if (const auto last = repos.challenges.latest_verification(u->id)) {

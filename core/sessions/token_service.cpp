@@ -26,12 +26,13 @@ std::string token_service::issue_access(std::string_view principal_id, principal
                                      now + access_ttl(type), uuid_v4(rng_)});
 }
 
-std::string token_service::issue_refresh(repositories& repos, std::string_view session_id) {
+std::string token_service::issue_refresh(repositories& repos, std::string_view session_id, time_point session_start) {
     const auto now = clock_.now();
+    // Each refresh slides the session's end, but never past its absolute lifetime.
+    const auto ends = std::min(now + settings_.refresh_ttl, session_start + settings_.session_max);
     std::string token = random_token(rng_, 32);
-    repos.sessions.insert_refresh_token(
-        refresh_token{digest_.sha256_hex(token), std::string(session_id), now, now + settings_.refresh_ttl, {}});
-    repos.sessions.touch(session_id, now, now + settings_.refresh_ttl);
+    repos.sessions.insert_refresh_token(refresh_token{digest_.sha256_hex(token), std::string(session_id), now, ends, {}});
+    repos.sessions.touch(session_id, now, ends);
     return token;
 }
 
@@ -42,7 +43,7 @@ token_pair token_service::start_session(repositories& repos, std::string_view pr
               from.user_agent.substr(0, 255), from.ip.substr(0, 64)};
     repos.sessions.insert(s);
     token_pair pair;
-    pair.refresh_token = issue_refresh(repos, s.id);
+    pair.refresh_token = issue_refresh(repos, s.id, now);
     pair.access_token = issue_access(principal_id, type, s.id, roles);
     pair.expires_in = access_ttl(type);
     pair.session_id = s.id;
@@ -76,20 +77,26 @@ result<token_pair> token_service::refresh(std::string_view presented) {
         // else may hold it, so the whole session ends (OAuth 2.0 Security BCP 4.14).
         const bool rotated = token->rotated_at || !repos.sessions.mark_rotated(digest, now);
         if (rotated) {
+            // Strictly less than the grace: a grace of 0 allows no reuse at all, and a grace of N seconds never
+            // more than N (times are whole seconds, so the window may close up to a second early, never late).
             const auto rotated_at = token->rotated_at.value_or(now);
-            if (now - rotated_at > settings_.reuse_grace) {
+            if (now - rotated_at >= settings_.reuse_grace) {
                 repos.sessions.revoke(s->id, now);
                 return fail(errc::refresh_token_reused, "This refresh token was already used; the session is revoked.");
             }
         }
         if (!s->live(now)) return fail(errc::invalid_refresh_token, "The session has ended.");
+        if (now - s->created_at >= settings_.session_max) {
+            repos.sessions.revoke(s->id, now);
+            return fail(errc::invalid_refresh_token, "The session reached its maximum lifetime; sign in again.");
+        }
         const auto roles = current_roles(repos, *s);
         if (!roles) {
             repos.sessions.revoke(s->id, now);
             return fail(errc::invalid_refresh_token, "The account can no longer sign in.");
         }
         token_pair pair;
-        pair.refresh_token = issue_refresh(repos, s->id);
+        pair.refresh_token = issue_refresh(repos, s->id, s->created_at);
         pair.access_token = issue_access(s->principal_id, s->type, s->id, *roles);
         pair.expires_in = access_ttl(s->type);
         pair.session_id = s->id;

@@ -16,9 +16,11 @@ struct token_settings {
     seconds user_access_ttl = std::chrono::minutes{15};
     seconds agent_access_ttl = std::chrono::hours{24};
     seconds refresh_ttl = std::chrono::days{7};
-    /// A rotated refresh token still works this long after its rotation, so
-    /// that two tabs refreshing at once do not log the user out.
+    /// A rotated refresh token still works for less than this after its rotation, so
+    /// that two tabs refreshing at once do not log the user out. 0: never.
     seconds reuse_grace = seconds{10};
+    /// However often it is refreshed, a session ends this long after its sign-in.
+    seconds session_max = std::chrono::days{30};
 };
 
 struct token_pair {
@@ -83,7 +85,7 @@ private:
     seconds access_ttl(principal_type type) const;
     std::string issue_access(std::string_view principal_id, principal_type type, std::string_view session_id,
                              const std::vector<std::string>& roles);
-    std::string issue_refresh(repositories& repos, std::string_view session_id);
+    std::string issue_refresh(repositories& repos, std::string_view session_id, time_point session_start);
 
     unit_of_work& uow_;
     token_codec& codec_;

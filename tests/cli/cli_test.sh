@@ -34,6 +34,9 @@ check "production names the missing secret" grep -q JWT_SECRET_KEY <<<"$err"
 err=$(JWT_SECRET_KEY=short-secret-value DB_ENCRYPTION_KEY=also-short "$authd" 2>&1); code=$?
 check "a short secret exits 2" test $code -eq 2
 check "a short secret is never echoed" bash -c "! grep -q short-secret-value <<<'$err'"
+err=$(APP_ENV=development DB_ENCRYPTION_KEY=abc "$authd" 2>&1); code=$?
+check "a short key stops a development start too (exit 2)" test $code -eq 2
+check "a short key is named on one line" bash -c "[ \$(wc -l <<<'$err') -eq 1 ] && grep -q DB_ENCRYPTION_KEY <<<'$err'"
 err=$(APP_ENV=development DATABASE_URL=postgresql://u:hunter2@127.0.0.1:1/db "$authd" migrate 2>&1); code=$?
 check "an unreachable database exits 1" test $code -eq 1
 check "the database password is never printed" bash -c "! grep -q hunter2 <<<'$err'"
@@ -57,10 +60,13 @@ PORT=0 ACCESS_LOG=0 "$authd" serve 2>"$work/stderr" >/dev/null &
 server=$!
 exec 3<"$work/stderr"
 port=""
+listening=""
 while read -r -t 30 line <&3; do
-  [[ $line =~ listening\ on\ .*:([0-9]+) ]] && { port=${BASH_REMATCH[1]}; break; }
+  [[ $line =~ listening\ on\ .*:([0-9]+) ]] && { port=${BASH_REMATCH[1]}; listening=$line; break; }
 done
 check "serve announces its port" test -n "$port"
+# APP_ENV=development is exported above: its codes are readable at /api/v1/dev/messages, so loopback only.
+check "development listens on loopback unless HOST says otherwise" grep -q "listening on 127.0.0.1:" <<<"$listening"
 check "the served health is ok" bash -c "curl -sf http://127.0.0.1:$port/health/live | grep -q ok"
 kill -TERM $server
 wait $server; code=$?

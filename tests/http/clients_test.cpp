@@ -155,6 +155,20 @@ TEST_CASE("resend_verification: 429 within a minute, then 202 with a new token, 
     CHECK(c.post("/api/v1/clients/" + unknown_id + "/resend_verification", "").status == 404);
 }
 
+TEST_CASE("resend_verification for a password user is 404, as for an unknown id, and sends nothing", "[http][clients]") {
+    running_app app;
+    auto c = app.client();
+    auto reg = c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})");
+    REQUIRE(reg.status == 201);
+    const auto id = json_string(reg.body, "userId");
+    REQUIRE_FALSE(id.empty());
+    const auto mails_before = c.get("/api/v1/dev/messages").body;
+    auto r = c.post("/api/v1/clients/" + id + "/resend_verification", "");
+    CHECK(r.status == 404);
+    CHECK(json_string(r.body, "code") == "not_found");
+    CHECK(c.get("/api/v1/dev/messages").body == mails_before);
+}
+
 TEST_CASE("an unverified client gets 403 email_not_verified at login, with the right password only", "[http][clients]") {
     running_app app;
     auto c = app.client();

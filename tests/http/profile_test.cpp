@@ -133,6 +133,18 @@ TEST_CASE("PUT replaces the preferences and PATCH merges top-level keys, a null 
     CHECK(t.c.get("/api/auth/preferences", t.ana).body == R"({"preferences":{"theme":"light"}})");
 }
 
+TEST_CASE("an empty JSON body is 400 malformed_json and leaves the preferences alone", "[http][preferences]") {
+    profile_app t;
+    REQUIRE(t.send("PUT", "/api/auth/preferences", R"({"theme":"dark"})", t.ana).status == 200);
+    for (const char* method : {"PUT", "PATCH"}) {
+        auto r = t.c.call(method, "/api/auth/preferences", "",
+                          {{"Authorization", "Bearer " + t.ana}, {"Content-Type", "application/json"}});
+        CHECK(r.status == 400);
+        CHECK(json_string(r.body, "code") == "malformed_json");
+    }
+    CHECK(t.c.get("/api/auth/preferences", t.ana).body == R"({"preferences":{"theme":"dark"}})");
+}
+
 TEST_CASE("preferences that are not a JSON object are refused with 400", "[http][preferences]") {
     profile_app t;
     for (const auto* method : {"PUT", "PATCH"}) {

@@ -1,6 +1,9 @@
 // /api/auth/* over real sockets: every route's success and every failure code of API.md "Users" for them.
 #include "tests/http/app_fixture.hpp"
 
+#include <mutex>
+#include <thread>
+
 using namespace authd;
 using namespace authd::test;
 using namespace std::chrono_literals;
@@ -166,15 +169,46 @@ TEST_CASE("refresh rotates the pair, the old token works within 10 s, then it re
     CHECK(json_string(second.body, "tokenType") == "bearer");
     CHECK(c.get("/api/auth/me", json_string(second.body, "accessToken")).status == 200);
 
-    app.clock.advance(10s);
+    app.clock.advance(9s);
     CHECK(c.post("/api/auth/refresh", R"({"refreshToken":")" + first + "\"}").status == 200);
-    app.clock.advance(1s);
+    app.clock.advance(1s);  // 10 s: the window is 10 s, not 10 s and the rest of a second
     auto replay = c.post("/api/auth/refresh", R"({"refreshToken":")" + first + "\"}");
     CHECK(replay.status == 401);
     CHECK(json_string(replay.body, "code") == "refresh_token_reused");
     auto after = c.post("/api/auth/refresh", R"({"refreshToken":")" + newest + "\"}");
     CHECK(after.status == 401);
     CHECK(json_string(after.body, "code") == "invalid_refresh_token");
+}
+
+TEST_CASE("with REFRESH_REUSE_GRACE_SECONDS=0 ten parallel refreshes of one token leave at most one live pair", "[http][tokens]") {
+    auto cfg = test_config();
+    cfg.refresh_reuse_grace_seconds = 0;
+    running_app app(cfg);
+    auto c = app.client();
+    REQUIRE(c.post("/api/auth/register", ana).status == 201);
+    const auto first = login_token(c, "refreshToken");
+    std::mutex mutex;
+    std::vector<std::string> access_tokens;
+    int reused = 0;
+    {
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 10; ++i)
+            threads.emplace_back([&] {
+                auto mine = app.client();
+                const auto r = mine.post("/api/auth/refresh", R"({"refreshToken":")" + first + "\"}");
+                std::lock_guard lock(mutex);
+                if (r.status == 200) access_tokens.push_back(json_string(r.body, "accessToken"));
+                else if (json_string(r.body, "code") == "refresh_token_reused") ++reused;
+            });
+        for (auto& t : threads) t.join();
+    }
+    CHECK(access_tokens.size() + static_cast<std::size_t>(reused) == 10);
+    int live = 0;
+    for (const auto& token : access_tokens) live += c.get("/api/auth/me", token).status == 200 ? 1 : 0;
+    CHECK(live <= 1);
+    // A reuse after the rotation, even in the same second, answers refresh_token_reused.
+    CHECK(json_string(c.post("/api/auth/refresh", R"({"refreshToken":")" + first + "\"}").body, "code") ==
+          "refresh_token_reused");
 }
 
 TEST_CASE("refresh refuses unknown tokens with 401 and a missing field with 400", "[http][tokens]") {

@@ -63,7 +63,7 @@ response change_preferences(services& s, request& req, const principal& who, boo
     // Refused before any JSON work: a body over the limit could only make preferences over it.
     if (req.body.size() > max_preferences_bytes)
         return problem(req, 413, "payload_too_large", "Preferences are limited to 64 KiB.");
-    const std::string_view text = req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
+    const std::string_view text = req.body;  // empty is no JSON: it must not wipe the preferences
     const auto body = json::compact_object(text);
     if (!body) {
         if (!json::compact(text)) return problem(req, 400, "malformed_json", "The body must be a JSON object.");

@@ -117,6 +117,15 @@ TEST_CASE("resend waits a minute, then replaces the token, and a verified client
     CHECK(f.clients.resend_verification(unknown_id).error().code == errc::not_found);
 }
 
+TEST_CASE("resend for a password user of /api/auth is not_found, sends nothing and keeps its state", "[core][clients]") {
+    fixture f;
+    const auto ana = f.registered();
+    const auto before = f.notifier.sent().size();
+    CHECK(f.clients.resend_verification(ana.id).error().code == errc::not_found);
+    CHECK(f.notifier.sent().size() == before);
+    CHECK(f.store.snapshot().email_verifications.empty());
+}
+
 TEST_CASE("an unverified client is refused login with the right password only", "[core][clients]") {
     fixture f;
     f.client();

@@ -72,10 +72,50 @@ TEST_CASE("a rotated token presented within the grace window still works", "[cor
     fixture f;
     const auto first = f.login();
     REQUIRE(f.tokens.refresh(first.refresh_token).ok());
-    f.clock.advance(10s);
+    f.clock.advance(9s);
     const auto again = f.tokens.refresh(first.refresh_token);
     REQUIRE(again.ok());
     CHECK(again->session_id == first.session_id);
+}
+
+TEST_CASE("the grace window is N seconds, not N plus the rest of a second", "[core][sessions]") {
+    fixture f;
+    const auto first = f.login();
+    REQUIRE(f.tokens.refresh(first.refresh_token).ok());
+    f.clock.advance(10s);
+    CHECK(f.tokens.refresh(first.refresh_token).error().code == errc::refresh_token_reused);
+}
+
+TEST_CASE("with a grace of 0 any reuse, even in the same second, revokes the session", "[core][sessions]") {
+    fixture f;
+    token_settings strict;
+    strict.reuse_grace = 0s;
+    token_service tokens{f.store, f.codec, f.digest, f.rng, f.clock, strict};
+    const auto first = write_tx(f.store, [&](repositories& r) {
+        return tokens.start_session(r, f.alice.id, principal_type::user, f.alice.roles, {"test", "127.0.0.1"});
+    });
+    const auto second = tokens.refresh(first.refresh_token);
+    REQUIRE(second.ok());
+    CHECK(tokens.refresh(first.refresh_token).error().code == errc::refresh_token_reused);
+    CHECK(tokens.refresh(second->refresh_token).error().code == errc::invalid_refresh_token);
+    CHECK(tokens.authenticate(second->access_token).error().code == errc::unauthenticated);
+}
+
+TEST_CASE("a session used every day still ends SESSION_MAX_DAYS after its sign-in", "[core][sessions]") {
+    fixture f;
+    auto pair = f.login();
+    for (int day = 1; day < 30; ++day) {
+        f.clock.advance(std::chrono::days{1});
+        auto next = f.tokens.refresh(pair.refresh_token);
+        REQUIRE(next.ok());
+        pair = std::move(next.value());
+    }
+    const auto last = f.store.snapshot().sessions.at(pair.session_id);
+    CHECK(last.expires_at == last.created_at + std::chrono::days{30});  // never slid past the absolute end
+    f.clock.advance(std::chrono::days{1});
+    const auto over = f.tokens.refresh(pair.refresh_token);
+    REQUIRE_FALSE(over.ok());
+    CHECK(over.error().code == errc::invalid_refresh_token);
 }
 
 TEST_CASE("the grace window is not restarted by a reuse", "[core][sessions]") {
@@ -84,7 +124,7 @@ TEST_CASE("the grace window is not restarted by a reuse", "[core][sessions]") {
     REQUIRE(f.tokens.refresh(first.refresh_token).ok());
     f.clock.advance(8s);
     REQUIRE(f.tokens.refresh(first.refresh_token).ok());
-    f.clock.advance(3s);  // 11 s after the rotation
+    f.clock.advance(2s);  // 10 s after the rotation
     CHECK(f.tokens.refresh(first.refresh_token).error().code == errc::refresh_token_reused);
 }
 
