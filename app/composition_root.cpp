@@ -238,7 +238,8 @@ void application::wait() {
 unit_of_work& application::store() { return parts_->store; }
 
 void application::seed(std::ostream& out) {
-    seed_data(seed_context{parts_->store, parts_->auth, parts_->agents, parts_->rng, parts_->cfg, parts_->catalog},
+    seed_data(seed_context{parts_->store, parts_->auth, parts_->agents, parts_->rng, parts_->cfg, parts_->catalog,
+                           parts_->events, parts_->clk},
               out);
 }
 

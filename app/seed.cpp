@@ -1,6 +1,8 @@
 #include "app/seed.hpp"
 
+#include <chrono>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "core/common/random_values.hpp"
@@ -118,6 +120,49 @@ void seed_catalog(const seed_context& ctx, std::ostream& out) {
 }
 }  // namespace
 
+/// One sample event in each status, dated from the day of seeding. An event whose name exists is left alone.
+void seed_events(const seed_context& ctx, std::ostream& out) {
+    using std::chrono::days;
+    struct sample_event {
+        std::string name, venue, status;  ///< status: where the event ends up, through the state machine
+        days sale_starts, happens;        ///< from now
+        std::int64_t seats;
+    };
+    const std::vector<sample_event> samples{
+        {"Atlas Jazz Night", "Theatre Mohammed V, Rabat", "UPCOMING", days{10}, days{60}, 800},
+        {"Casablanca Derby", "Stade Mohammed V, Casablanca", "ON_SALE", days{-1}, days{30}, 45000},
+        {"Marrakech Film Gala", "Palais des Congres, Marrakech", "SOLD_OUT", days{-5}, days{20}, 1200},
+        {"Tangier Tech Summit", "Tangier Exhibition Centre", "CANCELLED", days{5}, days{90}, 3000},
+    };
+    std::set<std::string> existing;
+    for (int page = 0;; ++page) {
+        event_query q;
+        q.page = page;
+        q.size = 100;
+        auto listed = ctx.events.list(q);
+        if (!listed) throw std::runtime_error("cannot list events: " + listed.error().detail);
+        for (const auto& e : listed->events) existing.insert(e.name);
+        if (page + 1 >= listed->total_pages) break;
+    }
+    int created = 0;
+    const auto now = ctx.clk.now();
+    for (const auto& s : samples) {
+        if (existing.count(s.name)) continue;
+        event_fields f;
+        f.name = s.name;
+        f.venue_name = s.venue;
+        f.total_seats = s.seats;
+        f.event_date = now + s.happens;
+        f.sale_start_time = now + s.sale_starts;
+        f.status = s.status == "UPCOMING" || s.status == "CANCELLED" ? "UPCOMING" : "ON_SALE";
+        auto e = ctx.events.create(f);
+        if (e && *f.status != s.status) e = ctx.events.change_status(e->id, s.status);
+        if (!e) throw std::runtime_error("cannot create event " + s.name + ": " + e.error().detail);
+        ++created;
+    }
+    out << "events: " << created << " created, " << samples.size() - created << " already there\n";
+}
+
 void seed_data(const seed_context& ctx, std::ostream& out) {
     const bool admin_given = !ctx.cfg.seed_admin_password.empty();
     const std::string admin_password = admin_given ? ctx.cfg.seed_admin_password : random_token(ctx.rng, 12);
@@ -131,6 +176,7 @@ void seed_data(const seed_context& ctx, std::ostream& out) {
     }
     seed_agents(ctx, out);
     seed_catalog(ctx, out);
+    seed_events(ctx, out);
     if (auto pw = ensure_user(ctx, "staff@example.com", "Staff Member", {"staff"}, random_token(ctx.rng, 12)))
         out << "created staff@example.com with password " << *pw << "\n";
     else

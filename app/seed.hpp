@@ -6,6 +6,7 @@
 #include "core/ports/unit_of_work.hpp"
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
+#include "core/events/event_service.hpp"
 #include "core/users/auth_service.hpp"
 
 namespace authd::app {
@@ -17,6 +18,8 @@ struct seed_context {
     random_source& rng;
     const config& cfg;
     catalog_service& catalog;
+    event_service& events;
+    const clock& clk;
 };
 
 /// Sample data of API.md "Operations"; what exists already is left alone.

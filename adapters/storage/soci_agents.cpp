@@ -24,13 +24,14 @@ bool soci_agents::insert(const agent& a) {
     return true;
 }
 
-std::optional<agent> soci_agents::find_where(const std::string& column, std::string_view value_view) {
+std::optional<agent> soci_agents::find_where(const std::string& column, std::string_view value_view, bool lock) {
     const std::string value(value_view);
     agent a;
     std::string agency;
     soci::indicator agency_ind = soci::i_null;
     std::tm created{}, updated{};
-    sql_ << "SELECT " << agent_columns << " FROM agents WHERE " << column << " = :v", soci::use(value),
+    sql_ << "SELECT " << agent_columns << " FROM agents WHERE " << column << " = :v" << (lock ? for_update(dialect_) : ""),
+        soci::use(value),
         soci::into(a.id), soci::into(a.phone_number), soci::into(a.country_code), soci::into(a.first_name),
         soci::into(a.last_name), soci::into(a.email), soci::into(a.license_number), soci::into(agency, agency_ind),
         soci::into(a.status), soci::into(created), soci::into(updated);
@@ -42,6 +43,7 @@ std::optional<agent> soci_agents::find_where(const std::string& column, std::str
 }
 
 std::optional<agent> soci_agents::find_by_id(std::string_view id) { return find_where("id", id); }
+std::optional<agent> soci_agents::lock_by_id(std::string_view id) { return find_where("id", id, true); }
 std::optional<agent> soci_agents::find_by_phone(std::string_view e164) { return find_where("phone_number", e164); }
 std::optional<agent> soci_agents::find_by_email(std::string_view email) { return find_where("email", email); }
 std::optional<agent> soci_agents::find_by_license(std::string_view license) {

@@ -107,9 +107,10 @@ private:
 
 class soci_agents final : public agent_repository {
 public:
-    explicit soci_agents(soci::session& sql) : sql_(sql) {}
+    soci_agents(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
     bool insert(const agent& a) override;
     std::optional<agent> find_by_id(std::string_view id) override;
+    std::optional<agent> lock_by_id(std::string_view id) override;
     std::optional<agent> find_by_phone(std::string_view e164) override;
     std::optional<agent> find_by_email(std::string_view email) override;
     std::optional<agent> find_by_license(std::string_view license_number) override;
@@ -118,8 +119,9 @@ public:
     std::int64_t count(const page_query& q) override;
 
 private:
-    std::optional<agent> find_where(const std::string& column, std::string_view value);
+    std::optional<agent> find_where(const std::string& column, std::string_view value, bool lock = false);
     soci::session& sql_;
+    dialect dialect_;
 };
 
 class soci_otps final : public otp_repository {

@@ -107,7 +107,7 @@ struct soci_store::impl {
         with_connection([&](soci::session& sql) {
             soci_users users(sql, url.kind);
             soci_sessions sessions(sql);
-            soci_agents agents(sql);
+            soci_agents agents(sql, url.kind);
             soci_otps otps(sql, url.kind);
             soci_events events(sql, url.kind);
             soci_outbox outbox(sql, url.kind);

@@ -1,5 +1,6 @@
 #include "adapters/json/json.hpp"
 #include "adapters/storage/soci_internal.hpp"
+#include "core/common/validation.hpp"
 
 namespace authd::storage {
 namespace {
@@ -156,7 +157,8 @@ std::optional<user> soci_users::find_by_email(std::string_view email) {
     return find_where("email = :v", std::string(email), false);
 }
 std::optional<user> soci_users::find_by_username(std::string_view username) {
-    return find_where("username = :v", std::string(username), false);
+    // Usernames are stored lower-cased; LOWER() also finds one stored before that rule, on every backend alike.
+    return find_where("LOWER(username) = :v", ascii_lower(username), false);
 }
 std::optional<user> soci_users::lock_by_id(std::string_view id) { return find_where("id = :v", std::string(id), true); }
 

@@ -35,6 +35,7 @@ enum class errc {
     already_verified,
     resend_too_soon,        // e-mail verification sent less than a minute ago
     conflict,
+    own_account,            // admin: disabling, deleting or demoting one's own account
     invalid_transition,     // events: a status change the state machine forbids
     sale_not_started,       // events: ON_SALE before saleStartTime
     unknown_supplier,       // catalog: a product naming a supplier that does not exist

@@ -4,17 +4,50 @@
 
 namespace authd {
 
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const auto c = byte(0);
+    // RFC 3629, section 4: no overlong forms, no surrogates, nothing past U+10FFFF.
+    const std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return 0;
+    for (std::size_t k = 1; k < len; ++k)
+        if ((byte(k) & 0xC0) != 0x80) return 0;
+    if ((c == 0xE0 && byte(1) < 0xA0) || (c == 0xED && byte(1) > 0x9F) || (c == 0xF0 && byte(1) < 0x90) ||
+        (c == 0xF4 && byte(1) > 0x8F))
+        return 0;
+    return len;
+}
+
 std::optional<std::size_t> utf8_length(std::string_view s) {
     std::size_t count = 0;
     for (std::size_t i = 0; i < s.size(); ++count) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return std::nullopt;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
+        const auto len = utf8_sequence_length(s, i);
+        if (len == 0) return std::nullopt;
         i += len;
     }
     return count;
+}
+
+bool has_control_characters(std::string_view s) noexcept {
+    return std::any_of(s.begin(), s.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+    });
+}
+
+std::string printable_utf8_prefix(std::string_view s, std::size_t max_bytes) {
+    constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto len = utf8_sequence_length(s, i);
+        const bool control = len == 1 && has_control_characters(s.substr(i, 1));
+        const auto piece = len == 0 || control ? replacement : s.substr(i, len);
+        if (out.size() + piece.size() > max_bytes) break;  // whole characters only
+        out += piece;
+        i += len == 0 ? 1 : len;
+    }
+    return out;
 }
 
 bool is_digits(std::string_view s) noexcept {

@@ -21,8 +21,17 @@ private:
     std::vector<field_error> errors_;
 };
 
+/// The length of the UTF-8 sequence at s[i] (1 to 4), or 0 when it is not valid UTF-8 (RFC 3629: overlong forms
+/// and surrogates are not). `i` must be inside `s`.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
 /// Number of Unicode code points in valid UTF-8, or nothing for invalid UTF-8.
 std::optional<std::size_t> utf8_length(std::string_view s);
+/// True for NUL and the other C0 control characters but tab, line feed and carriage return, and for DEL: no text
+/// field of authd takes them (PostgreSQL cannot even store a NUL).
+bool has_control_characters(std::string_view s) noexcept;
+/// At most `max_bytes` of `s`, cut at a character boundary, with invalid UTF-8 and control characters each replaced
+/// by U+FFFD: for text authd keeps from a header (a session's User-Agent), which it may not refuse.
+std::string printable_utf8_prefix(std::string_view s, std::size_t max_bytes);
 
 /// True when every character is an ASCII digit (an empty text too: check the length apart).
 bool is_digits(std::string_view s) noexcept;

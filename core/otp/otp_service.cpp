@@ -42,7 +42,9 @@ result<otp_sent> otp_service::request(std::string_view phone_text, std::string_v
 
     auto issued = write_tx(uow_, [&](repositories& repos) -> result<std::optional<agent>> {
         const auto now = clock_.now();
-        if (auto left = lock_remaining(repos.otps.read_lockout(e164), now)) return locked(*left);
+        // The number's lockout row, locked: concurrent requests for one number take turns, so that the resend
+        // check below sees the code of the one before and exactly one of them sends (on every backend).
+        if (auto left = lock_remaining(repos.otps.lock_lockout(e164), now)) return locked(*left);
         if (const auto last = repos.otps.latest(e164); last && now - last->created_at < settings_.resend_after)
             return failure{errc::otp_resend_too_soon, "A code was sent less than a minute ago.", {},
                            settings_.resend_after - (now - last->created_at)};
@@ -107,6 +109,9 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         record_success(state);
         repos.otps.save_lockout(e164, state, now);
         auto a = repos.agents.find_by_phone(e164);
+        // Locked, and its status read again under the lock: a suspension committing meanwhile either comes first
+        // (and this login is refused) or waits for this one (and revokes the session it opens).
+        if (a) a = repos.agents.lock_by_id(a->id);
         if (!a) return fail(errc::invalid_otp, "Wrong code.");
         if (!a->active()) return fail(errc::account_disabled, "This account is suspended.");
         auto pair = tokens_.start_session(repos, a->id, principal_type::agent, {"agent"}, from);

@@ -15,6 +15,8 @@ public:
     /// False when the phone number, e-mail or license number is taken.
     virtual bool insert(const agent& a) = 0;
     virtual std::optional<agent> find_by_id(std::string_view id) = 0;
+    /// find_by_id, with the row locked for the transaction: a suspension and a login of the same agent take turns.
+    virtual std::optional<agent> lock_by_id(std::string_view id) = 0;
     virtual std::optional<agent> find_by_phone(std::string_view e164) = 0;
     virtual std::optional<agent> find_by_email(std::string_view email) = 0;
     virtual std::optional<agent> find_by_license(std::string_view license_number) = 0;

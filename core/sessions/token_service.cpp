@@ -40,7 +40,7 @@ token_pair token_service::start_session(repositories& repos, std::string_view pr
                                         const std::vector<std::string>& roles, const client_info& from) {
     const auto now = clock_.now();
     session s{uuid_v4(rng_), std::string(principal_id), type, now, now, now + settings_.refresh_ttl, {},
-              from.user_agent.substr(0, 255), from.ip.substr(0, 64)};
+              printable_utf8_prefix(from.user_agent, 255), printable_utf8_prefix(from.ip, 64)};
     repos.sessions.insert(s);
     token_pair pair;
     pair.refresh_token = issue_refresh(repos, s.id, now);

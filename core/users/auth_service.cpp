@@ -22,6 +22,7 @@ auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_ser
 result<user> auth_service::register_user(registration r) {
     validator v;
     r.email = ascii_lower(r.email);
+    if (r.username) r.username = ascii_lower(*r.username);  // case-insensitive, as e-mails, on every backend
     if (auto e = check_email(r.email)) v.add("email", *e);
     if (auto e = check_password(r.password)) v.add("password", *e);
     if (auto e = check_text(r.name, 100)) v.add("name", *e);
@@ -65,7 +66,7 @@ login_success auth_service::complete_login(repositories& repos, user& u, const c
 }
 
 result<login_outcome> auth_service::login(const credentials& c, const client_info& from) {
-    const std::string login = c.login.find('@') != std::string::npos ? ascii_lower(c.login) : c.login;
+    const std::string login = ascii_lower(c.login);  // e-mails and usernames alike
     auto found = read_tx(uow_, [&](repositories& repos) {
         return login.find('@') != std::string::npos ? repos.users.find_by_email(login)
                                                     : repos.users.find_by_username(login);

@@ -18,13 +18,14 @@ result<user> profile_service::update(std::string_view user_id, const profile_cha
         if (auto e = check_text(*c.name, 100)) v.add("name", *e);
     if (c.username)
         if (auto e = check_username(*c.username)) v.add("username", *e);
+    const auto username = c.username ? std::optional<std::string>(ascii_lower(*c.username)) : std::nullopt;
     if (!v.ok()) return v.to_failure();
     return write_tx(uow_, [&](repositories& repos) -> result<user> {
         auto u = repos.users.lock_by_id(user_id);
         if (!u) return gone();
-        if (c.username && u->username != c.username) {
-            if (repos.users.find_by_username(*c.username)) return fail(errc::username_taken, "This username is taken.");
-            u->username = c.username;
+        if (username && u->username != username) {
+            if (repos.users.find_by_username(*username)) return fail(errc::username_taken, "This username is taken.");
+            u->username = username;
         }
         if (c.clear_username) u->username.reset();
         if (c.name) u->name = *c.name;

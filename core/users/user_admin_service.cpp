@@ -42,32 +42,60 @@ result<user> user_admin_service::find_user(std::string_view id) {
     return std::move(*u);
 }
 
-result<user> user_admin_service::set_active(std::string_view id, bool active) {
+result<user> user_admin_service::lock_for_change(repositories& r, const principal& actor, std::string_view id) {
+    if (actor.id == id)
+        return fail(errc::own_account, "An admin cannot disable, delete or demote their own account; ask another admin.");
+    const std::string first = std::min(actor.id, std::string(id)), second = std::max(actor.id, std::string(id));
+    auto a = r.users.lock_by_id(first);
+    auto b = r.users.lock_by_id(second);
+    const auto& acting = first == actor.id ? a : b;
+    auto& target = first == actor.id ? b : a;
+    const bool still_admin = acting && acting->is_active &&
+                             std::find(acting->roles.begin(), acting->roles.end(), "admin") != acting->roles.end();
+    if (!still_admin) return fail(errc::forbidden, "Your account may no longer administer users.");
+    if (!target) return no_user();
+    return std::move(*target);
+}
+
+result<user> user_admin_service::set_active(const principal& actor, std::string_view id, bool active) {
     if (!is_uuid(id)) return no_user();
     return write_tx(uow_, [&](repositories& r) -> result<user> {
-        auto u = r.users.lock_by_id(id);
-        if (!u) return no_user();
+        // Disabling takes the actor's lock too; enabling harms nobody.
+        auto u = active ? result<user>(no_user()) : lock_for_change(r, actor, id);
+        if (active)
+            if (auto found = r.users.lock_by_id(id)) u = std::move(*found);
+        if (!u) return u.error();
         if (u->is_active != active) {
             u->is_active = active;
             u->updated_at = clock_.now();
-            r.users.update(*u);
+            r.users.update(u.value());
         }
         if (!active) tokens_.revoke_all(r, id);
-        return std::move(*u);
+        return u;
     });
 }
 
-outcome user_admin_service::remove_user(std::string_view id) {
+outcome user_admin_service::remove_user(const principal& actor, std::string_view id) {
     if (!is_uuid(id)) return no_user();
     return write_tx(uow_, [&](repositories& r) -> outcome {
-        if (!r.users.lock_by_id(id)) return no_user();
+        auto locked = lock_for_change(r, actor, id);
+        if (!locked) return locked.error();
         tokens_.revoke_all(r, id);
         r.users.remove(id);
         return success();
     });
 }
 
-result<user> user_admin_service::set_roles(std::string_view id, std::vector<std::string> roles) {
+outcome user_admin_service::revoke_sessions(std::string_view id) {
+    if (!is_uuid(id)) return no_user();
+    return write_tx(uow_, [&](repositories& r) -> outcome {
+        if (!r.users.lock_by_id(id)) return no_user();
+        tokens_.revoke_all(r, id);
+        return success();
+    });
+}
+
+result<user> user_admin_service::set_roles(const principal& actor, std::string_view id, std::vector<std::string> roles) {
     if (!is_uuid(id)) return no_user();
     validator v;
     const auto& known = known_roles();
@@ -80,9 +108,12 @@ result<user> user_admin_service::set_roles(std::string_view id, std::vector<std:
     if (!v.ok()) return v.to_failure();
     std::sort(roles.begin(), roles.end());
     roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    const bool keeps_admin = std::find(roles.begin(), roles.end(), "admin") != roles.end();
     return write_tx(uow_, [&](repositories& r) -> result<user> {
-        auto u = r.users.lock_by_id(id);
-        if (!u) return no_user();
+        auto u = keeps_admin ? result<user>(no_user()) : lock_for_change(r, actor, id);
+        if (keeps_admin)
+            if (auto found = r.users.lock_by_id(id)) u = std::move(*found);
+        if (!u) return u.error();
         const bool lost_one = std::any_of(u->roles.begin(), u->roles.end(), [&](const std::string& old) {
             return std::find(roles.begin(), roles.end(), old) == roles.end();
         });
@@ -90,10 +121,10 @@ result<user> user_admin_service::set_roles(std::string_view id, std::vector<std:
             r.users.set_roles(id, roles);
             u->roles = roles;
             u->updated_at = clock_.now();
-            r.users.update(*u);
+            r.users.update(u.value());
         }
         if (lost_one) tokens_.revoke_all(r, id);
-        return std::move(*u);
+        return u;
     });
 }
 
@@ -125,7 +156,7 @@ result<agent> user_admin_service::set_agent_status(std::string_view id, std::str
     }
     if (!is_uuid(id)) return no_agent();
     return write_tx(uow_, [&](repositories& r) -> result<agent> {
-        auto a = r.agents.find_by_id(id);
+        auto a = r.agents.lock_by_id(id);  // against a login of the same agent in flight (otp_service::verify)
         if (!a) return no_agent();
         if (a->status != status) {
             a->status = std::string(status);

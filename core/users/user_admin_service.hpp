@@ -20,13 +20,19 @@ public:
 
     result<page_of<user>> list_users(page_query q);
     result<user> find_user(std::string_view id);
+    // `actor` is the admin acting. Nobody disables, deletes or demotes their own account (409 own_account), and
+    // the acting admin must still be an active admin when the change is made: so an admin always remains, even
+    // when two admins act on each other at once.
+
     /// Disabling ends every session of the user at once; enabling lets them sign in again.
-    result<user> set_active(std::string_view id, bool active);
+    result<user> set_active(const principal& actor, std::string_view id, bool active);
     /// Deletes the user and ends every session of it.
-    outcome remove_user(std::string_view id);
+    outcome remove_user(const principal& actor, std::string_view id);
     /// Replaces the roles: at least one, each from known_roles(). Taking a role away ends the
     /// user's sessions, so that no live token keeps a privilege the user lost.
-    result<user> set_roles(std::string_view id, std::vector<std::string> roles);
+    result<user> set_roles(const principal& actor, std::string_view id, std::vector<std::string> roles);
+    /// Ends every session of the user without disabling the account.
+    outcome revoke_sessions(std::string_view id);
     /// Clears the login lockout: the failure count and any lock.
     outcome unlock(std::string_view id);
 
@@ -35,6 +41,10 @@ public:
     result<agent> set_agent_status(std::string_view id, std::string_view status);
 
 private:
+    /// Locks the actor's and the target's rows (in id order, so that two admins acting on each other take turns)
+    /// and checks the rules above; the target's row, or the failure.
+    result<user> lock_for_change(repositories& r, const principal& actor, std::string_view id);
+
     unit_of_work& uow_;
     token_service& tokens_;
     const clock& clock_;

@@ -2,7 +2,7 @@
 // script) so that the page's Content-Security-Policy can forbid inline scripts.
 window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
-    url: "./openapi.json", // relative to /api/docs: /api/openapi.json
+    url: "/api/openapi.json", // absolute: the page is served at /api/docs and /api/docs/
     dom_id: "#swagger-ui",
     deepLinking: true,
     validatorUrl: null, // no call to validator.swagger.io: the page stays offline

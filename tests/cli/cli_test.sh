@@ -50,6 +50,11 @@ check "seed prints the generated admin password once" grep -q "admin@example.com
 second=$("$authd" seed 2>/dev/null); code=$?
 check "seed twice is harmless" test $code -eq 0
 check "the second seed changes nothing" grep -q "admin@example.com exists" <<<"$second"
+check "seed creates an event in each status" grep -q "events: 4 created, 0 already there" <<<"$first"
+check "the second seed creates no event" grep -q "events: 0 created, 4 already there" <<<"$second"
+for status in UPCOMING ON_SALE SOLD_OUT CANCELLED; do
+  check "a seeded event is $status" test "$(sqlite3 "$work/data/authd.db" "SELECT COUNT(*) FROM events WHERE status = '$status'")" -ge 1
+done
 check "the second seed prints no password" bash -c "! grep -q 'with password' <<<'$second'"
 given=$(DATABASE_URL="sqlite:///$work/other.db" SEED_ADMIN_PASSWORD=given-admin-password "$authd" seed 2>/dev/null)
 check "a given admin password is not printed" bash -c "! grep -q given-admin-password <<<'$given'"

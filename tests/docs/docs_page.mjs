@@ -37,25 +37,28 @@ try {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
 
-  const res = await page.goto(`${base}/api/docs`, { waitUntil: "load" });
-  check("/api/docs answers 200", res?.status() === 200, String(res?.status()));
-  const csp = res?.headers()["content-security-policy"] ?? "";
-  check("the page has its own Content-Security-Policy", csp.includes("script-src 'self'"), csp);
+  // Both spellings the docs are linked with: the page's assets and document must load from each.
+  for (const docs of ["/api/docs", "/api/docs/"]) {
+    const res = await page.goto(`${base}${docs}`, { waitUntil: "load" });
+    check(`${docs} answers 200`, res?.status() === 200, String(res?.status()));
+    const csp = res?.headers()["content-security-policy"] ?? "";
+    check("the page has its own Content-Security-Policy", csp.includes("script-src 'self'"), csp);
 
-  await page.waitForSelector(".opblock", { timeout: 30000 }).catch(() => {});
-  const ops = await page.$$eval(".opblock .opblock-summary-path", (els) =>
-    els.map((e) => e.getAttribute("data-path") ?? e.textContent.trim()));
-  check("operations render", ops.length >= 60, `${ops.length} operations`);
-  for (const path of ["/api/v1/auth/verify-otp", "/api/events", "/api/auth/login", "/api/products/{id}", "/health"])
-    check(`operation ${path} renders`, ops.some((p) => p.replace(/\u200b/g, "") === path));
-  const title = await page.textContent(".info .title").catch(() => "");
-  check("the document's title renders", /authd/.test(title ?? ""), title ?? "");
+    await page.waitForSelector(".opblock", { timeout: 30000 }).catch(() => {});
+    const ops = await page.$$eval(".opblock .opblock-summary-path", (els) =>
+      els.map((e) => e.getAttribute("data-path") ?? e.textContent.trim()));
+    check(`operations render at ${docs}`, ops.length >= 60, `${ops.length} operations`);
+    for (const path of ["/api/v1/auth/verify-otp", "/api/events", "/api/auth/login", "/api/products/{id}", "/health"])
+      check(`operation ${path} renders`, ops.some((p) => p.replace(/\u200b/g, "") === path));
+    const title = await page.textContent(".info .title").catch(() => "");
+    check("the document's title renders", /authd/.test(title ?? ""), title ?? "");
 
-  // Open one operation: its responses (with a problem example) render too.
-  await page.click("#operations-Agents-verifyOtp .opblock-summary");
-  await page.waitForSelector("#operations-Agents-verifyOtp .responses-table", { timeout: 10000 }).catch(() => {});
-  const opened = await page.textContent("#operations-Agents-verifyOtp").catch(() => "");
-  check("an opened operation shows its responses", /invalid_otp/.test(opened ?? ""));
+    // Open one operation: its responses (with a problem example) render too.
+    await page.click("#operations-Agents-verifyOtp .opblock-summary");
+    await page.waitForSelector("#operations-Agents-verifyOtp .responses-table", { timeout: 10000 }).catch(() => {});
+    const opened = await page.textContent("#operations-Agents-verifyOtp").catch(() => "");
+    check("an opened operation shows its responses", /invalid_otp/.test(opened ?? ""));
+  }
 
   const foreign = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:"));
   check("no request goes to another host", foreign.length === 0, foreign.join(" "));

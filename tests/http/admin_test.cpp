@@ -56,6 +56,7 @@ TEST_CASE("every admin route answers 401 without a token and 403 forbidden witho
         {"DELETE", "/api/admin/users/" + id, ""},
         {"PUT", "/api/admin/users/" + id + "/roles", R"({"roles":["admin"]})"},
         {"POST", "/api/admin/users/" + id + "/unlock", ""},
+        {"POST", "/api/admin/users/" + id + "/sessions/revoke", ""},
         {"GET", "/api/admin/agents", ""},
         {"PATCH", "/api/admin/agents/" + unknown_id, R"({"status":"suspended"})"},
     };
@@ -244,4 +245,31 @@ TEST_CASE("PATCH an admin agent answers 400 for a status other than active or su
     CHECK(t.send("PATCH", "/api/admin/agents/" + unknown_id, R"({"status":"suspended"})", t.admin).status == 404);
     CHECK(t.send("PATCH", "/api/admin/agents/nope", R"({"status":"suspended"})", t.admin).status == 404);
     CHECK(t.c.get("/api/v1/agents/me", token).status == 200);
+}
+
+TEST_CASE("an admin cannot disable, delete or demote their own account: 409 cannot_change_own_account",
+          "[http][admin]") {
+    admin_app t;
+    const auto me = t.id_of("admin@example.com");
+    for (const auto& [method, target, body] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"PATCH", "/api/admin/users/" + me, R"({"isActive":false})"},
+             {"DELETE", "/api/admin/users/" + me, ""},
+             {"PUT", "/api/admin/users/" + me + "/roles", R"({"roles":["staff"]})"}}) {
+        INFO(method << " " << target);
+        auto r = t.send(method, target, body, t.admin);
+        CHECK(r.status == 409);
+        CHECK(json_string(r.body, "code") == "cannot_change_own_account");
+    }
+    CHECK(t.c.get("/api/admin/users/" + me, t.admin).status == 200);  // still an active admin
+}
+
+TEST_CASE("an admin ends a user's sessions without disabling the account", "[http][admin]") {
+    admin_app t;
+    const auto id = t.id_of("customer@example.com");
+    auto r = t.send("POST", "/api/admin/users/" + id + "/sessions/revoke", "", t.admin);
+    CHECK(r.status == 204);
+    CHECK(t.c.get("/api/auth/me", t.customer).status == 401);
+    CHECK(t.login("customer@example.com").status == 200);  // the account still signs in
+    CHECK(t.send("POST", "/api/admin/users/" + unknown_id + "/sessions/revoke", "", t.admin).status == 404);
 }

@@ -597,6 +597,60 @@ TEST_CASE("outside development mode dev/messages is 404 and request-otp carries 
 
 // --- concurrency ------------------------------------------------------------------------------------------------
 
+namespace {
+/// `count` POSTs of `body` to `path`, each on a connection of its own opened beforehand, released together so
+/// that they race; their statuses in order (-1 for a failed connection).
+std::vector<int> fire_together(unsigned short port, int count, const std::string& path, const std::string& body) {
+    const auto n = static_cast<std::size_t>(count);
+    std::vector<std::unique_ptr<http_client>> clients;
+    for (std::size_t i = 0; i < n; ++i) {
+        clients.push_back(std::make_unique<http_client>(port));
+        (void)clients.back()->request("GET", "/health/live");
+    }
+    std::vector<int> statuses(n, 0);
+    std::atomic<std::size_t> ready{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (!go.load()) std::this_thread::yield();
+            try {
+                statuses[i] = clients[i]->request("POST", path, body).status;
+            } catch (const std::exception&) {
+                statuses[i] = -1;
+            }
+        });
+    while (ready.load() < n) std::this_thread::yield();
+    go = true;
+    for (auto& t : threads) t.join();
+    return statuses;
+}
+
+/// Enough connections and workers that concurrent requests really run at once.
+app::config racing_config() {
+    auto cfg = test_config();
+    cfg.db_pool_size = 8;
+    cfg.worker_threads = 8;
+    return cfg;
+}
+}  // namespace
+
+TEST_CASE("of ten concurrent request-otp for one number exactly one is 202 and one code goes out, on every backend",
+          "[http][agents][concurrency]") {
+    running_app app(racing_config());
+    auto c = app.client();
+    register_amina(c);
+    const auto statuses = fire_together(app.app->port(), 10, "/api/v1/auth/request-otp", amina_sms);
+    CHECK(std::count(statuses.begin(), statuses.end(), 202) == 1);
+    CHECK(std::count(statuses.begin(), statuses.end(), 429) == 9);
+    const auto messages = c.get("/api/v1/dev/messages").body;
+    std::size_t sms = 0;
+    for (auto at = messages.find("authd code is"); at != std::string::npos; at = messages.find("authd code is", at + 1))
+        ++sms;
+    CHECK(sms == 1);
+}
+
 TEST_CASE("of 20 concurrent verify-otp with the same right code exactly one is 200, the rest 401",
           "[http][agents][concurrency]") {
     std::array<char, 32> dir_template{};
@@ -612,7 +666,7 @@ TEST_CASE("of 20 concurrent verify-otp with the same right code exactly one is 2
         }
     } remove_dir{dir};
 
-    std::vector<int> statuses(20, 0);
+    std::vector<int> statuses;
     int next_request = 0;
     {
         auto cfg = test_config();
@@ -625,29 +679,7 @@ TEST_CASE("of 20 concurrent verify-otp with the same right code exactly one is 2
         const auto code = request_code(c);
         const auto body = verify_body(code);
 
-        // Each thread its own connection, opened before the start so that the requests leave together.
-        std::vector<std::unique_ptr<http_client>> clients;
-        for (int i = 0; i < 20; ++i) {
-            clients.push_back(std::make_unique<http_client>(app.app->port()));
-            (void)clients.back()->request("GET", "/health/live");
-        }
-        std::atomic<int> ready{0};
-        std::atomic<bool> go{false};
-        std::vector<std::thread> threads;
-        for (int i = 0; i < 20; ++i)
-            threads.emplace_back([&, i] {
-                ++ready;
-                while (!go.load()) std::this_thread::yield();
-                try {
-                    statuses[static_cast<std::size_t>(i)] =
-                        clients[static_cast<std::size_t>(i)]->request("POST", "/api/v1/auth/verify-otp", body).status;
-                } catch (const std::exception&) {
-                    statuses[static_cast<std::size_t>(i)] = -1;
-                }
-            });
-        while (ready.load() < 20) std::this_thread::yield();
-        go = true;
-        for (auto& t : threads) t.join();
+        statuses = fire_together(app.app->port(), 20, "/api/v1/auth/verify-otp", body);
         // The losers presented the right code: they do not lock the winner's number.
         app.clock.advance(60s);
         next_request = c.post("/api/v1/auth/request-otp", amina_sms).status;
@@ -660,4 +692,30 @@ TEST_CASE("of 20 concurrent verify-otp with the same right code exactly one is 2
     CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
     CHECK(std::count(statuses.begin(), statuses.end(), 401) == 19);
     CHECK(next_request == 202);
+}
+
+TEST_CASE("a suspension racing a verify-otp never leaves a working token, on every backend",
+          "[http][agents][concurrency]") {
+    running_app app(racing_config());
+    auto c = app.client();
+    const auto id = register_amina(c);
+    const auto admin = sign_in_with_roles(c, app, "admin@example.com", {"admin"});
+    const std::string suspend = R"({"status":"suspended"})";
+    for (int round = 0; round < 8; ++round) {  // bounded: each round is one race
+        INFO("round " << round);
+        REQUIRE(c.call("PATCH", "/api/admin/agents/" + id, R"({"status":"active"})", api::bearer(admin)).status == 200);
+        app.clock.advance(61s);  // past the resend interval
+        const auto body = verify_body(request_code(c));
+        http_client login_client(app.app->port()), admin_client(app.app->port());
+        http_reply login;
+        std::thread racer([&] { login = login_client.request("POST", "/api/v1/auth/verify-otp", body); });
+        const auto suspended = admin_client.request("PATCH", "/api/admin/agents/" + id, suspend,
+                                                    {{"Authorization", "Bearer " + admin}});
+        racer.join();
+        REQUIRE(suspended.status == 200);
+        if (login.status == 200)  // the login came first: the suspension revoked its session
+            CHECK(c.get("/api/v1/agents/me", json_string(login.body, "access_token")).status == 401);
+        else
+            CHECK(json_string(login.body, "code") == "account_disabled");
+    }
 }

@@ -66,6 +66,37 @@ TEST_CASE("a body that is not JSON is 400 malformed_json, a JSON body sent as te
     CHECK(charset.status == 201);
 }
 
+TEST_CASE("a NUL or another control character in a text field is 400 naming the field, on every backend",
+          "[http][users]") {
+    running_app app;
+    auto c = app.client();
+    for (const std::string name : {R"(Ana\u0000Evil)", R"(Ana\u001b[31m)", R"(Ana\u007f)"}) {
+        auto r = c.post("/api/auth/register",
+                        R"({"email":"nul@example.com","password":"correct-horse","name":")" + name + "\"}");
+        CHECK(r.status == 400);
+        CHECK(json_string(r.body, "code") == "validation_failed");
+        CHECK(r.body.find(R"("field":"name","message":"must not contain control characters")") != std::string::npos);
+    }
+    // Tabs and line breaks are text, not control: kept whole.
+    auto ok = c.post("/api/auth/register", R"({"email":"tab@example.com","password":"correct-horse","name":"Ana\tB"})");
+    CHECK(ok.status == 201);
+}
+
+TEST_CASE("a long User-Agent cut inside a character does not break login, on every backend", "[http][users]") {
+    running_app app;
+    auto c = app.client();
+    REQUIRE(c.post("/api/auth/register", ana).status == 201);
+    // 254 bytes, then a 3-byte euro sign across byte 255, then invalid UTF-8.
+    const std::string agent = std::string(254, 'a') + "\xE2\x82\xAC" + "\xFF\xFE";
+    http_client raw(app.app->port());
+    auto login = raw.request("POST", "/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})",
+                             {{"Content-Type", "application/json"}, {"User-Agent", agent}});
+    REQUIRE(login.status == 200);
+    auto sessions = c.get("/api/auth/sessions", json_string(login.body, "accessToken"));
+    REQUIRE(sessions.status == 200);
+    CHECK(sessions.body.find("\"userAgent\":\"" + std::string(254, 'a') + "\"") != std::string::npos);
+}
+
 TEST_CASE("an e-mail or a username can be registered once: 409 email_taken / username_taken", "[http][users]") {
     running_app app;
     auto c = app.client();
@@ -76,6 +107,22 @@ TEST_CASE("an e-mail or a username can be registered once: 409 email_taken / use
     auto name = c.post("/api/auth/register", R"({"email":"bea@example.com","password":"correct-horse","name":"B","username":"ana"})");
     CHECK(name.status == 409);
     CHECK(json_string(name.body, "code") == "username_taken");
+}
+
+TEST_CASE("usernames are case-insensitive on every backend: stored lower-cased, unique and found in any case",
+          "[http][users]") {
+    running_app app;
+    auto c = app.client();
+    auto first = c.post("/api/auth/register",
+                        R"({"email":"ana@example.com","password":"correct-horse","name":"Ana","username":"Ana.B"})");
+    REQUIRE(first.status == 201);
+    auto second = c.post("/api/auth/register",
+                         R"({"email":"bob@example.com","password":"correct-horse","name":"Bob","username":"ANA.b"})");
+    CHECK(second.status == 409);
+    CHECK(json_string(second.body, "code") == "username_taken");
+    auto login = c.post("/api/auth/login", R"({"username":"aNa.B","password":"correct-horse"})");
+    REQUIRE(login.status == 200);
+    CHECK(json_string(c.get("/api/auth/me", json_string(login.body, "accessToken")).body, "username") == "ana.b");
 }
 
 TEST_CASE("login answers the token pair and the user", "[http][users]") {

@@ -54,6 +54,18 @@ TEST_CASE("an agent round-trips and is found by id, phone, e-mail and license", 
     });
 }
 
+TEST_CASE("lock_by_id answers the agent inside a write, and nothing for an unknown id", "[contract][agents]") {
+    backend_under_test b;
+    b.uow->write([&](repositories& r) { REQUIRE(r.agents.insert(sample(id1, phone, "y@example.com", "012345"))); });
+    b.uow->write([&](repositories& r) {
+        const auto a = r.agents.lock_by_id(id1);
+        REQUIRE(a);
+        CHECK(a->phone_number == phone);
+        CHECK(a->status == "active");
+        CHECK_FALSE(r.agents.lock_by_id("99999999-9999-4999-8999-999999999999"));
+    });
+}
+
 TEST_CASE("a taken phone, e-mail or license number makes insert answer false", "[contract][agents]") {
     backend_under_test b;
     b.uow->write([&](repositories& r) { REQUIRE(r.agents.insert(sample(id1, phone, "y@example.com", "012345"))); });

@@ -182,6 +182,7 @@ public:
         d_.agents[a.id] = a;
         return true;
     }
+    std::optional<agent> lock_by_id(std::string_view id) override { return find_by_id(id); }
     std::optional<agent> find_by_id(std::string_view id) override {
         const auto it = d_.agents.find(std::string(id));
         return it == d_.agents.end() ? std::nullopt : std::optional<agent>(it->second);

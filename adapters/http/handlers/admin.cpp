@@ -59,7 +59,7 @@ response get_user(services& s, request& req) {
     return user_response(u.value());
 }
 
-response patch_user(services& s, request& req) {
+response patch_user(services& s, request& req, const principal& who) {
     response bad;
     auto body = read_object(req, bad);
     if (!body) return bad;
@@ -67,18 +67,18 @@ response patch_user(services& s, request& req) {
     const auto active = body->boolean("isActive", v);
     if (!active && v.ok()) v.add("isActive", "is required");
     if (!v.ok()) return problem_from(req, v.to_failure());
-    auto u = s.admin.set_active(id_of(req), *active);
+    auto u = s.admin.set_active(who, id_of(req), *active);
     if (!u) return problem_from(req, u.error());
     return user_response(u.value());
 }
 
-response delete_user(services& s, request& req) {
-    auto done = s.admin.remove_user(id_of(req));
+response delete_user(services& s, request& req, const principal& who) {
+    auto done = s.admin.remove_user(who, id_of(req));
     if (!done) return problem_from(req, done.error());
     return no_content();
 }
 
-response put_roles(services& s, request& req) {
+response put_roles(services& s, request& req, const principal& who) {
     response bad;
     auto body = read_object(req, bad);
     if (!body) return bad;
@@ -86,9 +86,15 @@ response put_roles(services& s, request& req) {
     auto roles = body->strings("roles", v);
     if (!roles && v.ok()) v.add("roles", "is required");
     if (!v.ok()) return problem_from(req, v.to_failure());
-    auto u = s.admin.set_roles(id_of(req), std::move(*roles));
+    auto u = s.admin.set_roles(who, id_of(req), std::move(*roles));
     if (!u) return problem_from(req, u.error());
     return user_response(u.value());
+}
+
+response revoke_sessions(services& s, request& req) {
+    auto done = s.admin.revoke_sessions(id_of(req));
+    if (!done) return problem_from(req, done.error());
+    return no_content();
 }
 
 response unlock_user(services& s, request& req) {
@@ -127,12 +133,17 @@ void add_admin_routes(router& r, services& s) {
     auto with = [&s](response (*fn)(services&, request&)) {
         return [&s, fn](request& q, const principal*) { return fn(s, q); };
     };
+    // The changes that could lock admins out take the acting admin.
+    auto as_actor = [&s](response (*fn)(services&, request&, const principal&)) {
+        return [&s, fn](request& q, const principal* who) { return fn(s, q, *who); };
+    };
     r.add({"GET", "/api/admin/users", with(list_users), admin});
     r.add({"GET", "/api/admin/users/:id", with(get_user), admin});
-    r.add({"PATCH", "/api/admin/users/:id", with(patch_user), admin, pool_kind::normal, true});
-    r.add({"DELETE", "/api/admin/users/:id", with(delete_user), admin});
-    r.add({"PUT", "/api/admin/users/:id/roles", with(put_roles), admin, pool_kind::normal, true});
+    r.add({"PATCH", "/api/admin/users/:id", as_actor(patch_user), admin, pool_kind::normal, true});
+    r.add({"DELETE", "/api/admin/users/:id", as_actor(delete_user), admin});
+    r.add({"PUT", "/api/admin/users/:id/roles", as_actor(put_roles), admin, pool_kind::normal, true});
     r.add({"POST", "/api/admin/users/:id/unlock", with(unlock_user), admin});
+    r.add({"POST", "/api/admin/users/:id/sessions/revoke", with(revoke_sessions), admin});
     r.add({"GET", "/api/admin/agents", with(list_agents), admin});
     r.add({"PATCH", "/api/admin/agents/:id", with(patch_agent), admin, pool_kind::normal, true});
 }

@@ -12,6 +12,14 @@ const std::string unknown_id = "99999999-9999-4999-8999-999999999999";
 
 struct fixture : test::identity_fixture {
     user_admin_service admin{store, tokens, clock};
+    principal boss = make_admin("boss@admin.test");  // outside example.com, which the list tests filter on
+
+    /// An active admin account, as the principal its token would prove.
+    principal make_admin(const std::string& email) {
+        const auto u = registered(email);
+        store.write([&](repositories& r) { r.users.set_roles(u.id, {"admin"}); });
+        return principal{u.id, principal_type::user, "s-" + u.id, {"admin"}, {}};
+    }
 
     result<login_outcome> login(const std::string& password = "correct-horse", const std::string& email = "ana@example.com") {
         return identity_fixture::login(password, email);
@@ -39,7 +47,7 @@ TEST_CASE("the user list pages by e-mail and filters on a part of the e-mail in 
     REQUIRE(first->items.size() == 2);
     CHECK(first->items[0].email == "ana@example.com");
     CHECK(first->items[1].email == "bob@other.org");
-    CHECK(first->total_elements == 3);
+    CHECK(first->total_elements == 4);  // and the fixture's admin
     CHECK(first->total_pages == 2);
     auto filtered = f.admin.list_users({0, 20, "EXAMPLE"});
     REQUIRE(filtered.ok());
@@ -61,9 +69,9 @@ TEST_CASE("an unknown or malformed user id is not_found for every admin action",
     fixture f;
     for (const std::string& id : {unknown_id, std::string("nope"), std::string("99999999-9999-4999-8999-99999999999Z")}) {
         CHECK(f.admin.find_user(id).error().code == errc::not_found);
-        CHECK(f.admin.set_active(id, false).error().code == errc::not_found);
-        CHECK(f.admin.remove_user(id).error().code == errc::not_found);
-        CHECK(f.admin.set_roles(id, {"staff"}).error().code == errc::not_found);
+        CHECK(f.admin.set_active(f.boss, id, false).error().code == errc::not_found);
+        CHECK(f.admin.remove_user(f.boss, id).error().code == errc::not_found);
+        CHECK(f.admin.set_roles(f.boss, id, {"staff"}).error().code == errc::not_found);
         CHECK(f.admin.unlock(id).error().code == errc::not_found);
         CHECK(f.admin.set_agent_status(id, "suspended").error().code == errc::not_found);
     }
@@ -73,13 +81,13 @@ TEST_CASE("disabling a user ends its sessions at once and its next login is acco
     fixture f;
     const auto u = f.registered();
     const auto pair = *f.login()->tokens;
-    auto r = f.admin.set_active(u.id, false);
+    auto r = f.admin.set_active(f.boss, u.id, false);
     REQUIRE(r.ok());
     CHECK_FALSE(r->is_active);
     CHECK_FALSE(f.tokens.authenticate(pair.access_token).ok());
     CHECK_FALSE(f.tokens.refresh(pair.refresh_token).ok());
     CHECK(f.login().error().code == errc::account_disabled);
-    REQUIRE(f.admin.set_active(u.id, true).ok());
+    REQUIRE(f.admin.set_active(f.boss, u.id, true).ok());
     CHECK(f.login().ok());
 }
 
@@ -87,7 +95,7 @@ TEST_CASE("deleting a user removes it and ends its sessions", "[core][users][adm
     fixture f;
     const auto u = f.registered();
     const auto pair = *f.login()->tokens;
-    REQUIRE(f.admin.remove_user(u.id).ok());
+    REQUIRE(f.admin.remove_user(f.boss, u.id).ok());
     CHECK(f.admin.find_user(u.id).error().code == errc::not_found);
     CHECK_FALSE(f.tokens.authenticate(pair.access_token).ok());
 }
@@ -95,15 +103,15 @@ TEST_CASE("deleting a user removes it and ends its sessions", "[core][users][adm
 TEST_CASE("roles are replaced by known roles only, at least one, without duplicates", "[core][users][admin]") {
     fixture f;
     const auto u = f.registered();
-    auto r = f.admin.set_roles(u.id, {"staff", "admin", "staff"});
+    auto r = f.admin.set_roles(f.boss, u.id, {"staff", "admin", "staff"});
     REQUIRE(r.ok());
     CHECK(r->roles == std::vector<std::string>{"admin", "staff"});
     CHECK(f.admin.find_user(u.id)->roles == std::vector<std::string>{"admin", "staff"});
-    auto unknown = f.admin.set_roles(u.id, {"staff", "root"});
+    auto unknown = f.admin.set_roles(f.boss, u.id, {"staff", "root"});
     REQUIRE_FALSE(unknown.ok());
     CHECK(unknown.error().code == errc::validation_failed);
     CHECK(unknown.error().fields.at(0).field == "roles");
-    CHECK(f.admin.set_roles(u.id, {}).error().fields.at(0).field == "roles");
+    CHECK(f.admin.set_roles(f.boss, u.id, {}).error().fields.at(0).field == "roles");
     CHECK(f.admin.find_user(u.id)->roles == std::vector<std::string>{"admin", "staff"});
 }
 
@@ -111,9 +119,9 @@ TEST_CASE("taking a role away ends the user's sessions, and adding one does not"
     fixture f;
     const auto u = f.registered();
     const auto first = *f.login()->tokens;
-    REQUIRE(f.admin.set_roles(u.id, {"customer", "staff"}).ok());
+    REQUIRE(f.admin.set_roles(f.boss, u.id, {"customer", "staff"}).ok());
     CHECK(f.tokens.authenticate(first.access_token).ok());
-    REQUIRE(f.admin.set_roles(u.id, {"customer"}).ok());
+    REQUIRE(f.admin.set_roles(f.boss, u.id, {"customer"}).ok());
     CHECK_FALSE(f.tokens.authenticate(first.access_token).ok());
 }
 
@@ -152,4 +160,38 @@ TEST_CASE("suspending an agent ends its sessions, and only active or suspended a
     CHECK(r->status == "suspended");
     CHECK_FALSE(f.tokens.authenticate(pair.access_token).ok());
     CHECK(f.admin.set_agent_status(a.id, "active")->status == "active");
+}
+
+TEST_CASE("an admin cannot disable, delete or demote their own account", "[core][users][admin]") {
+    fixture f;
+    CHECK(f.admin.set_active(f.boss, f.boss.id, false).error().code == errc::own_account);
+    CHECK(f.admin.remove_user(f.boss, f.boss.id).error().code == errc::own_account);
+    CHECK(f.admin.set_roles(f.boss, f.boss.id, {"staff"}).error().code == errc::own_account);
+    CHECK(f.admin.set_roles(f.boss, f.boss.id, {"admin", "staff"}).ok());  // keeping admin is no demotion
+    CHECK(f.admin.set_active(f.boss, f.boss.id, true).ok());
+    CHECK(f.stored(f.boss.id).is_active);
+}
+
+TEST_CASE("of two admins demoting each other, the second finds itself no admin: one admin remains",
+          "[core][users][admin]") {
+    fixture f;
+    const auto other = f.make_admin("other@example.com");
+    REQUIRE(f.admin.set_roles(f.boss, other.id, {"customer"}).ok());
+    // `other` still holds a token saying admin, but is no admin any more: it may not demote the last one.
+    CHECK(f.admin.set_roles(other, f.boss.id, {"customer"}).error().code == errc::forbidden);
+    CHECK(f.admin.set_active(other, f.boss.id, false).error().code == errc::forbidden);
+    CHECK(f.admin.remove_user(other, f.boss.id).error().code == errc::forbidden);
+    CHECK(f.stored(f.boss.id).roles == std::vector<std::string>{"admin"});
+}
+
+TEST_CASE("an admin ends a user's sessions without disabling the account", "[core][users][admin]") {
+    fixture f;
+    const auto u = f.registered();
+    auto session = f.login();
+    REQUIRE(session.ok());
+    REQUIRE(f.admin.revoke_sessions(u.id).ok());
+    CHECK_FALSE(f.tokens.authenticate(session->tokens->access_token).ok());
+    CHECK(f.stored(u.id).is_active);
+    CHECK(f.login().ok());
+    CHECK(f.admin.revoke_sessions(unknown_id).error().code == errc::not_found);
 }
