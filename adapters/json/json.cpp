@@ -11,8 +11,10 @@ namespace authd::json {
 namespace {
 // Iterative: RapidJSON's default parser recurses once per nesting level, so a body of "[[[[…" would overflow the
 // C stack. Every document authd parses also passes nesting_within(), so that the recursive walks done on parsed
-// values later (serializing, copying) stay shallow.
-constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+// values later (serializing, copying) stay shallow. Full precision: the fast default may read a number one bit off,
+// so that stored preferences would drift a little with every re-save (found by tests/fuzz/json_body).
+constexpr unsigned parse_flags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
 
 /// False when arrays and objects nest deeper than max_depth anywhere in `text`. One pass, no recursion; it only
 /// counts brackets outside strings, so it needs no valid JSON (the parser judges that).
