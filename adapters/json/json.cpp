@@ -10,27 +10,71 @@
 namespace authd::json {
 namespace {
 // Iterative: RapidJSON's default parser recurses once per nesting level, so a body of "[[[[…" would overflow the
-// C stack. Every document authd parses also passes nesting_within(), so that the recursive walks done on parsed
+// C stack. Every document authd parses also passes acceptable_text(), so that the recursive walks done on parsed
 // values later (serializing, copying) stay shallow. Full precision: the fast default may read a number one bit off,
 // so that stored preferences would drift a little with every re-save (found by tests/fuzz/json_body).
 constexpr unsigned parse_flags =
     rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
 
-/// False when arrays and objects nest deeper than max_depth anywhere in `text`. One pass, no recursion; it only
-/// counts brackets outside strings, so it needs no valid JSON (the parser judges that).
-bool nesting_within(std::string_view text) {
+/// The value of the four hex digits at text[i], or -1.
+int hex4(std::string_view text, std::size_t i) {
+    if (i + 4 > text.size()) return -1;
+    int v = 0;
+    for (std::size_t k = i; k < i + 4; ++k) {
+        const char c = text[k];
+        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/// False for a zero with an exponent ("0e300", "-0.0E-99"): RapidJSON 1.1.0's full-precision path hands its zero
+/// significand to __builtin_clzll, which is undefined for 0 (found by tests/fuzz/json_body). Nobody writes a zero
+/// so; refusing it is cheaper than a wrong number. Moves `i` to the token's last character.
+bool acceptable_number(std::string_view text, std::size_t& i) {
+    bool nonzero = false;
+    std::size_t k = i;
+    for (; k < text.size(); ++k) {
+        const char c = text[k];
+        if (c >= '1' && c <= '9') nonzero = true;
+        else if (c == 'e' || c == 'E') {
+            if (!nonzero) return false;
+        } else if (c != '0' && c != '.' && c != '-' && c != '+') {
+            break;
+        }
+    }
+    i = k - 1;
+    return true;
+}
+
+/// What RapidJSON lets through and authd must not: arrays and objects nested deeper than max_depth, a zero with
+/// an exponent (acceptable_number), and a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by tests/fuzz/json_body). One pass, no
+/// recursion; it needs no valid JSON (the parser judges the rest).
+bool acceptable_text(std::string_view text) {
     int depth = 0;
     bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
+    bool after_high_surrogate = false;  // the previous character of the string was a "\ud800"-"\udbff" escape
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (c == '"') {
+                in_string = false;
+            } else if (c == '\\' && i + 1 < text.size()) {
+                const int unit = text[i + 1] == 'u' ? hex4(text, i + 2) : -1;
+                const bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+                if (low && !after_high_surrogate) return false;
+                after_high_surrogate = unit >= 0xD800 && unit <= 0xDBFF;
+                i += unit >= 0 ? 5 : 1;
+                continue;
+            }
+            after_high_surrogate = false;
             continue;
         }
         if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') {
+        else if (c == '-' || (c >= '0' && c <= '9')) {
+            if (!acceptable_number(text, i)) return false;
+        } else if (c == '[' || c == '{') {
             if (++depth > max_depth) return false;
         } else if ((c == ']' || c == '}') && --depth < 0) {
             return false;  // a closing bracket with nothing open: not JSON either
@@ -40,7 +84,7 @@ bool nesting_within(std::string_view text) {
 }
 
 bool parse_document(rapidjson::Document& doc, std::string_view text) {
-    if (!nesting_within(text)) return false;
+    if (!acceptable_text(text)) return false;
     doc.Parse<parse_flags>(text.data(), text.size());
     return !doc.HasParseError();
 }
@@ -119,7 +163,9 @@ std::optional<std::vector<std::string>> object_reader::strings(std::string_view 
     std::vector<std::string> out;
     if (m->IsArray()) {
         for (const auto& e : m->GetArray()) {
-            if (!e.IsString() || has_control_characters({e.GetString(), e.GetStringLength()})) break;
+            if (!e.IsString()) break;
+            const std::string_view item(e.GetString(), e.GetStringLength());
+            if (has_control_characters(item)) break;
             out.emplace_back(e.GetString(), e.GetStringLength());
         }
         if (out.size() == m->Size()) return out;
@@ -194,24 +240,31 @@ writer& writer::raw(std::string_view json) {
 std::string writer::str() && { return std::string(impl_->buffer.GetString(), impl_->buffer.GetSize()); }
 
 namespace {
-std::string serialize(const rapidjson::Value& v) {
+/// Nothing when a string of the document is no UTF-8. acceptable_text() already refuses the one way RapidJSON lets
+/// such bytes in (a lone "\udc00"); this keeps any other from reaching storage, where it must parse again.
+std::optional<std::string> serialize_valid(const rapidjson::Value& v) {
     rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    v.Accept(w);
+    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
+                      rapidjson::kWriteValidateEncodingFlag>
+        w(buffer);
+    if (!v.Accept(w)) return std::nullopt;
     return std::string(buffer.GetString(), buffer.GetSize());
 }
+
+/// For documents that passed serialize_valid() before (stored ones, and merges of them).
+std::string serialize(const rapidjson::Value& v) { return serialize_valid(v).value_or("{}"); }
 }  // namespace
 
 std::optional<std::string> compact(std::string_view text) {
     rapidjson::Document doc;
     if (!parse_document(doc, text)) return std::nullopt;
-    return serialize(doc);
+    return serialize_valid(doc);
 }
 
 std::optional<std::string> compact_object(std::string_view text) {
     rapidjson::Document doc;
     if (!parse_document(doc, text) || !doc.IsObject()) return std::nullopt;
-    return serialize(doc);
+    return serialize_valid(doc);
 }
 
 std::string merge_objects(std::string_view base_text, std::string_view patch_text) {

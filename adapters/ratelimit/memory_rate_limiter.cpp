@@ -5,7 +5,10 @@
 namespace authd::ratelimit {
 
 rate_decision memory_rate_limiter::hit(std::string_view key, int limit, seconds window, time_point now) {
-    const auto [start, reset] = window_of(now, window);
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below (scripts/fuzz builds with 14).
+    const auto bounds = window_of(now, window);
+    const auto start = bounds.first;
+    const auto reset = bounds.second;
     std::lock_guard lock(mutex_);
     // Forget finished windows now and then, so that a scan of many IPs cannot grow the map forever.
     if (now - last_sweep_ >= window) {

@@ -58,8 +58,12 @@ std::optional<time_point> parse_rfc3339(std::string_view s) {
         return std::nullopt;  // RFC 3339 requires an offset
     }
     if (pos != s.size()) return std::nullopt;
-    return time_point{std::chrono::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
-           seconds{se} - std::chrono::minutes{offset_minutes};
+    const auto t = time_point{std::chrono::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+                   seconds{se} - std::chrono::minutes{offset_minutes};
+    // An offset can carry 0000-01-01 or 9999-12-31 out of the four-digit years that to_rfc3339 writes back.
+    const auto utc_year = int(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)}.year());
+    if (utc_year < 0 || utc_year > 9999) return std::nullopt;
+    return t;
 }
 
 }  // namespace authd

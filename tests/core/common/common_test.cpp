@@ -103,3 +103,11 @@ TEST_CASE("a header kept on a session is cut at a character boundary and made va
     CHECK(printable_utf8_prefix(std::string("a\0b", 3), 255) == "a\xEF\xBF\xBD" "b");
     CHECK(printable_utf8_prefix("", 255).empty());
 }
+
+TEST_CASE("an RFC 3339 time whose offset leaves the years 0000 to 9999 is refused", "[core][time]") {
+    CHECK_FALSE(parse_rfc3339("0000-01-01T00:00:00+00:01").has_value());
+    CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:00-00:01").has_value());
+    const auto edge = parse_rfc3339("9999-12-31T23:59:59Z");
+    REQUIRE(edge.has_value());
+    CHECK(parse_rfc3339(to_rfc3339(*edge)) == edge);
+}

@@ -1,0 +1,251 @@
+// Fuzzes the request path as the server drives it, minus the socket: bytes -> Beast's request parser (the
+// server's limits: 1 MiB body, 8 KiB headers) -> to_request (adapters/http/beast_request.hpp) -> the pipeline
+// (adapters/http/pipeline.hpp: request id, CORS, routing, Content-Type, bearer tokens, roles, rate limits,
+// worker pools) -> handlers that read bodies with the project's JSON reader. Several requests per input, as
+// on a keep-alive connection; a parse error gets the server's protocol_error answer and ends the input.
+// Proves, for any bytes: no crash, leak, memory error or undefined behaviour anywhere on that path; respond is
+// called exactly once per request (twice: future_error ends the process; never: the input times out); every
+// response has a status of 100-599, a request id and the security headers; every error response is a JSON
+// problem; a parse error is answered 400, 413 or 431. (Races are scripts/tsan's: ASan does not see them.)
+//
+// The seeds of corpus/http_request/ carry bearer tokens of the two sessions made below. They are made the same
+// at every start (fake clock, counting random), so that the fuzzer starts past the 401s. FUZZ_VERBOSE=1 prints
+// them, should the token format change, and each response's status and problem code (to check what seeds reach).
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "adapters/crypto/jwt_hs256.hpp"
+#include "adapters/http/beast_request.hpp"
+#include "adapters/http/body.hpp"
+#include "adapters/http/log.hpp"
+#include "adapters/http/pipeline.hpp"
+#include "tests/fuzz/check.hpp"
+#include "tests/support/fakes.hpp"
+
+namespace http = authd::http;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+http::response echo(const std::string& body) { return http::json_response(200, body); }
+
+/// A few routes of each kind the real table has: open, credential-limited on the slow pool, authenticated,
+/// role- and principal-restricted, with :params, reading bodies, throwing.
+http::router routes() {
+    using http::request, http::response, http::route, authd::principal, authd::validator;
+    const http::access_rule signed_in{true};
+    const http::access_rule admin{true, {"admin"}};
+    const http::access_rule agents{true, {}, authd::principal_type::agent};
+    http::router r;
+    r.add({"GET", "/health", [](request&, const principal*) { return echo(R"({"status":"ok"})"); }, {},
+           http::pool_kind::normal, false, http::rate_class::none});
+    r.add({"POST", "/api/auth/login",
+           [](request& q, const principal*) {
+               response error;
+               const auto body = http::read_object(q, error);
+               if (!body) return error;
+               validator v;
+               const auto email = body->required_string("email", v);
+               const auto password = body->required_string("password", v);
+               (void)body->string("totp_code", v);
+               if (!v.ok()) return http::problem_from(q, v.to_failure());
+               return echo(R"({"access_token":"x","token_type":"Bearer"})");
+           },
+           {}, http::pool_kind::slow, true, http::rate_class::credential});
+    r.add({"GET", "/api/events",
+           [](request& q, const principal*) {
+               validator v;
+               (void)http::query_integer(q, "page", v);
+               (void)http::query_integer(q, "size", v);
+               (void)http::query_bool(q, "mine", v);
+               (void)http::query_value(q, "status");
+               if (!v.ok()) return http::problem_from(q, v.to_failure());
+               return echo(R"({"items":[]})");
+           },
+           signed_in});
+    r.add({"PUT", "/api/events/:eventId",
+           [](request& q, const principal*) {
+               if (!http::path_id(q, "eventId")) return http::problem(q, 404, "not_found", "No such event.");
+               response error;
+               const auto body = http::read_object(q, error);
+               if (!body) return error;
+               validator v;
+               (void)body->required_string("title", v);
+               (void)body->strings("tags", v);
+               (void)body->integer("capacity", v);
+               (void)body->boolean("public", v);
+               if (!v.ok()) return http::problem_from(q, v.to_failure());
+               return echo(R"({"id":1})");
+           },
+           admin, http::pool_kind::normal, true});
+    r.add({"PATCH", "/api/auth/preferences",
+           [](request& q, const principal*) {
+               const auto patch = authd::json::compact_object(q.body.empty() ? "{}" : q.body);
+               if (!patch) return http::problem(q, 400, "malformed_json", "The body must be a JSON object.");
+               return echo(authd::json::merge_objects(R"({"theme":"dark","lang":"en"})", *patch));
+           },
+           signed_in, http::pool_kind::normal, true});
+    r.add({"POST", "/api/products/:id/prices",
+           [](request& q, const principal*) {
+               response error;
+               const auto body = http::read_object(q, error);
+               if (!body) return error;
+               validator v;
+               (void)body->number_text("price", v);
+               if (const auto items = body->objects("items", v))
+                   for (const auto& item : *items) (void)item.number_text("price", v);
+               if (!v.ok()) return http::problem_from(q, v.to_failure());
+               return echo(R"({"ok":true})");
+           },
+           admin, http::pool_kind::normal, true});
+    r.add({"GET", "/api/v1/agents/me", [](request&, const principal* who) { return echo("\"" + who->id + "\""); },
+           agents});
+    r.add({"GET", "/api/boom/:kind", [](request& q, const principal*) -> response {
+               if (q.path_param("kind") == "db") throw authd::storage_unavailable("fuzz: no database");
+               throw std::runtime_error("fuzz: a handler's bug");
+           }});
+    return r;
+}
+
+/// Fixed windows as memory_rate_limiter counts them, but one window per input, so that every input starts with
+/// fresh budgets and replays alone as it ran. (memory_rate_limiter.cpp itself does not compile with clang 14:
+/// its lambda captures a structured binding, which clang supports from version 16.)
+class per_input_limiter final : public authd::rate_limiter {
+public:
+    authd::rate_decision hit(std::string_view key, int limit, authd::seconds, authd::time_point) override {
+        std::lock_guard lock(mutex_);
+        const int count = ++counts_[std::string(key)];
+        return {count <= limit, limit, std::max(0, limit - count), authd::seconds{60}, false};
+    }
+    std::string_view health() const override { return "ok"; }
+    void next_input() {
+        std::lock_guard lock(mutex_);
+        counts_.clear();
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, int, std::less<>> counts_;
+};
+
+struct app {
+    authd::test::fake_clock clock;
+    authd::test::counting_random rng;
+    authd::test::fake_digest digest;
+    authd::test::memory_store store;
+    authd::crypto::jwt_hs256 codec{"fuzz-secret-0123456789abcdef-0123456789abcdef", "https://authd.fuzz.test"};
+    authd::token_service tokens{store, codec, digest, rng, clock, authd::token_settings{}};  // the clock stands still
+    per_input_limiter limits;
+    http::metrics stats;
+    std::string admin_token = session("u-admin", authd::principal_type::user, {"admin"});
+    std::string agent_token = session("a-agent", authd::principal_type::agent, {"agent"});
+    // Small pools, a credential limit of three per IP (a few pipelined logins reach 429), CORS for one origin.
+    http::pipeline pipe{routes(), tokens, limits, stats, clock,
+                        http::pipeline_options{.worker_threads = 2, .worker_queue = 8, .hashing_threads = 1,
+                                               .hashing_queue = 4, .rate_limit_per_minute = 1000,
+                                               .auth_rate_limit_per_minute = 3,
+                                               .cors_origins = {"https://app.example.test"}}};
+
+    std::string session(const std::string& id, authd::principal_type type, std::vector<std::string> roles) {
+        std::string token;
+        store.write([&](authd::repositories& repos) {
+            token = tokens.start_session(repos, id, type, roles, {"fuzz", "192.0.2.1"}).access_token;
+        });
+        return token;
+    }
+};
+
+const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;
+
+app& the_app() {
+    static app* a = [] {
+        http::set_access_log(false);  // a line per request would drown the fuzzer's output
+        auto* made = new app;         // never destroyed: the pools' threads live as long as the process
+        if (verbose)
+            std::fprintf(stderr, "admin token: %s\nagent token: %s\n", made->admin_token.c_str(),
+                         made->agent_token.c_str());
+        return made;
+    }();
+    return *a;
+}
+
+void check_response(const http::response& res) {
+    if (verbose) std::fprintf(stderr, "response %d %s\n", res.status, res.problem_code.c_str());
+    FUZZ_CHECK(res.status >= 100 && res.status <= 599);
+    const auto id = res.find_header("X-Request-Id");
+    FUZZ_CHECK(id && !id->empty());
+    FUZZ_CHECK(res.find_header("X-Content-Type-Options").has_value());
+    FUZZ_CHECK(res.find_header("Content-Security-Policy").has_value());
+    if (res.status >= 400) FUZZ_CHECK(authd::json::object_reader::parse(res.body).has_value());
+}
+
+/// The server's mapping from a parse failure to a status (server.cpp protocol_status); nothing: no answer.
+std::optional<int> protocol_status(const boost::beast::error_code& ec) {
+    if (ec == bhttp::error::body_limit) return 413;
+    if (ec == bhttp::error::header_limit) return 431;
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+    return 400;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    app& a = the_app();
+    a.limits.next_input();
+    std::string_view rest(reinterpret_cast<const char*>(data), size);
+    for (int n = 0; n < 8 && !rest.empty(); ++n) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.body_limit(1 << 20);
+        parser.header_limit(8192);
+        parser.eager(true);
+        boost::beast::error_code ec;
+        while (!parser.is_done() && !ec) {
+            // The input ends here: the peer stops sending (partial_message, or end_of_stream if nothing came).
+            if (rest.empty()) {
+                parser.put_eof(ec);
+                break;
+            }
+            const auto used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
+            rest.remove_prefix(used);
+            // need_more with nothing taken: the rest of the input is not enough, as if the peer stopped.
+            if (ec == bhttp::error::need_more) {
+                ec = {};
+                if (used == 0) {
+                    parser.put_eof(ec);
+                    break;
+                }
+            }
+        }
+        if (ec) {
+            if (const auto status = protocol_status(ec)) {
+                const auto res = a.pipe.protocol_error(*status, "203.0.113.9");
+                FUZZ_CHECK(res.status == *status);
+                check_response(res);
+            }
+            return 0;  // the server closes the connection after a parse error
+        }
+        if (!parser.is_done()) return 0;
+        const bool keep_alive = parser.get().keep_alive();
+        std::promise<http::response> answer;
+        auto future = answer.get_future();
+        // A second call would throw future_error on a worker thread: std::terminate, a crash the fuzzer keeps.
+        a.pipe.handle(http::to_request(parser.release(), "203.0.113.9"),
+                      [&answer](http::response res) { answer.set_value(std::move(res)); });
+        check_response(future.get());
+        if (!keep_alive) return 0;
+    }
+    return 0;
+}
