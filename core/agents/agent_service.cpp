@@ -9,8 +9,8 @@ namespace authd {
 agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock& clk)
     : uow_(uow), rng_(rng), clock_(clk) {}
 
-result<agent> agent_service::register_agent(const agent_registration& r) {
-    validator v;
+result<agent> agent_service::register_agent(const agent_registration& r, validator found) {
+    validator v = std::move(found);
     std::optional<phone_number> phone;
     const bool known_country = r.country_code == "+212" || r.country_code == "+33";
     if (!known_country) v.add("country_code", "must be +212 (Morocco) or +33 (France)");
@@ -49,8 +49,8 @@ result<agent> agent_service::find(std::string_view id) {
     return std::move(*a);
 }
 
-result<agent> agent_service::update_profile(std::string_view id, agent_changes changes) {
-    validator v;
+result<agent> agent_service::update_profile(std::string_view id, agent_changes changes, validator found) {
+    validator v = std::move(found);
     if (changes.first_name)
         if (auto e = check_text(*changes.first_name, 100)) v.add("first_name", *e);
     if (changes.last_name)

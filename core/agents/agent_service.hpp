@@ -4,6 +4,7 @@
 
 #include "core/agents/agent.hpp"
 #include "core/common/result.hpp"
+#include "core/common/validation.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -29,9 +30,10 @@ class agent_service {
 public:
     agent_service(unit_of_work& uow, random_source& rng, const clock& clk);
 
-    result<agent> register_agent(const agent_registration& r);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<agent> register_agent(const agent_registration& r, validator found = {});
     result<agent> find(std::string_view id);
-    result<agent> update_profile(std::string_view id, agent_changes changes);
+    result<agent> update_profile(std::string_view id, agent_changes changes, validator found = {});
 
 private:
     unit_of_work& uow_;

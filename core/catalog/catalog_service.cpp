@@ -21,8 +21,8 @@ std::optional<failure> check_references(repositories& repos, const product& p, c
 
 catalog_service::catalog_service(unit_of_work& uow, const clock& clk) : uow_(uow), clock_(clk) {}
 
-result<product> catalog_service::create_product(const product_fields& f) {
-    validator v;
+result<product> catalog_service::create_product(const product_fields& f, validator found) {
+    validator v = std::move(found);
     product p;
     apply_product_fields(f, p, v, true);
     if (!v.ok()) return v.to_failure();
@@ -105,8 +105,8 @@ result<std::vector<price_record>> catalog_service::price_history(std::int64_t pr
     });
 }
 
-result<supplier_detail> catalog_service::create_supplier(const supplier_fields& f) {
-    validator v;
+result<supplier_detail> catalog_service::create_supplier(const supplier_fields& f, validator found) {
+    validator v = std::move(found);
     supplier_detail d;
     apply_supplier_fields(f, d.item, v, true);
     for (std::size_t i = 0; i < f.contacts.size(); ++i)

@@ -6,6 +6,7 @@
 #include "core/catalog/product.hpp"
 #include "core/catalog/supplier.hpp"
 #include "core/common/result.hpp"
+#include "core/common/validation.hpp"
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -45,7 +46,8 @@ public:
     catalog_service(unit_of_work& uow, const clock& clk);
 
     /// Records the first price in the history. Fails with validation_failed, unknown_supplier or sku_taken.
-    result<product> create_product(const product_fields& f);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<product> create_product(const product_fields& f, validator found = {});
     /// Changes the fields present; records a price only when the price (amount or currency) changed.
     result<product> update_product(std::int64_t id, const product_fields& f);
     /// A soft delete: the product stays readable, with is_active false.
@@ -56,7 +58,8 @@ public:
     result<std::vector<price_record>> price_history(std::int64_t product_id);
 
     /// The supplier and its contacts, all or nothing.
-    result<supplier_detail> create_supplier(const supplier_fields& f);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<supplier_detail> create_supplier(const supplier_fields& f, validator found = {});
     /// Changes the supplier's fields that are present (not its contacts).
     result<supplier_detail> update_supplier(std::int64_t id, const supplier_fields& f);
     result<supplier_detail> find_supplier(std::int64_t id);

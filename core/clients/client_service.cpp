@@ -29,8 +29,8 @@ outgoing_message client_service::new_verification(repositories& repos, const use
                             now};
 }
 
-result<user> client_service::register_client(client_registration r) {
-    validator v;
+result<user> client_service::register_client(client_registration r, validator found) {
+    validator v = std::move(found);
     r.email = ascii_lower(r.email);
     if (auto e = check_email(r.email)) v.add("email", *e);
     if (auto e = check_password(r.password)) v.add("password", *e);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/common/result.hpp"
+#include "core/common/validation.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
@@ -36,7 +37,8 @@ public:
                    random_source& rng, const clock& clk, client_settings s);
 
     /// Registers the client and e-mails a verification token. Hashes a password: call it off the I/O threads.
-    result<user> register_client(client_registration r);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<user> register_client(client_registration r, validator found = {});
     /// invalid_token when the token is wrong, used, replaced or older than the verification lifetime.
     result<user> verify_email(std::string_view id, std::string_view token);
     /// A new token replacing the unused ones; already_verified, or resend_too_soon within the cooldown.

@@ -10,10 +10,18 @@
 
 namespace authd {
 
-/// Collects every bad field of a request, so that a 400 lists them all at once.
+/// Collects every bad field of a request, so that a 400 lists them all at once. A field keeps its first message:
+/// the adapter's ("is required", "must be a string") before the core's rule for the value it could not read.
 class validator {
 public:
-    void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+    void add(std::string field, std::string message) {
+        if (!has(field)) errors_.push_back({std::move(field), std::move(message)});
+    }
+    bool has(std::string_view field) const {
+        for (const auto& e : errors_)
+            if (e.field == field) return true;
+        return false;
+    }
     bool ok() const { return errors_.empty(); }
     failure to_failure() const { return failure{errc::validation_failed, "Some fields are invalid.", errors_}; }
 

@@ -42,9 +42,9 @@ void sell_out_if_full(event& e) {
 
 event_service::event_service(unit_of_work& uow, const clock& clk) : uow_(uow), clock_(clk) {}
 
-result<event> event_service::create(const event_fields& f) {
+result<event> event_service::create(const event_fields& f, validator found) {
     const auto now = clock_.now();
-    validator v;
+    validator v = std::move(found);
     if (!f.name) v.add("eventName", "is required");
     if (!f.event_date) v.add("eventDate", "is required");
     if (!f.venue_name) v.add("venueName", "is required");

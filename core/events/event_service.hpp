@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/common/validation.hpp"
 #include "core/events/event.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -36,7 +37,8 @@ class event_service {
 public:
     event_service(unit_of_work& uow, const clock& clk);
 
-    result<event> create(const event_fields& f);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<event> create(const event_fields& f, validator found = {});
     result<event> update(std::int64_t id, const event_fields& f);
     result<event> change_status(std::int64_t id, std::string_view status);
     outcome remove(std::int64_t id);

@@ -19,8 +19,8 @@ auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_ser
       clock_(clk),
       lockout_(login_lockout) {}
 
-result<user> auth_service::register_user(registration r) {
-    validator v;
+result<user> auth_service::register_user(registration r, validator found) {
+    validator v = std::move(found);
     r.email = ascii_lower(r.email);
     if (r.username) r.username = ascii_lower(*r.username);  // case-insensitive, as e-mails, on every backend
     if (auto e = check_email(r.email)) v.add("email", *e);

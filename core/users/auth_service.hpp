@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/common/result.hpp"
+#include "core/common/validation.hpp"
 #include "core/lockout/lockout.hpp"
 #include "core/mfa/second_factor.hpp"
 #include "core/ports/notifier.hpp"
@@ -46,7 +47,8 @@ public:
     auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, second_factor& factor,
                  notifier& notify, random_source& rng, const clock& clk, lockout_policy login_lockout);
 
-    result<user> register_user(registration r);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<user> register_user(registration r, validator found = {});
     /// Checks the password; then either issues tokens or opens a second-factor challenge
     /// (and e-mails its code). A wrong totp_code counts as a failed login.
     result<login_outcome> login(const credentials& c, const client_info& from);

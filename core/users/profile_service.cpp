@@ -12,8 +12,8 @@ profile_service::profile_service(unit_of_work& uow, password_hasher& hasher, tok
                                  lockout_policy login_lockout)
     : uow_(uow), hasher_(hasher), tokens_(tokens), clock_(clk), lockout_(login_lockout) {}
 
-result<user> profile_service::update(std::string_view user_id, const profile_changes& c) {
-    validator v;
+result<user> profile_service::update(std::string_view user_id, const profile_changes& c, validator found) {
+    validator v = std::move(found);
     if (c.name)
         if (auto e = check_text(*c.name, 100)) v.add("name", *e);
     if (c.username)

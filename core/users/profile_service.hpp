@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/common/result.hpp"
+#include "core/common/validation.hpp"
 #include "core/lockout/lockout.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/password_hasher.hpp"
@@ -33,7 +34,8 @@ public:
     profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk,
                     lockout_policy login_lockout);
 
-    result<user> update(std::string_view user_id, const profile_changes& c);
+    /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
+    result<user> update(std::string_view user_id, const profile_changes& c, validator found = {});
     /// Deletes the account once the password is proven, and ends every session of it. A wrong
     /// password counts as a failed login.
     /// Verifies a password hash: call it off the I/O threads.

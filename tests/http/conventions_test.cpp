@@ -128,3 +128,37 @@ TEST_CASE("token validation is answered while the hashing pool is saturated", "[
     CHECK(refused > 0);
     CHECK(validated >= 100);
 }
+
+TEST_CASE("a body with missing fields and invalid ones gets one 400 naming every bad field, on every route",
+          "[http][conventions][validation]") {
+    running_app app;
+    auto c = app.client();
+    const auto admin = sign_in_with_roles(c, app, "admin@example.com", {"admin"});
+    const auto ana = sign_in_with_roles(c, app, "ana@example.com", {"customer"});
+    struct attempt {
+        std::string target, body, token;
+        std::vector<std::string> fields;
+    };
+    const std::vector<attempt> attempts{
+        {"/api/auth/register", R"({"email":"nope","password":"short"})", "", {"email", "password", "name"}},
+        {"/api/v1/clients", R"({"email":"nope","password":"short","first_name":"A"})", "",
+         {"email", "password", "last_name"}},
+        {"/api/v1/auth/register", R"({"phone_number":"12","country_code":"+1","first_name":"A","email":"x"})", "",
+         {"phone_number", "country_code", "last_name", "email"}},
+        {"/api/events", R"({"eventName":"","totalSeats":0})", admin,
+         {"eventName", "eventDate", "venueName", "totalSeats", "saleStartTime"}},
+        {"/api/products", R"({"name":5,"price":-1})", admin, {"name", "sku", "price"}},
+        {"/api/suppliers", R"({"email":7,"contacts":[{"email":"x"}]})", admin, {"name", "email", "contacts[0].name"}},
+    };
+    for (const auto& a : attempts) {
+        INFO(a.target << " " << a.body);
+        auto r = c.post(a.target, a.body, a.token);
+        CHECK(r.status == 400);
+        CHECK(json_string(r.body, "code") == "validation_failed");
+        for (const auto& field : a.fields) CHECK(r.body.find("\"field\":\"" + field + "\"") != std::string::npos);
+    }
+    auto profile = c.call("PUT", "/api/auth/profile", R"({"name":null,"username":"x"})", api::bearer(ana));
+    CHECK(profile.status == 400);
+    for (const std::string field : {"name", "username"})
+        CHECK(profile.body.find("\"field\":\"" + field + "\"") != std::string::npos);
+}
