@@ -41,6 +41,7 @@ mapping map(errc e) {
         case errc::resend_too_soon: return {429, "resend_too_soon"};
         case errc::conflict: return {409, "conflict"};
         case errc::own_account: return {409, "cannot_change_own_account"};
+        case errc::last_admin: return {409, "last_admin"};
         case errc::invalid_transition: return {409, "invalid_transition"};
         case errc::sale_not_started: return {409, "sale_not_started"};
         case errc::unknown_supplier: return {400, "unknown_supplier"};

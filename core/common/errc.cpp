@@ -33,6 +33,7 @@ std::string_view to_string(errc e) noexcept {
         case errc::resend_too_soon: return "resend_too_soon";
         case errc::conflict: return "conflict";
         case errc::own_account: return "cannot_change_own_account";
+        case errc::last_admin: return "last_admin";
         case errc::invalid_transition: return "invalid_transition";
         case errc::sale_not_started: return "sale_not_started";
         case errc::unknown_supplier: return "unknown_supplier";

@@ -36,6 +36,7 @@ enum class errc {
     resend_too_soon,        // e-mail verification sent less than a minute ago
     conflict,
     own_account,            // admin: disabling, deleting or demoting one's own account
+    last_admin,             // the last active admin deleting their own profile
     invalid_transition,     // events: a status change the state machine forbids
     sale_not_started,       // events: ON_SALE before saleStartTime
     unknown_supplier,       // catalog: a product naming a supplier that does not exist

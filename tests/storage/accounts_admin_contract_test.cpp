@@ -83,6 +83,22 @@ TEST_CASE("the user filter keeps e-mails containing the text, with % and _ taken
     });
 }
 
+TEST_CASE("count_active_with_role counts the active holders of a role only", "[contract][users][admin]") {
+    backend_under_test b;
+    insert_users(b);
+    b.uow->read([&](repositories& r) {
+        CHECK(r.users.count_active_with_role("admin") == 2);
+        CHECK(r.users.count_active_with_role("customer") == 2);
+        CHECK(r.users.count_active_with_role("root") == 0);
+    });
+    b.uow->write([&](repositories& r) {
+        auto u = *r.users.find_by_id(uid(2));
+        u.is_active = false;
+        REQUIRE(r.users.update(u));
+    });
+    b.uow->read([&](repositories& r) { CHECK(r.users.count_active_with_role("admin") == 1); });
+}
+
 TEST_CASE("an empty user table lists nothing and counts zero", "[contract][users][admin]") {
     backend_under_test b;
     b.uow->read([&](repositories& r) {

@@ -102,6 +102,12 @@ public:
         return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
     }
     std::int64_t count(const page_query& q) override { return static_cast<std::int64_t>(matching(q).size()); }
+    std::int64_t count_active_with_role(std::string_view role) override {
+        return std::count_if(d_.users.begin(), d_.users.end(), [&](const auto& kv) {
+            const auto& roles = kv.second.roles;
+            return kv.second.is_active && std::find(roles.begin(), roles.end(), role) != roles.end();
+        });
+    }
     std::optional<std::string> find_preferences(std::string_view id) override {
         const auto it = d_.user_preferences.find(std::string(id));
         return it == d_.user_preferences.end() ? std::nullopt : std::optional<std::string>(it->second);

@@ -167,3 +167,14 @@ TEST_CASE("expired sessions are not listed", "[core][sessions]") {
     f.clock.advance(std::chrono::days{8});
     CHECK(f.tokens.sessions_of(u.id).empty());
 }
+
+TEST_CASE("the last active admin cannot delete their own account, but one of two admins can", "[core][users][profile]") {
+    fixture f;
+    const auto boss = f.registered("boss@example.com");
+    f.store.write([&](repositories& r) { r.users.set_roles(boss.id, {"admin"}); });
+    CHECK(f.profile.remove(boss.id, "correct-horse").error().code == errc::last_admin);
+    const auto other = f.registered("other@example.com");
+    f.store.write([&](repositories& r) { r.users.set_roles(other.id, {"admin"}); });
+    CHECK(f.profile.remove(boss.id, "correct-horse").ok());
+    CHECK(f.profile.remove(other.id, "correct-horse").error().code == errc::last_admin);
+}
