@@ -101,6 +101,8 @@ const check = (what, ok, extra = "") => {
 };
 
 const raw = JSON.parse(readFileSync(file, "utf8"));
+// A response shared through components/responses is written as a $ref.
+const responseObject = (r) => (r.$ref ? raw.components?.responses?.[r.$ref.split("/").pop()] ?? {} : r);
 check("the document is OpenAPI 3.0.x", /^3\.0\.\d+$/.test(raw.openapi ?? ""), raw.openapi);
 try {
   // validate() dereferences the document, so it gets its own copy.
@@ -118,7 +120,7 @@ for (const [method, path] of apiRoutes) {
   check(`${method} ${path} has a success response`, statuses.some((s) => s.startsWith("2")), statuses.join(","));
   for (const s of statuses.filter((s) => /^[45]/.test(s)))
     check(`${method} ${path} ${s} is a problem document`,
-      s === "503" && path.startsWith("/health") || !!op.responses[s].content?.["application/problem+json"]);
+      s === "503" && path.startsWith("/health") || !!responseObject(op.responses[s]).content?.["application/problem+json"]);
   const secured = (op.security ?? raw.security ?? []).some((r) => "bearerAuth" in r);
   if (statuses.includes("401") && !path.includes("validate") && !path.includes("login") && !path.includes("refresh") && !path.includes("verify"))
     check(`${method} ${path} answers 401, so it names the bearer scheme`, secured);

@@ -3,10 +3,14 @@
 // ephemeral port, with a fake clock that tests move instead of sleeping.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "app/composition_root.hpp"
+#include "tests/support/exchange_log.hpp"
 #include "tests/support/fakes.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/scratch_database.hpp"
@@ -31,14 +35,23 @@ inline app::config test_config() {
     return c;
 }
 
-/// An HTTP client that also holds the suite to one rule: no request ever gets a 500.
+/// An HTTP client that also holds the suite to two rules: no request ever gets a 500, and every exchange is
+/// logged for the check against docs/openapi.json (tests/http/openapi_check.mjs).
 class api {
 public:
     explicit api(unsigned short port) : client_(port) {}
     http_reply call(const std::string& method, const std::string& target, const std::string& body = {},
                     std::vector<std::pair<std::string, std::string>> headers = {}) {
+        auto sent = headers;
+        const bool typed = std::any_of(sent.begin(), sent.end(), [](const auto& h) {
+            return std::equal(h.first.begin(), h.first.end(), std::string_view("content-type").begin(),
+                              std::string_view("content-type").end(),
+                              [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+        });
+        if (!body.empty() && !typed) sent.emplace_back("Content-Type", "application/json");  // as http_client adds it
         auto reply = client_.request(method, target, body, std::move(headers));
         CHECK(reply.status != 500);
+        log_exchange(method, target, sent, body, reply);
         return reply;
     }
     http_reply get(const std::string& target, const std::string& token = {}) {
