@@ -77,7 +77,7 @@ public:
     bool remove(std::string_view id) override;
     std::vector<user> list(const page_query& q) override;
     std::int64_t count(const page_query& q) override;
-    std::int64_t count_active_with_role(std::string_view role) override;
+    std::int64_t lock_active_with_role(std::string_view role) override;
     std::optional<std::string> find_preferences(std::string_view user_id) override;
     void save_preferences(std::string_view user_id, std::string_view json, time_point now) override;
 

@@ -269,13 +269,16 @@ void soci_users::save_preferences(std::string_view id_view, std::string_view jso
         soci::use(text), soci::use(at);
 }
 
-std::int64_t soci_users::count_active_with_role(std::string_view role) {
-    long long n = 0;
+std::int64_t soci_users::lock_active_with_role(std::string_view role) {
     const std::string r(role);
-    // TRUE reads as a boolean on PostgreSQL and as 1 on SQLite and MySQL, where is_active is a number.
-    sql_ << "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = :role AND u.is_active = TRUE",
-        soci::use(r), soci::into(n);
-    return n;
+    // FOR UPDATE cannot go with COUNT(*): the ids are selected, locked in id order, and counted here. TRUE reads as a
+    // boolean on PostgreSQL and as 1 on SQLite and MySQL, where is_active is a number. SQLite's writer holds the
+    // whole database already.
+    soci::rowset<std::string> ids = (sql_.prepare << "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
+                                                     "WHERE r.role = :role AND u.is_active = TRUE ORDER BY u.id"
+                                                  << for_update(dialect_),
+                                     soci::use(r));
+    return std::distance(ids.begin(), ids.end());
 }
 
 }  // namespace authd::storage

@@ -34,8 +34,9 @@ public:
     virtual std::vector<user> list(const page_query& q) = 0;
     /// How many users the query's filter keeps (its page and size aside).
     virtual std::int64_t count(const page_query& q) = 0;
-    /// Active accounts holding `role` (the last admin may not delete itself).
-    virtual std::int64_t count_active_with_role(std::string_view role) = 0;
+    /// Active accounts holding `role`, whose rows stay locked until the transaction ends: two admins deleting
+    /// themselves at once are counted one after the other, so the last admin never goes.
+    virtual std::int64_t lock_active_with_role(std::string_view role) = 0;
 
     /// The user's preferences as a serialized JSON object; nothing when never saved.
     virtual std::optional<std::string> find_preferences(std::string_view user_id) = 0;

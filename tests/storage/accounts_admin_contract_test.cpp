@@ -1,6 +1,10 @@
 // The account lists, preferences and deletion of the user and agent repositories: the same on every backend.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "tests/storage/backend.hpp"
 
 using namespace authd;
@@ -83,20 +87,51 @@ TEST_CASE("the user filter keeps e-mails containing the text, with % and _ taken
     });
 }
 
-TEST_CASE("count_active_with_role counts the active holders of a role only", "[contract][users][admin]") {
+TEST_CASE("lock_active_with_role counts the active holders of a role only", "[contract][users][admin]") {
     backend_under_test b;
     insert_users(b);
-    b.uow->read([&](repositories& r) {
-        CHECK(r.users.count_active_with_role("admin") == 2);
-        CHECK(r.users.count_active_with_role("customer") == 2);
-        CHECK(r.users.count_active_with_role("root") == 0);
+    b.uow->write([&](repositories& r) {
+        CHECK(r.users.lock_active_with_role("admin") == 2);
+        CHECK(r.users.lock_active_with_role("customer") == 2);
+        CHECK(r.users.lock_active_with_role("root") == 0);
     });
     b.uow->write([&](repositories& r) {
         auto u = *r.users.find_by_id(uid(2));
         u.is_active = false;
         REQUIRE(r.users.update(u));
     });
-    b.uow->read([&](repositories& r) { CHECK(r.users.count_active_with_role("admin") == 1); });
+    b.uow->write([&](repositories& r) { CHECK(r.users.lock_active_with_role("admin") == 1); });
+}
+
+TEST_CASE("of two admins deleting themselves at the same moment, one remains", "[contract][users][admin][race]") {
+    backend_under_test b;
+    insert_users(b);  // the admins are users 2 and 4
+    // Each transaction locks its own row, then waits (a bounded poll) until the other has locked its own too, so that
+    // both count while the other's deletion is still open. SQLite and the fake serialise writers: the first
+    // transaction finishes before the second begins, and the wait ends at its bound.
+    std::atomic<int> own_rows_locked{0};
+    std::atomic<int> deleted{0};
+    auto delete_self = [&](int n) {
+        bool arrived = false;  // a transaction retried after a deadlock does not arrive twice
+        b.uow->write([&](repositories& r) {
+            auto self = r.users.lock_by_id(uid(n));
+            REQUIRE(self);
+            if (!arrived) {
+                arrived = true;
+                ++own_rows_locked;
+                const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+                while (own_rows_locked < 2 && std::chrono::steady_clock::now() < bound) std::this_thread::yield();
+            }
+            if (r.users.lock_active_with_role("admin") <= 1) return;
+            REQUIRE(r.users.remove(uid(n)));
+            ++deleted;
+        });
+    };
+    std::thread first(delete_self, 2), second(delete_self, 4);
+    first.join();
+    second.join();
+    CHECK(deleted == 1);
+    b.uow->write([&](repositories& r) { CHECK(r.users.lock_active_with_role("admin") == 1); });
 }
 
 TEST_CASE("an empty user table lists nothing and counts zero", "[contract][users][admin]") {

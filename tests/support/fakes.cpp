@@ -102,7 +102,7 @@ public:
         return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
     }
     std::int64_t count(const page_query& q) override { return static_cast<std::int64_t>(matching(q).size()); }
-    std::int64_t count_active_with_role(std::string_view role) override {
+    std::int64_t lock_active_with_role(std::string_view role) override {
         return std::count_if(d_.users.begin(), d_.users.end(), [&](const auto& kv) {
             const auto& roles = kv.second.roles;
             return kv.second.is_active && std::find(roles.begin(), roles.end(), role) != roles.end();
