@@ -14,7 +14,7 @@ namespace authd::http {
 /// Parses the body as a JSON object, or fills `error` with the 400. An empty body is no JSON either.
 inline std::optional<json::object_reader> read_object(const request& req, response& error) {
     auto obj = json::object_reader::parse(req.body);
-    if (!obj) error = problem(req, 400, "malformed_json", "The body must be a JSON object.");
+    if (!obj) error = problem(req, http_problem::malformed_json);
     return obj;
 }
 

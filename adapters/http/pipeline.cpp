@@ -94,19 +94,19 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     };
 
     if (method_label(req.method) == "other")
-        return answer(problem(req, 501, "method_not_implemented", "authd does not implement this method."), "");
+        return answer(problem(req, http_problem::method_not_implemented), "");
     if (req.method == "OPTIONS" && req.find_header("Origin") && req.find_header("Access-Control-Request-Method"))
         return answer(preflight(req), "");
     const auto m = routes_.match(req);
     if (!m.found) {
-        if (m.allowed.empty()) return answer(problem(req, 404, "not_found", "No such route."), "");
-        auto res = problem(req, 405, "method_not_allowed", "This route does not answer that method.");
+        if (m.allowed.empty()) return answer(problem(req, http_problem::route_not_found), "");
+        auto res = problem(req, http_problem::method_not_allowed);
         res.set_header("Allow", join(m.allowed));
         return answer(std::move(res), "");
     }
     const route& r = *m.found;
     if (r.reads_body && !req.body.empty() && !is_json(req.find_header("Content-Type").value_or("")))
-        return answer(problem(req, 415, "unsupported_media_type", "Send the body as application/json."), r.pattern);
+        return answer(problem(req, http_problem::unsupported_media_type), r.pattern);
 
     admission admitted;
     if (auto refused = admit(req, r, admitted)) return answer(std::move(*refused), r.pattern);
@@ -120,8 +120,7 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     };
     work_pool& pool = r.pool == pool_kind::slow ? hashing_ : workers_;
     if (!pool.try_post(std::move(job), body_bytes)) {
-        auto res = problem(*shared, 503, "overloaded", "The server is busy; try again shortly.");
-        res.set_header("Retry-After", "1");
+        auto res = problem_from(*shared, fail(errc::overloaded));
         finish(*shared, r.pattern, res, started);
         respond(std::move(res));
     }
@@ -135,8 +134,8 @@ std::optional<response> pipeline::admit(const request& req, const route& r, admi
         auto claims = token ? tokens_.verify(*token) : result<access_claims>(fail(errc::unauthenticated));
         if (!claims) {
             if (auto limited = check_limits(req, r, nullptr, admitted.limit_headers)) return limited;
-            if (!token) return unauthorized(req, "A bearer token is required.", false);
-            return unauthorized(req, claims.error().detail, true);
+            if (!token) return problem(req, http_problem::token_missing);
+            return problem_from(req, claims.error());
         }
         admitted.claims = std::move(claims.value());
     }
@@ -148,26 +147,24 @@ response pipeline::run(request& req, const route& r, admission admitted) {
         std::optional<principal> caller;
         if (admitted.claims) {
             auto who = tokens_.authenticate(std::move(*admitted.claims));
-            if (!who) return unauthorized(req, who.error().detail, true);
+            if (!who) return problem_from(req, who.error());
             caller = std::move(who.value());
             const bool type_ok = !r.access.principal || caller->type == *r.access.principal;
             const bool role_ok = r.access.any_role.empty() ||
                                  std::any_of(r.access.any_role.begin(), r.access.any_role.end(),
                                              [&](const std::string& role) { return caller->has_role(role); });
-            if (!type_ok || !role_ok) return problem(req, 403, "forbidden", "Your account may not use this route.");
+            if (!type_ok || !role_ok) return problem_from(req, fail(errc::forbidden));
         }
         auto res = r.handler(req, caller ? &*caller : nullptr);
         for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
         return res;
     } catch (const storage_unavailable& e) {
         log_event("error", "database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
-        auto res = problem(req, 503, "database_unavailable", "The database is unavailable; try again shortly.");
-        res.set_header("Retry-After", "5");
-        return res;
+        return problem_from(req, fail(errc::unavailable));
     } catch (const std::exception& e) {
         // The reason goes to the log only: a body never carries internals.
         log_event("error", "unhandled exception", {{"request_id", req.request_id}, {"error", e.what()}});
-        return problem(req, 500, "internal_error", "Something went wrong on our side.");
+        return problem(req, http_problem::internal_error);
     }
 }
 
@@ -191,7 +188,7 @@ std::optional<response> pipeline::check_limits(const request& req, const route& 
                {"RateLimit-Remaining", std::to_string(tightest->remaining)},
                {"RateLimit-Reset", reset}};
     if (tightest->allowed) return std::nullopt;
-    auto res = problem(req, 429, "rate_limited", "Too many requests; slow down.");
+    auto res = problem(req, http_problem::rate_limited);
     for (auto& h : headers) res.set_header(h.name, h.value);
     res.set_header("Retry-After", reset);
     return res;
@@ -201,7 +198,7 @@ response pipeline::preflight(request& req) {
     // A preflight asks about a route: 404 for a path nobody serves, otherwise 204.
     // The route is matched for the method asked about; the request keeps its own (OPTIONS) for metrics and logs.
     const auto m = routes_.match(*req.find_header("Access-Control-Request-Method"), req);
-    if (!m.found && m.allowed.empty()) return problem(req, 404, "not_found", "No such route.");
+    if (!m.found && m.allowed.empty()) return problem(req, http_problem::route_not_found);
     response res = no_content();
     const auto origin = std::string(*req.find_header("Origin"));
     if (std::find(options_.cors_origins.begin(), options_.cors_origins.end(), origin) == options_.cors_origins.end())
@@ -218,10 +215,11 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
     request req;
     req.request_id = new_request_id();
     req.remote_ip = remote_ip;
-    response res = status == 413   ? problem(req, 413, "payload_too_large", "The body is over the size limit.")
-                   : status == 431 ? problem(req, 431, "headers_too_large", "The headers are over 8 KiB.")
-                   : status >= 500 ? problem(req, 500, "internal_error", "Something went wrong on our side.")
-                                   : problem(req, 400, "bad_request", "The request is not valid HTTP.");
+    const auto kind = status == 413   ? http_problem::payload_too_large
+                      : status == 431 ? http_problem::headers_too_large
+                      : status >= 500 ? http_problem::internal_error
+                                      : http_problem::bad_request;
+    response res = problem(req, kind);
     finish(req, "", res, std::chrono::steady_clock::now());
     return res;
 }

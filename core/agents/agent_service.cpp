@@ -43,6 +43,12 @@ result<agent> agent_service::register_agent(const agent_registration& r, validat
     });
 }
 
+result<agent> agent_service::current_agent(const principal& who) {
+    auto a = find(who.id);
+    if (!a) return account_gone();
+    return a;
+}
+
 result<agent> agent_service::find(std::string_view id) {
     auto a = read_tx(uow_, [&](repositories& repos) { return repos.agents.find_by_id(id); });
     if (!a) return fail(errc::not_found, "No such agent.");

@@ -8,6 +8,7 @@
 #include "core/ports/clock.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/unit_of_work.hpp"
+#include "core/sessions/token_service.hpp"
 
 namespace authd {
 
@@ -33,6 +34,8 @@ public:
     /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
     result<agent> register_agent(const agent_registration& r, validator found = {});
     result<agent> find(std::string_view id);
+    /// The caller's own account; account_gone() when it was deleted after the token was issued.
+    result<agent> current_agent(const principal& who);
     result<agent> update_profile(std::string_view id, agent_changes changes, validator found = {});
 
 private:

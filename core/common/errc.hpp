@@ -1,8 +1,7 @@
 #pragma once
 // The domain's error vocabulary. The core returns these as values; the HTTP
-// adapter maps each one to a status and a problem `code` in one table.
-#include <string>
-#include <system_error>
+// adapter maps each one to a status and a problem `code` in one table
+// (adapters/http/problems.cpp).
 
 namespace authd {
 
@@ -42,16 +41,7 @@ enum class errc {
     unknown_supplier,       // catalog: a product naming a supplier that does not exist
     sku_taken,              // catalog: the SKU belongs to another product
     overloaded,             // a bounded pool is full: try again later
-    unavailable,            // a dependency (the database) is down
+    unavailable,            // a dependency (the database) is down; keep last: the problem table test counts up to it
 };
 
-const std::error_category& domain_category() noexcept;
-std::error_code make_error_code(errc e) noexcept;
-
-/// The stable snake_case name of an error, e.g. "invalid_credentials".
-std::string_view to_string(errc e) noexcept;
-
 }  // namespace authd
-
-template <>
-struct std::is_error_code_enum<authd::errc> : std::true_type {};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/common/errc.hpp"
+#include "core/mfa/mfa_pending.hpp"
 
 namespace authd {
 
@@ -23,6 +24,7 @@ struct failure {
     std::vector<field_error> fields = {};             ///< for validation_failed: every bad field
     std::optional<std::chrono::seconds> retry_after = {};
     std::optional<int> attempts_remaining = {};
+    std::optional<mfa_pending> challenge = {};        ///< for mfa_required: how to finish the login
 };
 
 template <class T>

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/mfa/mfa_pending.hpp"
 #include "core/mfa/totp.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/random.hpp"
@@ -19,13 +20,6 @@ struct mfa_settings {
     int max_code_failures = 5;  ///< wrong codes that void one challenge
     std::string issuer = "authd";
     totp_settings totp = {};
-};
-
-/// What a login that still needs its second factor hands back to the client.
-struct mfa_pending {
-    std::string mfa_token;        ///< opaque, 256 bits; never a bearer token
-    std::string delivery_method;  ///< "email" or "totp"
-    seconds expires_in{};
 };
 
 /// An opened challenge, and the e-mail to send once its transaction has committed.

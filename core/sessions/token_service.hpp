@@ -41,6 +41,9 @@ struct principal {
     bool has_role(std::string_view role) const;
 };
 
+/// A live token whose account has since been deleted: 401, as for any token that proves nobody.
+inline failure account_gone() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
+
 /// Where a login came from, kept on the session for the owner's session list.
 struct client_info {
     std::string user_agent;

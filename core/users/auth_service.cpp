@@ -152,6 +152,12 @@ result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::
     });
 }
 
+result<user> auth_service::current_user(const principal& who) {
+    auto u = find(who.id);
+    if (!u) return account_gone();
+    return u;
+}
+
 result<user> auth_service::find(std::string_view user_id) {
     auto u = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(user_id); });
     if (!u) return fail(errc::not_found, "No such user.");

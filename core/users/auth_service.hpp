@@ -56,6 +56,8 @@ public:
     /// enough of them void the challenge.
     result<login_success> verify_mfa(std::string_view mfa_token, std::string_view code, const client_info& from);
     result<user> find(std::string_view user_id);
+    /// The caller's own account; account_gone() when it was deleted after the token was issued.
+    result<user> current_user(const principal& who);
 
 private:
     const std::string& decoy_hash();

@@ -84,8 +84,8 @@ response refresh(services& s, request& req) {
 }
 
 response me(services& s, request& req, const principal& who) {
-    auto a = s.agents.find(who.id);
-    if (!a) return unauthorized(req, "The account of this token no longer exists.", true);
+    auto a = s.agents.current_agent(who);
+    if (!a) return problem_from(req, a.error());
     return agent_response(200, a.value());
 }
 

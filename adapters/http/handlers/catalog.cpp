@@ -283,7 +283,7 @@ void add_catalog_routes(router& r, services& s) {
     auto by_id = [&s](response (*fn)(services&, request&, std::int64_t), std::string_view what) {
         return [&s, fn, what](request& q, const principal*) {
             const auto id = path_id(q, "id");
-            if (!id) return problem(q, 404, "not_found", what);
+            if (!id) return problem_from(q, fail(errc::not_found, std::string(what)));
             return fn(s, q, *id);
         };
     };

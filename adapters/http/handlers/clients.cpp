@@ -107,12 +107,12 @@ response verify_mfa(services& s, request& req) {
 response me(services& s, request& req, const principal& who) {
     json::writer w;
     if (who.type == principal_type::agent) {
-        auto a = s.agents.find(who.id);
-        if (!a) return unauthorized(req, "The account of this token no longer exists.", true);
+        auto a = s.agents.current_agent(who);
+        if (!a) return problem_from(req, a.error());
         write_agent(w, a.value());
     } else {
-        auto u = s.auth.find(who.id);
-        if (!u) return unauthorized(req, "The account of this token no longer exists.", true);
+        auto u = s.auth.current_user(who);
+        if (!u) return problem_from(req, u.error());
         json::write_client(w, u.value());
     }
     return json_response(200, std::move(w).str());

@@ -57,7 +57,7 @@ response static_asset(const request& req, const std::string& dir, std::string_vi
         res.set_header("Cache-Control", "public, max-age=3600");
         return with_type(std::move(res), a.content_type);
     }
-    return problem(req, 404, "not_found", "No such docs asset.");
+    return problem_from(req, fail(errc::not_found, "No such docs asset."));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 /// A path id that is not a positive integer names no event: 404, like an unknown one.
 std::optional<std::int64_t> event_id(const request& req) { return path_id(req, "eventId"); }
 
-response not_found(const request& req) { return problem(req, 404, "not_found", "No such event."); }
+response not_found(const request& req) { return problem_from(req, fail(errc::not_found, "No such event.")); }
 
 std::optional<time_point> read_time(const json::object_reader& body, std::string_view key, validator& v) {
     const auto text = body.string(key, v);

@@ -13,8 +13,8 @@ response user_response(const user& u) {
 }
 
 response get_profile(services& s, request& req, const principal& who) {
-    auto u = s.auth.find(who.id);
-    if (!u) return unauthorized(req, "The account of this token no longer exists.", true);
+    auto u = s.auth.current_user(who);
+    if (!u) return problem_from(req, u.error());
     return user_response(u.value());
 }
 
@@ -62,11 +62,11 @@ response get_preferences(services& s, request& req, const principal& who) {
 response change_preferences(services& s, request& req, const principal& who, bool merge) {
     // Refused before any JSON work: a body over the limit could only make preferences over it.
     if (req.body.size() > max_preferences_bytes)
-        return problem(req, 413, "payload_too_large", "Preferences are limited to 64 KiB.");
+        return problem(req, http_problem::payload_too_large, "Preferences are limited to 64 KiB.");
     const std::string_view text = req.body;  // empty is no JSON: it must not wipe the preferences
     const auto body = json::compact_object(text);
     if (!body) {
-        if (!json::compact(text)) return problem(req, 400, "malformed_json", "The body must be a JSON object.");
+        if (!json::compact(text)) return problem(req, http_problem::malformed_json);
         validator v;
         v.add("preferences", "must be a JSON object");
         return problem_from(req, v.to_failure());

@@ -23,14 +23,10 @@ response validate(services& s, request& req) {
         token = body->string("token", v);
         if (!v.ok()) return problem_from(req, v.to_failure());
     }
-    auto invalid = [&](std::string_view detail) {
-        auto res = problem(req, 401, "invalid_token", detail, "\"valid\":false");
-        res.set_header("WWW-Authenticate", token ? "Bearer error=\"invalid_token\"" : "Bearer");
-        return res;
-    };
-    if (!token) return invalid("A token is required, as a bearer header or as {\"token\"}.");
+    // The contract's answer for validate: invalid_token, with "valid":false among the problem's members.
+    if (!token) return problem(req, http_problem::validate_token_missing, {}, "\"valid\":false");
     auto who = s.tokens.authenticate(*token);
-    if (!who) return invalid(who.error().detail);
+    if (!who) return problem(req, http_problem::validate_token_rejected, who.error().detail, "\"valid\":false");
     json::writer w;
     w.begin_object()
         .field("valid", true)

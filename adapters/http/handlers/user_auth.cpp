@@ -46,17 +46,9 @@ response login(services& s, request& req) {
     if (!done) return problem_from(req, done.error());
     if (done->mfa) {
         // A second factor is on: finish with totpCode here, or with the mfaToken at /api/v1/auth/verify_mfa.
-        json::writer extra;
-        extra.begin_object()
-            .field("mfaToken", done->mfa->mfa_token)
-            .field("deliveryMethod", done->mfa->delivery_method)
-            .field("expiresIn", static_cast<std::int64_t>(done->mfa->expires_in.count()))
-            .end_object();
-        auto members = std::move(extra).str();
-        auto res = problem(req, 401, "mfa_required", "A second factor is needed to finish this login.",
-                           std::string_view(members).substr(1, members.size() - 2));
-        res.set_header("WWW-Authenticate", "Bearer");
-        return res;
+        failure pending = fail(errc::mfa_required);
+        pending.challenge = std::move(done->mfa);
+        return problem_from(req, pending);
     }
     json::writer w;
     w.begin_object()
@@ -89,8 +81,8 @@ response refresh(services& s, request& req) {
 }
 
 response me(services& s, request& req, const principal& who) {
-    auto u = s.auth.find(who.id);
-    if (!u) return unauthorized(req, "The account of this token no longer exists.", true);
+    auto u = s.auth.current_user(who);
+    if (!u) return problem_from(req, u.error());
     json::writer w;
     write_user(w, u.value());
     return json_response(200, std::move(w).str());
