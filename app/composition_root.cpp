@@ -235,6 +235,12 @@ void application::wait() {
     parts_->relay_loop.stop();  // after the last request: its outbox rows go out too
 }
 
+std::vector<std::pair<std::string, std::string>> application::routes() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : parts_->pipeline.routes().routes()) out.emplace_back(r.method, r.path);
+    return out;
+}
+
 unit_of_work& application::store() { return parts_->store; }
 
 void application::seed(std::ostream& out) {

@@ -1,6 +1,9 @@
 #pragma once
 #include <memory>
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/config.hpp"
 #include "core/ports/clock.hpp"
@@ -28,6 +31,10 @@ public:
 
     /// The database, for tests that arrange or inspect rows the API does not expose.
     unit_of_work& store();
+
+    /// Every route served, as method and path template ("/api/events/:eventId"), for the test that holds the route
+    /// table against docs/openapi.json.
+    std::vector<std::pair<std::string, std::string>> routes() const;
 
     /// Loads the sample data; harmless to run twice. Prints what a person needs to log in.
     void seed(std::ostream& out);

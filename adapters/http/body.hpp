@@ -1,6 +1,6 @@
 #pragma once
-// Reading a JSON request body: 400 malformed_json for bad JSON, and one
-// validator to collect every bad field.
+// Reading the parts of a request a handler needs: the client's address, the bearer token, ids and query values.
+// (A JSON body is parsed by the pipeline before the handler runs: router.hpp, body_kind.)
 #include <cstdint>
 #include <optional>
 
@@ -10,13 +10,6 @@
 #include "core/sessions/token_service.hpp"
 
 namespace authd::http {
-
-/// Parses the body as a JSON object, or fills `error` with the 400. An empty body is no JSON either.
-inline std::optional<json::object_reader> read_object(const request& req, response& error) {
-    auto obj = json::object_reader::parse(req.body);
-    if (!obj) error = problem(req, http_problem::malformed_json);
-    return obj;
-}
 
 /// The client's address and agent, kept on the session it opens.
 inline client_info client_of(const request& req) {

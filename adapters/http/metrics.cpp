@@ -5,17 +5,6 @@
 
 namespace authd::http {
 namespace {
-/// The credential routes whose outcomes are counted by result: logins, OTP, lockouts.
-const char* auth_kind(const std::string& route) {
-    if (route == "/api/auth/login" || route == "/api/v1/auth/login") return "login";
-    if (route == "/api/v1/auth/request-otp") return "otp_request";
-    if (route == "/api/v1/auth/verify-otp") return "otp_verify";
-    if (route == "/api/v1/auth/verify_mfa") return "mfa_verify";
-    if (route == "/api/auth/refresh" || route == "/api/v1/auth/refresh" || route == "/api/v1/auth/refresh_token")
-        return "refresh";
-    return nullptr;
-}
-
 /// Microseconds as seconds, exactly: a double summed for weeks and printed to a stream's 6 digits drifts.
 std::string seconds_text(std::uint64_t micros) {
     std::string fraction = std::to_string(micros % 1000000);
@@ -38,7 +27,7 @@ std::string label(const std::string& v) {
 }  // namespace
 
 void metrics::observe(const std::string& route, const std::string& method, int status, std::chrono::microseconds took,
-                      const std::string& problem_code) {
+                      const std::string& problem_code, const std::string& outcome_kind) {
     const std::string key = route.empty() ? "unmatched" : route;
     const double secs = static_cast<double>(took.count()) / 1e6;
     std::lock_guard lock(mutex_);
@@ -48,8 +37,9 @@ void metrics::observe(const std::string& route, const std::string& method, int s
         if (secs <= buckets[i]) ++h.counts[i];
     ++h.count;
     h.sum_micros += static_cast<std::uint64_t>(std::max<std::int64_t>(0, took.count()));
-    if (const char* kind = auth_kind(route))
-        ++auth_results_[{kind, status < 400 ? "success" : problem_code.empty() ? std::to_string(status) : problem_code}];
+    if (!outcome_kind.empty())
+        ++auth_results_[{outcome_kind,
+                         status < 400 ? "success" : problem_code.empty() ? std::to_string(status) : problem_code}];
 }
 
 std::string metrics::render(const std::string& extra) const {

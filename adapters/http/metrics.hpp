@@ -14,9 +14,10 @@ namespace authd::http {
 /// paths cannot blow up the number of series.
 class metrics {
 public:
-    /// `problem_code` is the problem's `code` for an error response, else empty.
+    /// `problem_code` is the problem's `code` for an error response, else empty. `outcome_kind` names the route's
+    /// kind in authd_auth_results_total (login, otp_request, ...; the route table's `metric`), or is empty.
     void observe(const std::string& route, const std::string& method, int status, std::chrono::microseconds took,
-                 const std::string& problem_code);
+                 const std::string& problem_code, const std::string& outcome_kind = {});
     /// The exposition text; `extra` is appended as is (gauges the caller reads at scrape time).
     std::string render(const std::string& extra) const;
 

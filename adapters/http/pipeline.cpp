@@ -88,40 +88,41 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     const auto started = std::chrono::steady_clock::now();
     const auto sent_id = req.find_header("X-Request-Id");
     req.request_id = sent_id && sane_request_id(*sent_id) ? std::string(*sent_id) : new_request_id();
-    auto answer = [&](response res, std::string_view route_pattern) {
-        finish(req, route_pattern, res, started);
+    auto answer = [&](response res, const route* r) {
+        finish(req, r, res, started);
         respond(std::move(res));
     };
 
     if (method_label(req.method) == "other")
-        return answer(problem(req, http_problem::method_not_implemented), "");
+        return answer(problem(req, http_problem::method_not_implemented), nullptr);
     if (req.method == "OPTIONS" && req.find_header("Origin") && req.find_header("Access-Control-Request-Method"))
-        return answer(preflight(req), "");
+        return answer(preflight(req), nullptr);
     const auto m = routes_.match(req);
     if (!m.found) {
-        if (m.allowed.empty()) return answer(problem(req, http_problem::route_not_found), "");
+        if (m.allowed.empty()) return answer(problem(req, http_problem::route_not_found), nullptr);
         auto res = problem(req, http_problem::method_not_allowed);
         res.set_header("Allow", join(m.allowed));
-        return answer(std::move(res), "");
+        return answer(std::move(res), nullptr);
     }
     const route& r = *m.found;
-    if (r.reads_body && !req.body.empty() && !is_json(req.find_header("Content-Type").value_or("")))
-        return answer(problem(req, http_problem::unsupported_media_type), r.pattern);
+    if (r.body != body_kind::none && !req.body.empty() && !is_json(req.find_header("Content-Type").value_or("")))
+        return answer(problem(req, http_problem::unsupported_media_type), &r);
 
     admission admitted;
-    if (auto refused = admit(req, r, admitted)) return answer(std::move(*refused), r.pattern);
+    if (auto refused = admit(req, r, admitted)) return answer(std::move(*refused), &r);
+    if (r.pool == pool_kind::io_thread) return answer(run(req, r, std::move(admitted)), &r);
 
     const auto body_bytes = req.body.size();
     auto shared = std::make_shared<request>(std::move(req));
     auto job = [this, shared, &r, respond, started, admitted = std::move(admitted)]() mutable {
         auto res = run(*shared, r, std::move(admitted));
-        finish(*shared, r.pattern, res, started);
+        finish(*shared, &r, res, started);
         respond(std::move(res));
     };
-    work_pool& pool = r.pool == pool_kind::slow ? hashing_ : workers_;
+    work_pool& pool = r.pool == pool_kind::hashing ? hashing_ : workers_;
     if (!pool.try_post(std::move(job), body_bytes)) {
         auto res = problem_from(*shared, fail(errc::overloaded));
-        finish(*shared, r.pattern, res, started);
+        finish(*shared, &r, res, started);
         respond(std::move(res));
     }
 }
@@ -145,6 +146,7 @@ std::optional<response> pipeline::admit(const request& req, const route& r, admi
 response pipeline::run(request& req, const route& r, admission admitted) {
     try {
         std::optional<principal> caller;
+        exchange x{req};
         if (admitted.claims) {
             auto who = tokens_.authenticate(std::move(*admitted.claims));
             if (!who) return problem_from(req, who.error());
@@ -155,7 +157,13 @@ response pipeline::run(request& req, const route& r, admission admitted) {
                                              [&](const std::string& role) { return caller->has_role(role); });
             if (!type_ok || !role_ok) return problem_from(req, fail(errc::forbidden));
         }
-        auto res = r.handler(req, caller ? &*caller : nullptr);
+        x.caller = caller ? &*caller : nullptr;
+        if (r.body == body_kind::json_object) {
+            // An empty body is no JSON object either.
+            x.body = json::object_reader::parse(req.body);
+            if (!x.body) return problem(req, http_problem::malformed_json);
+        }
+        auto res = r.handler(x);
         for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
         return res;
     } catch (const storage_unavailable& e) {
@@ -220,12 +228,12 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
                       : status >= 500 ? http_problem::internal_error
                                       : http_problem::bad_request;
     response res = problem(req, kind);
-    finish(req, "", res, std::chrono::steady_clock::now());
+    finish(req, nullptr, res, std::chrono::steady_clock::now());
     return res;
 }
 
-void pipeline::finish(const request& req, std::string_view route_pattern, response& res,
-                      std::chrono::steady_clock::time_point started) {
+void pipeline::finish(const request& req, const route* r, response& res, std::chrono::steady_clock::time_point started) {
+    const std::string route_path = r ? r->path : std::string();
     res.set_header("X-Request-Id", req.request_id);
     // CORS (API.md): the allow-list's origins are echoed back; Vary: Origin always, so caches keep them apart.
     res.set_header("Vary", "Origin");
@@ -245,14 +253,14 @@ void pipeline::finish(const request& req, std::string_view route_pattern, respon
     if (options_.hsts) res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     const auto method = std::string(method_label(req.method));
-    metrics_.observe(std::string(route_pattern), method, res.status, took, res.problem_code);
+    metrics_.observe(route_path, method, res.status, took, res.problem_code, r ? r->metric : std::string());
     if (!access_log_enabled()) return;
     const auto micros = took.count();
     log_event("info", "request",
               {{"request_id", req.request_id},
                {"method", method},
                {"path", req.path},
-               {"route", std::string(route_pattern)},
+               {"route", route_path},
                {"status", std::to_string(res.status)},
                {"duration_ms", std::to_string(micros / 1000) + "." + std::to_string(micros % 1000 / 100)},
                {"remote_ip", req.remote_ip}});

@@ -40,6 +40,8 @@ public:
     response protocol_error(int status, const std::string& remote_ip);
     /// Lets queued work finish and stops the pools.
     void stop();
+    /// The route table it serves.
+    const router& routes() const { return routes_; }
 
 private:
     /// What admission learnt on the network thread, handed to the worker that runs the request.
@@ -55,8 +57,8 @@ private:
     std::optional<response> check_limits(const request& req, const route& r, const std::string* subject,
                                          std::vector<header>& headers);
     response preflight(request& req);
-    void finish(const request& req, std::string_view route_pattern, response& res,
-                std::chrono::steady_clock::time_point started);
+    /// `r`: the matched route, or null (unrouted requests, protocol errors).
+    void finish(const request& req, const route* r, response& res, std::chrono::steady_clock::time_point started);
 
     router routes_;
     token_service& tokens_;

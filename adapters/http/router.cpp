@@ -39,7 +39,7 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 
 void router::add(route r) {
     std::vector<std::string> parts;
-    for (const auto part : segments(r.pattern)) parts.emplace_back(part);
+    for (const auto part : segments(r.path)) parts.emplace_back(part);
     patterns_.push_back(std::move(parts));
     routes_.push_back(std::move(r));
 }

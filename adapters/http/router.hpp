@@ -6,13 +6,23 @@
 #include <vector>
 
 #include "adapters/http/message.hpp"
+#include "adapters/json/json.hpp"
+#include "core/common/validation.hpp"
 #include "core/sessions/token_service.hpp"
 
 namespace authd::http {
 
-/// Which pool runs a handler: slow work (password hashing) has a pool of its
-/// own, so that a login flood cannot delay token validation.
-enum class pool_kind { normal, slow };
+/// Where a handler runs. Password hashing has a pool of its own, so that a login flood cannot delay token
+/// validation; what touches no database and takes microseconds (liveness, metrics) answers on the I/O thread,
+/// so that a full queue or a stuck database never makes a probe wait.
+enum class pool_kind { normal, hashing, io_thread };
+
+/// What a route does with a request body.
+enum class body_kind {
+    none,
+    json_object,  ///< parsed before the handler runs: 400 malformed_json unless it is a JSON object
+    json_text,    ///< the handler reads it itself (size limits first, or a body that may be absent)
+};
 
 /// What a route requires of its caller, declared in one place: the route table.
 struct access_rule {
@@ -28,17 +38,36 @@ enum class rate_class {
     none,        ///< health and metrics: probes must never be turned away
 };
 
-/// A handler gets the request and, on authenticated routes, the caller.
-using route_handler = std::function<response(request&, const principal*)>;
+/// What a handler gets: the request, the caller on authenticated routes, and on json_object routes the parsed body
+/// with a validator that collects every bad field (the core adds its own findings to it).
+struct exchange {
+    request& req;
+    const principal* caller = nullptr;
+    std::optional<json::object_reader> body = {};
+    validator found = {};
 
+    const principal& who() const { return *caller; }
+
+    // The body's members, with a wrong type reported to `found` (json::object_reader says how each reads).
+    std::optional<std::string> string(std::string_view key) { return body->string(key, found); }
+    std::optional<std::string> required_string(std::string_view key) { return body->required_string(key, found); }
+    std::optional<bool> boolean(std::string_view key) { return body->boolean(key, found); }
+    std::optional<std::vector<std::string>> strings(std::string_view key) { return body->strings(key, found); }
+    bool is_null(std::string_view key) const { return body->is_null(key); }
+};
+
+using route_handler = std::function<response(exchange&)>;
+
+/// One route, described once; the pipeline, the metrics and the route test read everything from here.
 struct route {
     std::string method;
-    std::string pattern;  ///< "/api/events/:eventId"
-    route_handler handler = {};
+    std::string path;  ///< "/api/events/:eventId"
     access_rule access = {};
     pool_kind pool = pool_kind::normal;
-    bool reads_body = false;  ///< a JSON body is expected (415 for another Content-Type)
+    body_kind body = body_kind::none;  ///< any body but none is JSON: 415 for another Content-Type
     rate_class limits = rate_class::standard;
+    std::string metric = {};  ///< the kind under which authd_auth_results_total counts its outcomes, if any
+    route_handler handler = {};
 };
 
 struct route_match {

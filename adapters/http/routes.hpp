@@ -7,6 +7,12 @@ namespace authd::http {
 /// The whole route table of API.md.
 router make_routes(services& s);
 
+/// A handler of the table: the services and the exchange. bind() makes it the route's handler.
+using endpoint_fn = response (*)(services&, exchange&);
+inline route_handler bind(services& s, endpoint_fn fn) {
+    return [&s, fn](exchange& x) { return fn(s, x); };
+}
+
 // One function per group, each in handlers/.
 void add_health_routes(router& r, services& s);
 void add_user_auth_routes(router& r, services& s);

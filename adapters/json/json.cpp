@@ -102,6 +102,7 @@ struct object_reader::impl {
 
 object_reader::object_reader(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 object_reader::object_reader(object_reader&&) noexcept = default;
+object_reader& object_reader::operator=(object_reader&&) noexcept = default;
 object_reader::~object_reader() = default;
 
 std::optional<object_reader> object_reader::parse(std::string_view text) {

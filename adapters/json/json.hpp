@@ -23,6 +23,7 @@ public:
     /// Nothing when the text is not valid JSON, nests deeper than max_depth, or is not an object.
     static std::optional<object_reader> parse(std::string_view text);
     object_reader(object_reader&&) noexcept;
+    object_reader& operator=(object_reader&&) noexcept;
     ~object_reader();
 
     bool has(std::string_view key) const;

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <thread>
 
 #include "adapters/http/log.hpp"
 #include "adapters/http/pipeline.hpp"
@@ -26,28 +28,50 @@ struct pipeline_fixture {
     ratelimit::memory_rate_limiter limits;
     metrics stats;
     std::atomic<int> handled{0};
+    std::promise<void> release;  ///< /stuck holds the only worker until this is set
+    std::shared_future<void> released = release.get_future().share();
     pipeline p;
 
     explicit pipeline_fixture(int per_minute = 100)
-        : p(routes(handled), tokens, limits, stats, clock,
-            pipeline_options{.worker_threads = 1, .hashing_threads = 1, .rate_limit_per_minute = per_minute}) {
+        : p(routes(handled, released), tokens, limits, stats, clock,
+            pipeline_options{.worker_threads = 1, .worker_queue = 1, .hashing_threads = 1,
+                             .rate_limit_per_minute = per_minute}) {
         set_access_log(false);  // the metrics tell what the tests check; the log would only be noise
     }
+    ~pipeline_fixture() {
+        // A failed check must not leave /stuck holding the worker that the pipeline's destructor joins.
+        try {
+            release.set_value();
+        } catch (const std::future_error&) {  // already released
+        }
+    }
 
-    static router routes(std::atomic<int>& handled) {
+    static router routes(std::atomic<int>& handled, std::shared_future<void> released) {
         router r;
-        auto ok = [&handled](request&, const principal*) {
+        auto ok = [&handled](exchange&) {
             ++handled;
             return no_content();
         };
-        r.add({.method = "GET", .pattern = "/open", .handler = ok});
-        r.add({.method = "GET", .pattern = "/mine", .handler = ok, .access = {.authenticated = true}});
+        r.add({.method = "GET", .path = "/open", .handler = ok});
+        r.add({.method = "GET", .path = "/mine", .access = {.authenticated = true}, .handler = ok});
+        r.add({.method = "GET", .path = "/live", .pool = pool_kind::io_thread, .handler = ok});
+        r.add({.method = "GET", .path = "/stuck", .handler = [&handled, released](exchange&) {
+                   ++handled;
+                   released.wait();
+                   return no_content();
+               }});
+        r.add({.method = "POST", .path = "/named", .body = body_kind::json_object, .handler = [](exchange& x) {
+                   const auto name = x.required_string("name");
+                   if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+                   return json_response(200, "\"" + *name + "\"");
+               }});
         return r;
     }
 
     response send(std::string method, std::string path, std::string ip = "127.0.0.1",
-                  std::vector<header> headers = {}) {
+                  std::vector<header> headers = {}, std::string body = {}) {
         request req;
+        req.body = std::move(body);
         req.method = std::move(method);
         req.path = req.target = std::move(path);
         req.remote_ip = std::move(ip);
@@ -119,4 +143,48 @@ TEST_CASE("the last-resort 500 carries the request id and the security headers o
     CHECK(r.find_header("Content-Type") == "application/problem+json");
     CHECK(has_security_headers(r));
     CHECK(has_security_headers(f.p.protocol_error(431, "127.0.0.1")));
+}
+
+TEST_CASE("routes on the I/O thread answer while the worker queue is full", "[pipeline][limits]") {
+    pipeline_fixture f;
+    // The only worker stuck (once it has taken the first request off the queue), a second request queued: the queue
+    // (of one) is full.
+    std::vector<std::future<response>> waiting;
+    std::vector<std::promise<response>> answers(2);
+    for (auto& a : answers) {
+        waiting.push_back(a.get_future());
+        request req;
+        req.method = "GET";
+        req.path = req.target = "/stuck";
+        req.remote_ip = "127.0.0.1";
+        f.p.handle(std::move(req), [&a](response res) { a.set_value(std::move(res)); });
+        const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (f.handled == 0 && std::chrono::steady_clock::now() < bound) std::this_thread::yield();
+        REQUIRE(f.handled == 1);
+    }
+    // A third request finds no room: 503.
+    const auto refused = f.send("GET", "/stuck");
+    CHECK(refused.status == 503);
+    CHECK(refused.problem_code == "overloaded");
+    // The probe does not queue: it answers now, with the security headers of every response.
+    const auto live = f.send("GET", "/live");
+    CHECK(live.status == 204);
+    CHECK(has_security_headers(live));
+    f.release.set_value();
+    for (auto& w : waiting) CHECK(w.get().status == 204);
+}
+
+TEST_CASE("a JSON-object route gets its body parsed, or 400 malformed_json before the handler runs", "[pipeline]") {
+    pipeline_fixture f;
+    const std::vector<header> json{{"Content-Type", "application/json"}};
+    CHECK(f.send("POST", "/named", "127.0.0.1", json, R"({"name":"ana"})").body == "\"ana\"");
+    const auto missing = f.send("POST", "/named", "127.0.0.1", json, R"({})");
+    CHECK(missing.status == 400);
+    CHECK(missing.problem_code == "validation_failed");
+    for (const std::string bad : {"", "[1]", "{", "\"text\""}) {
+        const auto r = f.send("POST", "/named", "127.0.0.1", json, bad);
+        CHECK(r.status == 400);
+        CHECK(r.problem_code == "malformed_json");
+    }
+    CHECK(f.send("POST", "/named", "127.0.0.1", {{"Content-Type", "text/plain"}}, "x").status == 415);
 }

@@ -45,76 +45,59 @@ http::response echo(const std::string& body) { return http::json_response(200, b
 /// A few routes of each kind the real table has: open, credential-limited on the slow pool, authenticated,
 /// role- and principal-restricted, with :params, reading bodies, throwing.
 http::router routes() {
-    using http::request, http::response, http::route, authd::principal, authd::validator;
+    using http::exchange, http::response, http::body_kind;
     const http::access_rule signed_in{true};
     const http::access_rule admin{true, {"admin"}};
     const http::access_rule agents{true, {}, authd::principal_type::agent};
+    const auto json = body_kind::json_object;
     http::router r;
-    r.add({"GET", "/health", [](request&, const principal*) { return echo(R"({"status":"ok"})"); }, {},
-           http::pool_kind::normal, false, http::rate_class::none});
-    r.add({"POST", "/api/auth/login",
-           [](request& q, const principal*) {
-               response error;
-               const auto body = http::read_object(q, error);
-               if (!body) return error;
-               validator v;
-               const auto email = body->required_string("email", v);
-               const auto password = body->required_string("password", v);
-               (void)body->string("totp_code", v);
-               if (!v.ok()) return http::problem_from(q, v.to_failure());
+    r.add({.method = "GET", .path = "/health", .limits = http::rate_class::none,
+           .handler = [](exchange&) { return echo(R"({"status":"ok"})"); }});
+    r.add({.method = "POST", .path = "/api/auth/login", .pool = http::pool_kind::hashing, .body = json,
+           .limits = http::rate_class::credential, .metric = "login", .handler = [](exchange& x) {
+               (void)x.required_string("email");
+               (void)x.required_string("password");
+               (void)x.string("totp_code");
+               if (!x.found.ok()) return http::problem_from(x.req, x.found.to_failure());
                return echo(R"({"access_token":"x","token_type":"Bearer"})");
-           },
-           {}, http::pool_kind::slow, true, http::rate_class::credential});
-    r.add({"GET", "/api/events",
-           [](request& q, const principal*) {
-               validator v;
-               (void)http::query_integer(q, "page", v);
-               (void)http::query_integer(q, "size", v);
-               (void)http::query_bool(q, "mine", v);
-               (void)http::query_value(q, "status");
-               if (!v.ok()) return http::problem_from(q, v.to_failure());
+           }});
+    r.add({.method = "GET", .path = "/api/events", .access = signed_in, .handler = [](exchange& x) {
+               (void)http::query_integer(x.req, "page", x.found);
+               (void)http::query_integer(x.req, "size", x.found);
+               (void)http::query_bool(x.req, "mine", x.found);
+               (void)http::query_value(x.req, "status");
+               if (!x.found.ok()) return http::problem_from(x.req, x.found.to_failure());
                return echo(R"({"items":[]})");
-           },
-           signed_in});
-    r.add({"PUT", "/api/events/:eventId",
-           [](request& q, const principal*) {
-               if (!http::path_id(q, "eventId")) return http::problem(q, 404, "not_found", "No such event.");
-               response error;
-               const auto body = http::read_object(q, error);
-               if (!body) return error;
-               validator v;
-               (void)body->required_string("title", v);
-               (void)body->strings("tags", v);
-               (void)body->integer("capacity", v);
-               (void)body->boolean("public", v);
-               if (!v.ok()) return http::problem_from(q, v.to_failure());
+           }});
+    r.add({.method = "PUT", .path = "/api/events/:eventId", .access = admin, .body = json, .handler = [](exchange& x) {
+               if (!http::path_id(x.req, "eventId")) return http::problem_from(x.req, authd::fail(authd::errc::not_found));
+               (void)x.required_string("title");
+               (void)x.strings("tags");
+               (void)x.body->integer("capacity", x.found);
+               (void)x.boolean("public");
+               if (!x.found.ok()) return http::problem_from(x.req, x.found.to_failure());
                return echo(R"({"id":1})");
-           },
-           admin, http::pool_kind::normal, true});
-    r.add({"PATCH", "/api/auth/preferences",
-           [](request& q, const principal*) {
-               const auto patch = authd::json::compact_object(q.body.empty() ? "{}" : q.body);
-               if (!patch) return http::problem(q, 400, "malformed_json", "The body must be a JSON object.");
+           }});
+    r.add({.method = "PATCH", .path = "/api/auth/preferences", .access = signed_in, .body = body_kind::json_text,
+           .handler = [](exchange& x) {
+               const auto patch = authd::json::compact_object(x.req.body.empty() ? "{}" : x.req.body);
+               if (!patch) return http::problem(x.req, http::http_problem::malformed_json);
                return echo(authd::json::merge_objects(R"({"theme":"dark","lang":"en"})", *patch));
-           },
-           signed_in, http::pool_kind::normal, true});
-    r.add({"POST", "/api/products/:id/prices",
-           [](request& q, const principal*) {
-               response error;
-               const auto body = http::read_object(q, error);
-               if (!body) return error;
-               validator v;
-               (void)body->number_text("price", v);
-               if (const auto items = body->objects("items", v))
-                   for (const auto& item : *items) (void)item.number_text("price", v);
-               if (!v.ok()) return http::problem_from(q, v.to_failure());
+           }});
+    r.add({.method = "POST", .path = "/api/products/:id/prices", .access = admin, .body = json,
+           .handler = [](exchange& x) {
+               (void)x.body->number_text("price", x.found);
+               if (const auto items = x.body->objects("items", x.found))
+                   for (const auto& item : *items) (void)item.number_text("price", x.found);
+               if (!x.found.ok()) return http::problem_from(x.req, x.found.to_failure());
                return echo(R"({"ok":true})");
-           },
-           admin, http::pool_kind::normal, true});
-    r.add({"GET", "/api/v1/agents/me", [](request&, const principal* who) { return echo("\"" + who->id + "\""); },
-           agents});
-    r.add({"GET", "/api/boom/:kind", [](request& q, const principal*) -> response {
-               if (q.path_param("kind") == "db") throw authd::storage_unavailable("fuzz: no database");
+           }});
+    r.add({.method = "GET", .path = "/api/v1/agents/me", .access = agents,
+           .handler = [](exchange& x) { return echo("\"" + x.who().id + "\""); }});
+    r.add({.method = "GET", .path = "/health/live", .pool = http::pool_kind::io_thread, .limits = http::rate_class::none,
+           .handler = [](exchange&) { return echo(R"({"status":"ok"})"); }});
+    r.add({.method = "GET", .path = "/api/boom/:kind", .handler = [](exchange& x) -> response {
+               if (x.req.path_param("kind") == "db") throw authd::storage_unavailable("fuzz: no database");
                throw std::runtime_error("fuzz: a handler's bug");
            }});
     return r;

@@ -5,6 +5,13 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
 using namespace authd;
 using namespace authd::test;
 
@@ -12,6 +19,47 @@ namespace {
 constexpr const char* docs_csp =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'";
+}
+
+TEST_CASE("the route table and docs/openapi.json name the same operations", "[http][docs]") {
+    running_app app;  // development mode: the dev route is served and documented too
+    auto c = app.client();
+    auto r = c.get("/api/openapi.json");  // docs/openapi.json, compiled in
+    REQUIRE(r.status == 200);
+    rapidjson::Document doc;
+    doc.Parse(r.body.c_str(), r.body.size());
+    REQUIRE(doc.IsObject());
+    std::set<std::string> documented;
+    for (const auto& path : doc["paths"].GetObject())
+        for (const auto& op : path.value.GetObject()) {
+            std::string method = op.name.GetString();
+            if (method == "parameters") continue;
+            for (auto& ch : method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            documented.insert(method + " " + path.name.GetString());
+        }
+    std::set<std::string> served;
+    for (const auto& [method, path] : app.app->routes()) {
+        // The router writes a parameter ":id", OpenAPI "{id}".
+        std::string templated;
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            if (path[i] != ':') {
+                templated += path[i];
+                continue;
+            }
+            const auto end = std::min(path.find('/', i), path.size());
+            templated += "{" + path.substr(i + 1, end - i - 1) + "}";
+            i = end - 1;
+        }
+        served.insert(method + " " + templated);
+    }
+    std::vector<std::string> undocumented, unserved;
+    std::set_difference(served.begin(), served.end(), documented.begin(), documented.end(),
+                        std::back_inserter(undocumented));
+    std::set_difference(documented.begin(), documented.end(), served.begin(), served.end(),
+                        std::back_inserter(unserved));
+    CHECK(undocumented == std::vector<std::string>{});
+    CHECK(unserved == std::vector<std::string>{});
+    CHECK(served.size() > 60);
 }
 
 TEST_CASE("the OpenAPI document is served as JSON and documents the routes", "[http][docs]") {

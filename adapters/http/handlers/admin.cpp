@@ -44,83 +44,71 @@ response page_response(std::string_view key, const page_of<T>& p, Write write_it
 
 std::string_view id_of(const request& req) { return req.path_param("id"); }
 
-response list_users(services& s, request& req) {
+response list_users(services& s, exchange& x) {
     validator v;
-    const auto q = read_page(req, v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+    const auto q = read_page(x.req, v);
+    if (!v.ok()) return problem_from(x.req, v.to_failure());
     auto page = s.admin.list_users(q);
-    if (!page) return problem_from(req, page.error());
+    if (!page) return problem_from(x.req, page.error());
     return page_response("users", page.value(), write_user);
 }
 
-response get_user(services& s, request& req) {
-    auto u = s.admin.find_user(id_of(req));
-    if (!u) return problem_from(req, u.error());
+response get_user(services& s, exchange& x) {
+    auto u = s.admin.find_user(id_of(x.req));
+    if (!u) return problem_from(x.req, u.error());
     return user_response(u.value());
 }
 
-response patch_user(services& s, request& req, const principal& who) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto active = body->boolean("isActive", v);
-    if (!active && v.ok()) v.add("isActive", "is required");
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto u = s.admin.set_active(who, id_of(req), *active);
-    if (!u) return problem_from(req, u.error());
+response patch_user(services& s, exchange& x) {
+    const auto active = x.boolean("isActive");
+    if (!active && x.found.ok()) x.found.add("isActive", "is required");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto u = s.admin.set_active(x.who(), id_of(x.req), *active);
+    if (!u) return problem_from(x.req, u.error());
     return user_response(u.value());
 }
 
-response delete_user(services& s, request& req, const principal& who) {
-    auto done = s.admin.remove_user(who, id_of(req));
-    if (!done) return problem_from(req, done.error());
+response delete_user(services& s, exchange& x) {
+    auto done = s.admin.remove_user(x.who(), id_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
 
-response put_roles(services& s, request& req, const principal& who) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    auto roles = body->strings("roles", v);
-    if (!roles && v.ok()) v.add("roles", "is required");
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto u = s.admin.set_roles(who, id_of(req), std::move(*roles));
-    if (!u) return problem_from(req, u.error());
+response put_roles(services& s, exchange& x) {
+    auto roles = x.strings("roles");
+    if (!roles && x.found.ok()) x.found.add("roles", "is required");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto u = s.admin.set_roles(x.who(), id_of(x.req), std::move(*roles));
+    if (!u) return problem_from(x.req, u.error());
     return user_response(u.value());
 }
 
-response revoke_sessions(services& s, request& req) {
-    auto done = s.admin.revoke_sessions(id_of(req));
-    if (!done) return problem_from(req, done.error());
+response revoke_sessions(services& s, exchange& x) {
+    auto done = s.admin.revoke_sessions(id_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
 
-response unlock_user(services& s, request& req) {
-    auto done = s.admin.unlock(id_of(req));
-    if (!done) return problem_from(req, done.error());
+response unlock_user(services& s, exchange& x) {
+    auto done = s.admin.unlock(id_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
 
-response list_agents(services& s, request& req) {
+response list_agents(services& s, exchange& x) {
     validator v;
-    const auto q = read_page(req, v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+    const auto q = read_page(x.req, v);
+    if (!v.ok()) return problem_from(x.req, v.to_failure());
     auto page = s.admin.list_agents(q);
-    if (!page) return problem_from(req, page.error());
+    if (!page) return problem_from(x.req, page.error());
     return page_response("agents", page.value(), write_agent);
 }
 
-response patch_agent(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto status = body->required_string("status", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto a = s.admin.set_agent_status(id_of(req), *status);
-    if (!a) return problem_from(req, a.error());
+response patch_agent(services& s, exchange& x) {
+    const auto status = x.required_string("status");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto a = s.admin.set_agent_status(id_of(x.req), *status);
+    if (!a) return problem_from(x.req, a.error());
     json::writer w;
     write_agent(w, a.value());
     return json_response(200, std::move(w).str());
@@ -130,22 +118,19 @@ response patch_agent(services& s, request& req) {
 
 void add_admin_routes(router& r, services& s) {
     const access_rule admin{true, {"admin"}};
-    auto with = [&s](response (*fn)(services&, request&)) {
-        return [&s, fn](request& q, const principal*) { return fn(s, q); };
-    };
-    // The changes that could lock admins out take the acting admin.
-    auto as_actor = [&s](response (*fn)(services&, request&, const principal&)) {
-        return [&s, fn](request& q, const principal* who) { return fn(s, q, *who); };
-    };
-    r.add({"GET", "/api/admin/users", with(list_users), admin});
-    r.add({"GET", "/api/admin/users/:id", with(get_user), admin});
-    r.add({"PATCH", "/api/admin/users/:id", as_actor(patch_user), admin, pool_kind::normal, true});
-    r.add({"DELETE", "/api/admin/users/:id", as_actor(delete_user), admin});
-    r.add({"PUT", "/api/admin/users/:id/roles", as_actor(put_roles), admin, pool_kind::normal, true});
-    r.add({"POST", "/api/admin/users/:id/unlock", with(unlock_user), admin});
-    r.add({"POST", "/api/admin/users/:id/sessions/revoke", with(revoke_sessions), admin});
-    r.add({"GET", "/api/admin/agents", with(list_agents), admin});
-    r.add({"PATCH", "/api/admin/agents/:id", with(patch_agent), admin, pool_kind::normal, true});
+    const auto json = body_kind::json_object;
+    r.add({.method = "GET", .path = "/api/admin/users", .access = admin, .handler = bind(s, list_users)});
+    r.add({.method = "GET", .path = "/api/admin/users/:id", .access = admin, .handler = bind(s, get_user)});
+    r.add({.method = "PATCH", .path = "/api/admin/users/:id", .access = admin, .body = json, .handler = bind(s, patch_user)});
+    r.add({.method = "DELETE", .path = "/api/admin/users/:id", .access = admin, .handler = bind(s, delete_user)});
+    r.add({.method = "PUT", .path = "/api/admin/users/:id/roles", .access = admin, .body = json,
+           .handler = bind(s, put_roles)});
+    r.add({.method = "POST", .path = "/api/admin/users/:id/unlock", .access = admin, .handler = bind(s, unlock_user)});
+    r.add({.method = "POST", .path = "/api/admin/users/:id/sessions/revoke", .access = admin,
+           .handler = bind(s, revoke_sessions)});
+    r.add({.method = "GET", .path = "/api/admin/agents", .access = admin, .handler = bind(s, list_agents)});
+    r.add({.method = "PATCH", .path = "/api/admin/agents/:id", .access = admin, .body = json,
+           .handler = bind(s, patch_agent)});
 }
 
 }  // namespace authd::http

@@ -12,34 +12,26 @@ response agent_response(int status, const agent& a) {
     return json_response(status, std::move(w).str());
 }
 
-response register_agent(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
+response register_agent(services& s, exchange& x) {
     agent_registration r;
-    r.phone_number = body->required_string("phone_number", v).value_or("");
-    r.country_code = body->required_string("country_code", v).value_or("");
-    r.first_name = body->required_string("first_name", v).value_or("");
-    r.last_name = body->required_string("last_name", v).value_or("");
-    r.email = body->required_string("email", v).value_or("");
+    r.phone_number = x.required_string("phone_number").value_or("");
+    r.country_code = x.required_string("country_code").value_or("");
+    r.first_name = x.required_string("first_name").value_or("");
+    r.last_name = x.required_string("last_name").value_or("");
+    r.email = x.required_string("email").value_or("");
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto created = s.agents.register_agent(r, std::move(v));
-    if (!created) return problem_from(req, created.error());
+    auto created = s.agents.register_agent(r, std::move(x.found));
+    if (!created) return problem_from(x.req, created.error());
     return agent_response(201, created.value());
 }
 
-response request_otp(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto phone = body->required_string("phone_number", v);
-    const auto country = body->string("country_code", v);
-    const auto method = body->string("delivery_method", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+response request_otp(services& s, exchange& x) {
+    const auto phone = x.required_string("phone_number");
+    const auto country = x.string("country_code");
+    const auto method = x.string("delivery_method");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto sent = s.otp.request(*phone, country.value_or(""), method.value_or(""));
-    if (!sent) return problem_from(req, sent.error());
+    if (!sent) return problem_from(x.req, sent.error());
     json::writer w;
     w.begin_object()
         .field("message", "If this number is registered, a code is on its way.")
@@ -49,17 +41,13 @@ response request_otp(services& s, request& req) {
     return json_response(202, std::move(w.end_object()).str());
 }
 
-response verify_otp(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto phone = body->required_string("phone_number", v);
-    const auto country = body->string("country_code", v);
-    const auto code = body->required_string("code", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto done = s.otp.verify(*phone, country.value_or(""), *code, client_of(req));
-    if (!done) return problem_from(req, done.error());
+response verify_otp(services& s, exchange& x) {
+    const auto phone = x.required_string("phone_number");
+    const auto country = x.string("country_code");
+    const auto code = x.required_string("code");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto done = s.otp.verify(*phone, country.value_or(""), *code, client_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     json::writer w;
     w.begin_object();
     write_pair(w, done->tokens);
@@ -68,78 +56,70 @@ response verify_otp(services& s, request& req) {
     return json_response(200, std::move(w.end_object()).str());
 }
 
-response refresh(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto token = body->required_string("refresh_token", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+response refresh(services& s, exchange& x) {
+    const auto token = x.required_string("refresh_token");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto pair = s.tokens.refresh(*token);
-    if (!pair) return problem_from(req, pair.error());
+    if (!pair) return problem_from(x.req, pair.error());
     json::writer w;
     w.begin_object();
     write_pair(w, pair.value());
     return json_response(200, std::move(w.end_object()).str());
 }
 
-response me(services& s, request& req, const principal& who) {
-    auto a = s.agents.current_agent(who);
-    if (!a) return problem_from(req, a.error());
+response me(services& s, exchange& x) {
+    auto a = s.agents.current_agent(x.who());
+    if (!a) return problem_from(x.req, a.error());
     return agent_response(200, a.value());
 }
 
-response update_me(services& s, request& req, const principal& who) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    agent_changes changes{body->string("first_name", v), body->string("last_name", v), body->string("email", v)};
+response update_me(services& s, exchange& x) {
+    agent_changes changes{x.string("first_name"), x.string("last_name"), x.string("email")};
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto a = s.agents.update_profile(who.id, std::move(changes), std::move(v));
-    if (!a) return problem_from(req, a.error());
+    auto a = s.agents.update_profile(x.who().id, std::move(changes), std::move(x.found));
+    if (!a) return problem_from(x.req, a.error());
     return agent_response(200, a.value());
+}
+
+/// Development mode's outbox of the mock notifier: every code and link it "sent".
+response dev_messages(services& s, exchange&) {
+    json::writer w;
+    w.begin_object().key("messages").begin_array();
+    for (const auto& m : s.recent_messages())
+        w.begin_object()
+            .field("channel", m.channel == channel::sms ? "sms" : "email")
+            .field("to", m.recipient)
+            .field("subject", m.subject)
+            .field("body", m.body)
+            .field("sent_at", to_rfc3339(m.sent_at))
+            .end_object();
+    return json_response(200, std::move(w.end_array().end_object()).str());
 }
 
 }  // namespace
 
 void add_agent_routes(router& r, services& s) {
     const access_rule agent_only{true, {}, principal_type::agent};
-    auto plain = [&s](response (*fn)(services&, request&)) {
-        return [&s, fn](request& q, const principal*) { return fn(s, q); };
-    };
+    const auto json = body_kind::json_object;
     const auto credential = rate_class::credential;
-    r.add({"POST", "/api/v1/auth/register", plain(register_agent), {}, pool_kind::normal, true, credential});
-    r.add({"POST", "/api/v1/auth/request-otp", plain(request_otp), {}, pool_kind::normal, true, credential});
-    r.add({"POST", "/api/v1/auth/verify-otp", plain(verify_otp), {}, pool_kind::normal, true, credential});
-    r.add({"POST", "/api/v1/auth/refresh", plain(refresh), {}, pool_kind::normal, true, credential});
+    r.add({.method = "POST", .path = "/api/v1/auth/register", .body = json, .limits = credential,
+           .handler = bind(s, register_agent)});
+    r.add({.method = "POST", .path = "/api/v1/auth/request-otp", .body = json, .limits = credential,
+           .metric = "otp_request", .handler = bind(s, request_otp)});
+    r.add({.method = "POST", .path = "/api/v1/auth/verify-otp", .body = json, .limits = credential,
+           .metric = "otp_verify", .handler = bind(s, verify_otp)});
+    r.add({.method = "POST", .path = "/api/v1/auth/refresh", .body = json, .limits = credential, .metric = "refresh",
+           .handler = bind(s, refresh)});
     // The clients specification's name for the same exchange.
-    r.add({"POST", "/api/v1/auth/refresh_token", plain(refresh), {}, pool_kind::normal, true, credential});
-    r.add({"POST", "/api/v1/auth/logout",
-           [&s](request&, const principal* who) {
-               (void)s.tokens.logout(*who);
-               return no_content();
-           },
-           {true}});
-    r.add({"GET", "/api/v1/agents/me", [&s](request& q, const principal* who) { return me(s, q, *who); }, agent_only});
-    r.add({"PATCH", "/api/v1/agents/me", [&s](request& q, const principal* who) { return update_me(s, q, *who); },
-           agent_only, pool_kind::normal, true});
+    r.add({.method = "POST", .path = "/api/v1/auth/refresh_token", .body = json, .limits = credential,
+           .metric = "refresh", .handler = bind(s, refresh)});
+    r.add({.method = "GET", .path = "/api/v1/agents/me", .access = agent_only, .handler = bind(s, me)});
+    r.add({.method = "PATCH", .path = "/api/v1/agents/me", .access = agent_only, .body = json,
+           .handler = bind(s, update_me)});
 }
 
 void add_dev_routes(router& r, services& s) {
-    r.add({"GET", "/api/v1/dev/messages", [&s](request&, const principal*) {
-               json::writer w;
-               w.begin_object().key("messages").begin_array();
-               for (const auto& m : s.recent_messages())
-                   w.begin_object()
-                       .field("channel", m.channel == channel::sms ? "sms" : "email")
-                       .field("to", m.recipient)
-                       .field("subject", m.subject)
-                       .field("body", m.body)
-                       .field("sent_at", to_rfc3339(m.sent_at))
-                       .end_object();
-               return json_response(200, std::move(w.end_array().end_object()).str());
-           }});
+    r.add({.method = "GET", .path = "/api/v1/dev/messages", .handler = bind(s, dev_messages)});
 }
 
 }  // namespace authd::http

@@ -137,19 +137,35 @@ response supplier_response(int status, const supplier_detail& d) {
     return json_response(status, std::move(w.end_object()).str());
 }
 
+/// An id that is not a positive integer names nothing: 404, as for an id that does not exist.
+using by_id_fn = response (*)(services&, exchange&, std::int64_t);
+response with_id(services& s, exchange& x, by_id_fn fn, std::string_view nothing) {
+    const auto id = path_id(x.req, "id");
+    if (!id) return problem_from(x.req, fail(errc::not_found, std::string(nothing)));
+    return fn(s, x, *id);
+}
+template <by_id_fn fn>
+response product_by_id(services& s, exchange& x) {
+    return with_id(s, x, fn, "No such product.");
+}
+template <by_id_fn fn>
+response supplier_by_id(services& s, exchange& x) {
+    return with_id(s, x, fn, "No such supplier.");
+}
+
 // --- products -----------------------------------------------------------------------------------------------------
 
-response list_products(services& s, request& req) {
+response list_products(services& s, exchange& x) {
     validator v;
     product_query q;
-    q.filter.best_seller = query_bool(req, "best_seller", v);
-    q.filter.active = query_bool(req, "active", v);
-    q.filter.supplier_id = query_integer(req, "supplier_id", v);
-    q.page = query_integer(req, "page", v).value_or(q.page);
-    q.size = query_integer(req, "size", v).value_or(q.size);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+    q.filter.best_seller = query_bool(x.req, "best_seller", v);
+    q.filter.active = query_bool(x.req, "active", v);
+    q.filter.supplier_id = query_integer(x.req, "supplier_id", v);
+    q.page = query_integer(x.req, "page", v).value_or(q.page);
+    q.size = query_integer(x.req, "size", v).value_or(q.size);
+    if (!v.ok()) return problem_from(x.req, v.to_failure());
     auto page = s.catalog.list_products(q);
-    if (!page) return problem_from(req, page.error());
+    if (!page) return problem_from(x.req, page.error());
     json::writer w;
     w.begin_object().key("products").begin_array();
     for (const auto& p : page->products) write_product(w, p);
@@ -164,49 +180,41 @@ response list_products(services& s, request& req) {
     return json_response(200, std::move(w.end_object()).str());
 }
 
-response get_product(services& s, request& req, std::int64_t id) {
+response get_product(services& s, exchange& x, std::int64_t id) {
     auto found = s.catalog.find_product(id);
-    if (!found) return problem_from(req, found.error());
+    if (!found) return problem_from(x.req, found.error());
     json::writer w;
     write_product(w, found->item, &found->supplied_by);
     return json_response(200, std::move(w).str());
 }
 
-response create_product(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto fields = read_product(*body, v);
+response create_product(services& s, exchange& x) {
+    const auto fields = read_product(*x.body, x.found);
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto created = s.catalog.create_product(fields, std::move(v));
-    if (!created) return problem_from(req, created.error());
+    auto created = s.catalog.create_product(fields, std::move(x.found));
+    if (!created) return problem_from(x.req, created.error());
     auto res = product_response(201, created.value());
     res.set_header("Location", "/api/products/" + std::to_string(created->id));
     return res;
 }
 
-response update_product(services& s, request& req, std::int64_t id) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto fields = read_product(*body, v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+response update_product(services& s, exchange& x, std::int64_t id) {
+    const auto fields = read_product(*x.body, x.found);
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto updated = s.catalog.update_product(id, fields);
-    if (!updated) return problem_from(req, updated.error());
+    if (!updated) return problem_from(x.req, updated.error());
     return product_response(200, updated.value());
 }
 
-response delete_product(services& s, request& req, std::int64_t id) {
+response delete_product(services& s, exchange& x, std::int64_t id) {
     auto done = s.catalog.delete_product(id);
-    if (!done) return problem_from(req, done.error());
+    if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
 
-response price_history(services& s, request& req, std::int64_t id) {
+response price_history(services& s, exchange& x, std::int64_t id) {
     auto history = s.catalog.price_history(id);
-    if (!history) return problem_from(req, history.error());
+    if (!history) return problem_from(x.req, history.error());
     json::writer w;
     w.begin_object().key("price_history").begin_array();
     for (const auto& r : history.value())
@@ -221,53 +229,45 @@ response price_history(services& s, request& req, std::int64_t id) {
 
 // --- suppliers ----------------------------------------------------------------------------------------------------
 
-response list_suppliers(services& s, request&) {
+response list_suppliers(services& s, exchange&) {
     json::writer w;
     w.begin_object().key("suppliers").begin_array();
     for (const auto& each : s.catalog.list_suppliers()) write_supplier(w, each);
     return json_response(200, std::move(w.end_array().end_object()).str());
 }
 
-response get_supplier(services& s, request& req, std::int64_t id) {
+response get_supplier(services& s, exchange& x, std::int64_t id) {
     auto found = s.catalog.find_supplier(id);
-    if (!found) return problem_from(req, found.error());
+    if (!found) return problem_from(x.req, found.error());
     return supplier_response(200, found.value());
 }
 
-response supplier_contacts(services& s, request& req, std::int64_t id) {
+response supplier_contacts(services& s, exchange& x, std::int64_t id) {
     auto contacts = s.catalog.contacts_of(id);
-    if (!contacts) return problem_from(req, contacts.error());
+    if (!contacts) return problem_from(x.req, contacts.error());
     json::writer w;
     w.begin_object().key("contacts");
     write_contacts(w, contacts.value());
     return json_response(200, std::move(w.end_object()).str());
 }
 
-response create_supplier(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    auto fields = read_supplier(*body, v);
-    fields.contacts = read_contacts(*body, v);
+response create_supplier(services& s, exchange& x) {
+    auto fields = read_supplier(*x.body, x.found);
+    fields.contacts = read_contacts(*x.body, x.found);
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto created = s.catalog.create_supplier(fields, std::move(v));
-    if (!created) return problem_from(req, created.error());
+    auto created = s.catalog.create_supplier(fields, std::move(x.found));
+    if (!created) return problem_from(x.req, created.error());
     auto res = supplier_response(201, created.value());
     res.set_header("Location", "/api/suppliers/" + std::to_string(created->item.id));
     return res;
 }
 
-response update_supplier(services& s, request& req, std::int64_t id) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
+response update_supplier(services& s, exchange& x, std::int64_t id) {
     // `contacts`, like `id` and the timestamps, is read-only here: a client may send back what it read.
-    const auto fields = read_supplier(*body, v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+    const auto fields = read_supplier(*x.body, x.found);
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto updated = s.catalog.update_supplier(id, fields);
-    if (!updated) return problem_from(req, updated.error());
+    if (!updated) return problem_from(x.req, updated.error());
     return supplier_response(200, updated.value());
 }
 
@@ -276,30 +276,24 @@ response update_supplier(services& s, request& req, std::int64_t id) {
 void add_catalog_routes(router& r, services& s) {
     const access_rule reader{true};
     const access_rule writer{true, {"staff", "admin"}};
-    auto plain = [&s](response (*fn)(services&, request&)) {
-        return [&s, fn](request& q, const principal*) { return fn(s, q); };
-    };
-    // An id that is not a positive integer names nothing: 404, as for an id that does not exist.
-    auto by_id = [&s](response (*fn)(services&, request&, std::int64_t), std::string_view what) {
-        return [&s, fn, what](request& q, const principal*) {
-            const auto id = path_id(q, "id");
-            if (!id) return problem_from(q, fail(errc::not_found, std::string(what)));
-            return fn(s, q, *id);
-        };
-    };
-    const std::string_view no_product = "No such product.";
-    const std::string_view no_supplier = "No such supplier.";
-    r.add({"GET", "/api/products", plain(list_products), reader});
-    r.add({"POST", "/api/products", plain(create_product), writer, pool_kind::normal, true});
-    r.add({"GET", "/api/products/:id", by_id(get_product, no_product), reader});
-    r.add({"PUT", "/api/products/:id", by_id(update_product, no_product), writer, pool_kind::normal, true});
-    r.add({"DELETE", "/api/products/:id", by_id(delete_product, no_product), writer});
-    r.add({"GET", "/api/products/:id/price_history", by_id(price_history, no_product), reader});
-    r.add({"GET", "/api/suppliers", plain(list_suppliers), reader});
-    r.add({"POST", "/api/suppliers", plain(create_supplier), writer, pool_kind::normal, true});
-    r.add({"GET", "/api/suppliers/:id", by_id(get_supplier, no_supplier), reader});
-    r.add({"PUT", "/api/suppliers/:id", by_id(update_supplier, no_supplier), writer, pool_kind::normal, true});
-    r.add({"GET", "/api/suppliers/:id/contacts", by_id(supplier_contacts, no_supplier), reader});
+    const auto json = body_kind::json_object;
+    r.add({.method = "GET", .path = "/api/products", .access = reader, .handler = bind(s, list_products)});
+    r.add({.method = "POST", .path = "/api/products", .access = writer, .body = json,
+           .handler = bind(s, create_product)});
+    r.add({.method = "GET", .path = "/api/products/:id", .access = reader, .handler = bind(s, product_by_id<get_product>)});
+    r.add({.method = "PUT", .path = "/api/products/:id", .access = writer, .body = json,
+           .handler = bind(s, product_by_id<update_product>)});
+    r.add({.method = "DELETE", .path = "/api/products/:id", .access = writer, .handler = bind(s, product_by_id<delete_product>)});
+    r.add({.method = "GET", .path = "/api/products/:id/price_history", .access = reader,
+           .handler = bind(s, product_by_id<price_history>)});
+    r.add({.method = "GET", .path = "/api/suppliers", .access = reader, .handler = bind(s, list_suppliers)});
+    r.add({.method = "POST", .path = "/api/suppliers", .access = writer, .body = json,
+           .handler = bind(s, create_supplier)});
+    r.add({.method = "GET", .path = "/api/suppliers/:id", .access = reader, .handler = bind(s, supplier_by_id<get_supplier>)});
+    r.add({.method = "PUT", .path = "/api/suppliers/:id", .access = writer, .body = json,
+           .handler = bind(s, supplier_by_id<update_supplier>)});
+    r.add({.method = "GET", .path = "/api/suppliers/:id/contacts", .access = reader,
+           .handler = bind(s, supplier_by_id<supplier_contacts>)});
 }
 
 }  // namespace authd::http

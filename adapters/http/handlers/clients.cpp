@@ -24,61 +24,49 @@ response signed_in(const token_pair& tokens, const user& u) {
     return json_response(200, std::move(w.end_object()).str());
 }
 
-response register_client(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
+response register_client(services& s, exchange& x) {
     client_registration r;
-    r.email = body->required_string("email", v).value_or("");
-    r.password = body->required_string("password", v).value_or("");
-    r.first_name = body->required_string("first_name", v).value_or("");
-    r.last_name = body->required_string("last_name", v).value_or("");
-    r.phone_number = body->string("phone_number", v);
+    r.email = x.required_string("email").value_or("");
+    r.password = x.required_string("password").value_or("");
+    r.first_name = x.required_string("first_name").value_or("");
+    r.last_name = x.required_string("last_name").value_or("");
+    r.phone_number = x.string("phone_number");
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto created = s.clients.register_client(std::move(r), std::move(v));
-    if (!created) return problem_from(req, created.error());
+    auto created = s.clients.register_client(std::move(r), std::move(x.found));
+    if (!created) return problem_from(x.req, created.error());
     auto res = client_response(201, created.value());
     res.set_header("Location", "/api/v1/clients/" + created->id);
     return res;
 }
 
-response verify_email(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto token = body->required_string("token", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto verified = s.clients.verify_email(req.path_param("id"), *token);
-    if (!verified) return problem_from(req, verified.error());
+response verify_email(services& s, exchange& x) {
+    const auto token = x.required_string("token");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto verified = s.clients.verify_email(x.req.path_param("id"), *token);
+    if (!verified) return problem_from(x.req, verified.error());
     return client_response(200, verified.value());
 }
 
-response resend_verification(services& s, request& req) {
-    auto sent = s.clients.resend_verification(req.path_param("id"));
-    if (!sent) return problem_from(req, sent.error());
+response resend_verification(services& s, exchange& x) {
+    auto sent = s.clients.resend_verification(x.req.path_param("id"));
+    if (!sent) return problem_from(x.req, sent.error());
     return json_response(202, R"({"message":"A new verification e-mail is on its way."})");
 }
 
-response get_client(services& s, request& req, const principal& who) {
-    auto found = s.clients.find(req.path_param("id"), who);
-    if (!found) return problem_from(req, found.error());
+response get_client(services& s, exchange& x) {
+    auto found = s.clients.find(x.req.path_param("id"), x.who());
+    if (!found) return problem_from(x.req, found.error());
     return client_response(200, found.value());
 }
 
-response login(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto email = body->required_string("email", v);
-    const auto password = body->required_string("password", v);
+response login(services& s, exchange& x) {
+    const auto email = x.required_string("email");
+    const auto password = x.required_string("password");
     // This route takes an e-mail only: the shared login rule would read anything else as a username.
-    if (email && email->find('@') == std::string::npos) v.add("email", "must be an e-mail address");
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto done = s.auth.login({*email, *password, std::nullopt}, client_of(req));
-    if (!done) return problem_from(req, done.error());
+    if (email && email->find('@') == std::string::npos) x.found.add("email", "must be an e-mail address");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto done = s.auth.login({*email, *password, std::nullopt}, client_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     if (done->tokens) return signed_in(*done->tokens, done->account);
     json::writer w;
     w.begin_object()
@@ -90,29 +78,25 @@ response login(services& s, request& req) {
     return json_response(200, std::move(w).str());
 }
 
-response verify_mfa(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto token = body->required_string("mfa_token", v);
-    const auto code = body->required_string("code", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto done = s.auth.verify_mfa(*token, *code, client_of(req));
-    if (!done) return problem_from(req, done.error());
+response verify_mfa(services& s, exchange& x) {
+    const auto token = x.required_string("mfa_token");
+    const auto code = x.required_string("code");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto done = s.auth.verify_mfa(*token, *code, client_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     return signed_in(done->tokens, done->account);
 }
 
 /// The caller, whatever kind of principal: an agent as an agent, anyone else as a client.
-response me(services& s, request& req, const principal& who) {
+response me(services& s, exchange& x) {
     json::writer w;
-    if (who.type == principal_type::agent) {
-        auto a = s.agents.current_agent(who);
-        if (!a) return problem_from(req, a.error());
+    if (x.who().type == principal_type::agent) {
+        auto a = s.agents.current_agent(x.who());
+        if (!a) return problem_from(x.req, a.error());
         write_agent(w, a.value());
     } else {
-        auto u = s.auth.current_user(who);
-        if (!u) return problem_from(req, u.error());
+        auto u = s.auth.current_user(x.who());
+        if (!u) return problem_from(x.req, u.error());
         json::write_client(w, u.value());
     }
     return json_response(200, std::move(w).str());
@@ -121,20 +105,21 @@ response me(services& s, request& req, const principal& who) {
 }  // namespace
 
 void add_client_routes(router& r, services& s) {
-    auto plain = [&s](response (*fn)(services&, request&)) {
-        return [&s, fn](request& q, const principal*) { return fn(s, q); };
-    };
+    const auto json = body_kind::json_object;
     const auto credential = rate_class::credential;
-    // Registration and login hash a password: the slow pool.
-    r.add({"POST", "/api/v1/clients", plain(register_client), {}, pool_kind::slow, true, credential});
-    r.add({"POST", "/api/v1/clients/:id/verify_email", plain(verify_email), {}, pool_kind::normal, true, credential});
-    r.add({"POST", "/api/v1/clients/:id/resend_verification", plain(resend_verification), {}, pool_kind::normal, false,
-           credential});
-    r.add({"GET", "/api/v1/clients/:id", [&s](request& q, const principal* who) { return get_client(s, q, *who); },
-           {true}});
-    r.add({"POST", "/api/v1/auth/login", plain(login), {}, pool_kind::slow, true, credential});
-    r.add({"POST", "/api/v1/auth/verify_mfa", plain(verify_mfa), {}, pool_kind::normal, true, credential});
-    r.add({"GET", "/api/v1/me", [&s](request& q, const principal* who) { return me(s, q, *who); }, {true}});
+    // Registration and login hash a password: the hashing pool.
+    r.add({.method = "POST", .path = "/api/v1/clients", .pool = pool_kind::hashing, .body = json, .limits = credential,
+           .handler = bind(s, register_client)});
+    r.add({.method = "POST", .path = "/api/v1/clients/:id/verify_email", .body = json, .limits = credential,
+           .handler = bind(s, verify_email)});
+    r.add({.method = "POST", .path = "/api/v1/clients/:id/resend_verification", .limits = credential,
+           .handler = bind(s, resend_verification)});
+    r.add({.method = "GET", .path = "/api/v1/clients/:id", .access = {true}, .handler = bind(s, get_client)});
+    r.add({.method = "POST", .path = "/api/v1/auth/login", .pool = pool_kind::hashing, .body = json,
+           .limits = credential, .metric = "login", .handler = bind(s, login)});
+    r.add({.method = "POST", .path = "/api/v1/auth/verify_mfa", .body = json, .limits = credential,
+           .metric = "mfa_verify", .handler = bind(s, verify_mfa)});
+    r.add({.method = "GET", .path = "/api/v1/me", .access = {true}, .handler = bind(s, me)});
 }
 
 }  // namespace authd::http

@@ -60,24 +60,30 @@ response static_asset(const request& req, const std::string& dir, std::string_vi
     return problem_from(req, fail(errc::not_found, "No such docs asset."));
 }
 
+response openapi_document(services&, exchange&) {
+    auto res = json_response(200, std::string(embedded_openapi_json()));
+    res.set_header("Cache-Control", "no-cache");
+    return res;
+}
+
+response docs_page(services&, exchange&) {
+    response res;
+    res.body = std::string(embedded_docs_html());
+    res.set_header("Content-Security-Policy", docs_csp);
+    res.set_header("Cache-Control", "no-cache");
+    return with_type(std::move(res), "text/html; charset=utf-8");
+}
+
+response docs_asset(services& s, exchange& x) {
+    return static_asset(x.req, s.docs_assets_dir, x.req.path_param("asset"));
+}
+
 }  // namespace
 
 void add_docs_routes(router& r, services& s) {
-    r.add({"GET", "/api/openapi.json", [](request&, const principal*) {
-               auto res = json_response(200, std::string(embedded_openapi_json()));
-               res.set_header("Cache-Control", "no-cache");
-               return res;
-           }});
-    r.add({"GET", "/api/docs", [](request&, const principal*) {
-               response res;
-               res.body = std::string(embedded_docs_html());
-               res.set_header("Content-Security-Policy", docs_csp);
-               res.set_header("Cache-Control", "no-cache");
-               return with_type(std::move(res), "text/html; charset=utf-8");
-           }});
-    r.add({"GET", "/api/docs/:asset", [&s](request& q, const principal*) {
-               return static_asset(q, s.docs_assets_dir, q.path_param("asset"));
-           }});
+    r.add({.method = "GET", .path = "/api/openapi.json", .handler = bind(s, openapi_document)});
+    r.add({.method = "GET", .path = "/api/docs", .handler = bind(s, docs_page)});
+    r.add({.method = "GET", .path = "/api/docs/:asset", .handler = bind(s, docs_asset)});
 }
 
 }  // namespace authd::http

@@ -39,83 +39,71 @@ response event_response(int status, const event& e) {
     return json_response(status, std::move(w).str());
 }
 
-response create(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto fields = read_fields(*body, v);
+response create(services& s, exchange& x) {
+    const auto fields = read_fields(*x.body, x.found);
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto e = s.events.create(fields, std::move(v));
-    if (!e) return problem_from(req, e.error());
+    auto e = s.events.create(fields, std::move(x.found));
+    if (!e) return problem_from(x.req, e.error());
     auto res = event_response(201, e.value());
     res.set_header("Location", "/api/events/" + std::to_string(e->id));
     return res;
 }
 
-response update(services& s, request& req) {
-    const auto id = event_id(req);
-    if (!id) return not_found(req);
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto fields = read_fields(*body, v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+response update(services& s, exchange& x) {
+    const auto id = event_id(x.req);
+    if (!id) return not_found(x.req);
+    const auto fields = read_fields(*x.body, x.found);
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto e = s.events.update(*id, fields);
-    if (!e) return problem_from(req, e.error());
+    if (!e) return problem_from(x.req, e.error());
     return event_response(200, e.value());
 }
 
-response change_status(services& s, request& req) {
-    const auto id = event_id(req);
-    if (!id) return not_found(req);
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto status = body->required_string("status", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+response change_status(services& s, exchange& x) {
+    const auto id = event_id(x.req);
+    if (!id) return not_found(x.req);
+    const auto status = x.required_string("status");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto e = s.events.change_status(*id, *status);
-    if (!e) return problem_from(req, e.error());
+    if (!e) return problem_from(x.req, e.error());
     return event_response(200, e.value());
 }
 
-response get_one(services& s, request& req) {
-    const auto id = event_id(req);
-    if (!id) return not_found(req);
+response get_one(services& s, exchange& x) {
+    const auto id = event_id(x.req);
+    if (!id) return not_found(x.req);
     auto e = s.events.find(*id);
-    if (!e) return problem_from(req, e.error());
+    if (!e) return problem_from(x.req, e.error());
     return event_response(200, e.value());
 }
 
-response remove(services& s, request& req) {
-    const auto id = event_id(req);
-    if (!id) return not_found(req);
+response remove(services& s, exchange& x) {
+    const auto id = event_id(x.req);
+    if (!id) return not_found(x.req);
     auto done = s.events.remove(*id);
-    if (!done) return problem_from(req, done.error());
+    if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
 
-response list(services& s, request& req) {
+response list(services& s, exchange& x) {
     validator v;
     event_query q;
     // Out-of-range numbers are clamped here only to fit an int: the service refuses them by name.
-    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "page", v).value_or(0), -1, 1'000'000'000));
-    q.size = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "size", v).value_or(20), 0, 101));
-    if (const auto status = query_value(req, "status")) {
+    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(x.req, "page", v).value_or(0), -1, 1'000'000'000));
+    q.size = static_cast<int>(std::clamp<std::int64_t>(query_integer(x.req, "size", v).value_or(20), 0, 101));
+    if (const auto status = query_value(x.req, "status")) {
         q.status = parse_event_status(*status);
         if (!q.status) v.add("status", "must be UPCOMING, ON_SALE, SOLD_OUT or CANCELLED");
     }
     for (const auto& [name, bound] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
-        const auto text = query_value(req, name);
+        const auto text = query_value(x.req, name);
         if (!text) continue;
         *bound = parse_rfc3339(*text);
         if (!*bound) v.add(name, "must be an RFC 3339 time such as 2027-05-01T00:00:00Z");
     }
-    if (!v.ok()) return problem_from(req, v.to_failure());
+    if (!v.ok()) return problem_from(x.req, v.to_failure());
     auto page = s.events.list(q);
-    if (!page) return problem_from(req, page.error());
+    if (!page) return problem_from(x.req, page.error());
     json::writer w;
     w.begin_object().key("events").begin_array();
     for (const auto& e : page->events) json::write_event(w, e);
@@ -135,15 +123,14 @@ response list(services& s, request& req) {
 void add_event_routes(router& r, services& s) {
     const access_rule reader{true};
     const access_rule admin{true, {"admin"}};
-    auto with = [&s](response (*fn)(services&, request&)) {
-        return [&s, fn](request& q, const principal*) { return fn(s, q); };
-    };
-    r.add({"POST", "/api/events", with(create), admin, pool_kind::normal, true});
-    r.add({"GET", "/api/events", with(list), reader});
-    r.add({"GET", "/api/events/:eventId", with(get_one), reader});
-    r.add({"PUT", "/api/events/:eventId", with(update), admin, pool_kind::normal, true});
-    r.add({"PUT", "/api/events/:eventId/status", with(change_status), admin, pool_kind::normal, true});
-    r.add({"DELETE", "/api/events/:eventId", with(remove), admin});
+    const auto json = body_kind::json_object;
+    r.add({.method = "POST", .path = "/api/events", .access = admin, .body = json, .handler = bind(s, create)});
+    r.add({.method = "GET", .path = "/api/events", .access = reader, .handler = bind(s, list)});
+    r.add({.method = "GET", .path = "/api/events/:eventId", .access = reader, .handler = bind(s, get_one)});
+    r.add({.method = "PUT", .path = "/api/events/:eventId", .access = admin, .body = json, .handler = bind(s, update)});
+    r.add({.method = "PUT", .path = "/api/events/:eventId/status", .access = admin, .body = json,
+           .handler = bind(s, change_status)});
+    r.add({.method = "DELETE", .path = "/api/events/:eventId", .access = admin, .handler = bind(s, remove)});
 }
 
 }  // namespace authd::http

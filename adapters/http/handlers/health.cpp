@@ -34,7 +34,13 @@ long long resident_bytes() {
     return pages_resident * sysconf(_SC_PAGESIZE);
 }
 
-response metrics_text(services& s) {
+response health_with_dependencies(services& s, exchange&) { return health(s, true); }
+response liveness(services& s, exchange&) { return health(s, false); }
+
+// A symmetric key is never published: the set stays empty while HS256 signs the tokens.
+response jwks(services&, exchange&) { return json_response(200, R"({"keys":[]})"); }
+
+response metrics_text(services& s, exchange&) {
     const auto pool = s.pool_usage();
     std::string extra =
         "# HELP authd_db_pool_connections Database connections in the pool, by state.\n"
@@ -53,13 +59,14 @@ response metrics_text(services& s) {
 
 void add_health_routes(router& r, services& s) {
     const auto none = rate_class::none;
-    r.add({"GET", "/health", [&s](request&, const principal*) { return health(s, true); }, {}, pool_kind::normal, false, none});
-    r.add({"GET", "/health/ready", [&s](request&, const principal*) { return health(s, true); }, {}, pool_kind::normal, false, none});
-    r.add({"GET", "/health/live", [&s](request&, const principal*) { return health(s, false); }, {}, pool_kind::normal, false, none});
-    // A symmetric key is never published: the set stays empty while HS256 signs the tokens.
-    r.add({"GET", "/.well-known/jwks.json", [](request&, const principal*) { return json_response(200, R"({"keys":[]})"); },
-           {}, pool_kind::normal, false, none});
-    r.add({"GET", "/metrics", [&s](request&, const principal*) { return metrics_text(s); }, {}, pool_kind::normal, false, none});
+    r.add({.method = "GET", .path = "/health", .limits = none, .handler = bind(s, health_with_dependencies)});
+    r.add({.method = "GET", .path = "/health/ready", .limits = none, .handler = bind(s, health_with_dependencies)});
+    // Liveness and metrics touch no database: answered on the I/O thread, they never wait behind the queue.
+    r.add({.method = "GET", .path = "/health/live", .pool = pool_kind::io_thread, .limits = none,
+           .handler = bind(s, liveness)});
+    r.add({.method = "GET", .path = "/.well-known/jwks.json", .limits = none, .handler = bind(s, jwks)});
+    r.add({.method = "GET", .path = "/metrics", .pool = pool_kind::io_thread, .limits = none,
+           .handler = bind(s, metrics_text)});
 }
 
 }  // namespace authd::http

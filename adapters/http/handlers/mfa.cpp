@@ -5,38 +5,30 @@
 namespace authd::http {
 namespace {
 
-response setup(services& s, request& req, const principal& who) {
-    auto done = s.totp.setup(who.id);
-    if (!done) return problem_from(req, done.error());
+response setup(services& s, exchange& x) {
+    auto done = s.totp.setup(x.who().id);
+    if (!done) return problem_from(x.req, done.error());
     json::writer w;
     w.begin_object().field("secret", done->secret).field("otpauthUri", done->otpauth_uri).end_object();
     return json_response(200, std::move(w).str());
 }
 
-response verify(services& s, request& req, const principal& who) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto code = body->required_string("code", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto codes = s.totp.enable(who.id, *code);
-    if (!codes) return problem_from(req, codes.error());
+response verify(services& s, exchange& x) {
+    const auto code = x.required_string("code");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto codes = s.totp.enable(x.who().id, *code);
+    if (!codes) return problem_from(x.req, codes.error());
     json::writer w;
     w.begin_object().field("mfaEnabled", true).field("recoveryCodes", codes.value()).end_object();
     return json_response(200, std::move(w).str());
 }
 
-response disable(services& s, request& req, const principal& who) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    const auto password = body->required_string("password", v);
-    const auto code = body->required_string("code", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto done = s.totp.disable(who.id, *password, *code);
-    if (!done) return problem_from(req, done.error());
+response disable(services& s, exchange& x) {
+    const auto password = x.required_string("password");
+    const auto code = x.required_string("code");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto done = s.totp.disable(x.who().id, *password, *code);
+    if (!done) return problem_from(x.req, done.error());
     return json_response(200, R"({"mfaEnabled":false})");
 }
 
@@ -44,12 +36,13 @@ response disable(services& s, request& req, const principal& who) {
 
 void add_mfa_routes(router& r, services& s) {
     const access_rule user_only{true, {}, principal_type::user};
-    using fn = response (*)(services&, request&, const principal&);
-    auto with = [&s](fn f) { return [&s, f](request& q, const principal* who) { return f(s, q, *who); }; };
-    r.add({"POST", "/api/auth/mfa/setup", with(setup), user_only});
-    r.add({"POST", "/api/auth/mfa/verify", with(verify), user_only, pool_kind::normal, true, rate_class::credential});
-    // Disabling proves the password (a hash verification): the slow pool, and the credential limit.
-    r.add({"POST", "/api/auth/mfa/disable", with(disable), user_only, pool_kind::slow, true, rate_class::credential});
+    const auto json = body_kind::json_object;
+    r.add({.method = "POST", .path = "/api/auth/mfa/setup", .access = user_only, .handler = bind(s, setup)});
+    r.add({.method = "POST", .path = "/api/auth/mfa/verify", .access = user_only, .body = json,
+           .limits = rate_class::credential, .handler = bind(s, verify)});
+    // Disabling proves the password (a hash verification): the hashing pool, and the credential limit.
+    r.add({.method = "POST", .path = "/api/auth/mfa/disable", .access = user_only, .pool = pool_kind::hashing,
+           .body = json, .limits = rate_class::credential, .handler = bind(s, disable)});
 }
 
 }  // namespace authd::http

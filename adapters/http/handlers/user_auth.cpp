@@ -6,19 +6,15 @@
 namespace authd::http {
 namespace {
 
-response register_user(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
+response register_user(services& s, exchange& x) {
     registration r;
-    r.email = body->required_string("email", v).value_or("");
-    r.password = body->required_string("password", v).value_or("");
-    r.name = body->required_string("name", v).value_or("");
-    r.username = body->string("username", v);
+    r.email = x.required_string("email").value_or("");
+    r.password = x.required_string("password").value_or("");
+    r.name = x.required_string("name").value_or("");
+    r.username = x.string("username");
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto created = s.auth.register_user(std::move(r), std::move(v));
-    if (!created) return problem_from(req, created.error());
+    auto created = s.auth.register_user(std::move(r), std::move(x.found));
+    if (!created) return problem_from(x.req, created.error());
     json::writer w;
     w.begin_object()
         .field("userId", created->id)
@@ -31,24 +27,20 @@ response register_user(services& s, request& req) {
     return res;
 }
 
-response login(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    auto email = body->string("email", v);
-    auto username = body->string("username", v);
-    auto password = body->required_string("password", v);
-    auto totp_code = body->string("totpCode", v);
-    if (!email && !username) v.add("email", "is required (or username)");
-    if (!v.ok()) return problem_from(req, v.to_failure());
-    auto done = s.auth.login({email ? *email : *username, *password, totp_code}, client_of(req));
-    if (!done) return problem_from(req, done.error());
+response login(services& s, exchange& x) {
+    auto email = x.string("email");
+    auto username = x.string("username");
+    auto password = x.required_string("password");
+    auto totp_code = x.string("totpCode");
+    if (!email && !username) x.found.add("email", "is required (or username)");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto done = s.auth.login({email ? *email : *username, *password, totp_code}, client_of(x.req));
+    if (!done) return problem_from(x.req, done.error());
     if (done->mfa) {
         // A second factor is on: finish with totpCode here, or with the mfaToken at /api/v1/auth/verify_mfa.
         failure pending = fail(errc::mfa_required);
         pending.challenge = std::move(done->mfa);
-        return problem_from(req, pending);
+        return problem_from(x.req, pending);
     }
     json::writer w;
     w.begin_object()
@@ -61,15 +53,11 @@ response login(services& s, request& req) {
     return json_response(200, std::move(w.end_object()).str());
 }
 
-response refresh(services& s, request& req) {
-    response bad;
-    auto body = read_object(req, bad);
-    if (!body) return bad;
-    validator v;
-    auto token = body->required_string("refreshToken", v);
-    if (!v.ok()) return problem_from(req, v.to_failure());
+response refresh(services& s, exchange& x) {
+    auto token = x.required_string("refreshToken");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     auto pair = s.tokens.refresh(*token);
-    if (!pair) return problem_from(req, pair.error());
+    if (!pair) return problem_from(x.req, pair.error());
     json::writer w;
     w.begin_object()
         .field("accessToken", pair->access_token)
@@ -80,9 +68,9 @@ response refresh(services& s, request& req) {
     return json_response(200, std::move(w).str());
 }
 
-response me(services& s, request& req, const principal& who) {
-    auto u = s.auth.current_user(who);
-    if (!u) return problem_from(req, u.error());
+response me(services& s, exchange& x) {
+    auto u = s.auth.current_user(x.who());
+    if (!u) return problem_from(x.req, u.error());
     json::writer w;
     write_user(w, u.value());
     return json_response(200, std::move(w).str());
@@ -92,19 +80,15 @@ response me(services& s, request& req, const principal& who) {
 
 void add_user_auth_routes(router& r, services& s) {
     const access_rule user_only{true, {}, principal_type::user};
-    r.add({"POST", "/api/auth/register", [&s](request& q, const principal*) { return register_user(s, q); }, {},
-           pool_kind::slow, true, rate_class::credential});
-    r.add({"POST", "/api/auth/login", [&s](request& q, const principal*) { return login(s, q); }, {},
-           pool_kind::slow, true, rate_class::credential});
-    r.add({"POST", "/api/auth/refresh", [&s](request& q, const principal*) { return refresh(s, q); }, {},
-           pool_kind::normal, true, rate_class::credential});
-    r.add({"POST", "/api/auth/logout",
-           [&s](request&, const principal* who) {
-               (void)s.tokens.logout(*who);
-               return no_content();
-           },
-           {true}, pool_kind::normal, false});
-    r.add({"GET", "/api/auth/me", [&s](request& q, const principal* who) { return me(s, q, *who); }, user_only});
+    const auto json = body_kind::json_object;
+    const auto credential = rate_class::credential;
+    r.add({.method = "POST", .path = "/api/auth/register", .pool = pool_kind::hashing, .body = json,
+           .limits = credential, .handler = bind(s, register_user)});
+    r.add({.method = "POST", .path = "/api/auth/login", .pool = pool_kind::hashing, .body = json, .limits = credential,
+           .metric = "login", .handler = bind(s, login)});
+    r.add({.method = "POST", .path = "/api/auth/refresh", .body = json, .limits = credential, .metric = "refresh",
+           .handler = bind(s, refresh)});
+    r.add({.method = "GET", .path = "/api/auth/me", .access = user_only, .handler = bind(s, me)});
 }
 
 }  // namespace authd::http
