@@ -93,8 +93,15 @@ std::size_t worker_threads_for(const config& c) {
     return sqlite ? 2 * std::max(1u, std::thread::hardware_concurrency()) : 8;
 }
 
-/// Failed logins, wrong second-factor codes included: one count per account.
-lockout_policy login_lockout_of(const config& c) { return {5, std::chrono::minutes{c.login_lockout_minutes}}; }
+/// The account-protecting limits: the contract's defaults, with the configurable ones from the configuration.
+security_policy policy_from(const config& c) {
+    security_policy p;
+    p.login_lockout.lock_for = std::chrono::minutes{c.login_lockout_minutes};
+    p.otp_lockout.lock_for = std::chrono::minutes{c.otp_lockout_minutes};
+    p.otp_ttl = seconds{c.otp_ttl_seconds};
+    p.otp_resend_after = seconds{c.otp_resend_seconds};
+    return p;
+}
 
 token_settings tokens_from(const config& c) {
     token_settings t;
@@ -109,6 +116,7 @@ token_settings tokens_from(const config& c) {
 
 struct application::parts {
     config cfg;
+    security_policy policy;
     system_clock real_clock;
     const clock& clk;
     crypto::openssl_random rng;
@@ -141,6 +149,7 @@ struct application::parts {
 
     parts(const config& c, const clock* override_clock)
         : cfg(c),
+          policy(policy_from(c)),
           clk(override_clock ? *override_clock : real_clock),
           digest(c.db_encryption_key),
           box(c.db_encryption_key),
@@ -149,17 +158,18 @@ struct application::parts {
           hasher(rng),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
-          factor(digest, box, hmac, rng, mfa_settings{}),
-          auth(store, hasher, tokens, factor, notifier, rng, clk, login_lockout_of(c)),
-          totp(store, hasher, factor, clk, login_lockout_of(c)),
-          clients(store, hasher, notifier, digest, rng, clk, client_settings{}),
+          factor(digest, box, hmac, rng, mfa_settings{.challenge_ttl = policy.challenge_ttl,
+                                                      .max_code_failures = policy.challenge_max_failures}),
+          auth(store, hasher, tokens, factor, notifier, rng, clk, policy.login_lockout),
+          totp(store, hasher, factor, clk, policy.login_lockout),
+          clients(store, hasher, notifier, digest, rng, clk,
+                  client_settings{policy.verification_ttl, policy.verification_resend_after}),
           agents(store, rng, clk),
           otp(store, notifier, digest, rng, clk, tokens,
-              otp_settings{seconds{c.otp_ttl_seconds}, seconds{c.otp_resend_seconds},
-                           lockout_policy{5, std::chrono::minutes{c.otp_lockout_minutes}}, c.development}),
+              otp_settings{policy.otp_ttl, policy.otp_resend_after, policy.otp_lockout, c.development}),
           events(store, clk),
           catalog(store, clk),
-          profile(store, hasher, tokens, clk, login_lockout_of(c)),
+          profile(store, hasher, tokens, clk, policy.login_lockout),
           admin(store, tokens, clk),
           publisher(publisher_for(c)),
           limiter(limiter_for(c)),

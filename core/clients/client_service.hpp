@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/lockout/security_policy.hpp"
 #include "core/common/result.hpp"
 #include "core/common/validation.hpp"
 #include "core/ports/clock.hpp"
@@ -25,8 +26,8 @@ struct client_registration {
 };
 
 struct client_settings {
-    seconds verification_ttl = std::chrono::hours{24};
-    seconds resend_cooldown = seconds{60};
+    seconds verification_ttl = security_policy{}.verification_ttl;
+    seconds resend_cooldown = security_policy{}.verification_resend_after;
 };
 
 /// Clients: users created through /api/v1/clients, who prove their e-mail address

@@ -2,15 +2,9 @@
 #include <optional>
 
 #include "core/common/time.hpp"
+#include "core/lockout/security_policy.hpp"
 
 namespace authd {
-
-/// "N failures in a row lock for M minutes": the rule behind failed logins and
-/// wrong OTP codes, written once.
-struct lockout_policy {
-    int max_failures = 5;
-    seconds lock_for = std::chrono::minutes{15};
-};
 
 struct lockout_state {
     int failures = 0;                        ///< failures in a row since the last success or lock

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lockout/security_policy.hpp"
 #include "core/mfa/mfa_pending.hpp"
 #include "core/mfa/totp.hpp"
 #include "core/ports/notifier.hpp"
@@ -16,8 +17,8 @@
 namespace authd {
 
 struct mfa_settings {
-    seconds challenge_ttl = std::chrono::minutes{5};
-    int max_code_failures = 5;  ///< wrong codes that void one challenge
+    seconds challenge_ttl = security_policy{}.challenge_ttl;
+    int max_code_failures = security_policy{}.challenge_max_failures;  ///< wrong codes that void one challenge
     std::string issuer = "authd";
     totp_settings totp = {};
 };

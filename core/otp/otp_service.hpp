@@ -12,9 +12,9 @@
 namespace authd {
 
 struct otp_settings {
-    seconds ttl{300};
-    seconds resend_after{60};
-    lockout_policy lockout{5, std::chrono::minutes{15}};
+    seconds ttl = security_policy{}.otp_ttl;
+    seconds resend_after = security_policy{}.otp_resend_after;
+    lockout_policy lockout = security_policy{}.otp_lockout;
     bool reveal_codes = false;  ///< development: hand the code back as debug_code
 };
 
