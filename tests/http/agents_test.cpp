@@ -74,6 +74,7 @@ TEST_CASE("agent register answers 201 with the agent in E.164 and a 6-digit lice
     auto r = c.post("/api/v1/auth/register", amina);
     REQUIRE(r.status == 201);
     CHECK(r.header("Content-Type") == "application/json");
+    CHECK(r.header("Location") == "/api/v1/agents/me");
     CHECK(json_string(r.body, "id").size() == 36);
     CHECK(json_string(r.body, "phone_number") == "+212612345678");
     CHECK(json_string(r.body, "country_code") == "+212");

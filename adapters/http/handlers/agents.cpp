@@ -22,7 +22,9 @@ response register_agent(services& s, exchange& x) {
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
     auto created = s.agents.register_agent(r, std::move(x.found));
     if (!created) return problem_from(x.req, created.error());
-    return agent_response(201, created.value());
+    auto res = agent_response(201, created.value());
+    res.set_header("Location", "/api/v1/agents/me");  // where the agent reads itself, once signed in
+    return res;
 }
 
 response request_otp(services& s, exchange& x) {
