@@ -9,26 +9,26 @@
 #include "adapters/crypto/sha256.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/metrics.hpp"
-#include "adapters/notify/console_notifier.hpp"
-#include "adapters/ratelimit/failover_rate_limiter.hpp"
-#include "adapters/ratelimit/memory_rate_limiter.hpp"
-#include "adapters/redis/redis_rate_limiter.hpp"
-#include "adapters/redis/redis_publisher.hpp"
-#include "adapters/publish/stdout_publisher.hpp"
-#include "app/relay_runner.hpp"
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/notify/console_notifier.hpp"
+#include "adapters/publish/stdout_publisher.hpp"
+#include "adapters/ratelimit/failover_rate_limiter.hpp"
+#include "adapters/ratelimit/memory_rate_limiter.hpp"
+#include "adapters/redis/redis_publisher.hpp"
+#include "adapters/redis/redis_rate_limiter.hpp"
 #include "adapters/storage/soci_store.hpp"
+#include "app/relay_runner.hpp"
 #include "app/seed.hpp"
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
 #include "core/clients/client_service.hpp"
 #include "core/events/event_service.hpp"
-#include "core/outbox/outbox_relay.hpp"
 #include "core/mfa/second_factor.hpp"
 #include "core/mfa/totp_service.hpp"
 #include "core/otp/otp_service.hpp"
+#include "core/outbox/outbox_relay.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
 #include "core/users/profile_service.hpp"
@@ -38,14 +38,13 @@ namespace authd::app {
 namespace {
 class system_clock final : public clock {
 public:
-    time_point now() const override {
-        return std::chrono::floor<seconds>(std::chrono::system_clock::now());
-    }
+    time_point now() const override { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
 };
 
 storage::database_url parse_url(const std::string& url) {
     auto parsed = storage::database_url::parse(url);
-    if (!parsed) throw std::invalid_argument("DATABASE_URL is not a sqlite:///path (no spaces), postgresql:// or mysql:// URL");
+    if (!parsed)
+        throw std::invalid_argument("DATABASE_URL is not a sqlite:///path (no spaces), postgresql:// or mysql:// URL");
     return *parsed;
 }
 
@@ -65,7 +64,9 @@ std::unique_ptr<rate_limiter> limiter_for(const config& c) {
         std::make_unique<redis::redis_rate_limiter>(*url), std::make_unique<ratelimit::memory_rate_limiter>(),
         [](bool redis_up) {
             if (redis_up) http::log_event("info", "rate limits: Redis reachable again, counting there", {});
-            else http::log_event("warn", "rate limits: Redis unreachable, counting in this process until it is back", {});
+            else
+                http::log_event("warn", "rate limits: Redis unreachable, counting in this process until it is back",
+                                {});
         });
 }
 
@@ -158,8 +159,9 @@ struct application::parts {
           hasher(rng),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
-          factor(digest, box, hmac, rng, mfa_settings{.challenge_ttl = policy.challenge_ttl,
-                                                      .max_code_failures = policy.challenge_max_failures}),
+          factor(digest, box, hmac, rng,
+                 mfa_settings{.challenge_ttl = policy.challenge_ttl,
+                              .max_code_failures = policy.challenge_max_failures}),
           auth(store, hasher, tokens, factor, notifier, rng, clk, policy.login_lockout),
           totp(store, hasher, factor, clk, policy.login_lockout),
           clients(store, hasher, notifier, digest, rng, clk,
@@ -201,27 +203,29 @@ struct application::parts {
                                           .rate_limit_per_minute = c.rate_limit_per_minute,
                                           .auth_rate_limit_per_minute = c.auth_rate_limit_per_minute,
                                           .cors_origins = split_list(c.cors_origins)}),
-          server(http::server_options{.address = c.host,
-                                      .port = static_cast<unsigned short>(c.port),
-                                      .io_threads = c.io_threads,
-                                      .max_body_bytes = c.max_body_bytes,
-                                      .header_timeout = std::chrono::seconds{c.header_timeout_seconds},
-                                      .read_timeout = std::chrono::seconds{c.read_timeout_seconds},
-                                      .max_connections = c.max_connections,
-                                      .max_connections_per_ip = c.max_connections_per_ip,
-                                      .tls_cert_file = c.tls_cert_file,
-                                      .tls_key_file = c.tls_key_file},
-                 [this](http::request req, std::function<void(http::response)> respond) {
-                     pipeline.handle(std::move(req), std::move(respond));
-                 },
-                 [this](int status, const std::string& ip) { return pipeline.protocol_error(status, ip); }) {
+          server(
+              http::server_options{.address = c.host,
+                                   .port = static_cast<unsigned short>(c.port),
+                                   .io_threads = c.io_threads,
+                                   .max_body_bytes = c.max_body_bytes,
+                                   .header_timeout = std::chrono::seconds{c.header_timeout_seconds},
+                                   .read_timeout = std::chrono::seconds{c.read_timeout_seconds},
+                                   .max_connections = c.max_connections,
+                                   .max_connections_per_ip = c.max_connections_per_ip,
+                                   .tls_cert_file = c.tls_cert_file,
+                                   .tls_key_file = c.tls_key_file},
+              [this](http::request req, std::function<void(http::response)> respond) {
+                  pipeline.handle(std::move(req), std::move(respond));
+              },
+              [this](int status, const std::string& ip) { return pipeline.protocol_error(status, ip); }) {
         http::set_access_log(c.access_log);
     }
 };
 
 application::application(const config& cfg, const clock* clock_override)
     : parts_(std::make_unique<parts>(cfg, clock_override)) {
-    for (const auto& name : parts_->store.migrate()) http::log_event("info", "migration applied", {{"migration", name}});
+    for (const auto& name : parts_->store.migrate())
+        http::log_event("info", "migration applied", {{"migration", name}});
 }
 
 application::~application() {

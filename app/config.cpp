@@ -74,8 +74,10 @@ const std::vector<setting>& settings() {
          text(&config::db_encryption_key), true},
         {"ACCESS_TOKEN_EXPIRE_MINUTES", "user access token lifetime (15)",
          integer(&config::access_token_expire_minutes, 1, 24 * 60)},
-        {"AGENT_TOKEN_TTL_HOURS", "agent access token lifetime (24)", integer(&config::agent_token_ttl_hours, 1, 24 * 30)},
-        {"REFRESH_TOKEN_EXPIRE_DAYS", "refresh token lifetime (7)", integer(&config::refresh_token_expire_days, 1, 365)},
+        {"AGENT_TOKEN_TTL_HOURS", "agent access token lifetime (24)",
+         integer(&config::agent_token_ttl_hours, 1, 24 * 30)},
+        {"REFRESH_TOKEN_EXPIRE_DAYS", "refresh token lifetime (7)",
+         integer(&config::refresh_token_expire_days, 1, 365)},
         {"REFRESH_REUSE_GRACE_SECONDS", "a rotated refresh token still works this long (10)",
          integer(&config::refresh_reuse_grace_seconds, 0, 300)},
         {"SESSION_MAX_DAYS", "a session ends this long after sign-in however often it is refreshed (30)",
@@ -83,7 +85,8 @@ const std::vector<setting>& settings() {
         {"OTP_TTL_SECONDS", "OTP code lifetime (300)", integer(&config::otp_ttl_seconds, 30, 3600)},
         {"OTP_RESEND_SECONDS", "minimum time between two codes (60)", integer(&config::otp_resend_seconds, 0, 3600)},
         {"OTP_LOCKOUT_MINUTES", "lock after 5 wrong codes (15)", integer(&config::otp_lockout_minutes, 1, 24 * 60)},
-        {"LOGIN_LOCKOUT_MINUTES", "lock after 5 failed logins (15)", integer(&config::login_lockout_minutes, 1, 24 * 60)},
+        {"LOGIN_LOCKOUT_MINUTES", "lock after 5 failed logins (15)",
+         integer(&config::login_lockout_minutes, 1, 24 * 60)},
         {"CORS_ORIGINS", "comma-separated allowed origins", text(&config::cors_origins)},
         {"RATE_LIMIT_PER_MINUTE", "requests per client per minute, 0 = off (100)",
          integer(&config::rate_limit_per_minute, 0, 1000000)},
@@ -98,11 +101,13 @@ const std::vector<setting>& settings() {
         {"IO_THREADS", "network threads (2)", integer(&config::io_threads, 1, 64)},
         {"WORKER_THREADS", "threads for database work, 0 = two per core on SQLite, else 8 (0)",
          integer(&config::worker_threads, 0, 256)},
-        {"HASHING_THREADS", "threads for password hashing, 0 = one per core (0)", integer(&config::hashing_threads, 0, 64)},
+        {"HASHING_THREADS", "threads for password hashing, 0 = one per core (0)",
+         integer(&config::hashing_threads, 0, 64)},
         {"HASHING_QUEUE", "password hashes waiting before 503 (64)", integer(&config::hashing_queue, 1, 100000)},
         {"HEADER_TIMEOUT_SECONDS", "time a client has to send a request's headers (5)",
          integer(&config::header_timeout_seconds, 1, 600)},
-        {"READ_TIMEOUT_SECONDS", "time a client has to send a whole request (15)", integer(&config::read_timeout_seconds, 1, 600)},
+        {"READ_TIMEOUT_SECONDS", "time a client has to send a whole request (15)",
+         integer(&config::read_timeout_seconds, 1, 600)},
         {"MAX_CONNECTIONS", "open connections at once; more are closed at once (10000)",
          size(&config::max_connections, 1, 1000000)},
         {"MAX_CONNECTIONS_PER_IP", "open connections of one client address, IPv6 per /64 (256)",
@@ -203,8 +208,8 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
 }
 
 std::optional<std::string> check_secrets(config& c, const std::function<std::string()>& random_secret) {
-    static const std::vector<std::string> well_known{"secret", "changeme", "change-me", "your-secret-key",
-                                                      "your-256-bit-secret", "development", "jwt-secret"};
+    static const std::vector<std::string> well_known{
+        "secret", "changeme", "change-me", "your-secret-key", "your-256-bit-secret", "development", "jwt-secret"};
     const auto weak = [&](const std::string& v) {
         return v.size() < 32 || std::find(well_known.begin(), well_known.end(), v) != well_known.end() ||
                v.find("change-me") != std::string::npos || v.find("changeme") != std::string::npos;

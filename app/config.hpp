@@ -37,7 +37,7 @@ struct config {
     int outbox_relay_interval_ms = 1000;  ///< 0: no relay in this process
     int db_pool_size = 8;
     int io_threads = 2;
-    int worker_threads = 0;  ///< 0: two per core on SQLite (in-process, CPU-bound), else 8 (waiting on the network)
+    int worker_threads = 0;   ///< 0: two per core on SQLite (in-process, CPU-bound), else 8 (waiting on the network)
     int hashing_threads = 0;  ///< 0: one per core
     int hashing_queue = 64;
     int header_timeout_seconds = 5;

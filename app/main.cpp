@@ -64,8 +64,8 @@ int main(int argc, char** argv) {
         }
         if (cmd.command == "outbox-relay") {
             app.start_relay_only();
-            std::cerr << "authd: relaying the outbox" << (cmd.settings.redis_url.empty() ? " to standard output" : " to Redis")
-                      << "\n";
+            std::cerr << "authd: relaying the outbox"
+                      << (cmd.settings.redis_url.empty() ? " to standard output" : " to Redis") << "\n";
             int signal = 0;
             sigwait(&stop_signals, &signal);
             app.stop();

@@ -46,7 +46,8 @@ void seed_agents(const seed_context& ctx, std::ostream& out) {
     out << "agents: " << created << " created, " << agents.size() - created << " already there "
         << "(+212612345678, +212661234567, +212700112233, +33612345678, +33798765432)\n"
         << "  log in as one: POST /api/v1/auth/request-otp {\"phone_number\":\"+212612345678\"}, then\n"
-        << "  POST /api/v1/auth/verify-otp {\"phone_number\":\"+212612345678\",\"code\":\"<the code printed as [sms]>\"}\n";
+        << "  POST /api/v1/auth/verify-otp {\"phone_number\":\"+212612345678\",\"code\":\"<the code printed as "
+           "[sms]>\"}\n";
 }
 
 struct sample_supplier {
@@ -64,12 +65,21 @@ struct sample_product {
 /// exists, is left alone.
 void seed_catalog(const seed_context& ctx, std::ostream& out) {
     const std::vector<sample_supplier> suppliers{
-        {"Atlas Office Supply", "orders@atlas-office.example", "+212 522 000 111", "12 Rue Ibn Batouta, Casablanca",
+        {"Atlas Office Supply",
+         "orders@atlas-office.example",
+         "+212 522 000 111",
+         "12 Rue Ibn Batouta, Casablanca",
          {{"Nadia Tazi", "nadia.tazi@atlas-office.example", "+212 661 000 111", "Account manager"},
           {"Omar Fassi", "omar.fassi@atlas-office.example", std::nullopt, "Logistics"}}},
-        {"Lumière Électronique", "contact@lumiere.example", "+33 1 23 45 67 89", "8 rue de la Paix, 75002 Paris",
+        {"Lumière Électronique",
+         "contact@lumiere.example",
+         "+33 1 23 45 67 89",
+         "8 rue de la Paix, 75002 Paris",
          {{"Claire Dubois", "claire.dubois@lumiere.example", "+33 6 12 34 56 78", "Sales"}}},
-        {"Northwind Traders", "sales@northwind.example", "+1 206 555 0100", "4110 Old Redmond Rd, Redmond, WA",
+        {"Northwind Traders",
+         "sales@northwind.example",
+         "+1 206 555 0100",
+         "4110 Old Redmond Rd, Redmond, WA",
          {{"Andrew Fuller", "andrew.fuller@northwind.example", std::nullopt, "Vice President, Sales"},
           {"Janet Leverling", "janet.leverling@northwind.example", std::nullopt, "Sales Representative"}}},
     };
@@ -179,8 +189,7 @@ void seed_data(const seed_context& ctx, std::ostream& out) {
     seed_events(ctx, out);
     if (auto pw = ensure_user(ctx, "staff@example.com", "Staff Member", {"staff"}, random_token(ctx.rng, 12)))
         out << "created staff@example.com with password " << *pw << "\n";
-    else
-        out << "staff@example.com exists; left unchanged\n";
+    else out << "staff@example.com exists; left unchanged\n";
 }
 
 }  // namespace authd::app

@@ -2,11 +2,11 @@
 #include <ostream>
 
 #include "app/config.hpp"
-#include "core/ports/random.hpp"
-#include "core/ports/unit_of_work.hpp"
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
 #include "core/events/event_service.hpp"
+#include "core/ports/random.hpp"
+#include "core/ports/unit_of_work.hpp"
 #include "core/users/auth_service.hpp"
 
 namespace authd::app {

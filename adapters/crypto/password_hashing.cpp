@@ -63,8 +63,8 @@ password_check verify_argon2id(std::string_view password, std::string_view encod
     if (!params) return {};
     const std::string encoded_z(encoded);
     if (argon2id_verify(encoded_z.c_str(), password.data(), password.size()) != ARGON2_OK) return {};
-    const bool current = params->version == ARGON2_VERSION_NUMBER && params->m == memory_kib &&
-                         params->t == passes && params->p == lanes;
+    const bool current = params->version == ARGON2_VERSION_NUMBER && params->m == memory_kib && params->t == passes &&
+                         params->p == lanes;
     return {.matches = true, .needs_rehash = !current};
 }
 

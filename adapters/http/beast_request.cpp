@@ -2,7 +2,8 @@
 
 namespace authd::http {
 
-request to_request(boost::beast::http::request<boost::beast::http::string_body>&& message, const std::string& remote_ip) {
+request to_request(boost::beast::http::request<boost::beast::http::string_body>&& message,
+                   const std::string& remote_ip) {
     const auto text = [](boost::beast::string_view s) { return std::string(s.data(), s.size()); };
     request req;
     req.method = text(message.method_string());

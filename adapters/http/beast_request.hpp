@@ -9,6 +9,7 @@
 
 namespace authd::http {
 
-request to_request(boost::beast::http::request<boost::beast::http::string_body>&& message, const std::string& remote_ip);
+request to_request(boost::beast::http::request<boost::beast::http::string_body>&& message,
+                   const std::string& remote_ip);
 
 }  // namespace authd::http

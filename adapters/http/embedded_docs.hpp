@@ -4,8 +4,8 @@
 
 namespace authd::http {
 
-std::string_view embedded_openapi_json();   ///< docs/openapi.json
-std::string_view embedded_docs_html();      ///< docs/ui/index.html
-std::string_view embedded_docs_init_js();   ///< docs/ui/docs-init.js
+std::string_view embedded_openapi_json();  ///< docs/openapi.json
+std::string_view embedded_docs_html();     ///< docs/ui/index.html
+std::string_view embedded_docs_init_js();  ///< docs/ui/docs-init.js
 
 }  // namespace authd::http

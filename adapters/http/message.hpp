@@ -17,14 +17,14 @@ struct header {
 };
 
 struct request {
-    std::string method;   ///< "GET", "POST", ...
-    std::string target;   ///< path and query as sent, e.g. "/api/events?page=0"
-    std::string path;     ///< target without the query, percent-decoding not applied
-    std::string query;    ///< after '?', without it
+    std::string method;  ///< "GET", "POST", ...
+    std::string target;  ///< path and query as sent, e.g. "/api/events?page=0"
+    std::string path;    ///< target without the query, percent-decoding not applied
+    std::string query;   ///< after '?', without it
     std::vector<header> headers;
     std::string body;
     std::string remote_ip;
-    std::string request_id;                                       ///< set by the pipeline
+    std::string request_id;                                        ///< set by the pipeline
     std::vector<std::pair<std::string, std::string>> path_params;  ///< set by the router
 
     /// First header of that name (case-insensitive), if any.

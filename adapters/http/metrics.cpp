@@ -38,8 +38,9 @@ void metrics::observe(const std::string& route, const std::string& method, int s
     ++h.count;
     h.sum_micros += static_cast<std::uint64_t>(std::max<std::int64_t>(0, took.count()));
     if (!outcome_kind.empty())
-        ++auth_results_[{outcome_kind,
-                         status < 400 ? "success" : problem_code.empty() ? std::to_string(status) : problem_code}];
+        ++auth_results_[{outcome_kind, status < 400           ? "success"
+                                       : problem_code.empty() ? std::to_string(status)
+                                                              : problem_code}];
 }
 
 std::string metrics::render(const std::string& extra) const {
@@ -65,7 +66,8 @@ std::string metrics::render(const std::string& extra) const {
            "(account_locked and otp_locked are lockouts).\n"
         << "# TYPE authd_auth_results_total counter\n";
     for (const auto& [k, n] : auth_results_)
-        out << "authd_auth_results_total{kind=\"" << k.first << "\",result=\"" << label(k.second) << "\"} " << n << "\n";
+        out << "authd_auth_results_total{kind=\"" << k.first << "\",result=\"" << label(k.second) << "\"} " << n
+            << "\n";
     out << extra;
     return out.str();
 }

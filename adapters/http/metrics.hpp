@@ -30,8 +30,8 @@ private:
     };
     mutable std::mutex mutex_;
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  ///< route, method, status
-    std::map<std::string, histogram> latency_;                                        ///< route
-    std::map<std::pair<std::string, std::string>, std::uint64_t> auth_results_;      ///< kind, result
+    std::map<std::string, histogram> latency_;                                     ///< route
+    std::map<std::pair<std::string, std::string>, std::uint64_t> auth_results_;    ///< kind, result
 };
 
 }  // namespace authd::http

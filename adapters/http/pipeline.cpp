@@ -93,8 +93,7 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
         respond(std::move(res));
     };
 
-    if (method_label(req.method) == "other")
-        return answer(problem(req, http_problem::method_not_implemented), nullptr);
+    if (method_label(req.method) == "other") return answer(problem(req, http_problem::method_not_implemented), nullptr);
     if (req.method == "OPTIONS" && req.find_header("Origin") && req.find_header("Access-Control-Request-Method"))
         return answer(preflight(req), nullptr);
     const auto m = routes_.match(req);
@@ -232,13 +231,15 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
     return res;
 }
 
-void pipeline::finish(const request& req, const route* r, response& res, std::chrono::steady_clock::time_point started) {
+void pipeline::finish(const request& req, const route* r, response& res,
+                      std::chrono::steady_clock::time_point started) {
     const std::string route_path = r ? r->path : std::string();
     res.set_header("X-Request-Id", req.request_id);
     // CORS (API.md): the allow-list's origins are echoed back; Vary: Origin always, so caches keep them apart.
     res.set_header("Vary", "Origin");
     if (const auto origin = req.find_header("Origin");
-        origin && std::find(options_.cors_origins.begin(), options_.cors_origins.end(), *origin) != options_.cors_origins.end()) {
+        origin &&
+        std::find(options_.cors_origins.begin(), options_.cors_origins.end(), *origin) != options_.cors_origins.end()) {
         res.set_header("Access-Control-Allow-Origin", std::string(*origin));
         res.set_header("Access-Control-Expose-Headers",
                        "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");

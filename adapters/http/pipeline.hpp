@@ -13,14 +13,14 @@
 namespace authd::http {
 
 struct pipeline_options {
-    std::size_t worker_threads = 8;   ///< blocking work: database calls
+    std::size_t worker_threads = 8;  ///< blocking work: database calls
     std::size_t worker_queue = 4096;
     std::size_t hashing_threads = 2;  ///< slow work: password hashing
     std::size_t hashing_queue = 64;
     std::size_t queued_body_bytes = 64 << 20;  ///< request bodies waiting in each pool, at most
     bool hsts = false;
-    int rate_limit_per_minute = 100;      ///< per user when signed in, else per IP; 0 = off
-    int auth_rate_limit_per_minute = 5;   ///< credential routes, per IP; 0 = off
+    int rate_limit_per_minute = 100;     ///< per user when signed in, else per IP; 0 = off
+    int auth_rate_limit_per_minute = 5;  ///< credential routes, per IP; 0 = off
     std::vector<std::string> cors_origins = {};
 };
 

@@ -115,7 +115,8 @@ std::string extra_members_of(const failure& f) {
     w.begin_object();
     if (!f.fields.empty()) {
         w.key("errors").begin_array();
-        for (const auto& e : f.fields) w.begin_object().field("field", e.field).field("message", e.message).end_object();
+        for (const auto& e : f.fields)
+            w.begin_object().field("field", e.field).field("message", e.message).end_object();
         w.end_array();
     }
     if (f.attempts_remaining) w.field("attempts_remaining", static_cast<std::int64_t>(*f.attempts_remaining));

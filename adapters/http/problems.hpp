@@ -11,19 +11,19 @@ namespace authd::http {
 
 /// Refusals decided by the HTTP layer itself, before or around a use case.
 enum class http_problem {
-    bad_request,               ///< not valid HTTP
+    bad_request,  ///< not valid HTTP
     route_not_found,
     method_not_allowed,
-    method_not_implemented,    ///< a method authd implements nowhere
+    method_not_implemented,  ///< a method authd implements nowhere
     unsupported_media_type,
     malformed_json,
     payload_too_large,
     headers_too_large,
     rate_limited,
-    token_missing,             ///< a route that needs a bearer token got none
-    validate_token_missing,    ///< /api/v1/auth/validate without a token: its contract says invalid_token
-    validate_token_rejected,   ///< /api/v1/auth/validate with a bad token
-    internal_error,            ///< keep last: the problem table test counts up to it
+    token_missing,            ///< a route that needs a bearer token got none
+    validate_token_missing,   ///< /api/v1/auth/validate without a token: its contract says invalid_token
+    validate_token_rejected,  ///< /api/v1/auth/validate with a bad token
+    internal_error,           ///< keep last: the problem table test counts up to it
 };
 
 using problem_kind = std::variant<errc, http_problem>;
@@ -37,7 +37,7 @@ struct problem_row {
     std::string_view code;            ///< the stable `code` of the problem details
     std::string_view default_detail;  ///< when the failure brings none
     auth_challenge challenge = auth_challenge::none;
-    int retry_after_seconds = 0;      ///< a Retry-After the answer always carries (0: none, or the failure's own)
+    int retry_after_seconds = 0;  ///< a Retry-After the answer always carries (0: none, or the failure's own)
 };
 
 /// The row of a kind; every kind has exactly one (tests/adapters/problems_test.cpp).

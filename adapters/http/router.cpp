@@ -56,7 +56,8 @@ route_match router::match(std::string_view method, request& req) const {
         int literals = 0;
         if (!matches(patterns_[i], path, params, literals)) continue;
         if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
-            if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
+            if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end())
+                m.allowed.push_back(r.method);
             continue;
         }
         if (literals > best_literals) {

@@ -27,7 +27,7 @@ enum class body_kind {
 /// What a route requires of its caller, declared in one place: the route table.
 struct access_rule {
     bool authenticated = false;
-    std::vector<std::string> any_role = {};   ///< empty: any authenticated principal
+    std::vector<std::string> any_role = {};        ///< empty: any authenticated principal
     std::optional<principal_type> principal = {};  ///< e.g. only agents
 };
 
@@ -71,7 +71,7 @@ struct route {
 };
 
 struct route_match {
-    const route* found = nullptr;     ///< null: 404 or 405
+    const route* found = nullptr;      ///< null: 404 or 405
     std::vector<std::string> allowed;  ///< for 405: the methods the path has
 };
 

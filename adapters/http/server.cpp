@@ -203,7 +203,7 @@ private:
 
     std::mutex connections_mutex_;
     std::unordered_map<connection_base*, std::weak_ptr<connection_base>> connections_;  // for stop() to reach them
-    std::size_t open_connections_ = 0;                                                   // reserved, not yet untracked
+    std::size_t open_connections_ = 0;                                                  // reserved, not yet untracked
     std::unordered_map<std::string, std::size_t> open_per_network_;
 
     std::optional<asio::ssl::context> tls_;  // set by start() when options_ name a certificate and key
@@ -266,8 +266,7 @@ public:
             return close();
         }
         tcp().expires_after(core_->options().read_timeout);
-        bhttp::async_write(stream_, *response_,
-                           beast::bind_front_handler(&http_connection::on_write, shared_self()));
+        bhttp::async_write(stream_, *response_, beast::bind_front_handler(&http_connection::on_write, shared_self()));
         in_flight_.reset();  // the write now keeps the io threads alive
     }
 
@@ -402,7 +401,9 @@ private:
         tcp().close();
     }
 
-    std::shared_ptr<http_connection> shared_self() { return std::static_pointer_cast<http_connection>(shared_from_this()); }
+    std::shared_ptr<http_connection> shared_self() {
+        return std::static_pointer_cast<http_connection>(shared_from_this());
+    }
     /// The TCP stream under TLS (or the stream itself): timeouts, shutdown and close act there.
     beast::tcp_stream& tcp() noexcept { return beast::get_lowest_layer(stream_); }
 
@@ -481,8 +482,8 @@ void server_core::load_tls() {
         throw std::invalid_argument("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
     asio::ssl::context context(asio::ssl::context::tls_server);
     context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                        asio::ssl::context::single_dh_use);
     if (SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION) != 1)
         throw std::runtime_error("authd::http::server: cannot require TLS 1.2");
     beast::error_code ec;
@@ -490,8 +491,8 @@ void server_core::load_tls() {
     if (ec) throw std::invalid_argument("TLS_CERT_FILE " + cert + " is not a usable PEM certificate: " + ec.message());
     context.use_private_key_file(key, asio::ssl::context::pem, ec);
     if (ec)
-        throw std::invalid_argument("TLS_KEY_FILE " + key + " is not the PEM private key of TLS_CERT_FILE: " +
-                                    ec.message());
+        throw std::invalid_argument("TLS_KEY_FILE " + key +
+                                    " is not the PEM private key of TLS_CERT_FILE: " + ec.message());
     tls_.emplace(std::move(context));
 }
 
@@ -547,8 +548,8 @@ void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
             std::shared_ptr<connection_base> connection;
             try {
                 if (tls_)
-                    connection = std::make_shared<http_connection<tls_stream>>(
-                        std::move(socket), address.to_string(), network, shared_from_this(), *tls_);
+                    connection = std::make_shared<http_connection<tls_stream>>(std::move(socket), address.to_string(),
+                                                                               network, shared_from_this(), *tls_);
                 else
                     connection = std::make_shared<http_connection<beast::tcp_stream>>(
                         std::move(socket), address.to_string(), network, shared_from_this());

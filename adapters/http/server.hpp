@@ -13,10 +13,10 @@ namespace authd::http {
 
 struct server_options {
     std::string address = "0.0.0.0";
-    unsigned short port = 3003;                     ///< 0 = pick a free port; see server::port()
-    int io_threads = 2;                             ///< at least one is used
-    std::size_t max_body_bytes = 1 << 20;           ///< over it: 413
-    std::size_t max_header_bytes = 8192;            ///< over it: 431
+    unsigned short port = 3003;                      ///< 0 = pick a free port; see server::port()
+    int io_threads = 2;                              ///< at least one is used
+    std::size_t max_body_bytes = 1 << 20;            ///< over it: 413
+    std::size_t max_header_bytes = 8192;             ///< over it: 431
     std::chrono::milliseconds header_timeout{5000};  ///< from a request's first byte to the end of its headers
     std::chrono::milliseconds read_timeout{15000};   ///< for a whole request, and again for writing its response
     std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive connection waiting for its next request

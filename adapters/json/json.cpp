@@ -13,8 +13,8 @@ namespace {
 // C stack. Every document authd parses also passes acceptable_text(), so that the recursive walks done on parsed
 // values later (serializing, copying) stay shallow. Full precision: the fast default may read a number one bit off,
 // so that stored preferences would drift a little with every re-save (found by tests/fuzz/json_body).
-constexpr unsigned parse_flags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
+constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseFullPrecisionFlag;
 
 /// The value of the four hex digits at text[i], or -1.
 int hex4(std::string_view text, std::size_t i) {
@@ -22,7 +22,10 @@ int hex4(std::string_view text, std::size_t i) {
     int v = 0;
     for (std::size_t k = i; k < i + 4; ++k) {
         const char c = text[k];
-        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        const int d = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
         if (d < 0) return -1;
         v = v * 16 + d;
     }
@@ -220,15 +223,42 @@ struct writer::impl {
 
 writer::writer() : impl_(std::make_unique<impl>()) {}
 writer::~writer() = default;
-writer& writer::begin_object() { impl_->w.StartObject(); return *this; }
-writer& writer::end_object() { impl_->w.EndObject(); return *this; }
-writer& writer::begin_array() { impl_->w.StartArray(); return *this; }
-writer& writer::end_array() { impl_->w.EndArray(); return *this; }
-writer& writer::key(std::string_view k) { impl_->w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
-writer& writer::value(std::string_view s) { impl_->w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); return *this; }
-writer& writer::value(std::int64_t n) { impl_->w.Int64(n); return *this; }
-writer& writer::value(bool b) { impl_->w.Bool(b); return *this; }
-writer& writer::null() { impl_->w.Null(); return *this; }
+writer& writer::begin_object() {
+    impl_->w.StartObject();
+    return *this;
+}
+writer& writer::end_object() {
+    impl_->w.EndObject();
+    return *this;
+}
+writer& writer::begin_array() {
+    impl_->w.StartArray();
+    return *this;
+}
+writer& writer::end_array() {
+    impl_->w.EndArray();
+    return *this;
+}
+writer& writer::key(std::string_view k) {
+    impl_->w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+}
+writer& writer::value(std::string_view s) {
+    impl_->w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return *this;
+}
+writer& writer::value(std::int64_t n) {
+    impl_->w.Int64(n);
+    return *this;
+}
+writer& writer::value(bool b) {
+    impl_->w.Bool(b);
+    return *this;
+}
+writer& writer::null() {
+    impl_->w.Null();
+    return *this;
+}
 writer& writer::value(const std::vector<std::string>& list) {
     begin_array();
     for (const auto& s : list) value(s);

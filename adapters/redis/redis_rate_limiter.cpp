@@ -60,7 +60,8 @@ rate_decision redis_rate_limiter::hit(std::string_view key, int limit, seconds w
         const long long count = incr->integer;
         give_back(std::move(c));
         up_ = true;
-        return rate_decision{count <= limit, limit, static_cast<int>(std::max<long long>(0, limit - count)), reset, false};
+        return rate_decision{count <= limit, limit, static_cast<int>(std::max<long long>(0, limit - count)), reset,
+                             false};
     } catch (const std::exception&) {
         std::lock_guard lock(mutex_);
         idle_.clear();  // the others were opened to the same server: do not trust them either

@@ -52,7 +52,8 @@ std::optional<database_url> database_url::parse(std::string_view url) {
     if (scheme_end == std::string_view::npos) return std::nullopt;
     std::string_view scheme = url.substr(0, scheme_end);
     std::string_view rest = url.substr(scheme_end + 3);
-    if (const auto plus = scheme.find('+'); plus != std::string_view::npos) scheme = scheme.substr(0, plus);  // postgresql+psycopg2
+    if (const auto plus = scheme.find('+'); plus != std::string_view::npos)
+        scheme = scheme.substr(0, plus);  // postgresql+psycopg2
     if (scheme == "sqlite") {
         // sqlite:///relative.db has rest "/relative.db"; sqlite:////abs.db has rest "//abs.db".
         if (rest.size() < 2 || rest.front() != '/') return std::nullopt;
@@ -105,7 +106,8 @@ std::string database_url::soci_connect_string() const {
         case dialect::sqlite: return "db=" + path + " timeout=5";
         case dialect::postgresql:
             return "host=" + quoted(host) + " port=" + std::to_string(port) + " dbname=" + quoted(database) +
-                   " user=" + quoted(user) + " password=" + quoted(password) + " connect_timeout=5 options='-c client_min_messages=warning'";
+                   " user=" + quoted(user) + " password=" + quoted(password) +
+                   " connect_timeout=5 options='-c client_min_messages=warning'";
         case dialect::mysql:
             return "host=" + quoted(host) + " port=" + std::to_string(port) + " db=" + quoted(database) +
                    " user=" + quoted(user) + " password=" + quoted(password) + " charset=utf8mb4";

@@ -30,11 +30,11 @@ std::optional<agent> soci_agents::find_where(const std::string& column, std::str
     std::string agency;
     soci::indicator agency_ind = soci::i_null;
     std::tm created{}, updated{};
-    sql_ << "SELECT " << agent_columns << " FROM agents WHERE " << column << " = :v" << (lock ? for_update(dialect_) : ""),
-        soci::use(value),
-        soci::into(a.id), soci::into(a.phone_number), soci::into(a.country_code), soci::into(a.first_name),
-        soci::into(a.last_name), soci::into(a.email), soci::into(a.license_number), soci::into(agency, agency_ind),
-        soci::into(a.status), soci::into(created), soci::into(updated);
+    sql_ << "SELECT " << agent_columns << " FROM agents WHERE " << column << " = :v"
+         << (lock ? for_update(dialect_) : ""),
+        soci::use(value), soci::into(a.id), soci::into(a.phone_number), soci::into(a.country_code),
+        soci::into(a.first_name), soci::into(a.last_name), soci::into(a.email), soci::into(a.license_number),
+        soci::into(agency, agency_ind), soci::into(a.status), soci::into(created), soci::into(updated);
     if (!sql_.got_data()) return std::nullopt;
     if (agency_ind == soci::i_ok) a.agency_id = agency;
     a.created_at = from_tm(created);
@@ -94,7 +94,9 @@ struct agent_row {
     }
 };
 
-std::string email_filter(const page_query& q) { return q.email_contains ? " WHERE email LIKE :pattern ESCAPE '!'" : ""; }
+std::string email_filter(const page_query& q) {
+    return q.email_contains ? " WHERE email LIKE :pattern ESCAPE '!'" : "";
+}
 }  // namespace
 
 std::vector<agent> soci_agents::list(const page_query& q) {

@@ -10,18 +10,6 @@ const std::string product_columns =
 const std::string supplier_columns = "id, name, email, phone, address, created_at, updated_at";
 const std::string contact_columns = "id, supplier_id, name, email, phone, role";
 
-/// A nullable text column bound to a statement.
-struct nullable_text {
-    std::string value;
-    soci::indicator ind = soci::i_null;
-
-    nullable_text() = default;
-    explicit nullable_text(const std::optional<std::string>& s)
-        : value(s.value_or("")), ind(s ? soci::i_ok : soci::i_null) {}
-    std::optional<std::string> get() const {
-        return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt;
-    }
-};
 
 /// Runs a SELECT whose uses `bind` attaches, calling `row` after each fetched row.
 void select_rows(soci::session& sql, const std::string& query, const std::function<void(soci::statement&)>& bind_intos,
@@ -110,7 +98,9 @@ struct filter_binding {
     std::string where;
 
     explicit filter_binding(const product_filter& f)
-        : filter(f), best_seller(f.best_seller.value_or(false)), active(f.active.value_or(false)),
+        : filter(f),
+          best_seller(f.best_seller.value_or(false)),
+          active(f.active.value_or(false)),
           supplier_id(f.supplier_id.value_or(0)) {
         std::string conditions;
         const auto add = [&](const char* c) {
@@ -272,7 +262,9 @@ std::vector<price_record> soci_catalog::price_history(std::int64_t product_id) {
             st.exchange(soci::into(at));
         },
         [&](soci::statement& st) { st.exchange(soci::use(id)); },
-        [&] { out.push_back(price_record{cents, currency, from_tm(at)}); });
+        [&] {
+            out.push_back(price_record{cents, currency, from_tm(at)});
+        });
     return out;
 }
 
@@ -333,7 +325,9 @@ std::vector<supplier_contact> soci_catalog::contacts_of(std::int64_t supplier_id
             st.exchange(soci::into(role.value, role.ind));
         },
         [&](soci::statement& st) { st.exchange(soci::use(wanted)); },
-        [&] { out.push_back(supplier_contact{id, owner, name, email.get(), phone.get(), role.get()}); });
+        [&] {
+            out.push_back(supplier_contact{id, owner, name, email.get(), phone.get(), role.get()});
+        });
     return out;
 }
 

@@ -82,7 +82,8 @@ struct verification_row {
     }
 };
 
-const char* verification_columns = "SELECT token_hash, user_id, created_at, expires_at, used_at FROM email_verifications ";
+const char* verification_columns =
+    "SELECT token_hash, user_id, created_at, expires_at, used_at FROM email_verifications ";
 }  // namespace
 
 void soci_challenges::insert_verification(const email_verification& v) {

@@ -19,7 +19,7 @@ struct event_row {
         e.venue_name = venue_name;
         e.total_seats = total_seats;
         e.available_seats = available_seats;
-        e.status = parse_event_status(status).value_or(event_status::upcoming);
+        e.status = stored_enum("events.status", status, parse_event_status);
         e.sale_start_time = from_tm(sale_start_time);
         e.created_at = from_tm(created_at);
         e.updated_at = from_tm(updated_at);
@@ -73,7 +73,8 @@ std::int64_t soci_events::insert(const event& e) {
     std::tm date = to_tm(e.event_date), sale = to_tm(e.sale_start_time), created = to_tm(e.created_at),
             updated = to_tm(e.updated_at);
     sql_ << "INSERT INTO events (name, event_date, venue_name, total_seats, available_seats, status, sale_start_time, "
-            "created_at, updated_at) VALUES (:name, :date, :venue, :total, :available, :status, :sale, :created, :updated)",
+            "created_at, updated_at) VALUES (:name, :date, :venue, :total, :available, :status, :sale, :created, "
+            ":updated)",
         soci::use(e.name), soci::use(date), soci::use(e.venue_name), soci::use(e.total_seats),
         soci::use(e.available_seats), soci::use(status), soci::use(sale), soci::use(created), soci::use(updated);
     return last_insert_id(sql_, dialect_);

@@ -5,6 +5,9 @@
 
 #include <ctime>
 #include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "adapters/storage/database_url.hpp"
 #include "core/common/time.hpp"
@@ -12,8 +15,8 @@
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/challenge_repository.hpp"
 #include "core/ports/event_repository.hpp"
-#include "core/ports/outbox_repository.hpp"
 #include "core/ports/otp_repository.hpp"
+#include "core/ports/outbox_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -24,21 +27,47 @@ std::tm to_tm(time_point t);
 time_point from_tm(const std::tm& tm);
 
 /// A nullable timestamp bound to a statement: fill `value`/`ind` for a use(), read `get()` after an into().
-struct nullable_time {
-    std::tm value{};
+/// How a value is held in a column SOCI binds: as itself, or a time as a std::tm.
+template <class T>
+struct column_of {
+    using type = T;
+    static const T& to_column(const T& v) { return v; }
+    static const T& from_column(const T& c) { return c; }
+};
+template <>
+struct column_of<time_point> {
+    using type = std::tm;
+    static std::tm to_column(time_point t) { return to_tm(t); }
+    static time_point from_column(const std::tm& c) { return from_tm(c); }
+};
+
+/// A nullable column bound to a statement: SOCI's value and indicator, read back as a std::optional.
+template <class T>
+struct nullable {
+    typename column_of<T>::type value{};
     soci::indicator ind = soci::i_null;
 
-    nullable_time() = default;
-    explicit nullable_time(const std::optional<time_point>& t) {
-        if (t) {
-            value = to_tm(*t);
+    nullable() = default;
+    explicit nullable(const std::optional<T>& v) {
+        if (v) {
+            value = column_of<T>::to_column(*v);
             ind = soci::i_ok;
         }
     }
-    std::optional<time_point> get() const {
-        return ind == soci::i_ok ? std::optional<time_point>(from_tm(value)) : std::nullopt;
+    std::optional<T> get() const {
+        return ind == soci::i_ok ? std::optional<T>(column_of<T>::from_column(value)) : std::nullopt;
     }
 };
+using nullable_time = nullable<time_point>;
+using nullable_text = nullable<std::string>;
+
+/// An enum stored as text, read back: a value this build does not know is a corrupt or newer row, never a default.
+template <class Parse>
+auto stored_enum(std::string_view column, const std::string& text, Parse parse) {
+    auto v = parse(text);
+    if (!v) throw std::runtime_error("unknown value in column " + std::string(column) + ": " + text.substr(0, 32));
+    return *v;
+}
 
 // --- the dialect differences, in one place --------------------------------------
 /// " FOR UPDATE" where the dialect has row locks (SQLite locks the whole database on BEGIN IMMEDIATE).

@@ -42,8 +42,9 @@ void soci_otps::void_open(std::string_view phone_view, time_point now) {
 bool soci_otps::consume(std::string_view id_view, time_point now) {
     const std::string id(id_view);
     std::tm at = to_tm(now);
-    soci::statement st = (sql_.prepare << "UPDATE otp_codes SET consumed_at = :at WHERE id = :id AND consumed_at IS NULL",
-                          soci::use(at), soci::use(id));
+    soci::statement st =
+        (sql_.prepare << "UPDATE otp_codes SET consumed_at = :at WHERE id = :id AND consumed_at IS NULL", soci::use(at),
+         soci::use(id));
     return execute_counting(st) == 1;
 }
 

@@ -1,5 +1,4 @@
-#include "adapters/json/client_json.hpp"
-#include "adapters/json/event_json.hpp"
+#include "adapters/json/integration_events.hpp"
 #include "adapters/storage/soci_internal.hpp"
 
 namespace authd::storage {
@@ -17,11 +16,11 @@ void add_row(soci::session& sql, const std::string& aggregate_type, const std::s
 }  // namespace
 
 void soci_outbox::add_event_change(std::string_view event_type, const event& e, time_point now) {
-    add_row(sql_, "EVENT", std::to_string(e.id), event_type, json::event_json(e), now);
+    add_row(sql_, "EVENT", std::to_string(e.id), event_type, json::event_changed_payload(e), now);
 }
 
 void soci_outbox::add_client_change(std::string_view event_type, const user& client, time_point now) {
-    add_row(sql_, "CLIENT", client.id, event_type, json::client_json(client), now);
+    add_row(sql_, "CLIENT", client.id, event_type, json::client_changed_payload(client), now);
 }
 
 std::vector<outbox_message> soci_outbox::next_unprocessed(int limit) {

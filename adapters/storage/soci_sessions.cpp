@@ -13,7 +13,7 @@ struct session_row {
     session to_session() const {
         return session{id,
                        principal_id,
-                       parse_principal_type(type).value_or(principal_type::user),
+                       stored_enum("sessions.principal_type", type, parse_principal_type),
                        from_tm(created_at),
                        from_tm(last_used_at),
                        from_tm(expires_at),
@@ -42,7 +42,8 @@ void soci_sessions::insert(const session& s) {
     nullable_time revoked(s.revoked_at);
     std::tm created = to_tm(s.created_at), used = to_tm(s.last_used_at), expires = to_tm(s.expires_at);
     sql_ << "INSERT INTO sessions (" << session_columns
-         << ") VALUES (:id, :principal_id, :type, :created_at, :last_used_at, :expires_at, :revoked_at, :user_agent, :ip)",
+         << ") VALUES (:id, :principal_id, :type, :created_at, :last_used_at, :expires_at, :revoked_at, :user_agent, "
+            ":ip)",
         soci::use(s.id), soci::use(s.principal_id), soci::use(type), soci::use(created), soci::use(used),
         soci::use(expires), soci::use(revoked.value, revoked.ind), soci::use(s.user_agent), soci::use(s.ip);
 }
@@ -69,8 +70,9 @@ std::vector<session> soci_sessions::list_active(std::string_view principal_view,
     bind_session_row(st, r);
     st.exchange(soci::use(principal));
     st.exchange(soci::use(at));
-    st.prepare("SELECT " + session_columns +
-               " FROM sessions WHERE principal_id = :p AND revoked_at IS NULL AND expires_at > :now ORDER BY created_at");
+    st.prepare(
+        "SELECT " + session_columns +
+        " FROM sessions WHERE principal_id = :p AND revoked_at IS NULL AND expires_at > :now ORDER BY created_at");
     st.define_and_bind();
     std::vector<session> out;
     if (st.execute(true)) {
@@ -90,17 +92,17 @@ void soci_sessions::touch(std::string_view id_view, time_point last_used_at, tim
 bool soci_sessions::revoke(std::string_view id_view, time_point now) {
     const std::string id(id_view);
     std::tm at = to_tm(now);
-    soci::statement st =
-        (sql_.prepare << "UPDATE sessions SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL", soci::use(at),
-         soci::use(id));
+    soci::statement st = (sql_.prepare << "UPDATE sessions SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL",
+                          soci::use(at), soci::use(id));
     return execute_counting(st) > 0;
 }
 
 int soci_sessions::revoke_all(std::string_view principal_view, time_point now) {
     const std::string principal(principal_view);
     std::tm at = to_tm(now);
-    soci::statement st = (sql_.prepare << "UPDATE sessions SET revoked_at = :at WHERE principal_id = :p AND revoked_at IS NULL",
-                          soci::use(at), soci::use(principal));
+    soci::statement st =
+        (sql_.prepare << "UPDATE sessions SET revoked_at = :at WHERE principal_id = :p AND revoked_at IS NULL",
+         soci::use(at), soci::use(principal));
     return static_cast<int>(execute_counting(st));
 }
 
@@ -133,8 +135,9 @@ bool soci_sessions::mark_rotated(std::string_view digest_view, time_point now) {
     const std::string digest(digest_view);
     std::tm at = to_tm(now);
     // The row count settles races: of concurrent rotations exactly one changes the row.
-    soci::statement st = (sql_.prepare << "UPDATE refresh_tokens SET rotated_at = :at WHERE token_hash = :hash AND rotated_at IS NULL",
-                          soci::use(at), soci::use(digest));
+    soci::statement st =
+        (sql_.prepare << "UPDATE refresh_tokens SET rotated_at = :at WHERE token_hash = :hash AND rotated_at IS NULL",
+         soci::use(at), soci::use(digest));
     return execute_counting(st) == 1;
 }
 

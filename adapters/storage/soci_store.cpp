@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/storage/soci_internal.hpp"
 #include "adapters/storage/migrations.hpp"
+#include "adapters/storage/soci_internal.hpp"
 
 namespace authd::storage {
 
@@ -171,9 +171,7 @@ void soci_store::read(const std::function<void(repositories&)>& work) { impl_->t
 
 dialect soci_store::kind() const { return impl_->url.kind; }
 
-std::pair<int, int> soci_store::pool_usage() const {
-    return {impl_->in_use.load(), static_cast<int>(impl_->size)};
-}
+std::pair<int, int> soci_store::pool_usage() const { return {impl_->in_use.load(), static_cast<int>(impl_->size)}; }
 
 bool soci_store::ping() {
     try {
@@ -197,9 +195,9 @@ std::map<std::string, std::vector<std::string>> soci_store::schema() {
                 : std::string("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ") +
                       (d == dialect::postgresql ? "current_schema()" : "DATABASE()");
         soci::statement st = (sql.prepare << query, soci::into(table), soci::into(column));
-        if (st.execute(true)) do
-                if (table != "schema_migrations") out[table].push_back(column);
-            while (st.fetch());
+        // execute(true) fetches the first row; fetch() each further one.
+        for (bool row = st.execute(true); row; row = st.fetch())
+            if (table != "schema_migrations") out[table].push_back(column);
     });
     for (auto& [t, columns] : out) std::sort(columns.begin(), columns.end());
     return out;
@@ -260,8 +258,7 @@ std::vector<std::string> soci_store::migrate() {
                 std::string version, checksum;
                 soci::statement st = (sql.prepare << "SELECT version, checksum FROM schema_migrations",
                                       soci::into(version), soci::into(checksum));
-                if (st.execute(true)) do applied[version] = checksum;
-                    while (st.fetch());
+                for (bool row = st.execute(true); row; row = st.fetch()) applied[version] = checksum;
             }
             for (const auto& m : embedded_migrations()) {
                 if (m.dialect != to_string(d)) continue;
@@ -273,8 +270,8 @@ std::vector<std::string> soci_store::migrate() {
                 }
                 if (d != dialect::sqlite) sql.begin();  // MySQL commits DDL implicitly; PostgreSQL keeps it atomic
                 for (const auto& statement : statements_of(m.sql)) sql << statement;
-                std::tm now = to_tm(time_point{std::chrono::duration_cast<seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())});
+                std::tm now = to_tm(time_point{
+                    std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())});
                 sql << "INSERT INTO schema_migrations (version, checksum, applied_at) VALUES (:v, :c, :at)",
                     soci::use(m.name), soci::use(m.checksum), soci::use(now);
                 if (d != dialect::sqlite) sql.commit();

@@ -1,10 +1,10 @@
 #pragma once
 #include <cstddef>
 #include <map>
-#include <utility>
-#include <vector>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/storage/database_url.hpp"
 #include "core/ports/unit_of_work.hpp"

@@ -1,6 +1,6 @@
+#include <soci/mysql/soci-mysql.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
-#include <soci/mysql/soci-mysql.h>
 
 #include "adapters/storage/soci_internal.hpp"
 
@@ -26,7 +26,8 @@ std::string insert_if_absent(dialect d, const std::string& table_columns_values,
         case dialect::postgresql: return "INSERT INTO " + table_columns_values + " ON CONFLICT DO NOTHING";
         // Not INSERT IGNORE: on a duplicate it takes a shared lock, and two transactions that then
         // both ask for the row FOR UPDATE deadlock. This takes the exclusive lock at once.
-        case dialect::mysql: return "INSERT INTO " + table_columns_values + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
+        case dialect::mysql:
+            return "INSERT INTO " + table_columns_values + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
     }
     return {};
 }
@@ -38,7 +39,8 @@ bool is_unique_violation(const soci::soci_error& e) {
     if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
         // SOCI reports the primary code (SQLITE_CONSTRAINT) for every kind of constraint: the text tells them apart.
         const std::string what = e.get_error_message();
-        return (s->result() & 0xFF) == 19 && (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY KEY") != std::string::npos);
+        return (s->result() & 0xFF) == 19 &&
+               (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY KEY") != std::string::npos);
     }
     return false;
 }

@@ -12,15 +12,6 @@ const std::string user_placeholders =
     ":locked_until, :created_at, :updated_at, :is_client, :first_name, :last_name, :phone_number, :totp_secret, "
     ":totp_last_step";
 
-/// A nullable text column bound to a statement.
-struct nullable_text {
-    std::string value;
-    soci::indicator ind = soci::i_null;
-
-    nullable_text() = default;
-    explicit nullable_text(const std::optional<std::string>& s) : value(s.value_or("")), ind(s ? soci::i_ok : soci::i_null) {}
-    std::optional<std::string> get() const { return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt; }
-};
 
 /// One users row as SOCI binds it, in the order of user_columns.
 struct user_row {
@@ -146,13 +137,15 @@ std::optional<user> soci_users::find_where(const std::string& condition, const s
 
 std::vector<std::string> soci_users::roles_of(const std::string& id) {
     std::vector<std::string> roles;
-    soci::rowset<std::string> rs = (sql_.prepare << "SELECT role FROM user_roles WHERE user_id = :id ORDER BY role",
-                                    soci::use(id));
+    soci::rowset<std::string> rs =
+        (sql_.prepare << "SELECT role FROM user_roles WHERE user_id = :id ORDER BY role", soci::use(id));
     for (const auto& role : rs) roles.push_back(role);
     return roles;
 }
 
-std::optional<user> soci_users::find_by_id(std::string_view id) { return find_where("id = :v", std::string(id), false); }
+std::optional<user> soci_users::find_by_id(std::string_view id) {
+    return find_where("id = :v", std::string(id), false);
+}
 std::optional<user> soci_users::find_by_email(std::string_view email) {
     return find_where("email = :v", std::string(email), false);
 }
@@ -187,7 +180,8 @@ bool soci_users::update(const user& u) {
 void soci_users::set_roles(std::string_view id_view, const std::vector<std::string>& roles) {
     const std::string id(id_view);
     sql_ << "DELETE FROM user_roles WHERE user_id = :id", soci::use(id);
-    for (const auto& role : roles) sql_ << "INSERT INTO user_roles (user_id, role) VALUES (:id, :role)", soci::use(id), soci::use(role);
+    for (const auto& role : roles)
+        sql_ << "INSERT INTO user_roles (user_id, role) VALUES (:id, :role)", soci::use(id), soci::use(role);
 }
 
 bool soci_users::remove(std::string_view id_view) {

@@ -8,9 +8,9 @@ namespace authd {
 
 /// A field agent who signs in with a one-time code sent to their phone.
 struct agent {
-    std::string id;              ///< UUID v4
-    std::string phone_number;    ///< E.164, unique
-    std::string country_code;    ///< "+212" or "+33"
+    std::string id;            ///< UUID v4
+    std::string phone_number;  ///< E.164, unique
+    std::string country_code;  ///< "+212" or "+33"
     std::string first_name;
     std::string last_name;
     std::string email;           ///< lower-cased, unique; the backup channel for codes

@@ -16,7 +16,8 @@ result<agent> agent_service::register_agent(const agent_registration& r, validat
     if (!known_country) v.add("country_code", "must be +212 (Morocco) or +33 (France)");
     // The number's shape is checked even under a bad country code, so that one 400 lists both.
     phone = parse_phone_any(r.phone_number, known_country ? std::string_view(r.country_code) : "+33");
-    if (!phone) v.add("phone_number", "must be 9 national digits (a leading 0 is allowed) of a Moroccan or French number");
+    if (!phone)
+        v.add("phone_number", "must be 9 national digits (a leading 0 is allowed) of a Moroccan or French number");
     if (auto e = check_text(r.first_name, 100)) v.add("first_name", *e);
     if (auto e = check_text(r.last_name, 100)) v.add("last_name", *e);
     const std::string email = ascii_lower(r.email);
@@ -24,7 +25,8 @@ result<agent> agent_service::register_agent(const agent_registration& r, validat
     if (!v.ok()) return v.to_failure();
 
     return write_tx(uow_, [&](repositories& repos) -> result<agent> {
-        if (repos.agents.find_by_phone(phone->e164())) return fail(errc::phone_taken, "This phone number is already registered.");
+        if (repos.agents.find_by_phone(phone->e164()))
+            return fail(errc::phone_taken, "This phone number is already registered.");
         if (repos.agents.find_by_email(email)) return fail(errc::email_taken, "This e-mail is already registered.");
         const auto now = clock_.now();
         agent a;
@@ -70,7 +72,8 @@ result<agent> agent_service::update_profile(std::string_view id, agent_changes c
         auto a = repos.agents.find_by_id(id);
         if (!a) return fail(errc::not_found, "No such agent.");
         if (changes.email && *changes.email != a->email) {
-            if (repos.agents.find_by_email(*changes.email)) return fail(errc::email_taken, "This e-mail is already registered.");
+            if (repos.agents.find_by_email(*changes.email))
+                return fail(errc::email_taken, "This e-mail is already registered.");
             a->email = *changes.email;
         }
         if (changes.first_name) a->first_name = *changes.first_name;

@@ -18,7 +18,7 @@ result<std::int64_t> parse_cents(std::string_view text) {
     std::size_t i = 0;
     const bool negative = i < text.size() && text[i] == '-';
     if (negative) ++i;
-    std::string digits;  // every significant digit, integer part then fraction
+    std::string digits;         // every significant digit, integer part then fraction
     std::int64_t exponent = 0;  // the value is digits × 10^exponent
     const std::size_t int_start = i;
     while (i < text.size() && is_digit(text[i])) digits += text[i++];
@@ -66,8 +66,8 @@ result<std::int64_t> parse_cents(std::string_view text) {
 std::string format_cents(std::int64_t cents) {
     const bool negative = cents < 0;
     // Through unsigned arithmetic, so that even the most negative value has a magnitude.
-    const std::uint64_t magnitude =
-        negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+    const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(cents)
+                                             : static_cast<std::uint64_t>(cents);
     std::string fraction = std::to_string(magnitude % 100);
     if (fraction.size() == 1) fraction.insert(0, "0");
     return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + fraction;

@@ -113,7 +113,8 @@ outcome client_service::resend_verification(std::string_view id) {
 }
 
 result<user> client_service::find(std::string_view id, const principal& caller) {
-    if (caller.id != id && !caller.has_role("admin")) return fail(errc::forbidden, "You may read only your own account.");
+    if (caller.id != id && !caller.has_role("admin"))
+        return fail(errc::forbidden, "You may read only your own account.");
     if (!is_uuid(id)) return no_such_client();
     auto u = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(id); });
     if (!u) return no_such_client();

@@ -3,9 +3,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/lockout/security_policy.hpp"
 #include "core/common/result.hpp"
 #include "core/common/validation.hpp"
+#include "core/lockout/security_policy.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"

@@ -9,7 +9,8 @@ constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 constexpr std::array<std::int8_t, 256> decode_table() {
     std::array<std::int8_t, 256> t{};
     for (auto& v : t) v = -1;
-    for (std::size_t i = 0; i < alphabet.size(); ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    for (std::size_t i = 0; i < alphabet.size(); ++i)
+        t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
     return t;
 }
 constexpr auto table = decode_table();
@@ -89,7 +90,8 @@ std::string hex_encode(std::span<const std::uint8_t> bytes) {
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     volatile unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) diff = diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+    for (std::size_t i = 0; i < a.size(); ++i)
+        diff = diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
     return diff == 0;
 }
 

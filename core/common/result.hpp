@@ -20,11 +20,11 @@ struct field_error {
 
 struct failure {
     errc code;
-    std::string detail;                               ///< external text, safe to show a client
-    std::vector<field_error> fields = {};             ///< for validation_failed: every bad field
+    std::string detail;                    ///< external text, safe to show a client
+    std::vector<field_error> fields = {};  ///< for validation_failed: every bad field
     std::optional<std::chrono::seconds> retry_after = {};
     std::optional<int> attempts_remaining = {};
-    std::optional<mfa_pending> challenge = {};        ///< for mfa_required: how to finish the login
+    std::optional<mfa_pending> challenge = {};  ///< for mfa_required: how to finish the login
 };
 
 template <class T>

@@ -14,6 +14,6 @@ using std::chrono::seconds;
 /// RFC 3339 UTC with a `Z`, e.g. "2026-11-22T13:54:10Z".
 std::string to_rfc3339(time_point t);
 /// Parses "YYYY-MM-DDTHH:MM:SS" with an optional fraction and a `Z` or +hh:mm offset.
-std::optional<time_point> parse_rfc3339(std::string_view text);
+std::optional<time_point> parse_rfc3339(std::string_view s);
 
 }  // namespace authd

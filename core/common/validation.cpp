@@ -8,8 +8,11 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
     const auto c = byte(0);
     // RFC 3629, section 4: no overlong forms, no surrogates, nothing past U+10FFFF.
-    const std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                          : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    const std::size_t len = c < 0x80                 ? 1
+                            : c >= 0xC2 && c <= 0xDF ? 2
+                            : c >= 0xE0 && c <= 0xEF ? 3
+                            : c >= 0xF0 && c <= 0xF4 ? 4
+                                                     : 0;
     if (len == 0 || i + len > s.size()) return 0;
     for (std::size_t k = 1; k < len; ++k)
         if ((byte(k) & 0xC0) != 0x80) return 0;
@@ -90,8 +93,8 @@ std::optional<std::string> check_text(std::string_view t, std::size_t max) {
 
 std::optional<std::string> check_username(std::string_view u) {
     const bool ok = u.size() >= 3 && u.size() <= 32 && std::all_of(u.begin(), u.end(), [](char c) {
-                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                               c == '.' || c == '_' || c == '-';
+                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                               c == '_' || c == '-';
                     });
     if (!ok) return "must be 3 to 32 letters, digits, '.', '_' or '-'";
     return std::nullopt;

@@ -12,7 +12,7 @@ enum class event_status { upcoming, on_sale, sold_out, cancelled };
 
 /// "UPCOMING", "ON_SALE", "SOLD_OUT", "CANCELLED"
 std::string_view to_string(event_status s) noexcept;
-std::optional<event_status> parse_event_status(std::string_view s) noexcept;
+std::optional<event_status> parse_event_status(std::string_view text) noexcept;
 
 /// An event of the catalogue, as the events specification shows it.
 struct event {

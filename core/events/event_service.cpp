@@ -18,16 +18,15 @@ void check_fields(const event_fields& f, time_point now, validator& v) {
         v.add("totalSeats", "must be from 1 to 1000000");
     if (f.available_seats && (*f.available_seats < 0 || *f.available_seats > max_seats))
         v.add("availableSeats", "must be from 0 to totalSeats");
-    if (f.status && !parse_event_status(*f.status))
-        v.add("status", "must be UPCOMING, ON_SALE, SOLD_OUT or CANCELLED");
+    if (f.status && !parse_event_status(*f.status)) v.add("status", "must be UPCOMING, ON_SALE, SOLD_OUT or CANCELLED");
 }
 
 /// Moves an event to `to` if the state machine and the sale window allow it.
 outcome apply_status(event& e, event_status to, time_point now) {
     if (to == e.status) return success();  // not a transition: nothing to check
     if (!transition_allowed(e.status, to))
-        return fail(errc::invalid_transition,
-                    "An event cannot go from " + std::string(to_string(e.status)) + " to " + std::string(to_string(to)) + ".");
+        return fail(errc::invalid_transition, "An event cannot go from " + std::string(to_string(e.status)) + " to " +
+                                                  std::string(to_string(to)) + ".");
     if (to == event_status::on_sale && e.sale_start_time > now)
         return fail(errc::sale_not_started, "The sale starts at the event's saleStartTime.");
     e.status = to;
@@ -95,7 +94,8 @@ result<event> event_service::update(std::int64_t id, const event_fields& f) {
         if (f.available_seats) e->available_seats = static_cast<int>(*f.available_seats);
         validator after;
         if (e->available_seats < 0 || e->available_seats > e->total_seats)
-            after.add(f.available_seats ? "availableSeats" : "totalSeats", "must keep availableSeats within 0 to totalSeats");
+            after.add(f.available_seats ? "availableSeats" : "totalSeats",
+                      "must keep availableSeats within 0 to totalSeats");
         if (e->sale_start_time >= e->event_date) after.add("saleStartTime", "must be before eventDate");
         if (!after.ok()) return after.to_failure();
         if (f.status)

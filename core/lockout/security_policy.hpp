@@ -19,7 +19,7 @@ struct security_policy {
     seconds challenge_ttl = std::chrono::minutes{5};             ///< an MFA challenge's lifetime
     seconds otp_ttl = std::chrono::minutes{5};
     seconds otp_resend_after = std::chrono::seconds{60};
-    seconds verification_ttl = std::chrono::hours{24};           ///< an e-mail verification token's lifetime
+    seconds verification_ttl = std::chrono::hours{24};  ///< an e-mail verification token's lifetime
     seconds verification_resend_after = std::chrono::seconds{60};
 };
 

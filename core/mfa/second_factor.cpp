@@ -21,8 +21,7 @@ std::string normalize_recovery_code(std::string_view code) {
 }
 }  // namespace
 
-second_factor::second_factor(secret_digest& digest, secret_box& box, hmac_sha1& mac, random_source& rng,
-                             mfa_settings s)
+second_factor::second_factor(secret_digest& digest, secret_box& box, hmac_sha1& mac, random_source& rng, mfa_settings s)
     : digest_(digest), box_(box), mac_(mac), rng_(rng), settings_(std::move(s)) {}
 
 std::optional<std::int64_t> second_factor::match_seed(const user& u, std::string_view code, time_point now) {

@@ -25,7 +25,8 @@ std::string uri_escape(std::string_view text) {
 
 std::string hotp(hmac_sha1& mac, std::string_view key, std::uint64_t counter, int digits) {
     std::string message(8, '\0');
-    for (int i = 7; i >= 0; --i, counter >>= 8) message[static_cast<std::size_t>(i)] = static_cast<char>(counter & 0xFF);
+    for (int i = 7; i >= 0; --i, counter >>= 8)
+        message[static_cast<std::size_t>(i)] = static_cast<char>(counter & 0xFF);
     const std::string h = mac.sign(key, message);
     const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(h[i])); };
     const std::size_t offset = byte(19) & 0x0F;
@@ -37,9 +38,7 @@ std::string hotp(hmac_sha1& mac, std::string_view key, std::uint64_t counter, in
     return std::string(static_cast<std::size_t>(digits) - code.size(), '0') + code;
 }
 
-std::int64_t totp_step(time_point t, seconds period) {
-    return t.time_since_epoch().count() / period.count();
-}
+std::int64_t totp_step(time_point t, seconds period) { return t.time_since_epoch().count() / period.count(); }
 
 std::optional<std::int64_t> match_totp(hmac_sha1& mac, std::string_view key, std::string_view code, time_point now,
                                        std::int64_t last_used_step, const totp_settings& s) {
@@ -57,9 +56,9 @@ std::optional<std::int64_t> match_totp(hmac_sha1& mac, std::string_view key, std
 
 std::string otpauth_uri(std::string_view issuer, std::string_view account, std::string_view base32_secret,
                         const totp_settings& s) {
-    return "otpauth://totp/" + uri_escape(issuer) + ":" + uri_escape(account) + "?secret=" + std::string(base32_secret) +
-           "&issuer=" + uri_escape(issuer) + "&algorithm=SHA1&digits=" + std::to_string(s.digits) +
-           "&period=" + std::to_string(s.period.count());
+    return "otpauth://totp/" + uri_escape(issuer) + ":" + uri_escape(account) +
+           "?secret=" + std::string(base32_secret) + "&issuer=" + uri_escape(issuer) +
+           "&algorithm=SHA1&digits=" + std::to_string(s.digits) + "&period=" + std::to_string(s.period.count());
 }
 
 }  // namespace authd

@@ -46,7 +46,9 @@ result<otp_sent> otp_service::request(std::string_view phone_text, std::string_v
         // check below sees the code of the one before and exactly one of them sends (on every backend).
         if (auto left = lock_remaining(repos.otps.lock_lockout(e164), now)) return locked(*left);
         if (const auto last = repos.otps.latest(e164); last && now - last->created_at < settings_.resend_after)
-            return failure{errc::otp_resend_too_soon, "A code was sent less than a minute ago.", {},
+            return failure{errc::otp_resend_too_soon,
+                           "A code was sent less than a minute ago.",
+                           {},
                            settings_.resend_after - (now - last->created_at)};
         // Unknown numbers get a code row too (sent to nobody), so that resend
         // limits and lockouts answer exactly as for a registered number.
@@ -74,8 +76,7 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
                                         std::string_view code, const client_info& from) {
     validator v;
     const auto phone = read_phone(phone_text, country_code, v);
-    if (code.size() != 6 || !is_digits(code))
-        v.add("code", "must be 6 digits");
+    if (code.size() != 6 || !is_digits(code)) v.add("code", "must be 6 digits");
     if (!v.ok()) return v.to_failure();
     const std::string e164 = phone->e164();
     const std::string presented = digest_of(e164, code);
@@ -90,8 +91,10 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         // Presenting the right code again (a double submit, a lost race) proves knowledge of it:
         // refuse it without counting a failure, so that it cannot lock the number.
         if (matches && current->consumed_at)
-            return failure{errc::invalid_otp, "This code was already used.", {}, {}, attempts_remaining(state, settings_.lockout)};
-        if (matches && current->expires_at <= now) return fail(errc::otp_expired, "This code has expired; ask for a new one.");
+            return failure{
+                errc::invalid_otp, "This code was already used.", {}, {}, attempts_remaining(state, settings_.lockout)};
+        if (matches && current->expires_at <= now)
+            return fail(errc::otp_expired, "This code has expired; ask for a new one.");
         if (!matches) {
             const bool now_locked = record_failure(state, now, settings_.lockout);
             repos.otps.save_lockout(e164, state, now);
@@ -105,7 +108,8 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         }
         // Single use: of concurrent verifications of the right code, the row count picks one winner.
         if (!repos.otps.consume(current->id, now))
-            return failure{errc::invalid_otp, "This code was already used.", {}, {}, attempts_remaining(state, settings_.lockout)};
+            return failure{
+                errc::invalid_otp, "This code was already used.", {}, {}, attempts_remaining(state, settings_.lockout)};
         record_success(state);
         repos.otps.save_lockout(e164, state, now);
         auto a = repos.agents.find_by_phone(e164);

@@ -1,8 +1,8 @@
 #pragma once
 #include <cstdint>
 #include <optional>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "core/agents/agent.hpp"
 #include "core/common/paging.hpp"

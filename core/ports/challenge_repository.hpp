@@ -10,14 +10,14 @@ namespace authd {
 
 /// A login waiting for its second factor. The client holds the mfa_token; only its digest is kept.
 struct mfa_challenge {
-    std::string token_digest;                ///< SHA-256 of the mfa_token
+    std::string token_digest;  ///< SHA-256 of the mfa_token
     std::string user_id;
     std::string method;                      ///< "email" or "totp"
     std::optional<std::string> code_digest;  ///< e-mail: the keyed digest of the code that was sent
     int failures = 0;                        ///< wrong codes against this challenge
     time_point created_at{};
     time_point expires_at{};
-    std::optional<time_point> ended_at;      ///< completed, or voided by wrong codes or a lock
+    std::optional<time_point> ended_at;  ///< completed, or voided by wrong codes or a lock
 };
 
 /// A link e-mailed to prove an address. Only the token's digest is kept.

@@ -13,10 +13,10 @@ namespace authd {
 class outbox_repository {
 public:
     virtual ~outbox_repository() = default;
-    /// Adds an EVENT row whose payload is the event's JSON.
+    /// Adds an EVENT row whose payload is the event (docs/events.md, the integration events' schema).
     virtual void add_event_change(std::string_view event_type, const event& e, time_point now) = 0;
     /// Adds a CLIENT row (client.registered, client.email_verified, client.logged_in) whose payload
-    /// identifies the client: id, e-mail, names and whether the e-mail is verified.
+    /// identifies the client: id, e-mail, names and whether the e-mail is verified (docs/events.md).
     virtual void add_client_change(std::string_view event_type, const user& client, time_point now) = 0;
     /// The oldest unprocessed rows, locked for this transaction so that two relays never take the same ones.
     virtual std::vector<outbox_message> next_unprocessed(int limit) = 0;

@@ -15,13 +15,13 @@ std::optional<principal_type> parse_principal_type(std::string_view s) noexcept;
 
 /// The claims of an access token (JWT): iss is the codec's own setting.
 struct access_claims {
-    std::string subject;        ///< sub: the principal's id
-    principal_type type{};      ///< typ
-    std::string session_id;     ///< sid
+    std::string subject;     ///< sub: the principal's id
+    principal_type type{};   ///< typ
+    std::string session_id;  ///< sid
     std::vector<std::string> roles;
-    time_point issued_at{};     ///< iat
-    time_point expires_at{};    ///< exp
-    std::string token_id;       ///< jti
+    time_point issued_at{};   ///< iat
+    time_point expires_at{};  ///< exp
+    std::string token_id;     ///< jti
 };
 
 /// Signs and verifies access tokens. verify() refuses every token that is not

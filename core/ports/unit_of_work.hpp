@@ -8,8 +8,8 @@
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/challenge_repository.hpp"
 #include "core/ports/event_repository.hpp"
-#include "core/ports/outbox_repository.hpp"
 #include "core/ports/otp_repository.hpp"
+#include "core/ports/outbox_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 

@@ -19,8 +19,8 @@ seconds token_service::access_ttl(principal_type type) const {
     return type == principal_type::agent ? settings_.agent_access_ttl : settings_.user_access_ttl;
 }
 
-std::string token_service::issue_access(std::string_view principal_id, principal_type type,
-                                        std::string_view session_id, const std::vector<std::string>& roles) {
+std::string token_service::issue_access(std::string_view principal_id, principal_type type, std::string_view session_id,
+                                        const std::vector<std::string>& roles) {
     const auto now = clock_.now();
     return codec_.sign(access_claims{std::string(principal_id), type, std::string(session_id), roles, now,
                                      now + access_ttl(type), uuid_v4(rng_)});
@@ -31,7 +31,8 @@ std::string token_service::issue_refresh(repositories& repos, std::string_view s
     // Each refresh slides the session's end, but never past its absolute lifetime.
     const auto ends = std::min(now + settings_.refresh_ttl, session_start + settings_.session_max);
     std::string token = random_token(rng_, 32);
-    repos.sessions.insert_refresh_token(refresh_token{digest_.sha256_hex(token), std::string(session_id), now, ends, {}});
+    repos.sessions.insert_refresh_token(
+        refresh_token{digest_.sha256_hex(token), std::string(session_id), now, ends, {}});
     repos.sessions.touch(session_id, now, ends);
     return token;
 }
@@ -39,8 +40,15 @@ std::string token_service::issue_refresh(repositories& repos, std::string_view s
 token_pair token_service::start_session(repositories& repos, std::string_view principal_id, principal_type type,
                                         const std::vector<std::string>& roles, const client_info& from) {
     const auto now = clock_.now();
-    session s{uuid_v4(rng_), std::string(principal_id), type, now, now, now + settings_.refresh_ttl, {},
-              printable_utf8_prefix(from.user_agent, 255), printable_utf8_prefix(from.ip, 64)};
+    session s{uuid_v4(rng_),
+              std::string(principal_id),
+              type,
+              now,
+              now,
+              now + settings_.refresh_ttl,
+              {},
+              printable_utf8_prefix(from.user_agent, 255),
+              printable_utf8_prefix(from.ip, 64)};
     repos.sessions.insert(s);
     token_pair pair;
     pair.refresh_token = issue_refresh(repos, s.id, now);
@@ -69,7 +77,8 @@ result<token_pair> token_service::refresh(std::string_view presented) {
     return write_tx(uow_, [&](repositories& repos) -> result<token_pair> {
         const auto now = clock_.now();
         const auto token = repos.sessions.find_refresh_token(digest);
-        if (!token || token->expires_at <= now) return fail(errc::invalid_refresh_token, "Unknown or expired refresh token.");
+        if (!token || token->expires_at <= now)
+            return fail(errc::invalid_refresh_token, "Unknown or expired refresh token.");
         const auto s = repos.sessions.find(token->session_id);
         if (!s) return fail(errc::invalid_refresh_token, "Unknown or expired refresh token.");
 

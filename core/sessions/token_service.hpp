@@ -61,7 +61,7 @@ public:
                              const std::vector<std::string>& roles, const client_info& from);
 
     /// Exchanges a refresh token for a new pair (rotation; reuse detection).
-    result<token_pair> refresh(std::string_view refresh_token);
+    result<token_pair> refresh(std::string_view presented);
 
     /// Checks an access token: signature, claims, and that its session is still live.
     result<principal> authenticate(std::string_view access_token);

@@ -145,8 +145,8 @@ result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::
         const int max = factor_.settings().max_code_failures;
         if (++c->failures >= max) c->ended_at = now;
         repos.challenges.update_challenge(*c);
-        failure f = fail(errc::invalid_mfa_code, c->ended_at ? "Wrong code; this sign-in is void, log in again."
-                                                             : "Wrong code.");
+        failure f = fail(errc::invalid_mfa_code,
+                         c->ended_at ? "Wrong code; this sign-in is void, log in again." : "Wrong code.");
         f.attempts_remaining = std::min(max - c->failures, attempts_remaining(u->lockout, lockout_));
         return f;
     });

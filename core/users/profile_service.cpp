@@ -56,7 +56,8 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
         }
         const bool admin = std::find(u->roles.begin(), u->roles.end(), "admin") != u->roles.end();
         if (admin && u->is_active && repos.users.lock_active_with_role("admin") <= 1)
-            return fail(errc::last_admin, "The last active admin cannot delete their account; make another admin first.");
+            return fail(errc::last_admin,
+                        "The last active admin cannot delete their account; make another admin first.");
         // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.
         tokens_.revoke_all(repos, user_id);
         if (!repos.users.remove(user_id)) return gone();

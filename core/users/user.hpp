@@ -12,15 +12,15 @@ namespace authd {
 /// A person with a password: users of /api/auth and clients of /api/v1/clients
 /// are one identity store.
 struct user {
-    std::string id;                        ///< UUID v4
-    std::string email;                     ///< lower-cased
+    std::string id;     ///< UUID v4
+    std::string email;  ///< lower-cased
     std::optional<std::string> username;
     std::string name;
-    std::string password_hash;             ///< PHC string (argon2id) or legacy bcrypt
-    std::vector<std::string> roles;        ///< customer, staff, admin
+    std::string password_hash;       ///< PHC string (argon2id) or legacy bcrypt
+    std::vector<std::string> roles;  ///< customer, staff, admin
     bool is_active = true;
     bool email_verified = false;
-    bool mfa_enabled = false;              ///< TOTP is on
+    bool mfa_enabled = false;  ///< TOTP is on
     /// Created through /api/v1/clients: the account needs a verified e-mail to log in,
     /// and an e-mailed code as its second factor unless TOTP is on.
     bool is_client = false;
@@ -29,8 +29,8 @@ struct user {
     std::optional<std::string> phone_number;  ///< clients, optional, E.164
     /// The TOTP seed sealed by the secret_box (set at setup, kept while MFA is on).
     std::optional<std::string> totp_secret;
-    std::int64_t totp_last_step = 0;       ///< the last TOTP step accepted: no code is taken twice
-    lockout_state lockout;                 ///< failed logins in a row, and the lock they caused
+    std::int64_t totp_last_step = 0;  ///< the last TOTP step accepted: no code is taken twice
+    lockout_state lockout;            ///< failed logins in a row, and the lock they caused
     time_point created_at{};
     time_point updated_at{};
 };

@@ -44,7 +44,8 @@ result<user> user_admin_service::find_user(std::string_view id) {
 
 result<user> user_admin_service::lock_for_change(repositories& r, const principal& actor, std::string_view id) {
     if (actor.id == id)
-        return fail(errc::own_account, "An admin cannot disable, delete or demote their own account; ask another admin.");
+        return fail(errc::own_account,
+                    "An admin cannot disable, delete or demote their own account; ask another admin.");
     const std::string first = std::min(actor.id, std::string(id)), second = std::max(actor.id, std::string(id));
     auto a = r.users.lock_by_id(first);
     auto b = r.users.lock_by_id(second);
@@ -95,7 +96,8 @@ outcome user_admin_service::revoke_sessions(std::string_view id) {
     });
 }
 
-result<user> user_admin_service::set_roles(const principal& actor, std::string_view id, std::vector<std::string> roles) {
+result<user> user_admin_service::set_roles(const principal& actor, std::string_view id,
+                                           std::vector<std::string> roles) {
     if (!is_uuid(id)) return no_user();
     validator v;
     const auto& known = known_roles();

@@ -34,8 +34,8 @@ struct pipeline_fixture {
 
     explicit pipeline_fixture(int per_minute = 100)
         : p(routes(handled, released), tokens, limits, stats, clock,
-            pipeline_options{.worker_threads = 1, .worker_queue = 1, .hashing_threads = 1,
-                             .rate_limit_per_minute = per_minute}) {
+            pipeline_options{
+                .worker_threads = 1, .worker_queue = 1, .hashing_threads = 1, .rate_limit_per_minute = per_minute}) {
         set_access_log(false);  // the metrics tell what the tests check; the log would only be noise
     }
     ~pipeline_fixture() {
@@ -68,8 +68,8 @@ struct pipeline_fixture {
         return r;
     }
 
-    response send(std::string method, std::string path, std::string ip = "127.0.0.1",
-                  std::vector<header> headers = {}, std::string body = {}) {
+    response send(std::string method, std::string path, std::string ip = "127.0.0.1", std::vector<header> headers = {},
+                  std::string body = {}) {
         request req;
         req.body = std::move(body);
         req.method = std::move(method);
@@ -112,7 +112,8 @@ TEST_CASE("a preflight keeps OPTIONS as its method whatever method it asks about
     CHECK(text.find("ZZZZ") == std::string::npos);
 }
 
-TEST_CASE("missing and bad bearer tokens count against the address's budget before any worker runs", "[pipeline][limits]") {
+TEST_CASE("missing and bad bearer tokens count against the address's budget before any worker runs",
+          "[pipeline][limits]") {
     pipeline_fixture f(3);
     const std::vector<header> forged{{"Authorization", "Bearer forged"}};
     CHECK(f.send("GET", "/mine", "10.0.0.1", forged).status == 401);
@@ -121,7 +122,7 @@ TEST_CASE("missing and bad bearer tokens count against the address's budget befo
     const auto limited = f.send("GET", "/mine", "10.0.0.1", forged);
     CHECK(limited.status == 429);
     CHECK(limited.find_header("Retry-After").has_value());
-    CHECK(f.send("GET", "/open", "10.0.0.1").status == 429);  // one budget for the address
+    CHECK(f.send("GET", "/open", "10.0.0.1").status == 429);          // one budget for the address
     CHECK(f.send("GET", "/mine", "10.0.0.2", forged).status == 401);  // another address, its own budget
     CHECK(f.handled == 0);
 }

@@ -18,8 +18,7 @@ request sample_request() {
 }
 }  // namespace
 
-TEST_CASE("every domain error and every HTTP-level refusal has exactly one row of the problem table",
-          "[problems]") {
+TEST_CASE("every domain error and every HTTP-level refusal has exactly one row of the problem table", "[problems]") {
     // errc and http_problem each name their last value: the loops reach every value there is.
     for (int e = static_cast<int>(errc::validation_failed); e <= static_cast<int>(errc::unavailable); ++e) {
         INFO("errc value " << e);
@@ -51,9 +50,10 @@ TEST_CASE("a failure becomes problem details with its fields, attempts, Retry-Af
     auto r = problem_from(req, invalid);
     CHECK(r.status == 400);
     CHECK(r.find_header("Content-Type") == "application/problem+json");
-    CHECK(r.body ==
-          R"({"type":"about:blank","title":"Bad Request","status":400,"detail":"Fix these.","code":"validation_failed",)"
-          R"("request_id":"req-1","errors":[{"field":"email","message":"is required"}]})");
+    CHECK(
+        r.body ==
+        R"({"type":"about:blank","title":"Bad Request","status":400,"detail":"Fix these.","code":"validation_failed",)"
+        R"("request_id":"req-1","errors":[{"field":"email","message":"is required"}]})");
 
     failure wrong = fail(errc::invalid_mfa_code);
     wrong.attempts_remaining = 2;

@@ -51,7 +51,7 @@ const std::string good_times = R"("iat":)" + seconds_from_now(-60) + R"(,"exp":)
 
 }  // namespace
 
-TEST_CASE("hs256_signature reproduces the RFC 7515 appendix A.1 example") {
+TEST_CASE("hs256_signature reproduces the RFC 7515 appendix A.1 example", "[crypto][jwt_hs256]") {
     // The JWK "k" of the example, and its JWS Signing Input (header with CRLFs, as the RFC gives it).
     const auto key = authd::base64url_decode(
         "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
@@ -62,7 +62,7 @@ TEST_CASE("hs256_signature reproduces the RFC 7515 appendix A.1 example") {
     CHECK(hs256_signature(*key, signing_input) == "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 }
 
-TEST_CASE("a signed token verifies and gives back the claims it was signed with") {
+TEST_CASE("a signed token verifies and gives back the claims it was signed with", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const auto claims = sample_claims();
     const std::string token = codec.sign(claims);
@@ -79,7 +79,7 @@ TEST_CASE("a signed token verifies and gives back the claims it was signed with"
     CHECK(got->token_id == claims.token_id);
 }
 
-TEST_CASE("the payload carries iss, sub, typ, sid, roles, iat, exp and jti") {
+TEST_CASE("the payload carries iss, sub, typ, sid, roles, iat, exp and jti", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     auto claims = sample_claims();
     claims.type = authd::principal_type::agent;
@@ -92,23 +92,24 @@ TEST_CASE("the payload carries iss, sub, typ, sid, roles, iat, exp and jti") {
                        R"("iat":)" + seconds_from_now(-60) + R"(,"exp":)" + seconds_from_now(900) + R"(,"jti":"j-1"})");
 }
 
-TEST_CASE("a hand-built token shaped like sign()'s verifies, so the rejections below are for their one flaw") {
+TEST_CASE("a hand-built token shaped like sign()'s verifies, so the rejections below are for their one flaw",
+          "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     CHECK(codec.verify(make_token(good_header, payload(good_times)), now).has_value());
 }
 
-TEST_CASE("a token with alg none and no signature is rejected") {
+TEST_CASE("a token with alg none and no signature is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string unsigned_token = b64(R"({"alg":"none","typ":"JWT"})") + "." + b64(payload(good_times)) + ".";
     CHECK_FALSE(codec.verify(unsigned_token, now).has_value());
 }
 
-TEST_CASE("an HS512 header is rejected even with a valid HS256 signature") {
+TEST_CASE("an HS512 header is rejected even with a valid HS256 signature", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     CHECK_FALSE(codec.verify(make_token(R"({"alg":"HS512","typ":"JWT"})", payload(good_times)), now).has_value());
 }
 
-TEST_CASE("any alg but HS256 is rejected, even with a valid HS256 signature") {
+TEST_CASE("any alg but HS256 is rejected, even with a valid HS256 signature", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const auto header = GENERATE(as<std::string>{}, R"({"alg":"none","typ":"JWT"})", R"({"alg":"RS256","typ":"JWT"})",
                                  R"({"alg":"hs256","typ":"JWT"})", R"({"alg":["HS256"],"typ":"JWT"})",
@@ -117,13 +118,13 @@ TEST_CASE("any alg but HS256 is rejected, even with a valid HS256 signature") {
     CHECK_FALSE(codec.verify(make_token(header, payload(good_times)), now).has_value());
 }
 
-TEST_CASE("a header with a crit member is rejected, as no extension is understood") {
+TEST_CASE("a header with a crit member is rejected, as no extension is understood", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
-    CHECK_FALSE(codec.verify(make_token(R"({"alg":"HS256","crit":["exp"],"exp":1})", payload(good_times)), now)
-                    .has_value());
+    CHECK_FALSE(
+        codec.verify(make_token(R"({"alg":"HS256","crit":["exp"],"exp":1})", payload(good_times)), now).has_value());
 }
 
-TEST_CASE("a token whose payload was changed after signing is rejected") {
+TEST_CASE("a token whose payload was changed after signing is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string token = codec.sign(sample_claims());
     const auto first = token.find('.');
@@ -137,20 +138,20 @@ TEST_CASE("a token whose payload was changed after signing is rejected") {
     CHECK_FALSE(codec.verify(tampered, now).has_value());
 }
 
-TEST_CASE("a token signed with another secret is rejected") {
+TEST_CASE("a token signed with another secret is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 ours(secret, issuer);
     jwt_hs256 theirs("another-secret-0123456789abcdef-0123456789", issuer);
     CHECK_FALSE(ours.verify(theirs.sign(sample_claims()), now).has_value());
 }
 
-TEST_CASE("a token from another issuer is rejected even with the same secret") {
+TEST_CASE("a token from another issuer is rejected even with the same secret", "[crypto][jwt_hs256]") {
     jwt_hs256 ours(secret, issuer);
     jwt_hs256 theirs(secret, "https://elsewhere.example.test");
     CHECK_FALSE(ours.verify(theirs.sign(sample_claims()), now).has_value());
     CHECK_FALSE(ours.verify(make_token(good_header, payload(good_times, "")), now).has_value());
 }
 
-TEST_CASE("a token without exp, or with an exp that is not an integer, is rejected") {
+TEST_CASE("a token without exp, or with an exp that is not an integer, is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string iat = R"("iat":)" + seconds_from_now(-60);
     CHECK_FALSE(codec.verify(make_token(good_header, payload(iat)), now).has_value());
@@ -161,7 +162,7 @@ TEST_CASE("a token without exp, or with an exp that is not an integer, is reject
     CHECK_FALSE(codec.verify(make_token(good_header, payload(iat + R"(,"exp":1e300)")), now).has_value());
 }
 
-TEST_CASE("a token is expired from the very second its exp names") {
+TEST_CASE("a token is expired from the very second its exp names", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     auto claims = sample_claims();
     claims.expires_at = now;
@@ -172,7 +173,7 @@ TEST_CASE("a token is expired from the very second its exp names") {
     CHECK(codec.verify(codec.sign(claims), now).has_value());
 }
 
-TEST_CASE("a token whose nbf is still in the future is rejected") {
+TEST_CASE("a token whose nbf is still in the future is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     CHECK_FALSE(codec.verify(make_token(good_header, payload(good_times + R"(,"nbf":)" + seconds_from_now(1))), now)
                     .has_value());
@@ -181,13 +182,13 @@ TEST_CASE("a token whose nbf is still in the future is rejected") {
               .has_value());
 }
 
-TEST_CASE("a token whose typ is neither agent nor user is rejected") {
+TEST_CASE("a token whose typ is neither agent nor user is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     CHECK_FALSE(codec.verify(make_token(good_header, payload(good_times, issuer, "client")), now).has_value());
     CHECK(codec.verify(make_token(good_header, payload(good_times, issuer, "agent")), now).has_value());
 }
 
-TEST_CASE("a token missing sub, sid or iat is rejected") {
+TEST_CASE("a token missing sub, sid or iat is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string exp = R"("exp":)" + seconds_from_now(900);
     CHECK_FALSE(codec.verify(make_token(good_header, payload(exp)), now).has_value());
@@ -200,14 +201,14 @@ TEST_CASE("a token missing sub, sid or iat is rejected") {
     }
 }
 
-TEST_CASE("garbage strings are rejected without throwing") {
+TEST_CASE("garbage strings are rejected without throwing", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string deep(100'000, '[');
     const auto token = GENERATE_COPY(as<std::string>{}, "", ".", "..", "...", "not a token", "a.b.c", "!!!.@@@.###",
                                      "eyJhbGciOiJIUzI1NiJ9.e30.", "eyJhbGciOiJIUzI1NiJ9=.e30.x",
                                      b64("[1]") + "." + b64("{}") + ".x", b64("\"HS256\"") + "." + b64("{}") + ".x",
-                                     b64(R"({"alg":"HS256")") + "." + b64("{}") + ".x",
-                                     make_token(good_header, "[]"), make_token(good_header, "not json"),
+                                     b64(R"({"alg":"HS256")") + "." + b64("{}") + ".x", make_token(good_header, "[]"),
+                                     make_token(good_header, "not json"),
                                      make_token(good_header, payload(good_times) + "trailing"),
                                      b64(deep) + "." + b64(deep) + ".x", make_token(good_header, deep));
     CAPTURE(token.substr(0, 80));
@@ -216,24 +217,26 @@ TEST_CASE("garbage strings are rejected without throwing") {
     CHECK_FALSE(got.has_value());
 }
 
-TEST_CASE("a token with two parts is rejected") {
+TEST_CASE("a token with two parts is rejected", "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string token = codec.sign(sample_claims());
     CHECK_FALSE(codec.verify(token.substr(0, token.rfind('.')), now).has_value());
     CHECK_FALSE(codec.verify(token + "." + token.substr(token.rfind('.') + 1), now).has_value());
 }
 
-TEST_CASE("kid and jku in the header never choose the key: only the configured secret verifies") {
+TEST_CASE("kid and jku in the header never choose the key: only the configured secret verifies",
+          "[crypto][jwt_hs256]") {
     jwt_hs256 codec(secret, issuer);
     const std::string attacker_key = "attacker-key-0123456789abcdef-0123456789abcdef";
     const std::string header =
         R"({"alg":"HS256","typ":"JWT","kid":"attacker","jku":"https://attacker.example/jwks.json",)"
-        R"("jwk":{"kty":"oct","k":")" + b64(attacker_key) + R"("},"x5u":"https://attacker.example/cert.pem"})";
+        R"("jwk":{"kty":"oct","k":")" +
+        b64(attacker_key) + R"("},"x5u":"https://attacker.example/cert.pem"})";
     CHECK_FALSE(codec.verify(make_token(header, payload(good_times), attacker_key), now).has_value());
     CHECK(codec.verify(make_token(header, payload(good_times), secret), now).has_value());
 }
 
-TEST_CASE("a secret shorter than 32 bytes is refused when the codec is made") {
+TEST_CASE("a secret shorter than 32 bytes is refused when the codec is made", "[crypto][jwt_hs256]") {
     CHECK_THROWS_AS(jwt_hs256("short", issuer), std::invalid_argument);
     CHECK_THROWS_AS(jwt_hs256(std::string(31, 'k'), issuer), std::invalid_argument);
     CHECK_NOTHROW(jwt_hs256(std::string(32, 'k'), issuer));

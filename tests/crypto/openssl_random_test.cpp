@@ -15,7 +15,7 @@ bool all_zero(std::span<const std::uint8_t> bytes) {
 
 }  // namespace
 
-TEST_CASE("openssl_random fills the whole buffer, first half and second half alike") {
+TEST_CASE("openssl_random fills the whole buffer, first half and second half alike", "[crypto][openssl_random]") {
     authd::crypto::openssl_random rng;
     std::array<std::uint8_t, 64> buffer{};
     rng.fill(buffer);
@@ -24,7 +24,7 @@ TEST_CASE("openssl_random fills the whole buffer, first half and second half ali
     CHECK_FALSE(all_zero(std::span(buffer).last(32)));
 }
 
-TEST_CASE("two 32-byte draws from openssl_random differ") {
+TEST_CASE("two 32-byte draws from openssl_random differ", "[crypto][openssl_random]") {
     authd::crypto::openssl_random rng;
     std::array<std::uint8_t, 32> a{};
     std::array<std::uint8_t, 32> b{};
@@ -33,7 +33,7 @@ TEST_CASE("two 32-byte draws from openssl_random differ") {
     CHECK(a != b);
 }
 
-TEST_CASE("openssl_random accepts an empty buffer") {
+TEST_CASE("openssl_random accepts an empty buffer", "[crypto][openssl_random]") {
     authd::crypto::openssl_random rng;
     CHECK_NOTHROW(rng.fill({}));
 }

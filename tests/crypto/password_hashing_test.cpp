@@ -24,7 +24,7 @@ constexpr std::string_view mkpasswd_bcrypt = "$2b$12$s19Lo6XND5erNta1xuyKWOqasnH
 
 }  // namespace
 
-TEST_CASE("an argon2id hash verifies its password and needs no rehash") {
+TEST_CASE("an argon2id hash verifies its password and needs no rehash", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const auto check = hasher.verify(password, hasher.hash(password));
@@ -32,7 +32,7 @@ TEST_CASE("an argon2id hash verifies its password and needs no rehash") {
     CHECK_FALSE(check.needs_rehash);
 }
 
-TEST_CASE("an argon2id hash does not verify a wrong password") {
+TEST_CASE("an argon2id hash does not verify a wrong password", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const std::string encoded = hasher.hash(password);
@@ -42,7 +42,8 @@ TEST_CASE("an argon2id hash does not verify a wrong password") {
     CHECK_FALSE(hasher.verify("", encoded).matches);
 }
 
-TEST_CASE("new hashes are argon2id version 19 with OWASP's m=19456, t=2, p=1 as a PHC string") {
+TEST_CASE("new hashes are argon2id version 19 with OWASP's m=19456, t=2, p=1 as a PHC string",
+          "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const std::string encoded = hasher.hash(password);
@@ -51,7 +52,7 @@ TEST_CASE("new hashes are argon2id version 19 with OWASP's m=19456, t=2, p=1 as 
     CHECK(encoded.size() == std::string_view("$argon2id$v=19$m=19456,t=2,p=1$").size() + 22 + 1 + 43);
 }
 
-TEST_CASE("two hashes of the same password differ because each has its own salt") {
+TEST_CASE("two hashes of the same password differ because each has its own salt", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const std::string a = hasher.hash(password);
@@ -61,7 +62,7 @@ TEST_CASE("two hashes of the same password differ because each has its own salt"
     CHECK(hasher.verify(password, b).matches);
 }
 
-TEST_CASE("an argon2id hash made with older parameters verifies and asks for a rehash") {
+TEST_CASE("an argon2id hash made with older parameters verifies and asks for a rehash", "[crypto][password_hashing]") {
     const std::array<std::uint8_t, 16> salt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     std::string old(argon2_encodedlen(3, 4096, 1, salt.size(), 32, Argon2_id), '\0');
     REQUIRE(argon2id_hash_encoded(3, 4096, 1, password.data(), password.size(), salt.data(), salt.size(), 32,
@@ -77,7 +78,7 @@ TEST_CASE("an argon2id hash made with older parameters verifies and asks for a r
     CHECK_FALSE(hasher.verify("wrong", old).matches);
 }
 
-TEST_CASE("a bcrypt hash made by mkpasswd verifies and asks for a rehash to argon2id") {
+TEST_CASE("a bcrypt hash made by mkpasswd verifies and asks for a rehash to argon2id", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const auto check = hasher.verify(password, mkpasswd_bcrypt);
@@ -85,7 +86,7 @@ TEST_CASE("a bcrypt hash made by mkpasswd verifies and asks for a rehash to argo
     CHECK(check.needs_rehash);
 }
 
-TEST_CASE("the $2a$ and $2y$ spellings of a bcrypt hash verify like $2b$") {
+TEST_CASE("the $2a$ and $2y$ spellings of a bcrypt hash verify like $2b$", "[crypto][password_hashing]") {
     // For a short ASCII password the three variants compute the same hash.
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
@@ -96,7 +97,7 @@ TEST_CASE("the $2a$ and $2y$ spellings of a bcrypt hash verify like $2b$") {
     }
 }
 
-TEST_CASE("a bcrypt hash does not verify a wrong password") {
+TEST_CASE("a bcrypt hash does not verify a wrong password", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const auto check = hasher.verify("Correct horse battery staple", mkpasswd_bcrypt);
@@ -106,7 +107,7 @@ TEST_CASE("a bcrypt hash does not verify a wrong password") {
     CHECK_FALSE(hasher.verify(std::string(password) + std::string(1, '\0') + "x", mkpasswd_bcrypt).matches);
 }
 
-TEST_CASE("a truncated bcrypt hash never matches and does not crash") {
+TEST_CASE("a truncated bcrypt hash never matches and does not crash", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const auto check = hasher.verify(password, "$2b$12$short");
@@ -114,25 +115,24 @@ TEST_CASE("a truncated bcrypt hash never matches and does not crash") {
     CHECK_FALSE(check.needs_rehash);
 }
 
-TEST_CASE("unknown or malformed encodings never match") {
+TEST_CASE("unknown or malformed encodings never match", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     const std::string good = hasher.hash(password);
     std::string flipped = good;
     flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
-    const auto encoded = GENERATE_COPY(as<std::string>{}, "", "correct horse battery staple", "$argon2id$",
-                                       "$argon2id$garbage",
-                                       "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA",
-                                       "$1$saltsalt$abcdefghijklmnopqrstuv", "$2x$12$short", flipped,
-                                       good.substr(0, good.size() - 10), good + std::string(1, '\0'),
-                                       std::string(mkpasswd_bcrypt) + "x");
+    const auto encoded =
+        GENERATE_COPY(as<std::string>{}, "", "correct horse battery staple", "$argon2id$", "$argon2id$garbage",
+                      "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA",
+                      "$1$saltsalt$abcdefghijklmnopqrstuv", "$2x$12$short", flipped, good.substr(0, good.size() - 10),
+                      good + std::string(1, '\0'), std::string(mkpasswd_bcrypt) + "x");
     CAPTURE(encoded);
     const auto check = hasher.verify(password, encoded);
     CHECK_FALSE(check.matches);
     CHECK_FALSE(check.needs_rehash);
 }
 
-TEST_CASE("hashing and verifying from several threads at once gives correct answers") {
+TEST_CASE("hashing and verifying from several threads at once gives correct answers", "[crypto][password_hashing]") {
     authd::crypto::openssl_random rng;
     argon2_bcrypt_hasher hasher(rng);
     constexpr int thread_count = 4;

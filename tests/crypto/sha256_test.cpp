@@ -18,21 +18,21 @@ std::string hex(std::string_view raw) {
 
 }  // namespace
 
-TEST_CASE("sha256_hex of \"abc\" is the FIPS 180-2 example digest") {
+TEST_CASE("sha256_hex of \"abc\" is the FIPS 180-2 example digest", "[crypto][sha256]") {
     CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_CASE("sha256_hex of the empty string is the well-known empty digest") {
+TEST_CASE("sha256_hex of the empty string is the well-known empty digest", "[crypto][sha256]") {
     CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-TEST_CASE("openssl_digest gives lower-case hex SHA-256 like sha256_hex") {
+TEST_CASE("openssl_digest gives lower-case hex SHA-256 like sha256_hex", "[crypto][sha256]") {
     authd::crypto::openssl_digest digest("unused key");
     authd::secret_digest& port = digest;
     CHECK(port.sha256_hex("abc") == sha256_hex("abc"));
 }
 
-TEST_CASE("openssl_digest's keyed digest is the hex HMAC-SHA-256 under its key (RFC 4231 case 2)") {
+TEST_CASE("openssl_digest's keyed digest is the hex HMAC-SHA-256 under its key (RFC 4231 case 2)", "[crypto][sha256]") {
     authd::crypto::openssl_digest digest("Jefe");
     CHECK(digest.keyed_hex("what do ya want for nothing?") ==
           "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
@@ -40,19 +40,20 @@ TEST_CASE("openssl_digest's keyed digest is the hex HMAC-SHA-256 under its key (
           digest.keyed_hex("what do ya want for nothing?"));
 }
 
-TEST_CASE("hmac_sha256 returns the raw 32-byte MAC of RFC 4231 test case 1") {
+TEST_CASE("hmac_sha256 returns the raw 32-byte MAC of RFC 4231 test case 1", "[crypto][sha256]") {
     const std::string key(20, '\x0b');
     const std::string mac = hmac_sha256(key, "Hi There");
     CHECK(mac.size() == 32);
     CHECK(hex(mac) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
-TEST_CASE("hmac_sha256 matches RFC 4231 test case 2, a key shorter than the block") {
+TEST_CASE("hmac_sha256 matches RFC 4231 test case 2, a key shorter than the block", "[crypto][sha256]") {
     CHECK(hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
           "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
-TEST_CASE("hmac_sha256 matches RFC 4231 test case 6, a key longer than the block that is hashed first") {
+TEST_CASE("hmac_sha256 matches RFC 4231 test case 6, a key longer than the block that is hashed first",
+          "[crypto][sha256]") {
     const std::string key(131, '\xaa');
     CHECK(hex(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")) ==
           "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");

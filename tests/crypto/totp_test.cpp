@@ -31,7 +31,7 @@ std::string first_line_of(const std::string& command) {
 }
 }  // namespace
 
-TEST_CASE("HOTP gives the RFC 4226 appendix D values for counters 0 to 9") {
+TEST_CASE("HOTP gives the RFC 4226 appendix D values for counters 0 to 9", "[crypto][totp]") {
     crypto::openssl_hmac_sha1 mac;
     const std::array<const char*, 10> expected{"755224", "287082", "359152", "969429", "338314",
                                                "254676", "287922", "162583", "399871", "520489"};
@@ -39,7 +39,7 @@ TEST_CASE("HOTP gives the RFC 4226 appendix D values for counters 0 to 9") {
         CHECK(hotp(mac, rfc_key, counter, 6) == expected[counter]);
 }
 
-TEST_CASE("TOTP gives the RFC 6238 appendix B SHA-1 values") {
+TEST_CASE("TOTP gives the RFC 6238 appendix B SHA-1 values", "[crypto][totp]") {
     crypto::openssl_hmac_sha1 mac;
     const std::array<std::pair<long long, const char*>, 6> vectors{{{59, "94287082"},
                                                                     {1111111109, "07081804"},
@@ -56,7 +56,7 @@ TEST_CASE("TOTP gives the RFC 6238 appendix B SHA-1 values") {
     }
 }
 
-TEST_CASE("authd and oathtool agree on random seeds, at several times and with a step of drift") {
+TEST_CASE("authd and oathtool agree on random seeds, at several times and with a step of drift", "[crypto][totp]") {
     crypto::openssl_hmac_sha1 mac;
     crypto::openssl_random rng;
     for (int i = 0; i < 5; ++i) {
@@ -78,11 +78,12 @@ TEST_CASE("authd and oathtool agree on random seeds, at several times and with a
     }
 }
 
-TEST_CASE("an otpauth URI from setup reads back in oathtool through its secret") {
+TEST_CASE("an otpauth URI from setup reads back in oathtool through its secret", "[crypto][totp]") {
     crypto::openssl_hmac_sha1 mac;
     const auto uri = otpauth_uri("authd", "ana+mfa@example.com", base32_encode(rfc_key));
-    CHECK(uri == "otpauth://totp/authd:ana%2Bmfa%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=authd"
-                 "&algorithm=SHA1&digits=6&period=30");
+    CHECK(uri ==
+          "otpauth://totp/authd:ana%2Bmfa%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=authd"
+          "&algorithm=SHA1&digits=6&period=30");
     const auto theirs = first_line_of("oathtool --totp -b -N @1234567890 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
     CHECK(theirs == "005924");  // the last six digits of the RFC 6238 vector at that time
     CHECK(match_totp(mac, rfc_key, theirs, at(1234567890), 0).has_value());

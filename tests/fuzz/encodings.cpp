@@ -33,7 +33,8 @@ std::optional<std::string> decode(std::string_view text, std::string_view digits
             out += static_cast<char>((acc >> bits) & 0xFF);
         }
     }
-    if (bits >= bits_per_digit || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // a whole extra digit, or stray bits
+    if (bits >= bits_per_digit || (acc & ((1u << bits) - 1)) != 0)
+        return std::nullopt;  // a whole extra digit, or stray bits
     return out;
 }
 

@@ -51,10 +51,16 @@ http::router routes() {
     const http::access_rule agents{true, {}, authd::principal_type::agent};
     const auto json = body_kind::json_object;
     http::router r;
-    r.add({.method = "GET", .path = "/health", .limits = http::rate_class::none,
-           .handler = [](exchange&) { return echo(R"({"status":"ok"})"); }});
-    r.add({.method = "POST", .path = "/api/auth/login", .pool = http::pool_kind::hashing, .body = json,
-           .limits = http::rate_class::credential, .metric = "login", .handler = [](exchange& x) {
+    r.add({.method = "GET", .path = "/health", .limits = http::rate_class::none, .handler = [](exchange&) {
+               return echo(R"({"status":"ok"})");
+           }});
+    r.add({.method = "POST",
+           .path = "/api/auth/login",
+           .pool = http::pool_kind::hashing,
+           .body = json,
+           .limits = http::rate_class::credential,
+           .metric = "login",
+           .handler = [](exchange& x) {
                (void)x.required_string("email");
                (void)x.required_string("password");
                (void)x.string("totp_code");
@@ -70,7 +76,8 @@ http::router routes() {
                return echo(R"({"items":[]})");
            }});
     r.add({.method = "PUT", .path = "/api/events/:eventId", .access = admin, .body = json, .handler = [](exchange& x) {
-               if (!http::path_id(x.req, "eventId")) return http::problem_from(x.req, authd::fail(authd::errc::not_found));
+               if (!http::path_id(x.req, "eventId"))
+                   return http::problem_from(x.req, authd::fail(authd::errc::not_found));
                (void)x.required_string("title");
                (void)x.strings("tags");
                (void)x.body->integer("capacity", x.found);
@@ -78,13 +85,19 @@ http::router routes() {
                if (!x.found.ok()) return http::problem_from(x.req, x.found.to_failure());
                return echo(R"({"id":1})");
            }});
-    r.add({.method = "PATCH", .path = "/api/auth/preferences", .access = signed_in, .body = body_kind::json_text,
+    r.add({.method = "PATCH",
+           .path = "/api/auth/preferences",
+           .access = signed_in,
+           .body = body_kind::json_text,
            .handler = [](exchange& x) {
                const auto patch = authd::json::compact_object(x.req.body.empty() ? "{}" : x.req.body);
                if (!patch) return http::problem(x.req, http::http_problem::malformed_json);
                return echo(authd::json::merge_objects(R"({"theme":"dark","lang":"en"})", *patch));
            }});
-    r.add({.method = "POST", .path = "/api/products/:id/prices", .access = admin, .body = json,
+    r.add({.method = "POST",
+           .path = "/api/products/:id/prices",
+           .access = admin,
+           .body = json,
            .handler = [](exchange& x) {
                (void)x.body->number_text("price", x.found);
                if (const auto items = x.body->objects("items", x.found))
@@ -92,9 +105,13 @@ http::router routes() {
                if (!x.found.ok()) return http::problem_from(x.req, x.found.to_failure());
                return echo(R"({"ok":true})");
            }});
-    r.add({.method = "GET", .path = "/api/v1/agents/me", .access = agents,
-           .handler = [](exchange& x) { return echo("\"" + x.who().id + "\""); }});
-    r.add({.method = "GET", .path = "/health/live", .pool = http::pool_kind::io_thread, .limits = http::rate_class::none,
+    r.add({.method = "GET", .path = "/api/v1/agents/me", .access = agents, .handler = [](exchange& x) {
+               return echo("\"" + x.who().id + "\"");
+           }});
+    r.add({.method = "GET",
+           .path = "/health/live",
+           .pool = http::pool_kind::io_thread,
+           .limits = http::rate_class::none,
            .handler = [](exchange&) { return echo(R"({"status":"ok"})"); }});
     r.add({.method = "GET", .path = "/api/boom/:kind", .handler = [](exchange& x) -> response {
                if (x.req.path_param("kind") == "db") throw authd::storage_unavailable("fuzz: no database");
@@ -136,9 +153,16 @@ struct app {
     std::string admin_token = session("u-admin", authd::principal_type::user, {"admin"});
     std::string agent_token = session("a-agent", authd::principal_type::agent, {"agent"});
     // Small pools, a credential limit of three per IP (a few pipelined logins reach 429), CORS for one origin.
-    http::pipeline pipe{routes(), tokens, limits, stats, clock,
-                        http::pipeline_options{.worker_threads = 2, .worker_queue = 8, .hashing_threads = 1,
-                                               .hashing_queue = 4, .rate_limit_per_minute = 1000,
+    http::pipeline pipe{routes(),
+                        tokens,
+                        limits,
+                        stats,
+                        clock,
+                        http::pipeline_options{.worker_threads = 2,
+                                               .worker_queue = 8,
+                                               .hashing_threads = 1,
+                                               .hashing_queue = 4,
+                                               .rate_limit_per_minute = 1000,
                                                .auth_rate_limit_per_minute = 3,
                                                .cors_origins = {"https://app.example.test"}}};
 

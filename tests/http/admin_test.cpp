@@ -176,11 +176,12 @@ TEST_CASE("PUT roles replaces the roles and the new role works at the next login
     CHECK(t.c.get("/api/admin/users", promoted).status == 200);
 }
 
-TEST_CASE("PUT roles answers 400 naming roles for an unknown, missing or empty list, and 404 for an unknown user", "[http][admin]") {
+TEST_CASE("PUT roles answers 400 naming roles for an unknown, missing or empty list, and 404 for an unknown user",
+          "[http][admin]") {
     admin_app t;
     const auto id = t.id_of("customer@example.com");
-    for (const auto* body : {R"({"roles":["customer","root"]})", R"({"roles":[]})", "{}", R"({"roles":"admin"})",
-                             R"({"roles":[1]})"}) {
+    for (const auto* body :
+         {R"({"roles":["customer","root"]})", R"({"roles":[]})", "{}", R"({"roles":"admin"})", R"({"roles":[1]})"}) {
         auto r = t.send("PUT", "/api/admin/users/" + id + "/roles", body, t.admin);
         INFO(body);
         CHECK(r.status == 400);
@@ -233,7 +234,8 @@ TEST_CASE("suspending an agent revokes its tokens, and verify-otp then answers 4
     CHECK(t.verify_agent().status == 200);
 }
 
-TEST_CASE("PATCH an admin agent answers 400 for a status other than active or suspended, and 404 for an unknown id", "[http][admin]") {
+TEST_CASE("PATCH an admin agent answers 400 for a status other than active or suspended, and 404 for an unknown id",
+          "[http][admin]") {
     admin_app t;
     const auto [token, id] = t.agent_signed_in();
     for (const auto* body : {R"({"status":"deleted"})", "{}", R"({"status":1})"}) {
@@ -251,8 +253,7 @@ TEST_CASE("an admin cannot disable, delete or demote their own account: 409 cann
           "[http][admin]") {
     admin_app t;
     const auto me = t.id_of("admin@example.com");
-    for (const auto& [method, target, body] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
+    for (const auto& [method, target, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
              {"PATCH", "/api/admin/users/" + me, R"({"isActive":false})"},
              {"DELETE", "/api/admin/users/" + me, ""},
              {"PUT", "/api/admin/users/" + me + "/roles", R"({"roles":["staff"]})"}}) {

@@ -112,8 +112,9 @@ TEST_CASE("agent register lists every bad field in one 400", "[http][agents]") {
     for (const std::string field : {"phone_number", "country_code", "first_name", "last_name", "email"})
         CHECK(has(missing.body, R"("field":")" + field + R"(","message":"is required")"));
 
-    auto wrong_type = c.post("/api/v1/auth/register",
-                             R"({"phone_number":612345678,"country_code":"+212","first_name":"A","last_name":"B","email":"a@b.co"})");
+    auto wrong_type =
+        c.post("/api/v1/auth/register",
+               R"({"phone_number":612345678,"country_code":"+212","first_name":"A","last_name":"B","email":"a@b.co"})");
     REQUIRE(wrong_type.status == 400);
     CHECK(has(wrong_type.body, R"("field":"phone_number","message":"must be a string")"));
 }
@@ -129,8 +130,9 @@ TEST_CASE("agent register refuses a country other than Morocco or France, naming
         CHECK(has(r.body, R"("field":"country_code")"));
     }
     // A phone of the other country under +212 is a bad phone_number.
-    auto other = c.post("/api/v1/auth/register",
-                        R"({"phone_number":"+33612345678","country_code":"+212","first_name":"A","last_name":"B","email":"a@example.com"})");
+    auto other = c.post(
+        "/api/v1/auth/register",
+        R"({"phone_number":"+33612345678","country_code":"+212","first_name":"A","last_name":"B","email":"a@example.com"})");
     REQUIRE(other.status == 400);
     CHECK(has(other.body, R"("field":"phone_number")"));
 }
@@ -139,8 +141,9 @@ TEST_CASE("agent register refuses each malformed phone number with 400 naming ph
     running_app app;
     auto c = app.client();
     for (const std::string phone : {"61234567", "6123456789", "0012345678", "06-12-ab-56-78"}) {
-        auto r = c.post("/api/v1/auth/register", R"({"phone_number":")" + phone +
-                                                     R"(","country_code":"+212","first_name":"A","last_name":"B","email":"a@example.com"})");
+        auto r = c.post("/api/v1/auth/register",
+                        R"({"phone_number":")" + phone +
+                            R"(","country_code":"+212","first_name":"A","last_name":"B","email":"a@example.com"})");
         REQUIRE(r.status == 400);
         CHECK(has(r.body, R"("field":"phone_number")"));
         CHECK_FALSE(has(r.body, R"("field":"email")"));
@@ -162,12 +165,14 @@ TEST_CASE("a phone number or an e-mail can be registered once: 409 phone_taken /
     running_app app;
     auto c = app.client();
     register_amina(c);
-    auto phone = c.post("/api/v1/auth/register",
-                        R"({"phone_number":"+212 6 12 34 56 78","country_code":"+212","first_name":"X","last_name":"Y","email":"x@example.com"})");
+    auto phone = c.post(
+        "/api/v1/auth/register",
+        R"({"phone_number":"+212 6 12 34 56 78","country_code":"+212","first_name":"X","last_name":"Y","email":"x@example.com"})");
     CHECK(phone.status == 409);
     CHECK(json_string(phone.body, "code") == "phone_taken");
-    auto email = c.post("/api/v1/auth/register",
-                        R"({"phone_number":"612345678","country_code":"+33","first_name":"X","last_name":"Y","email":"AMINA@example.COM"})");
+    auto email = c.post(
+        "/api/v1/auth/register",
+        R"({"phone_number":"612345678","country_code":"+33","first_name":"X","last_name":"Y","email":"AMINA@example.COM"})");
     CHECK(email.status == 409);
     CHECK(json_string(email.body, "code") == "email_taken");
 }
@@ -304,7 +309,8 @@ TEST_CASE("national digits with country_code work in request-otp and verify-otp"
     register_amina(c);
     const auto code = request_code(c, R"({"phone_number":"06 12 34 56 78","country_code":"+212"})");
     CHECK(json_string(c.get("/api/v1/dev/messages").body, "to") == amina_phone);
-    auto r = c.post("/api/v1/auth/verify-otp", R"({"phone_number":"0612345678","country_code":"+212","code":")" + code + "\"}");
+    auto r = c.post("/api/v1/auth/verify-otp",
+                    R"({"phone_number":"0612345678","country_code":"+212","code":")" + code + "\"}");
     CHECK(r.status == 200);
 }
 
@@ -362,8 +368,7 @@ TEST_CASE("a code works once: the second verify-otp with it is 401", "[http][age
     CHECK(has(next.body, R"("attempts_remaining":4)"));
 }
 
-TEST_CASE("the fifth wrong code is 403 otp_locked, and the right code stays refused for 15 minutes",
-          "[http][agents]") {
+TEST_CASE("the fifth wrong code is 403 otp_locked, and the right code stays refused for 15 minutes", "[http][agents]") {
     running_app app;
     auto c = app.client();
     register_amina(c);
@@ -434,7 +439,8 @@ TEST_CASE("an agent's rotated refresh token replayed after 11 s is 401 refresh_t
     CHECK(json_string(replay.body, "code") == "refresh_token_reused");
     // The whole session ended with it.
     CHECK(c.get("/api/v1/agents/me", json_string(second.body, "access_token")).status == 401);
-    auto newest = c.post("/api/v1/auth/refresh", R"({"refresh_token":")" + json_string(second.body, "refresh_token") + "\"}");
+    auto newest =
+        c.post("/api/v1/auth/refresh", R"({"refresh_token":")" + json_string(second.body, "refresh_token") + "\"}");
     CHECK(newest.status == 401);
 }
 
@@ -506,7 +512,9 @@ TEST_CASE("GET agents/me answers the signed-in agent, and 401 without a token", 
 TEST_CASE("agents/me is 403 forbidden for a user's token", "[http][agents]") {
     running_app app;
     auto c = app.client();
-    REQUIRE(c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status == 201);
+    REQUIRE(
+        c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status ==
+        201);
     auto login = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     REQUIRE(login.status == 200);
     const auto token = json_string(login.body, "accessToken");
@@ -523,9 +531,10 @@ TEST_CASE("PATCH agents/me changes the names and the e-mail, never the license n
     const auto login = sign_in(c);
     const auto token = json_string(login.body, "access_token");
     app.clock.advance(1h);
-    auto r = c.call("PATCH", "/api/v1/agents/me",
-                    R"({"first_name":"Amina-Rose","last_name":"El Idrissi","email":"New@Example.com","license_number":"000000","phone_number":"+33612345678"})",
-                    api::bearer(token));
+    auto r = c.call(
+        "PATCH", "/api/v1/agents/me",
+        R"({"first_name":"Amina-Rose","last_name":"El Idrissi","email":"New@Example.com","license_number":"000000","phone_number":"+33612345678"})",
+        api::bearer(token));
     REQUIRE(r.status == 200);
     CHECK(json_string(r.body, "first_name") == "Amina-Rose");
     CHECK(json_string(r.body, "last_name") == "El Idrissi");
@@ -710,13 +719,12 @@ TEST_CASE("a suspension racing a verify-otp never leaves a working token, on eve
         http_client login_client(app.app->port()), admin_client(app.app->port());
         http_reply login;
         std::thread racer([&] { login = login_client.request("POST", "/api/v1/auth/verify-otp", body); });
-        const auto suspended = admin_client.request("PATCH", "/api/admin/agents/" + id, suspend,
-                                                    {{"Authorization", "Bearer " + admin}});
+        const auto suspended =
+            admin_client.request("PATCH", "/api/admin/agents/" + id, suspend, {{"Authorization", "Bearer " + admin}});
         racer.join();
         REQUIRE(suspended.status == 200);
         if (login.status == 200)  // the login came first: the suspension revoked its session
             CHECK(c.get("/api/v1/agents/me", json_string(login.body, "access_token")).status == 401);
-        else
-            CHECK(json_string(login.body, "code") == "account_disabled");
+        else CHECK(json_string(login.body, "code") == "account_disabled");
     }
 }

@@ -76,11 +76,16 @@ using strings = std::vector<std::string>;
 TEST_CASE("every catalog route needs a token: 401 without one", "[http][catalog]") {
     catalog_app t;
     const std::vector<std::pair<std::string, std::string>> routes{
-        {"GET", "/api/products"},          {"POST", "/api/products"},
-        {"GET", "/api/products/1"},        {"PUT", "/api/products/1"},
-        {"DELETE", "/api/products/1"},     {"GET", "/api/products/1/price_history"},
-        {"GET", "/api/suppliers"},         {"POST", "/api/suppliers"},
-        {"GET", "/api/suppliers/1"},       {"PUT", "/api/suppliers/1"},
+        {"GET", "/api/products"},
+        {"POST", "/api/products"},
+        {"GET", "/api/products/1"},
+        {"PUT", "/api/products/1"},
+        {"DELETE", "/api/products/1"},
+        {"GET", "/api/products/1/price_history"},
+        {"GET", "/api/suppliers"},
+        {"POST", "/api/suppliers"},
+        {"GET", "/api/suppliers/1"},
+        {"PUT", "/api/suppliers/1"},
         {"GET", "/api/suppliers/1/contacts"},
     };
     for (const auto& [method, target] : routes) {
@@ -132,16 +137,19 @@ TEST_CASE("staff creates a product: 201 with every field, its Location and its f
     const auto supplier_id = t.supplier(R"({"name":"Lumière Électronique","email":"contact@lumiere.example"})");
     auto r = t.send("POST", "/api/products",
                     R"({"name":"LED desk lamp","sku":"LUM-LED-060","description":"Dimmable, 6 W","price":34.9,)"
-                    R"("currency":"EUR","supplier_id":)" + supplier_id + R"(,"best_seller":true,"is_active":true})",
+                    R"("currency":"EUR","supplier_id":)" +
+                        supplier_id + R"(,"best_seller":true,"is_active":true})",
                     t.staff);
     REQUIRE(r.status == 201);
     CHECK(r.header("Content-Type") == "application/json");
     const auto id = catalog_app::member(r.body, "id");
     CHECK(r.header("Location") == "/api/products/" + id);
-    CHECK(has(r.body, R"({"id":)" + id + R"(,"name":"LED desk lamp","sku":"LUM-LED-060","description":"Dimmable, 6 W",)"
-                      R"("price":34.90,"currency":"EUR","supplier_id":)" + supplier_id +
-                      R"(,"best_seller":true,"is_active":true,"created_at":"2026-11-22T00:00:00Z",)"
-                      R"("updated_at":"2026-11-22T00:00:00Z"})"));
+    CHECK(has(r.body, R"({"id":)" + id +
+                          R"(,"name":"LED desk lamp","sku":"LUM-LED-060","description":"Dimmable, 6 W",)"
+                          R"("price":34.90,"currency":"EUR","supplier_id":)" +
+                          supplier_id +
+                          R"(,"best_seller":true,"is_active":true,"created_at":"2026-11-22T00:00:00Z",)"
+                          R"("updated_at":"2026-11-22T00:00:00Z"})"));
 
     auto history = t.get("/api/products/" + id + "/price_history");
     REQUIRE(history.status == 200);
@@ -179,8 +187,10 @@ TEST_CASE("a product's detail embeds its supplier without contacts, or null", "[
 TEST_CASE("prices round-trip exactly as JSON numbers with 2 decimals", "[http][catalog][money]") {
     catalog_app t;
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"19.99", "19.99"}, {"0.10", "0.10"},         {"0.1", "0.10"}, {"20", "20.00"},
-        {"20.0", "20.00"},  {"1234567.89", "1234567.89"}, {"0", "0.00"},  {"1e2", "100.00"},
+        {"19.99", "19.99"},  {"0.10", "0.10"},
+        {"0.1", "0.10"},     {"20", "20.00"},
+        {"20.0", "20.00"},   {"1234567.89", "1234567.89"},
+        {"0", "0.00"},       {"1e2", "100.00"},
         {"19.990", "19.99"}, {"9999999999999.99", "9999999999999.99"},
     };
     int n = 0;
@@ -234,10 +244,10 @@ TEST_CASE("product validation lists every bad field in one 400", "[http][catalog
     CHECK(fields(missing) == strings{"name", "sku", "price"});
     CHECK(has(missing.body, R"({"field":"name","message":"is required"})"));
 
-    auto bad = t.send("POST", "/api/products",
-                      R"({"name":"","sku":" ","description":")" + std::string(2001, 'd') +
-                          R"(","price":-5,"currency":"usd"})",
-                      t.staff);
+    auto bad =
+        t.send("POST", "/api/products",
+               R"({"name":"","sku":" ","description":")" + std::string(2001, 'd') + R"(","price":-5,"currency":"usd"})",
+               t.staff);
     REQUIRE(bad.status == 400);
     CHECK(fields(bad) == strings{"name", "sku", "description", "price", "currency"});
 
@@ -296,7 +306,8 @@ TEST_CASE("an update changes the fields sent and records a price only when the p
     catalog_app t;
     const auto supplier_id = t.supplier(R"({"name":"Atlas"})");
     const auto id = t.product(R"({"name":"Stapler","sku":"STP-1","price":19.99,"description":"Sturdy",)"
-                              R"("supplier_id":)" + supplier_id + "}");
+                              R"("supplier_id":)" +
+                              supplier_id + "}");
     const auto history = [&] { return t.get("/api/products/" + id + "/price_history").body; };
 
     t.app.clock.advance(5min);  // within the access token's 15 minutes
@@ -362,9 +373,9 @@ TEST_CASE("an unknown or non-numeric id is 404 on every route that takes one", "
     const auto id = t.product(lamp);
     const auto supplier_id = t.supplier(R"({"name":"Atlas"})");
     const auto unknown = std::to_string(std::stoll(id) + std::stoll(supplier_id) + 1000);
-    for (const std::string& bad : {unknown, std::string("0"), std::string("-1"), std::string("abc"), std::string("1.5"),
-                                  std::string("1e3"), std::string("%2B1"), std::string("99999999999999999999"),
-                                  std::string("9223372036854775807")}) {
+    for (const std::string& bad :
+         {unknown, std::string("0"), std::string("-1"), std::string("abc"), std::string("1.5"), std::string("1e3"),
+          std::string("%2B1"), std::string("99999999999999999999"), std::string("9223372036854775807")}) {
         INFO(bad);
         for (const std::string& target : {"/api/products/" + bad, "/api/products/" + bad + "/price_history",
                                           "/api/suppliers/" + bad, "/api/suppliers/" + bad + "/contacts"}) {
@@ -493,11 +504,13 @@ TEST_CASE("staff creates a supplier with its contacts in one request: 201", "[ht
     REQUIRE(r.status == 201);
     const auto id = catalog_app::member(r.body, "id");
     CHECK(r.header("Location") == "/api/suppliers/" + id);
-    CHECK(has(r.body, R"({"id":)" + id + R"(,"name":"Atlas Office Supply","email":"orders@atlas.example",)"
-                      R"("phone":"+212 522 000 111","address":"12 Rue Ibn Batouta, Casablanca",)"
-                      R"("created_at":"2026-11-22T00:00:00Z","updated_at":"2026-11-22T00:00:00Z","contacts":[)"));
-    CHECK(has(r.body, R"(,"supplier_id":)" + id + R"(,"name":"Nadia Tazi","email":"nadia@atlas.example",)"
-                      R"("phone":"+212 661 000 111","role":"Sales"})"));
+    CHECK(has(r.body, R"({"id":)" + id +
+                          R"(,"name":"Atlas Office Supply","email":"orders@atlas.example",)"
+                          R"("phone":"+212 522 000 111","address":"12 Rue Ibn Batouta, Casablanca",)"
+                          R"("created_at":"2026-11-22T00:00:00Z","updated_at":"2026-11-22T00:00:00Z","contacts":[)"));
+    CHECK(has(r.body, R"(,"supplier_id":)" + id +
+                          R"(,"name":"Nadia Tazi","email":"nadia@atlas.example",)"
+                          R"("phone":"+212 661 000 111","role":"Sales"})"));
     CHECK(has(r.body, R"(,"supplier_id":)" + id + R"(,"name":"Omar","email":null,"phone":null,"role":null})"));
 
     auto detail = t.get("/api/suppliers/" + id);

@@ -85,12 +85,14 @@ TEST_CASE("POST /api/v1/clients answers 201 with an unverified client and e-mail
 TEST_CASE("client registration lists every bad field in one 400, and a taken e-mail is 409", "[http][clients]") {
     running_app app;
     auto c = app.client();
-    auto bad = c.post("/api/v1/clients", R"({"email":"nope","password":"short","first_name":"","last_name":" ","phone_number":"0612"})");
+    auto bad = c.post("/api/v1/clients",
+                      R"({"email":"nope","password":"short","first_name":"","last_name":" ","phone_number":"0612"})");
     REQUIRE(bad.status == 400);
     CHECK(json_string(bad.body, "code") == "validation_failed");
     for (const auto* field : {"email", "password", "first_name", "last_name", "phone_number"})
         CHECK(has(bad.body, std::string(R"("field":")") + field + '"'));
-    auto missing = c.post("/api/v1/clients", R"({"email":"cleo@example.com","password":"correct-horse","first_name":"C"})");
+    auto missing =
+        c.post("/api/v1/clients", R"({"email":"cleo@example.com","password":"correct-horse","first_name":"C"})");
     CHECK(missing.status == 400);
     CHECK(has(missing.body, R"("field":"last_name","message":"is required")"));
     register_cleo(c);
@@ -100,7 +102,8 @@ TEST_CASE("client registration lists every bad field in one 400, and a taken e-m
     CHECK(c.post("/api/v1/clients", "{\"email\":").status == 400);
 }
 
-TEST_CASE("verify_email takes the e-mailed token once: 400 invalid_token otherwise, 404 for unknown ids", "[http][clients]") {
+TEST_CASE("verify_email takes the e-mailed token once: 400 invalid_token otherwise, 404 for unknown ids",
+          "[http][clients]") {
     running_app app;
     auto c = app.client();
     const auto id = register_cleo(c);
@@ -132,7 +135,8 @@ TEST_CASE("a verification token older than 24 hours is 400 invalid_token", "[htt
     CHECK(json_string(late.body, "code") == "invalid_token");
 }
 
-TEST_CASE("resend_verification: 429 within a minute, then 202 with a new token, and 409 once verified", "[http][clients]") {
+TEST_CASE("resend_verification: 429 within a minute, then 202 with a new token, and 409 once verified",
+          "[http][clients]") {
     running_app app;
     auto c = app.client();
     const auto id = register_cleo(c);
@@ -155,7 +159,8 @@ TEST_CASE("resend_verification: 429 within a minute, then 202 with a new token, 
     CHECK(c.post("/api/v1/clients/" + unknown_id + "/resend_verification", "").status == 404);
 }
 
-TEST_CASE("resend_verification for a password user is 404, as for an unknown id, and sends nothing", "[http][clients]") {
+TEST_CASE("resend_verification for a password user is 404, as for an unknown id, and sends nothing",
+          "[http][clients]") {
     running_app app;
     auto c = app.client();
     auto reg = c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})");
@@ -169,7 +174,8 @@ TEST_CASE("resend_verification for a password user is 404, as for an unknown id,
     CHECK(c.get("/api/v1/dev/messages").body == mails_before);
 }
 
-TEST_CASE("an unverified client gets 403 email_not_verified at login, with the right password only", "[http][clients]") {
+TEST_CASE("an unverified client gets 403 email_not_verified at login, with the right password only",
+          "[http][clients]") {
     running_app app;
     auto c = app.client();
     register_cleo(c);
@@ -223,8 +229,8 @@ TEST_CASE("a verified client logs in with the e-mailed code and gets tokens and 
     auto again = c.post("/api/v1/auth/verify_mfa", mfa_body(mfa_token, code));
     CHECK(again.status == 401);
     CHECK(json_string(again.body, "code") == "mfa_expired");
-    CHECK(client_events(app) == std::vector<std::string>{"client.registered", "client.email_verified",
-                                                         "client.logged_in"});
+    CHECK(client_events(app) ==
+          std::vector<std::string>{"client.registered", "client.email_verified", "client.logged_in"});
 }
 
 TEST_CASE("refresh_token rotates the client's pair, and a rotated token later revokes the session", "[http][clients]") {
@@ -247,7 +253,8 @@ TEST_CASE("refresh_token rotates the client's pair, and a rotated token later re
     CHECK(c.post("/api/v1/auth/refresh_token", "{}").status == 400);
 }
 
-TEST_CASE("wrong codes are 401 invalid_mfa_code, and the fifth failure in a row locks the account", "[http][clients][lockout]") {
+TEST_CASE("wrong codes are 401 invalid_mfa_code, and the fifth failure in a row locks the account",
+          "[http][clients][lockout]") {
     running_app app;
     auto c = app.client();
     verified_cleo(c);
@@ -295,7 +302,8 @@ TEST_CASE("a challenge expires after five minutes: 401 mfa_expired", "[http][cli
     CHECK(c.post("/api/v1/auth/verify_mfa", R"({"mfa_token":"x"})").status == 400);
 }
 
-TEST_CASE("a client at /api/auth/login gets 401 mfa_required with an mfaToken and finishes at verify_mfa", "[http][clients]") {
+TEST_CASE("a client at /api/auth/login gets 401 mfa_required with an mfaToken and finishes at verify_mfa",
+          "[http][clients]") {
     running_app app;
     auto c = app.client();
     verified_cleo(c);
@@ -313,8 +321,9 @@ TEST_CASE("a client at /api/auth/login gets 401 mfa_required with an mfaToken an
 TEST_CASE("an account without a second factor gets tokens at once from /api/v1/auth/login", "[http][clients]") {
     running_app app;
     auto c = app.client();
-    REQUIRE(c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})")
-                .status == 201);
+    REQUIRE(
+        c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status ==
+        201);
     auto r = c.post("/api/v1/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     REQUIRE(r.status == 200);
     CHECK_FALSE(has(r.body, "mfa_required"));
@@ -361,8 +370,11 @@ TEST_CASE("GET /api/v1/me answers an agent as an agent, and 401 without a token"
     running_app app;
     auto c = app.client();
     CHECK(c.get("/api/v1/me").status == 401);
-    REQUIRE(c.post("/api/v1/auth/register", R"({"phone_number":"612345678","country_code":"+212","first_name":"Amina","last_name":"B","email":"amina@example.com"})")
-                .status == 201);
+    REQUIRE(
+        c.post(
+             "/api/v1/auth/register",
+             R"({"phone_number":"612345678","country_code":"+212","first_name":"Amina","last_name":"B","email":"amina@example.com"})")
+            .status == 201);
     auto otp = c.post("/api/v1/auth/request-otp", R"({"phone_number":"+212612345678"})");
     const auto code = json_string(otp.body, "debug_code");
     auto login = c.post("/api/v1/auth/verify-otp", R"({"phone_number":"+212612345678","code":")" + code + R"("})");

@@ -88,7 +88,8 @@ TEST_CASE("a full hashing queue answers 503 with Retry-After instead of waiting"
         clients.emplace_back([&, i] {
             http_client c(app.app->port());
             auto r = c.request("POST", "/api/auth/register",
-                               R"({"email":"u)" + std::to_string(i) + R"(@example.com","password":"correct-horse","name":"U"})");
+                               R"({"email":"u)" + std::to_string(i) +
+                                   R"(@example.com","password":"correct-horse","name":"U"})");
             if (r.status == 503 && r.header("Retry-After") == "1") ++busy;
             if (r.status == 201) ++created;
         });
@@ -107,7 +108,9 @@ TEST_CASE("token validation is answered while the hashing pool is saturated", "[
     cfg.hashing_queue = 1;
     running_app app(cfg);
     auto c = app.client();
-    REQUIRE(c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status == 201);
+    REQUIRE(
+        c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status ==
+        201);
     auto login = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     const auto token = json_string(login.body, "accessToken");
     std::atomic<bool> stop{false};
@@ -141,11 +144,17 @@ TEST_CASE("a body with missing fields and invalid ones gets one 400 naming every
     };
     const std::vector<attempt> attempts{
         {"/api/auth/register", R"({"email":"nope","password":"short"})", "", {"email", "password", "name"}},
-        {"/api/v1/clients", R"({"email":"nope","password":"short","first_name":"A"})", "",
+        {"/api/v1/clients",
+         R"({"email":"nope","password":"short","first_name":"A"})",
+         "",
          {"email", "password", "last_name"}},
-        {"/api/v1/auth/register", R"({"phone_number":"12","country_code":"+1","first_name":"A","email":"x"})", "",
+        {"/api/v1/auth/register",
+         R"({"phone_number":"12","country_code":"+1","first_name":"A","email":"x"})",
+         "",
          {"phone_number", "country_code", "last_name", "email"}},
-        {"/api/events", R"({"eventName":"","totalSeats":0})", admin,
+        {"/api/events",
+         R"({"eventName":"","totalSeats":0})",
+         admin,
          {"eventName", "eventDate", "venueName", "totalSeats", "saleStartTime"}},
         {"/api/products", R"({"name":5,"price":-1})", admin, {"name", "sku", "price"}},
         {"/api/suppliers", R"({"email":7,"contacts":[{"email":"x"}]})", admin, {"name", "email", "contacts[0].name"}},

@@ -18,7 +18,8 @@ app::config limited(int per_minute, int auth_per_minute) {
 }
 }  // namespace
 
-TEST_CASE("a sixth credential request in a minute from one IP is 429 rate_limited with Retry-After", "[http][ratelimit]") {
+TEST_CASE("a sixth credential request in a minute from one IP is 429 rate_limited with Retry-After",
+          "[http][ratelimit]") {
     running_app app(limited(0, 5));
     app.clock.advance(10s);  // 10 s into a minute: 50 s until the window ends
     auto c = app.client();
@@ -54,7 +55,7 @@ TEST_CASE("every client has 100 requests a minute: by user when signed in, else 
     CHECK(over.status == 429);
     CHECK(over.header("Retry-After").has_value());
     CHECK(c.get("/api/auth/me", bea).status == 200);  // another user, another budget
-    CHECK(c.get("/health").status == 200);             // probes are never limited
+    CHECK(c.get("/health").status == 200);            // probes are never limited
     CHECK(c.get("/health/live").status == 200);
 }
 
@@ -82,7 +83,8 @@ TEST_CASE("a preflight answers 204 with the allow headers for an allowed origin 
     running_app app;
     auto c = app.client();
     auto ok = c.call("OPTIONS", "/api/auth/login", {},
-                     {{"Origin", "https://inventory.yourdomain.com"}, {"Access-Control-Request-Method", "POST"},
+                     {{"Origin", "https://inventory.yourdomain.com"},
+                      {"Access-Control-Request-Method", "POST"},
                       {"Access-Control-Request-Headers", "content-type,authorization"}});
     CHECK(ok.status == 204);
     CHECK(ok.header("Access-Control-Allow-Origin") == "https://inventory.yourdomain.com");
@@ -104,9 +106,10 @@ TEST_CASE("CORS_ORIGINS replaces the default allow-list", "[http][cors]") {
     cfg.cors_origins = "https://app.example, https://admin.example";
     running_app app(cfg);
     auto c = app.client();
-    CHECK(c.call("GET", "/health/live", {}, {{"Origin", "https://admin.example"}}).header("Access-Control-Allow-Origin") ==
-          "https://admin.example");
-    CHECK_FALSE(c.call("GET", "/health/live", {}, {{"Origin", "http://localhost:3000"}}).header("Access-Control-Allow-Origin"));
+    CHECK(c.call("GET", "/health/live", {}, {{"Origin", "https://admin.example"}})
+              .header("Access-Control-Allow-Origin") == "https://admin.example");
+    CHECK_FALSE(
+        c.call("GET", "/health/live", {}, {{"Origin", "http://localhost:3000"}}).header("Access-Control-Allow-Origin"));
 }
 
 TEST_CASE("metrics are Prometheus text: requests by route template and status, latency, auth results, pool, memory",
@@ -125,7 +128,8 @@ TEST_CASE("metrics are Prometheus text: requests by route template and status, l
     REQUIRE(m.status == 200);
     CHECK(m.header("Content-Type")->rfind("text/plain; version=0.0.4", 0) == 0);
     // Every line is a comment or `name{labels} value` with a number.
-    const std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+Inf]+$)");
+    const std::regex sample(
+        R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+Inf]+$)");
     std::map<std::string, double> values;
     std::istringstream lines(m.body);
     int samples = 0;
@@ -151,7 +155,8 @@ TEST_CASE("metrics are Prometheus text: requests by route template and status, l
     CHECK(values["process_resident_memory_bytes"] > 1'000'000);
 }
 
-TEST_CASE("with Redis unreachable the limits count in the process and /health shows the service degraded", "[http][ratelimit]") {
+TEST_CASE("with Redis unreachable the limits count in the process and /health shows the service degraded",
+          "[http][ratelimit]") {
     auto cfg = limited(100, 5);
     cfg.redis_url = "redis://127.0.0.1:1";  // nothing listens there
     running_app app(cfg);

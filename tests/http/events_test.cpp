@@ -36,9 +36,10 @@ TEST_CASE("an admin creates an event: 201 with every field of the specification 
     auto r = t.send("POST", "/api/events", jazz, t.admin);
     REQUIRE(r.status == 201);
     CHECK(r.header("Location") == "/api/events/1");
-    CHECK(has(r.body, R"("eventId":1,"eventName":"Jazz Night","eventDate":"2027-06-01T20:00:00Z","venueName":"Blue Hall",)"
-                      R"("totalSeats":100,"availableSeats":100,"status":"UPCOMING","saleStartTime":"2026-11-21T00:00:00Z",)"
-                      R"("createdAt":"2026-11-22T00:00:00Z","updatedAt":"2026-11-22T00:00:00Z")"));
+    CHECK(has(r.body,
+              R"("eventId":1,"eventName":"Jazz Night","eventDate":"2027-06-01T20:00:00Z","venueName":"Blue Hall",)"
+              R"("totalSeats":100,"availableSeats":100,"status":"UPCOMING","saleStartTime":"2026-11-21T00:00:00Z",)"
+              R"("createdAt":"2026-11-22T00:00:00Z","updatedAt":"2026-11-22T00:00:00Z")"));
     CHECK(t.outbox_rows() == 1);
 }
 
@@ -66,16 +67,19 @@ TEST_CASE("any signed-in principal reads events, nobody unsigned does", "[http][
 
 TEST_CASE("a bad event is 400 naming every field, and leaves no outbox row", "[http][events]") {
     events_app t;
-    auto r = t.send("POST", "/api/events",
-                    R"({"eventName":"","eventDate":"2020-01-01T00:00:00Z","venueName":"V","totalSeats":0,"saleStartTime":"tomorrow"})",
-                    t.admin);
+    auto r = t.send(
+        "POST", "/api/events",
+        R"({"eventName":"","eventDate":"2020-01-01T00:00:00Z","venueName":"V","totalSeats":0,"saleStartTime":"tomorrow"})",
+        t.admin);
     REQUIRE(r.status == 400);
     CHECK(has(r.body, R"("field":"saleStartTime")"));
-    auto rules = t.send("POST", "/api/events",
-                        R"({"eventName":"","eventDate":"2020-01-01T00:00:00Z","venueName":"V","totalSeats":0,"saleStartTime":"2019-01-01T00:00:00Z"})",
-                        t.admin);
+    auto rules = t.send(
+        "POST", "/api/events",
+        R"({"eventName":"","eventDate":"2020-01-01T00:00:00Z","venueName":"V","totalSeats":0,"saleStartTime":"2019-01-01T00:00:00Z"})",
+        t.admin);
     REQUIRE(rules.status == 400);
-    for (const auto* field : {"eventName", "eventDate", "totalSeats"}) CHECK(has(rules.body, std::string(R"("field":")") + field));
+    for (const auto* field : {"eventName", "eventDate", "totalSeats"})
+        CHECK(has(rules.body, std::string(R"("field":")") + field));
     CHECK(t.send("POST", "/api/events", R"({"totalSeats":"many"})", t.admin).status == 400);
     CHECK(t.send("POST", "/api/events", "{", t.admin).status == 400);
     CHECK(t.outbox_rows() == 0);
@@ -98,11 +102,13 @@ TEST_CASE("status changes follow the state machine: 409 invalid_transition other
     CHECK(t.outbox_rows() == 3);  // created, on sale, cancelled
 }
 
-TEST_CASE("ON_SALE before saleStartTime is 409 sale_not_started, then allowed when the clock gets there", "[http][events]") {
+TEST_CASE("ON_SALE before saleStartTime is 409 sale_not_started, then allowed when the clock gets there",
+          "[http][events]") {
     events_app t;
-    auto r = t.send("POST", "/api/events",
-                    R"({"eventName":"Later","eventDate":"2027-06-01T20:00:00Z","venueName":"V","totalSeats":5,"saleStartTime":"2026-11-22T10:00:00Z"})",
-                    t.admin);
+    auto r = t.send(
+        "POST", "/api/events",
+        R"({"eventName":"Later","eventDate":"2027-06-01T20:00:00Z","venueName":"V","totalSeats":5,"saleStartTime":"2026-11-22T10:00:00Z"})",
+        t.admin);
     REQUIRE(r.status == 201);
     auto early = t.send("PUT", "/api/events/1/status", R"({"status":"ON_SALE"})", t.admin);
     CHECK(early.status == 409);
@@ -110,7 +116,8 @@ TEST_CASE("ON_SALE before saleStartTime is 409 sale_not_started, then allowed wh
     CHECK(t.send("PUT", "/api/events/1", R"({"status":"ON_SALE"})", t.admin).status == 409);
     t.app.clock.advance(10h);  // the admin's 15-minute token is long gone: sign in again
     auto login = t.c.post("/api/auth/login", R"({"email":"admin@example.com","password":"correct-horse"})");
-    CHECK(t.send("PUT", "/api/events/1/status", R"({"status":"ON_SALE"})", json_string(login.body, "accessToken")).status == 200);
+    CHECK(t.send("PUT", "/api/events/1/status", R"({"status":"ON_SALE"})", json_string(login.body, "accessToken"))
+              .status == 200);
 }
 
 TEST_CASE("a partial update keeps seats in bounds and sells out at 0", "[http][events]") {
@@ -131,7 +138,8 @@ TEST_CASE("unknown or malformed event ids are 404", "[http][events]") {
     for (const auto* id : {"42", "abc", "-1", "0", "1.5"}) {
         CHECK(t.send("GET", std::string("/api/events/") + id, "", t.customer).status == 404);
         CHECK(t.send("PUT", std::string("/api/events/") + id, R"({"eventName":"x"})", t.admin).status == 404);
-        CHECK(t.send("PUT", std::string("/api/events/") + id + "/status", R"({"status":"ON_SALE"})", t.admin).status == 404);
+        CHECK(t.send("PUT", std::string("/api/events/") + id + "/status", R"({"status":"ON_SALE"})", t.admin).status ==
+              404);
         CHECK(t.send("DELETE", std::string("/api/events/") + id, "", t.admin).status == 404);
     }
     CHECK(t.outbox_rows() == 0);

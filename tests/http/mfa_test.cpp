@@ -57,7 +57,8 @@ enrolled enrol(running_app& app, api& c) {
 }
 }  // namespace
 
-TEST_CASE("mfa/setup answers a base32 secret and an otpauth URI, and 401 without a token, and 409 once on", "[http][mfa]") {
+TEST_CASE("mfa/setup answers a base32 secret and an otpauth URI, and 401 without a token, and 409 once on",
+          "[http][mfa]") {
     running_app app;
     auto c = app.client();
     CHECK(c.post("/api/auth/mfa/setup", "").status == 401);
@@ -84,7 +85,8 @@ TEST_CASE("mfa/setup answers a base32 secret and an otpauth URI, and 401 without
     CHECK(json_string(again.body, "code") == "mfa_already_enabled");
 }
 
-TEST_CASE("mfa/verify: 409 before setup, 400 invalid_totp for a wrong code, 200 with ten recovery codes", "[http][mfa]") {
+TEST_CASE("mfa/verify: 409 before setup, 400 invalid_totp for a wrong code, 200 with ten recovery codes",
+          "[http][mfa]") {
     running_app app;
     auto c = app.client();
     REQUIRE(c.post("/api/auth/register", ana).status == 201);
@@ -94,7 +96,8 @@ TEST_CASE("mfa/verify: 409 before setup, 400 invalid_totp for a wrong code, 200 
     CHECK(json_string(early.body, "code") == "mfa_not_set_up");
     const auto secret = json_string(c.post("/api/auth/mfa/setup", "", access).body, "secret");
     const auto right = oathtool_code(app, secret);
-    auto wrong = c.post("/api/auth/mfa/verify", R"({"code":")" + std::string(right == "000000" ? "111111" : "000000") + R"("})", access);
+    auto wrong = c.post("/api/auth/mfa/verify",
+                        R"({"code":")" + std::string(right == "000000" ? "111111" : "000000") + R"("})", access);
     CHECK(wrong.status == 400);
     CHECK(json_string(wrong.body, "code") == "invalid_totp");
     CHECK(c.post("/api/auth/mfa/verify", "{}", access).status == 400);
@@ -151,7 +154,8 @@ TEST_CASE("a recovery code finishes a login once", "[http][mfa]") {
     auto reused = c.post("/api/auth/login", login_with(R"(,"totpCode":")" + e.recovery[0] + R"(")"));
     CHECK(reused.status == 401);
     const auto token = json_string(reused.body, "mfaToken");
-    auto second = c.post("/api/v1/auth/verify_mfa", R"({"mfa_token":")" + token + R"(","code":")" + e.recovery[1] + R"("})");
+    auto second =
+        c.post("/api/v1/auth/verify_mfa", R"({"mfa_token":")" + token + R"(","code":")" + e.recovery[1] + R"("})");
     CHECK(second.status == 200);
 }
 
@@ -174,7 +178,8 @@ TEST_CASE("mfa/disable needs the password and a code: 400, 401, then 200 and log
     CHECK(c.post("/api/auth/mfa/disable", "{}", e.access).status == 400);
     CHECK(c.post("/api/auth/mfa/disable", R"({"password":"correct-horse","code":"1"})").status == 401);
     auto wrong_password = c.post("/api/auth/mfa/disable",
-                                 R"({"password":"wrong-horse","code":")" + oathtool_code(app, e.secret) + R"("})", e.access);
+                                 R"({"password":"wrong-horse","code":")" + oathtool_code(app, e.secret) + R"("})",
+                                 e.access);
     CHECK(wrong_password.status == 401);
     CHECK(json_string(wrong_password.body, "code") == "invalid_credentials");
     auto wrong_code = c.post("/api/auth/mfa/disable", R"({"password":"correct-horse","code":"zzzzz-zzzzz"})", e.access);

@@ -63,7 +63,8 @@ TEST_CASE("PUT profile lists every bad field in one 400", "[http][profile]") {
     CHECK(json_string(t.send("PUT", "/api/auth/profile", "{nope", t.ana).body, "code") == "malformed_json");
 }
 
-TEST_CASE("PUT profile answers 409 username_taken for another user's username, and 401 without a token", "[http][profile]") {
+TEST_CASE("PUT profile answers 409 username_taken for another user's username, and 401 without a token",
+          "[http][profile]") {
     profile_app t;
     auto bob = t.c.post("/api/auth/register",
                         R"({"email":"bob@example.com","password":"correct-horse","name":"Bob","username":"bob"})");
@@ -100,8 +101,9 @@ TEST_CASE("DELETE profile answers 204 and every token of the account stops worki
     auto login = t.c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     CHECK(login.status == 401);
     // The e-mail is free again.
-    CHECK(t.c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"A"})").status ==
-          201);
+    CHECK(
+        t.c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"A"})").status ==
+        201);
 }
 
 // --- preferences ------------------------------------------------------------------------------------------------
@@ -160,7 +162,8 @@ TEST_CASE("preferences that are not a JSON object are refused with 400", "[http]
     CHECK(t.c.get("/api/auth/preferences", t.ana).body == R"({"preferences":{}})");
 }
 
-TEST_CASE("preferences over 64 KiB serialized are refused naming preferences, 64 KiB exactly is kept", "[http][preferences]") {
+TEST_CASE("preferences over 64 KiB serialized are refused naming preferences, 64 KiB exactly is kept",
+          "[http][preferences]") {
     profile_app t;
     const std::string fits = R"({"k":")" + std::string(64 * 1024 - 8, 'x') + "\"}";
     CHECK(t.send("PUT", "/api/auth/preferences", fits, t.ana).status == 200);
@@ -169,7 +172,8 @@ TEST_CASE("preferences over 64 KiB serialized are refused naming preferences, 64
     CHECK(json_string(over.body, "code") == "validation_failed");
     CHECK(has(over.body, R"("field":"preferences")"));
     // A body over the limit is refused before it is parsed.
-    const auto too_big = t.send("PUT", "/api/auth/preferences", R"({"k":")" + std::string(70 * 1024, 'y') + "\"}", t.ana);
+    const auto too_big =
+        t.send("PUT", "/api/auth/preferences", R"({"k":")" + std::string(70 * 1024, 'y') + "\"}", t.ana);
     CHECK(too_big.status == 413);
     CHECK(json_string(too_big.body, "code") == "payload_too_large");
     CHECK(t.c.get("/api/auth/preferences", t.ana).body == R"({"preferences":)" + fits + "}");
@@ -183,14 +187,17 @@ TEST_CASE("GET sessions lists the caller's live sessions and marks the current o
     auto r = t.c.get("/api/auth/sessions", t.ana);
     REQUIRE(r.status == 200);
     CHECK(has(r.body, R"("sessions":[{"id":")"));
-    CHECK(has(r.body, R"("createdAt":"2026-11-22T00:00:00Z","lastUsedAt":"2026-11-22T00:00:00Z","expiresAt":"2026-11-29T00:00:00Z")"));
+    CHECK(has(
+        r.body,
+        R"("createdAt":"2026-11-22T00:00:00Z","lastUsedAt":"2026-11-22T00:00:00Z","expiresAt":"2026-11-29T00:00:00Z")"));
     CHECK(has(r.body, R"("ip":"127.0.0.1","current":true})"));
     CHECK(has(r.body, R"("current":false})"));
     CHECK(has(r.body, R"("userAgent":)"));
     CHECK(t.c.get("/api/auth/sessions").status == 401);
 }
 
-TEST_CASE("DELETE sessions/:id ends that session only, and 404 for unknown, foreign or malformed ids", "[http][sessions]") {
+TEST_CASE("DELETE sessions/:id ends that session only, and 404 for unknown, foreign or malformed ids",
+          "[http][sessions]") {
     profile_app t;
     const auto second = t.login_again();
     const auto second_access = json_string(second.body, "accessToken");
@@ -227,8 +234,8 @@ TEST_CASE("logout-all answers 204 and revokes every session of the caller, no on
     CHECK(r.status == 204);
     CHECK(t.c.get("/api/auth/me", t.ana).status == 401);
     CHECK(t.c.get("/api/auth/me", json_string(second.body, "accessToken")).status == 401);
-    CHECK(t.c.post("/api/auth/refresh", R"({"refreshToken":")" + json_string(second.body, "refreshToken") + "\"}").status ==
-          401);
+    CHECK(t.c.post("/api/auth/refresh", R"({"refreshToken":")" + json_string(second.body, "refreshToken") + "\"}")
+              .status == 401);
     CHECK(t.c.get("/api/auth/me", bob).status == 200);
     CHECK(t.c.post("/api/auth/logout-all", "").status == 401);
 }

@@ -97,7 +97,8 @@ private:
 class thread_group {
 public:
     ~thread_group() { join(); }
-    template <class F> void spawn(F f) {
+    template <class F>
+    void spawn(F f) {
         std::lock_guard lock(mutex_);
         threads_.emplace_back(std::move(f));
     }
@@ -119,7 +120,7 @@ std::string header_of(const http_reply& reply, std::string_view name) { return r
 
 }  // namespace
 
-TEST_CASE("A GET request receives the handler's status, headers and body") {
+TEST_CASE("A GET request receives the handler's status, headers and body", "[http][server]") {
     std::mutex mutex;
     std::optional<request> seen;
     protocol_errors errors;
@@ -167,7 +168,7 @@ TEST_CASE("A GET request receives the handler's status, headers and body") {
     CHECK(errors.calls().empty());
 }
 
-TEST_CASE("A POST body and the request headers reach the handler in order") {
+TEST_CASE("A POST body and the request headers reach the handler in order", "[http][server]") {
     std::mutex mutex;
     std::optional<request> seen;
     protocol_errors errors;
@@ -197,7 +198,7 @@ TEST_CASE("A POST body and the request headers reach the handler in order") {
     CHECK(names == std::vector<std::string>{"X-First", "X-Second"});
 }
 
-TEST_CASE("Two requests on one keep-alive connection are both answered") {
+TEST_CASE("Two requests on one keep-alive connection are both answered", "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_path, errors.fn());
     srv.start();
@@ -214,7 +215,7 @@ TEST_CASE("Two requests on one keep-alive connection are both answered") {
     CHECK_FALSE(client.connection_closed_by_peer(100ms));
 }
 
-TEST_CASE("Pipelined requests are answered in order") {
+TEST_CASE("Pipelined requests are answered in order", "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_path, errors.fn());
     srv.start();
@@ -231,7 +232,7 @@ TEST_CASE("Pipelined requests are answered in order") {
     CHECK(a < b);
 }
 
-TEST_CASE("A body over max_body_bytes gets 413 from protocol_error and the connection is closed") {
+TEST_CASE("A body over max_body_bytes gets 413 from protocol_error and the connection is closed", "[http][server]") {
     auto options = local_options();
     options.max_body_bytes = 1024;
     std::atomic<int> handled{0};
@@ -261,7 +262,7 @@ TEST_CASE("A body over max_body_bytes gets 413 from protocol_error and the conne
     }
 }
 
-TEST_CASE("Headers over max_header_bytes get 431 from protocol_error") {
+TEST_CASE("Headers over max_header_bytes get 431 from protocol_error", "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_path, errors.fn());
     srv.start();
@@ -275,7 +276,7 @@ TEST_CASE("Headers over max_header_bytes get 431 from protocol_error") {
     CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{431, "127.0.0.1"}});
 }
 
-TEST_CASE("Garbage bytes get 400 from protocol_error and the connection is closed") {
+TEST_CASE("Garbage bytes get 400 from protocol_error and the connection is closed", "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_path, errors.fn());
     srv.start();
@@ -290,7 +291,7 @@ TEST_CASE("Garbage bytes get 400 from protocol_error and the connection is close
     CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{400, "127.0.0.1"}});
 }
 
-TEST_CASE("A client that sends half a request is disconnected after read_timeout") {
+TEST_CASE("A client that sends half a request is disconnected after read_timeout", "[http][server]") {
     auto options = local_options();
     options.read_timeout = 300ms;
     std::atomic<int> handled{0};
@@ -315,7 +316,8 @@ TEST_CASE("A client that sends half a request is disconnected after read_timeout
     CHECK(errors.calls().empty());
 }
 
-TEST_CASE("A client trickling its headers is disconnected after header_timeout, well before read_timeout") {
+TEST_CASE("A client trickling its headers is disconnected after header_timeout, well before read_timeout",
+          "[http][server]") {
     auto options = local_options();
     options.header_timeout = 300ms;
     options.read_timeout = 30s;
@@ -330,7 +332,8 @@ TEST_CASE("A client trickling its headers is disconnected after header_timeout, 
     CHECK(errors.calls().empty());
 }
 
-TEST_CASE("Connections past max_connections_per_ip are closed at once, and the place is free again after one ends") {
+TEST_CASE("Connections past max_connections_per_ip are closed at once, and the place is free again after one ends",
+          "[http][server]") {
     auto options = local_options();
     options.max_connections_per_ip = 2;
     protocol_errors errors;
@@ -353,7 +356,7 @@ TEST_CASE("Connections past max_connections_per_ip are closed at once, and the p
     CHECK(second.request("GET", "/d").status == 200);
 }
 
-TEST_CASE("Connections past max_connections are closed at once") {
+TEST_CASE("Connections past max_connections are closed at once", "[http][server]") {
     auto options = local_options();
     options.max_connections = 1;
     protocol_errors errors;
@@ -366,7 +369,7 @@ TEST_CASE("Connections past max_connections are closed at once") {
     CHECK(held.request("GET", "/c").status == 200);
 }
 
-TEST_CASE("A keep-alive connection with no new request is closed after idle_timeout") {
+TEST_CASE("A keep-alive connection with no new request is closed after idle_timeout", "[http][server]") {
     auto options = local_options();
     options.idle_timeout = 200ms;
     protocol_errors errors;
@@ -383,7 +386,7 @@ TEST_CASE("A keep-alive connection with no new request is closed after idle_time
     CHECK(elapsed < 3s);
 }
 
-TEST_CASE("A handler that responds later from another thread is answered") {
+TEST_CASE("A handler that responds later from another thread is answered", "[http][server]") {
     thread_group workers;
     protocol_errors errors;
     server srv(
@@ -405,9 +408,10 @@ TEST_CASE("A handler that responds later from another thread is answered") {
     CHECK(client.connections_opened() == 1);
 }
 
-TEST_CASE("A HEAD request gets the length of the handler's body but no body") {
+TEST_CASE("A HEAD request gets the length of the handler's body but no body", "[http][server]") {
     protocol_errors errors;
-    server srv(local_options(), [](request, respond_fn respond) { respond(text(200, "hello")); }, errors.fn());
+    server srv(
+        local_options(), [](request, respond_fn respond) { respond(text(200, "hello")); }, errors.fn());
     srv.start();
 
     const auto raw = raw_exchange(srv.port(), "HEAD /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 5s);
@@ -423,7 +427,8 @@ TEST_CASE("A HEAD request gets the length of the handler's body but no body") {
     CHECK(client.connections_opened() == 1);
 }
 
-TEST_CASE("A handler that throws or drops respond gets the protocol_error 500 and the connection is closed") {
+TEST_CASE("A handler that throws or drops respond gets the protocol_error 500 and the connection is closed",
+          "[http][server]") {
     protocol_errors errors;
     server srv(
         local_options(),
@@ -452,7 +457,7 @@ TEST_CASE("A handler that throws or drops respond gets the protocol_error 500 an
     CHECK(client.request("GET", "/fine").status == 200);
 }
 
-TEST_CASE("start() names the address when the port is already taken") {
+TEST_CASE("start() names the address when the port is already taken", "[http][server]") {
     protocol_errors errors;
     server first(local_options(), echo_path, errors.fn());
     first.start();
@@ -463,7 +468,7 @@ TEST_CASE("start() names the address when the port is already taken") {
     CHECK_THROWS_WITH(second.start(), Catch::Contains("127.0.0.1:" + std::to_string(first.port())));
 }
 
-TEST_CASE("A server that was never started stops at once and cannot be started afterwards") {
+TEST_CASE("A server that was never started stops at once and cannot be started afterwards", "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_path, errors.fn());
     srv.stop();
@@ -472,7 +477,8 @@ TEST_CASE("A server that was never started stops at once and cannot be started a
     CHECK_THROWS_AS(srv.start(), std::logic_error);
 }
 
-TEST_CASE("stop() delivers the in-flight response, refuses new connections, closes idle ones and lets wait() return") {
+TEST_CASE("stop() delivers the in-flight response, refuses new connections, closes idle ones and lets wait() return",
+          "[http][server]") {
     parked_responses parked;
     protocol_errors errors;
     server srv(
@@ -513,7 +519,7 @@ TEST_CASE("stop() delivers the in-flight response, refuses new connections, clos
     srv.wait();
 }
 
-TEST_CASE("Fifty concurrent clients on eight threads each get 200 for all of their twenty requests") {
+TEST_CASE("Fifty concurrent clients on eight threads each get 200 for all of their twenty requests", "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_path, errors.fn());
     srv.start();

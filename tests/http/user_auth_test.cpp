@@ -104,7 +104,8 @@ TEST_CASE("an e-mail or a username can be registered once: 409 email_taken / use
     auto again = c.post("/api/auth/register", R"({"email":"ANA@example.com","password":"correct-horse","name":"A"})");
     CHECK(again.status == 409);
     CHECK(json_string(again.body, "code") == "email_taken");
-    auto name = c.post("/api/auth/register", R"({"email":"bea@example.com","password":"correct-horse","name":"B","username":"ana"})");
+    auto name = c.post("/api/auth/register",
+                       R"({"email":"bea@example.com","password":"correct-horse","name":"B","username":"ana"})");
     CHECK(name.status == 409);
     CHECK(json_string(name.body, "code") == "username_taken");
 }
@@ -227,7 +228,8 @@ TEST_CASE("refresh rotates the pair, the old token works within 10 s, then it re
     CHECK(json_string(after.body, "code") == "invalid_refresh_token");
 }
 
-TEST_CASE("with REFRESH_REUSE_GRACE_SECONDS=0 ten parallel refreshes of one token leave at most one live pair", "[http][tokens]") {
+TEST_CASE("with REFRESH_REUSE_GRACE_SECONDS=0 ten parallel refreshes of one token leave at most one live pair",
+          "[http][tokens]") {
     auto cfg = test_config();
     cfg.refresh_reuse_grace_seconds = 0;
     running_app app(cfg);
@@ -309,9 +311,13 @@ TEST_CASE("a legacy bcrypt hash logs in and is upgraded to argon2id on that logi
         r.users.update(u);
     });
     CHECK(c.post("/api/auth/login", ana_login).status == 401);
-    REQUIRE(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery staple"})").status == 200);
+    REQUIRE(
+        c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery staple"})").status ==
+        200);
     std::string stored;
     app.app->store().read([&](repositories& r) { stored = r.users.find_by_email("ana@example.com")->password_hash; });
     CHECK(stored.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
-    CHECK(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery staple"})").status == 200);
+    CHECK(
+        c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery staple"})").status ==
+        200);
 }

@@ -9,7 +9,9 @@ using namespace std::chrono_literals;
 
 namespace {
 std::string signed_in_token(api& c) {
-    REQUIRE(c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status == 201);
+    REQUIRE(
+        c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status ==
+        201);
     auto r = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     REQUIRE(r.status == 200);
     return json_string(r.body, "accessToken");
@@ -41,7 +43,8 @@ TEST_CASE("validate accepts the token in a POST body too", "[http][validate]") {
     CHECK(c.post("/api/v1/auth/validate", "", token).status == 200);
 }
 
-TEST_CASE("validate answers 401 with valid:false for a missing, forged, expired or unsigned token", "[http][validate]") {
+TEST_CASE("validate answers 401 with valid:false for a missing, forged, expired or unsigned token",
+          "[http][validate]") {
     running_app app;
     auto c = app.client();
     const auto token = signed_in_token(c);
@@ -56,7 +59,8 @@ TEST_CASE("validate answers 401 with valid:false for a missing, forged, expired 
 
     // alg "none" with the real claims and no signature.
     const auto payload = token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1);
-    const auto unsigned_token = base64url_encode(std::string_view(R"({"alg":"none","typ":"JWT"})")) + "." + payload + ".";
+    const auto unsigned_token =
+        base64url_encode(std::string_view(R"({"alg":"none","typ":"JWT"})")) + "." + payload + ".";
     CHECK(c.get("/api/v1/auth/validate", unsigned_token).status == 401);
 
     CHECK(c.post("/api/v1/auth/validate", R"({"token":"nope"})").status == 401);

@@ -55,7 +55,9 @@ TEST_CASE("a database outage answers 503 database_unavailable, then the service 
     cfg.db_pool_size = 3;
     running_app app(cfg);
     auto c = app.client();
-    REQUIRE(c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status == 201);
+    REQUIRE(
+        c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status ==
+        201);
     auto login = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     const auto token = json_string(login.body, "accessToken");
     REQUIRE(c.get("/api/auth/me", token).status == 200);

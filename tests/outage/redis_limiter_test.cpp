@@ -1,9 +1,9 @@
 // The Redis rate limiter against a real redis-server of its own: instances
 // share one budget, and when Redis goes away requests pass (fail open) while
 // health() says so.
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <memory>
@@ -26,7 +26,8 @@ const std::string script = std::string(AUTHD_SOURCE_DIR) + "/scripts/db-server";
 const time_point t0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{9}};
 }  // namespace
 
-TEST_CASE("two instances share one Redis budget, fail open while Redis is down, and count again after", "[ratelimit][redis]") {
+TEST_CASE("two instances share one Redis budget, fail open while Redis is down, and count again after",
+          "[ratelimit][redis]") {
     char pattern[] = "/tmp/authd-rl-XXXXXX";
     const std::string dir = std::string(mkdtemp(pattern)) + "/redis";
     const auto url = run(script + " start redis " + dir);
@@ -40,8 +41,8 @@ TEST_CASE("two instances share one Redis budget, fail open while Redis is down, 
     const auto over = b.hit("ip:1", 3, 60s, t0 + 10s);
     CHECK_FALSE(over.allowed);
     CHECK(over.reset == 50s);
-    CHECK(a.hit("ip:2", 3, 60s, t0).allowed);         // another key, another budget
-    CHECK(a.hit("ip:1", 3, 60s, t0 + 60s).allowed);   // the next window
+    CHECK(a.hit("ip:2", 3, 60s, t0).allowed);        // another key, another budget
+    CHECK(a.hit("ip:1", 3, 60s, t0 + 60s).allowed);  // the next window
     CHECK(a.health() == "ok");
 
     run(script + " halt " + dir);

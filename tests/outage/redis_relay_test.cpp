@@ -1,10 +1,10 @@
 // The outbox relay against a real redis-server started for this test: rows
 // reach the stream in order, a Redis outage keeps them waiting, and nothing is
 // lost when it comes back.
-#include <catch2/catch.hpp>
 #include <hiredis/hiredis.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <memory>

@@ -13,7 +13,9 @@ using namespace authd::test;
 namespace {
 const time_point t0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{9}};
 
-std::string uid(int n) { return "11111111-1111-4111-8111-1111111111" + std::string(n < 10 ? "0" : "") + std::to_string(n); }
+std::string uid(int n) {
+    return "11111111-1111-4111-8111-1111111111" + std::string(n < 10 ? "0" : "") + std::to_string(n);
+}
 
 user sample(int n, std::string email) {
     user u;
@@ -60,8 +62,7 @@ TEST_CASE("the user list is sorted by e-mail and paged, with each user's roles",
     insert_users(b);
     b.uow->read([&](repositories& r) {
         const auto first = r.users.list({0, 3, std::nullopt});
-        CHECK(emails(first) ==
-              std::vector<std::string>{"ana@example.com", "bob@other.org", "carol@example.com"});
+        CHECK(emails(first) == std::vector<std::string>{"ana@example.com", "bob@other.org", "carol@example.com"});
         CHECK(first[0].roles == std::vector<std::string>{"admin", "staff"});
         CHECK(first[1].roles == std::vector<std::string>{"customer"});
         CHECK(first[0].id == uid(2));
@@ -72,7 +73,8 @@ TEST_CASE("the user list is sorted by e-mail and paged, with each user's roles",
     });
 }
 
-TEST_CASE("the user filter keeps e-mails containing the text, with % and _ taken literally", "[contract][users][admin]") {
+TEST_CASE("the user filter keeps e-mails containing the text, with % and _ taken literally",
+          "[contract][users][admin]") {
     backend_under_test b;
     insert_users(b);
     b.uow->read([&](repositories& r) {
@@ -142,7 +144,8 @@ TEST_CASE("an empty user table lists nothing and counts zero", "[contract][users
     });
 }
 
-TEST_CASE("preferences are absent until saved, then read back, and a save replaces them", "[contract][users][preferences]") {
+TEST_CASE("preferences are absent until saved, then read back, and a save replaces them",
+          "[contract][users][preferences]") {
     backend_under_test b;
     insert_users(b);
     b.uow->read([&](repositories& r) { CHECK_FALSE(r.users.find_preferences(uid(1))); });
@@ -180,7 +183,8 @@ TEST_CASE("removing a user removes its roles and preferences too", "[contract][u
     });
 }
 
-TEST_CASE("the agent list is sorted by e-mail, paged and filtered on a part of the e-mail", "[contract][agents][admin]") {
+TEST_CASE("the agent list is sorted by e-mail, paged and filtered on a part of the e-mail",
+          "[contract][agents][admin]") {
     backend_under_test b;
     b.uow->write([&](repositories& r) {
         REQUIRE(r.agents.insert(sample_agent(1, "zed@example.com")));

@@ -70,8 +70,10 @@ TEST_CASE("a taken phone, e-mail or license number makes insert answer false", "
     backend_under_test b;
     b.uow->write([&](repositories& r) { REQUIRE(r.agents.insert(sample(id1, phone, "y@example.com", "012345"))); });
     b.uow->write([&](repositories& r) { CHECK_FALSE(r.agents.insert(sample(id2, phone, "z@example.com", "111111"))); });
-    b.uow->write([&](repositories& r) { CHECK_FALSE(r.agents.insert(sample(id2, "+33612345678", "y@example.com", "111111"))); });
-    b.uow->write([&](repositories& r) { CHECK_FALSE(r.agents.insert(sample(id2, "+33612345678", "z@example.com", "012345"))); });
+    b.uow->write(
+        [&](repositories& r) { CHECK_FALSE(r.agents.insert(sample(id2, "+33612345678", "y@example.com", "111111"))); });
+    b.uow->write(
+        [&](repositories& r) { CHECK_FALSE(r.agents.insert(sample(id2, "+33612345678", "z@example.com", "012345"))); });
     b.uow->read([&](repositories& r) { CHECK_FALSE(r.agents.find_by_id(id2)); });
 }
 

@@ -145,8 +145,9 @@ TEST_CASE("the list applies each filter, sorts by id, pages, and counts", "[cont
         northwind = r.catalog.insert_supplier(company("Northwind"));
         // i: best seller when even, inactive when a multiple of 3, Atlas's for 0–3, Northwind's for 4–5, none after.
         for (int i = 0; i < 8; ++i) {
-            auto p = sample("SKU-" + std::to_string(i), i < 4 ? std::optional(atlas) : i < 6 ? std::optional(northwind)
-                                                                                              : std::nullopt);
+            auto p = sample("SKU-" + std::to_string(i), i < 4   ? std::optional(atlas)
+                                                        : i < 6 ? std::optional(northwind)
+                                                                : std::nullopt);
             p.best_seller = i % 2 == 0;
             p.is_active = i % 3 != 0;
             ids.push_back(r.catalog.insert_product(p).value());

@@ -39,11 +39,12 @@ void two_clients(backend_under_test& b) {
 
 mfa_challenge challenge(std::string digest, std::string user_id, std::optional<std::string> code) {
     return mfa_challenge{std::move(digest), std::move(user_id), code ? "email" : "totp", std::move(code), 0, t0,
-                         t0 + 5min, std::nullopt};
+                         t0 + 5min,         std::nullopt};
 }
 }  // namespace
 
-TEST_CASE("a client's names, phone, TOTP seed and last step round-trip, and clear back to null", "[contract][clients]") {
+TEST_CASE("a client's names, phone, TOTP seed and last step round-trip, and clear back to null",
+          "[contract][clients]") {
     backend_under_test b;
     auto u = client(id1, "cleo@example.com");
     u.totp_secret = "v1.c2VhbGVkIHNlZWQ";
@@ -145,7 +146,8 @@ TEST_CASE("end_challenges ends the user's open challenges only, keeping earlier 
     });
 }
 
-TEST_CASE("a recovery code is used once, by its own user, and replacing the set voids the old codes", "[contract][mfa]") {
+TEST_CASE("a recovery code is used once, by its own user, and replacing the set voids the old codes",
+          "[contract][mfa]") {
     backend_under_test b;
     two_clients(b);
     const std::string d1(64, '1'), d2(64, '2'), d3(64, '3');
@@ -154,7 +156,7 @@ TEST_CASE("a recovery code is used once, by its own user, and replacing the set 
         CHECK_FALSE(r.challenges.use_recovery_code(id2, d1, t0));  // another user's code
         CHECK(r.challenges.use_recovery_code(id1, d1, t0));
         CHECK_FALSE(r.challenges.use_recovery_code(id1, d1, t0 + 1s));  // used
-        CHECK_FALSE(r.challenges.use_recovery_code(id1, d3, t0));  // never issued
+        CHECK_FALSE(r.challenges.use_recovery_code(id1, d3, t0));       // never issued
     });
     b.uow->write([&](repositories& r) { r.challenges.replace_recovery_codes(id1, {d3}, t0 + 1min); });
     b.uow->write([&](repositories& r) {

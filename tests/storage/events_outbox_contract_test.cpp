@@ -78,7 +78,8 @@ TEST_CASE("update writes every mutable field, remove deletes once", "[contract][
     });
 }
 
-TEST_CASE("list sorts by date then id, pages, and filters by status and date bounds, count agrees", "[contract][events]") {
+TEST_CASE("list sorts by date then id, pages, and filters by status and date bounds, count agrees",
+          "[contract][events]") {
     backend_under_test b;
     b.uow->write([&](repositories& r) {
         for (int day = 6; day >= 1; --day)
@@ -137,6 +138,8 @@ TEST_CASE("outbox rows come back oldest first with their JSON payload, until mar
         CHECK((payload.find("\"status\":\"ON_SALE\"") != std::string::npos ||
                payload.find("\"status\": \"ON_SALE\"") != std::string::npos));
         CHECK(rows[0].payload.find("\"eventId\"") != std::string::npos);
+        CHECK((rows[0].payload.find("\"schema_version\":1") != std::string::npos ||
+               rows[0].payload.find("\"schema_version\": 1") != std::string::npos));
     }
     b.uow->write([&](repositories& r) {
         CHECK(r.outbox.next_unprocessed(1).size() == 1);

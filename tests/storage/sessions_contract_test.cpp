@@ -17,7 +17,7 @@ const std::string bob = "22222222-2222-4222-8222-222222222222";
 
 session sample(std::string id, std::string principal, time_point expires = t0 + std::chrono::days{7}) {
     return session{std::move(id), std::move(principal), principal_type::user, t0, t0, expires, std::nullopt,
-                   "curl/8", "127.0.0.1"};
+                   "curl/8",      "127.0.0.1"};
 }
 std::string sid(int n) { return "aaaaaaaa-aaaa-4aaa-8aaa-00000000000" + std::to_string(n); }
 }  // namespace
@@ -94,7 +94,8 @@ TEST_CASE("a refresh token is found by digest and marked rotated exactly once", 
         CHECK(r.sessions.mark_rotated(std::string(64, 'a'), t0 + 1min));
         CHECK_FALSE(r.sessions.mark_rotated(std::string(64, 'a'), t0 + 2min));
     });
-    b.uow->read([&](repositories& r) { CHECK(r.sessions.find_refresh_token(std::string(64, 'a'))->rotated_at == t0 + 1min); });
+    b.uow->read(
+        [&](repositories& r) { CHECK(r.sessions.find_refresh_token(std::string(64, 'a'))->rotated_at == t0 + 1min); });
 }
 
 TEST_CASE("of 16 concurrent rotations of one refresh token exactly one wins", "[contract][sessions][race]") {

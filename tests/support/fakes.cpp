@@ -1,8 +1,8 @@
 #include "tests/support/fakes.hpp"
 
 #include <algorithm>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 namespace authd::test {
 
@@ -25,7 +25,8 @@ password_check fake_hasher::verify(std::string_view password, std::string_view e
 
 std::string fake_hmac_sha1::sign(std::string_view key, std::string_view message) {
     std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over key, a separator and message, then spread out
-    for (const char c : std::string(key) + '\0' + std::string(message)) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    for (const char c : std::string(key) + '\0' + std::string(message))
+        h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
     std::string out(20, '\0');
     for (auto& b : out) {
         h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
@@ -335,7 +336,9 @@ public:
         m.created_at = now;
         d_.outbox.push_back(m);
     }
-    void mark_processed(std::int64_t id, time_point now) override { d_.outbox.at(static_cast<std::size_t>(id - 1)).processed_at = now; }
+    void mark_processed(std::int64_t id, time_point now) override {
+        d_.outbox.at(static_cast<std::size_t>(id - 1)).processed_at = now;
+    }
 
 private:
     memory_data& d_;
@@ -420,14 +423,18 @@ public:
         return out;
     }
     std::int64_t count_products(const product_filter& f) override {
-        return std::count_if(d_.products.begin(), d_.products.end(), [&](const auto& e) { return passes(f, e.second); });
+        return std::count_if(d_.products.begin(), d_.products.end(),
+                             [&](const auto& e) { return passes(f, e.second); });
     }
-    void add_price(std::int64_t product_id, const price_record& r) override { d_.price_history.emplace_back(product_id, r); }
+    void add_price(std::int64_t product_id, const price_record& r) override {
+        d_.price_history.emplace_back(product_id, r);
+    }
     std::vector<price_record> price_history(std::int64_t product_id) override {
         std::vector<price_record> out;
         for (const auto& [id, r] : d_.price_history)
             if (id == product_id) out.insert(out.begin(), r);
-        std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.recorded_at > b.recorded_at; });
+        std::stable_sort(out.begin(), out.end(),
+                         [](const auto& a, const auto& b) { return a.recorded_at > b.recorded_at; });
         return out;
     }
     std::int64_t insert_supplier(const supplier& s) override {

@@ -8,10 +8,10 @@
 
 #include "core/ports/clock.hpp"
 #include "core/ports/hmac_sha1.hpp"
-#include "core/ports/secret_box.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
 #include "core/ports/random.hpp"
+#include "core/ports/secret_box.hpp"
 #include "core/ports/secret_digest.hpp"
 #include "core/ports/token_codec.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -106,7 +106,7 @@ struct memory_data {
     std::vector<std::pair<std::int64_t, price_record>> price_history;  ///< (product id, price), oldest first
     std::map<std::int64_t, supplier> suppliers;
     std::map<std::int64_t, supplier_contact> supplier_contacts;
-    std::map<std::string, mfa_challenge> mfa_challenges;  ///< by token digest
+    std::map<std::string, mfa_challenge> mfa_challenges;                ///< by token digest
     std::map<std::string, std::map<std::string, bool>> recovery_codes;  ///< user id -> digest -> used
     std::vector<email_verification> email_verifications;
     std::int64_t next_catalog_id = 1;  ///< one sequence for the catalog's tables: an id need only be unique in its own

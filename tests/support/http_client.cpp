@@ -103,10 +103,8 @@ http_client::~http_client() = default;
 http_reply http_client::request(std::string method, std::string target, std::string body,
                                 std::vector<std::pair<std::string, std::string>> headers) {
     bhttp::request<bhttp::string_body> message;
-    if (const auto verb = bhttp::string_to_verb(method); verb != bhttp::verb::unknown)
-        message.method(verb);
-    else
-        message.method_string(method);
+    if (const auto verb = bhttp::string_to_verb(method); verb != bhttp::verb::unknown) message.method(verb);
+    else message.method_string(method);
     message.target(target);
     message.version(11);
     message.set(bhttp::field::host, impl_->host_header);

@@ -33,7 +33,9 @@ scratch_database::scratch_database() {
         url_ = "sqlite:///:memory:";
         return;
     }
-    const char* var = backend_ == "postgresql" ? "AUTHD_TEST_PG_URL" : backend_ == "mysql" ? "AUTHD_TEST_MYSQL_URL" : nullptr;
+    const char* var = backend_ == "postgresql" ? "AUTHD_TEST_PG_URL"
+                      : backend_ == "mysql"    ? "AUTHD_TEST_MYSQL_URL"
+                                               : nullptr;
     if (!var) throw std::runtime_error("AUTHD_TEST_BACKEND must be sqlite, postgresql or mysql");
     admin_url_ = env(var);
     if (admin_url_.empty())
@@ -50,8 +52,9 @@ scratch_database::~scratch_database() {
     if (name_.empty()) return;
     try {
         auto admin = storage::database_url::parse(admin_url_);
-        run_admin(*admin, admin->kind == storage::dialect::postgresql ? "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"
-                                                                      : "DROP DATABASE IF EXISTS " + name_);
+        run_admin(*admin, admin->kind == storage::dialect::postgresql
+                              ? "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"
+                              : "DROP DATABASE IF EXISTS " + name_);
     } catch (...) {
         // A scratch database left behind dies with the throwaway server.
     }

@@ -2,10 +2,10 @@
 // an agent is the same snake_case object as everywhere else (docs/openapi.json: AgentList of Agent).
 #include <algorithm>
 
-#include "adapters/http/agent_json.hpp"
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/agent_json.hpp"
+#include "adapters/http/dto/user_json.hpp"
 #include "adapters/http/routes.hpp"
-#include "adapters/http/user_json.hpp"
 
 namespace authd::http {
 namespace {
@@ -121,15 +121,27 @@ void add_admin_routes(router& r, services& s) {
     const auto json = body_kind::json_object;
     r.add({.method = "GET", .path = "/api/admin/users", .access = admin, .handler = bind(s, list_users)});
     r.add({.method = "GET", .path = "/api/admin/users/:id", .access = admin, .handler = bind(s, get_user)});
-    r.add({.method = "PATCH", .path = "/api/admin/users/:id", .access = admin, .body = json, .handler = bind(s, patch_user)});
+    r.add({.method = "PATCH",
+           .path = "/api/admin/users/:id",
+           .access = admin,
+           .body = json,
+           .handler = bind(s, patch_user)});
     r.add({.method = "DELETE", .path = "/api/admin/users/:id", .access = admin, .handler = bind(s, delete_user)});
-    r.add({.method = "PUT", .path = "/api/admin/users/:id/roles", .access = admin, .body = json,
+    r.add({.method = "PUT",
+           .path = "/api/admin/users/:id/roles",
+           .access = admin,
+           .body = json,
            .handler = bind(s, put_roles)});
     r.add({.method = "POST", .path = "/api/admin/users/:id/unlock", .access = admin, .handler = bind(s, unlock_user)});
-    r.add({.method = "POST", .path = "/api/admin/users/:id/sessions/revoke", .access = admin,
+    r.add({.method = "POST",
+           .path = "/api/admin/users/:id/sessions/revoke",
+           .access = admin,
            .handler = bind(s, revoke_sessions)});
     r.add({.method = "GET", .path = "/api/admin/agents", .access = admin, .handler = bind(s, list_agents)});
-    r.add({.method = "PATCH", .path = "/api/admin/agents/:id", .access = admin, .body = json,
+    r.add({.method = "PATCH",
+           .path = "/api/admin/agents/:id",
+           .access = admin,
+           .body = json,
            .handler = bind(s, patch_agent)});
 }
 

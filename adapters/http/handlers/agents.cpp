@@ -1,6 +1,6 @@
 // Agents: phone-number registration and OTP login, snake_case JSON (API.md "Agents").
-#include "adapters/http/agent_json.hpp"
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/agent_json.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace authd::http {
@@ -104,19 +104,41 @@ void add_agent_routes(router& r, services& s) {
     const access_rule agent_only{true, {}, principal_type::agent};
     const auto json = body_kind::json_object;
     const auto credential = rate_class::credential;
-    r.add({.method = "POST", .path = "/api/v1/auth/register", .body = json, .limits = credential,
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/register",
+           .body = json,
+           .limits = credential,
            .handler = bind(s, register_agent)});
-    r.add({.method = "POST", .path = "/api/v1/auth/request-otp", .body = json, .limits = credential,
-           .metric = "otp_request", .handler = bind(s, request_otp)});
-    r.add({.method = "POST", .path = "/api/v1/auth/verify-otp", .body = json, .limits = credential,
-           .metric = "otp_verify", .handler = bind(s, verify_otp)});
-    r.add({.method = "POST", .path = "/api/v1/auth/refresh", .body = json, .limits = credential, .metric = "refresh",
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/request-otp",
+           .body = json,
+           .limits = credential,
+           .metric = "otp_request",
+           .handler = bind(s, request_otp)});
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/verify-otp",
+           .body = json,
+           .limits = credential,
+           .metric = "otp_verify",
+           .handler = bind(s, verify_otp)});
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/refresh",
+           .body = json,
+           .limits = credential,
+           .metric = "refresh",
            .handler = bind(s, refresh)});
     // The clients specification's name for the same exchange.
-    r.add({.method = "POST", .path = "/api/v1/auth/refresh_token", .body = json, .limits = credential,
-           .metric = "refresh", .handler = bind(s, refresh)});
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/refresh_token",
+           .body = json,
+           .limits = credential,
+           .metric = "refresh",
+           .handler = bind(s, refresh)});
     r.add({.method = "GET", .path = "/api/v1/agents/me", .access = agent_only, .handler = bind(s, me)});
-    r.add({.method = "PATCH", .path = "/api/v1/agents/me", .access = agent_only, .body = json,
+    r.add({.method = "PATCH",
+           .path = "/api/v1/agents/me",
+           .access = agent_only,
+           .body = json,
            .handler = bind(s, update_me)});
 }
 

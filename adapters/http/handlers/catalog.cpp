@@ -49,8 +49,8 @@ std::vector<contact_fields> read_contacts(const json::object_reader& body, valid
     for (std::size_t i = 0; i < contacts->size(); ++i) {
         const auto& c = (*contacts)[i];
         validator types;
-        out.push_back({c.string("name", types), c.string("email", types), c.string("phone", types),
-                       c.string("role", types)});
+        out.push_back(
+            {c.string("name", types), c.string("email", types), c.string("phone", types), c.string("role", types)});
         for (const auto& e : types.to_failure().fields)
             v.add("contacts[" + std::to_string(i) + "]." + e.field, e.message);
     }
@@ -278,21 +278,46 @@ void add_catalog_routes(router& r, services& s) {
     const access_rule writer{true, {"staff", "admin"}};
     const auto json = body_kind::json_object;
     r.add({.method = "GET", .path = "/api/products", .access = reader, .handler = bind(s, list_products)});
-    r.add({.method = "POST", .path = "/api/products", .access = writer, .body = json,
+    r.add({.method = "POST",
+           .path = "/api/products",
+           .access = writer,
+           .body = json,
            .handler = bind(s, create_product)});
-    r.add({.method = "GET", .path = "/api/products/:id", .access = reader, .handler = bind(s, product_by_id<get_product>)});
-    r.add({.method = "PUT", .path = "/api/products/:id", .access = writer, .body = json,
+    r.add({.method = "GET",
+           .path = "/api/products/:id",
+           .access = reader,
+           .handler = bind(s, product_by_id<get_product>)});
+    r.add({.method = "PUT",
+           .path = "/api/products/:id",
+           .access = writer,
+           .body = json,
            .handler = bind(s, product_by_id<update_product>)});
-    r.add({.method = "DELETE", .path = "/api/products/:id", .access = writer, .handler = bind(s, product_by_id<delete_product>)});
-    r.add({.method = "GET", .path = "/api/products/:id/price_history", .access = reader,
+    r.add({.method = "DELETE",
+           .path = "/api/products/:id",
+           .access = writer,
+           .handler = bind(s, product_by_id<delete_product>)});
+    r.add({.method = "GET",
+           .path = "/api/products/:id/price_history",
+           .access = reader,
            .handler = bind(s, product_by_id<price_history>)});
     r.add({.method = "GET", .path = "/api/suppliers", .access = reader, .handler = bind(s, list_suppliers)});
-    r.add({.method = "POST", .path = "/api/suppliers", .access = writer, .body = json,
+    r.add({.method = "POST",
+           .path = "/api/suppliers",
+           .access = writer,
+           .body = json,
            .handler = bind(s, create_supplier)});
-    r.add({.method = "GET", .path = "/api/suppliers/:id", .access = reader, .handler = bind(s, supplier_by_id<get_supplier>)});
-    r.add({.method = "PUT", .path = "/api/suppliers/:id", .access = writer, .body = json,
+    r.add({.method = "GET",
+           .path = "/api/suppliers/:id",
+           .access = reader,
+           .handler = bind(s, supplier_by_id<get_supplier>)});
+    r.add({.method = "PUT",
+           .path = "/api/suppliers/:id",
+           .access = writer,
+           .body = json,
            .handler = bind(s, supplier_by_id<update_supplier>)});
-    r.add({.method = "GET", .path = "/api/suppliers/:id/contacts", .access = reader,
+    r.add({.method = "GET",
+           .path = "/api/suppliers/:id/contacts",
+           .access = reader,
            .handler = bind(s, supplier_by_id<supplier_contacts>)});
 }
 

@@ -1,9 +1,9 @@
 // Clients: registration, e-mail verification and the e-mailed second factor, snake_case JSON
 // (API.md "Clients"). Login rules are auth_service's, shared with /api/auth/login.
-#include "adapters/http/agent_json.hpp"
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/agent_json.hpp"
+#include "adapters/http/dto/client_json.hpp"
 #include "adapters/http/routes.hpp"
-#include "adapters/json/client_json.hpp"
 
 namespace authd::http {
 namespace {
@@ -108,17 +108,35 @@ void add_client_routes(router& r, services& s) {
     const auto json = body_kind::json_object;
     const auto credential = rate_class::credential;
     // Registration and login hash a password: the hashing pool.
-    r.add({.method = "POST", .path = "/api/v1/clients", .pool = pool_kind::hashing, .body = json, .limits = credential,
+    r.add({.method = "POST",
+           .path = "/api/v1/clients",
+           .pool = pool_kind::hashing,
+           .body = json,
+           .limits = credential,
            .handler = bind(s, register_client)});
-    r.add({.method = "POST", .path = "/api/v1/clients/:id/verify_email", .body = json, .limits = credential,
+    r.add({.method = "POST",
+           .path = "/api/v1/clients/:id/verify_email",
+           .body = json,
+           .limits = credential,
            .handler = bind(s, verify_email)});
-    r.add({.method = "POST", .path = "/api/v1/clients/:id/resend_verification", .limits = credential,
+    r.add({.method = "POST",
+           .path = "/api/v1/clients/:id/resend_verification",
+           .limits = credential,
            .handler = bind(s, resend_verification)});
     r.add({.method = "GET", .path = "/api/v1/clients/:id", .access = {true}, .handler = bind(s, get_client)});
-    r.add({.method = "POST", .path = "/api/v1/auth/login", .pool = pool_kind::hashing, .body = json,
-           .limits = credential, .metric = "login", .handler = bind(s, login)});
-    r.add({.method = "POST", .path = "/api/v1/auth/verify_mfa", .body = json, .limits = credential,
-           .metric = "mfa_verify", .handler = bind(s, verify_mfa)});
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/login",
+           .pool = pool_kind::hashing,
+           .body = json,
+           .limits = credential,
+           .metric = "login",
+           .handler = bind(s, login)});
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/verify_mfa",
+           .body = json,
+           .limits = credential,
+           .metric = "mfa_verify",
+           .handler = bind(s, verify_mfa)});
     r.add({.method = "GET", .path = "/api/v1/me", .access = {true}, .handler = bind(s, me)});
 }
 

@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/event_json.hpp"
 #include "adapters/http/routes.hpp"
-#include "adapters/json/event_json.hpp"
 
 namespace authd::http {
 namespace {
@@ -128,7 +128,10 @@ void add_event_routes(router& r, services& s) {
     r.add({.method = "GET", .path = "/api/events", .access = reader, .handler = bind(s, list)});
     r.add({.method = "GET", .path = "/api/events/:eventId", .access = reader, .handler = bind(s, get_one)});
     r.add({.method = "PUT", .path = "/api/events/:eventId", .access = admin, .body = json, .handler = bind(s, update)});
-    r.add({.method = "PUT", .path = "/api/events/:eventId/status", .access = admin, .body = json,
+    r.add({.method = "PUT",
+           .path = "/api/events/:eventId/status",
+           .access = admin,
+           .body = json,
            .handler = bind(s, change_status)});
     r.add({.method = "DELETE", .path = "/api/events/:eventId", .access = admin, .handler = bind(s, remove)});
 }

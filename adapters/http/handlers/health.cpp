@@ -3,8 +3,8 @@
 
 #include <cstdio>
 
-#include "adapters/http/routes.hpp"
 #include "adapters/http/responses.hpp"
+#include "adapters/http/routes.hpp"
 #include "adapters/json/json.hpp"
 
 namespace authd::http {
@@ -45,11 +45,16 @@ response metrics_text(services& s, exchange&) {
     std::string extra =
         "# HELP authd_db_pool_connections Database connections in the pool, by state.\n"
         "# TYPE authd_db_pool_connections gauge\n"
-        "authd_db_pool_connections{state=\"in_use\"} " + std::to_string(pool.first) + "\n"
-        "authd_db_pool_connections{state=\"idle\"} " + std::to_string(pool.second - pool.first) + "\n"
+        "authd_db_pool_connections{state=\"in_use\"} " +
+        std::to_string(pool.first) +
+        "\n"
+        "authd_db_pool_connections{state=\"idle\"} " +
+        std::to_string(pool.second - pool.first) +
+        "\n"
         "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
         "# TYPE process_resident_memory_bytes gauge\n"
-        "process_resident_memory_bytes " + std::to_string(resident_bytes()) + "\n";
+        "process_resident_memory_bytes " +
+        std::to_string(resident_bytes()) + "\n";
     response r;
     r.body = s.metrics.render(extra);
     r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -62,10 +67,16 @@ void add_health_routes(router& r, services& s) {
     r.add({.method = "GET", .path = "/health", .limits = none, .handler = bind(s, health_with_dependencies)});
     r.add({.method = "GET", .path = "/health/ready", .limits = none, .handler = bind(s, health_with_dependencies)});
     // Liveness and metrics touch no database: answered on the I/O thread, they never wait behind the queue.
-    r.add({.method = "GET", .path = "/health/live", .pool = pool_kind::io_thread, .limits = none,
+    r.add({.method = "GET",
+           .path = "/health/live",
+           .pool = pool_kind::io_thread,
+           .limits = none,
            .handler = bind(s, liveness)});
     r.add({.method = "GET", .path = "/.well-known/jwks.json", .limits = none, .handler = bind(s, jwks)});
-    r.add({.method = "GET", .path = "/metrics", .pool = pool_kind::io_thread, .limits = none,
+    r.add({.method = "GET",
+           .path = "/metrics",
+           .pool = pool_kind::io_thread,
+           .limits = none,
            .handler = bind(s, metrics_text)});
 }
 

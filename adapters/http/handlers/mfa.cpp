@@ -38,11 +38,20 @@ void add_mfa_routes(router& r, services& s) {
     const access_rule user_only{true, {}, principal_type::user};
     const auto json = body_kind::json_object;
     r.add({.method = "POST", .path = "/api/auth/mfa/setup", .access = user_only, .handler = bind(s, setup)});
-    r.add({.method = "POST", .path = "/api/auth/mfa/verify", .access = user_only, .body = json,
-           .limits = rate_class::credential, .handler = bind(s, verify)});
+    r.add({.method = "POST",
+           .path = "/api/auth/mfa/verify",
+           .access = user_only,
+           .body = json,
+           .limits = rate_class::credential,
+           .handler = bind(s, verify)});
     // Disabling proves the password (a hash verification): the hashing pool, and the credential limit.
-    r.add({.method = "POST", .path = "/api/auth/mfa/disable", .access = user_only, .pool = pool_kind::hashing,
-           .body = json, .limits = rate_class::credential, .handler = bind(s, disable)});
+    r.add({.method = "POST",
+           .path = "/api/auth/mfa/disable",
+           .access = user_only,
+           .pool = pool_kind::hashing,
+           .body = json,
+           .limits = rate_class::credential,
+           .handler = bind(s, disable)});
 }
 
 }  // namespace authd::http

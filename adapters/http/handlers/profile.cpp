@@ -1,7 +1,7 @@
 // A signed-in user's own account: profile, preferences and sessions, camelCase JSON (API.md "Users").
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/user_json.hpp"
 #include "adapters/http/routes.hpp"
-#include "adapters/http/user_json.hpp"
 
 namespace authd::http {
 namespace {
@@ -109,18 +109,33 @@ void add_profile_routes(router& r, services& s) {
     // Preferences are read as text: their size limit comes before any JSON work.
     const auto text = body_kind::json_text;
     r.add({.method = "GET", .path = "/api/auth/profile", .access = user_only, .handler = bind(s, get_profile)});
-    r.add({.method = "PUT", .path = "/api/auth/profile", .access = user_only, .body = json,
+    r.add({.method = "PUT",
+           .path = "/api/auth/profile",
+           .access = user_only,
+           .body = json,
            .handler = bind(s, update_profile)});
     // Deleting proves the password: a hash verification, on the hashing pool.
-    r.add({.method = "DELETE", .path = "/api/auth/profile", .access = user_only, .pool = pool_kind::hashing,
-           .body = json, .handler = bind(s, delete_profile)});
+    r.add({.method = "DELETE",
+           .path = "/api/auth/profile",
+           .access = user_only,
+           .pool = pool_kind::hashing,
+           .body = json,
+           .handler = bind(s, delete_profile)});
     r.add({.method = "GET", .path = "/api/auth/preferences", .access = user_only, .handler = bind(s, get_preferences)});
-    r.add({.method = "PUT", .path = "/api/auth/preferences", .access = user_only, .body = text,
+    r.add({.method = "PUT",
+           .path = "/api/auth/preferences",
+           .access = user_only,
+           .body = text,
            .handler = bind(s, replace_preferences)});
-    r.add({.method = "PATCH", .path = "/api/auth/preferences", .access = user_only, .body = text,
+    r.add({.method = "PATCH",
+           .path = "/api/auth/preferences",
+           .access = user_only,
+           .body = text,
            .handler = bind(s, merge_preferences)});
     r.add({.method = "GET", .path = "/api/auth/sessions", .access = user_only, .handler = bind(s, list_sessions)});
-    r.add({.method = "DELETE", .path = "/api/auth/sessions/:id", .access = user_only,
+    r.add({.method = "DELETE",
+           .path = "/api/auth/sessions/:id",
+           .access = user_only,
            .handler = bind(s, delete_session)});
     r.add({.method = "POST", .path = "/api/auth/logout-all", .access = user_only, .handler = bind(s, logout_all)});
 }

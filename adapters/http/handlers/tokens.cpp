@@ -54,7 +54,9 @@ void add_token_routes(router& r, services& s) {
     r.add({.method = "POST", .path = "/api/v1/auth/logout", .access = {true}, .handler = bind(s, logout)});
     r.add({.method = "POST", .path = "/api/auth/logout", .access = {true}, .handler = bind(s, logout)});
     // The token may come in the body, or the body may be absent: the handler reads it.
-    r.add({.method = "POST", .path = "/api/v1/auth/validate", .body = body_kind::json_text,
+    r.add({.method = "POST",
+           .path = "/api/v1/auth/validate",
+           .body = body_kind::json_text,
            .handler = bind(s, validate)});
 }
 

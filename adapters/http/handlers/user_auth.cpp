@@ -1,7 +1,7 @@
 // Users: /api/auth/* with camelCase JSON (API.md "Users").
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/user_json.hpp"
 #include "adapters/http/routes.hpp"
-#include "adapters/http/user_json.hpp"
 
 namespace authd::http {
 namespace {
@@ -82,11 +82,24 @@ void add_user_auth_routes(router& r, services& s) {
     const access_rule user_only{true, {}, principal_type::user};
     const auto json = body_kind::json_object;
     const auto credential = rate_class::credential;
-    r.add({.method = "POST", .path = "/api/auth/register", .pool = pool_kind::hashing, .body = json,
-           .limits = credential, .handler = bind(s, register_user)});
-    r.add({.method = "POST", .path = "/api/auth/login", .pool = pool_kind::hashing, .body = json, .limits = credential,
-           .metric = "login", .handler = bind(s, login)});
-    r.add({.method = "POST", .path = "/api/auth/refresh", .body = json, .limits = credential, .metric = "refresh",
+    r.add({.method = "POST",
+           .path = "/api/auth/register",
+           .pool = pool_kind::hashing,
+           .body = json,
+           .limits = credential,
+           .handler = bind(s, register_user)});
+    r.add({.method = "POST",
+           .path = "/api/auth/login",
+           .pool = pool_kind::hashing,
+           .body = json,
+           .limits = credential,
+           .metric = "login",
+           .handler = bind(s, login)});
+    r.add({.method = "POST",
+           .path = "/api/auth/refresh",
+           .body = json,
+           .limits = credential,
+           .metric = "refresh",
            .handler = bind(s, refresh)});
     r.add({.method = "GET", .path = "/api/auth/me", .access = user_only, .handler = bind(s, me)});
 }

@@ -1,7 +1,7 @@
 #include "core/agents/agent_service.hpp"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "tests/support/fakes.hpp"
@@ -73,8 +73,8 @@ TEST_CASE("many agents get distinct license numbers", "[core][agents]") {
     constexpr int count = 300;
     for (int i = 0; i < count; ++i) {
         const std::string national = "6" + std::to_string(10000000 + i);  // 9 digits
-        const auto created = f.agents.register_agent(
-            {national, i % 2 ? "+33" : "+212", "Agent", std::to_string(i), "agent" + std::to_string(i) + "@example.com"});
+        const auto created = f.agents.register_agent({national, i % 2 ? "+33" : "+212", "Agent", std::to_string(i),
+                                                      "agent" + std::to_string(i) + "@example.com"});
         REQUIRE(created.ok());
         CHECK(is_six_digits(created->license_number));
         licenses.insert(created->license_number);

@@ -68,7 +68,7 @@ TEST_CASE("8 digits, or 10 digits without a trunk 0, are refused", "[core][agent
     CHECK_FALSE(parse_phone("+33", "61234567"));
     CHECK_FALSE(parse_phone("+212", "6123456789"));
     CHECK_FALSE(parse_phone("+33", "6123456789"));
-    CHECK_FALSE(parse_phone("+212", "061234567"));  // 0 + 8 digits
+    CHECK_FALSE(parse_phone("+212", "061234567"));    // 0 + 8 digits
     CHECK_FALSE(parse_phone("+212", "00612345678"));  // 11 digits
     CHECK_FALSE(parse_phone_any("+21261234567"));
     CHECK_FALSE(parse_phone_any("+336123456789"));

@@ -285,7 +285,7 @@ TEST_CASE("the list filters by best seller, active and supplier", "[core][catalo
         p.name = "P" + std::to_string(i);
         p.sku = "P-" + std::to_string(i);
         p.price = "1";
-        p.best_seller = i % 2 == 0;               // 0, 2, 4
+        p.best_seller = i % 2 == 0;                     // 0, 2, 4
         if (i < 3) p.supplier_id.emplace(supplier_id);  // 0, 1, 2
         REQUIRE(f.catalog.create_product(p).ok());
     }

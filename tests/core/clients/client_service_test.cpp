@@ -99,7 +99,8 @@ TEST_CASE("a verification token is void after 24 hours, for another client, and 
     CHECK(f.clients.verify_email(c.id, token).error().code == errc::invalid_token);
 }
 
-TEST_CASE("resend waits a minute, then replaces the token, and a verified client gets already_verified", "[core][clients]") {
+TEST_CASE("resend waits a minute, then replaces the token, and a verified client gets already_verified",
+          "[core][clients]") {
     fixture f;
     const auto c = f.client();
     const auto first = f.verification_token();
@@ -117,7 +118,8 @@ TEST_CASE("resend waits a minute, then replaces the token, and a verified client
     CHECK(f.clients.resend_verification(unknown_id).error().code == errc::not_found);
 }
 
-TEST_CASE("resend for a password user of /api/auth is not_found, sends nothing and keeps its state", "[core][clients]") {
+TEST_CASE("resend for a password user of /api/auth is not_found, sends nothing and keeps its state",
+          "[core][clients]") {
     fixture f;
     const auto ana = f.registered();
     const auto before = f.notifier.sent().size();

@@ -81,8 +81,8 @@ TEST_CASE("field rules accept good values and name what is wrong with bad ones",
 TEST_CASE("UTF-8 follows RFC 3629: overlong forms, surrogates and code points past U+10FFFF are invalid",
           "[core][validation]") {
     CHECK(utf8_length("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80") == 9u);
-    for (const std::string bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
-                                  "\xC3", "\x80"})
+    for (const std::string bad :
+         {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xC3", "\x80"})
         CHECK_FALSE(utf8_length(bad).has_value());
 }
 
@@ -97,10 +97,12 @@ TEST_CASE("a header kept on a session is cut at a character boundary and made va
           "[core][validation]") {
     const std::string euro = "\xE2\x82\xAC";  // 3 bytes
     std::string agent(253, 'a');
-    CHECK(printable_utf8_prefix(agent + euro, 255) == agent);           // the euro sign would end at byte 256
+    CHECK(printable_utf8_prefix(agent + euro, 255) == agent);  // the euro sign would end at byte 256
     CHECK(printable_utf8_prefix(agent.substr(1) + euro, 255) == agent.substr(1) + euro);
     CHECK(printable_utf8_prefix("ok\xFF\xC3(", 255) == "ok\xEF\xBF\xBD\xEF\xBF\xBD(");
-    CHECK(printable_utf8_prefix(std::string("a\0b", 3), 255) == "a\xEF\xBF\xBD" "b");
+    CHECK(printable_utf8_prefix(std::string("a\0b", 3), 255) ==
+          "a\xEF\xBF\xBD"
+          "b");
     CHECK(printable_utf8_prefix("", 255).empty());
 }
 

@@ -4,7 +4,8 @@
 
 using namespace authd;
 
-TEST_CASE("exactly the four transitions of the events specification are allowed, of all sixteen pairs", "[core][events]") {
+TEST_CASE("exactly the four transitions of the events specification are allowed, of all sixteen pairs",
+          "[core][events]") {
     using s = event_status;
     const std::vector<event_status> all{s::upcoming, s::on_sale, s::sold_out, s::cancelled};
     const std::vector<std::pair<event_status, event_status>> allowed{
@@ -21,7 +22,8 @@ TEST_CASE("exactly the four transitions of the events specification are allowed,
 }
 
 TEST_CASE("statuses are written and read as the specification spells them", "[core][events]") {
-    for (const auto st : {event_status::upcoming, event_status::on_sale, event_status::sold_out, event_status::cancelled})
+    for (const auto st :
+         {event_status::upcoming, event_status::on_sale, event_status::sold_out, event_status::cancelled})
         CHECK(parse_event_status(to_string(st)) == st);
     CHECK(to_string(event_status::on_sale) == "ON_SALE");
     CHECK_FALSE(parse_event_status("on_sale"));

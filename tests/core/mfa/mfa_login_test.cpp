@@ -49,7 +49,8 @@ TEST_CASE("a second setup before verify replaces the pending seed", "[core][mfa]
     CHECK(first != second);
 }
 
-TEST_CASE("verify turns MFA on with a right code and returns ten distinct recovery codes, stored as digests", "[core][mfa]") {
+TEST_CASE("verify turns MFA on with a right code and returns ten distinct recovery codes, stored as digests",
+          "[core][mfa]") {
     fixture f;
     const auto id = f.registered().id;
     CHECK(f.totp.enable(id, "123456").error().code == errc::mfa_not_set_up);
@@ -138,7 +139,8 @@ TEST_CASE("a challenge expires after five minutes", "[core][mfa]") {
     CHECK(f.auth.verify_mfa(token, f.totp_code(id), {}).error().code == errc::mfa_expired);
 }
 
-TEST_CASE("wrong codes count as failed logins across challenges: the fifth locks and voids the challenge", "[core][mfa][lockout]") {
+TEST_CASE("wrong codes count as failed logins across challenges: the fifth locks and voids the challenge",
+          "[core][mfa][lockout]") {
     fixture f;
     const auto [id, recovery] = f.with_totp();
     const auto first = mfa_token_of(f.login("correct-horse"));
@@ -147,7 +149,7 @@ TEST_CASE("wrong codes count as failed logins across challenges: the fifth locks
     CHECK(wrong.error().attempts_remaining == 4);
     (void)f.auth.verify_mfa(first, "zzzzz-zzzzz", {});
     CHECK(f.login("wrong-horse").error().code == errc::invalid_credentials);  // the third failure
-    const auto second = mfa_token_of(f.login("correct-horse"));  // a right password resets nothing
+    const auto second = mfa_token_of(f.login("correct-horse"));               // a right password resets nothing
     CHECK(f.auth.verify_mfa(second, "zzzzz-zzzzz", {}).error().attempts_remaining == 1);
     auto fifth = f.auth.verify_mfa(second, "zzzzz-zzzzz", {});
     CHECK(fifth.error().code == errc::account_locked);

@@ -1,7 +1,7 @@
 #include "core/otp/otp_service.hpp"
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "core/agents/agent_service.hpp"
@@ -394,8 +394,7 @@ TEST_CASE("a suspended agent's right code is account_disabled and opens no sessi
     CHECK(f.store.snapshot().sessions.empty());
 }
 
-TEST_CASE("a bad phone number or a code that is not 6 digits is validation_failed naming the field",
-          "[core][otp]") {
+TEST_CASE("a bad phone number or a code that is not 6 digits is validation_failed naming the field", "[core][otp]") {
     fixture f;
     SECTION("request with a bad phone") {
         for (const std::string bad : {"+14155552671", "0612345678", "+21261234567", "hello"}) {

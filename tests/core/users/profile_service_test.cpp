@@ -76,7 +76,8 @@ TEST_CASE("deleting the account needs the right password", "[core][users][profil
     CHECK(f.auth.find(u.id).ok());
 }
 
-TEST_CASE("wrong passwords at account deletion count as failed logins, and the fifth locks", "[core][users][profile][lockout]") {
+TEST_CASE("wrong passwords at account deletion count as failed logins, and the fifth locks",
+          "[core][users][profile][lockout]") {
     fixture f;
     const auto u = f.registered();
     for (int i = 0; i < 4; ++i) CHECK(f.profile.remove(u.id, "wrong-horse").error().code == errc::invalid_credentials);
@@ -125,13 +126,15 @@ TEST_CASE("a change of preferences sees the stored ones and its result is kept",
     CHECK(f.profile.preferences(u.id).value() == R"({"a":1,"b":2})");
 }
 
-TEST_CASE("preferences over 64 KiB are refused naming preferences, and the old ones stay", "[core][users][preferences]") {
+TEST_CASE("preferences over 64 KiB are refused naming preferences, and the old ones stay",
+          "[core][users][preferences]") {
     fixture f;
     const auto u = f.registered();
     const std::string just_fits = R"({"k":")" + std::string(max_preferences_bytes - 8, 'x') + "\"}";
     REQUIRE(just_fits.size() == max_preferences_bytes);
     CHECK(f.profile.change_preferences(u.id, replace_with(just_fits)).ok());
-    auto r = f.profile.change_preferences(u.id, replace_with(R"({"k":")" + std::string(max_preferences_bytes, 'x') + "\"}"));
+    auto r =
+        f.profile.change_preferences(u.id, replace_with(R"({"k":")" + std::string(max_preferences_bytes, 'x') + "\"}"));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == errc::validation_failed);
     REQUIRE(r.error().fields.size() == 1);
@@ -168,7 +171,8 @@ TEST_CASE("expired sessions are not listed", "[core][sessions]") {
     CHECK(f.tokens.sessions_of(u.id).empty());
 }
 
-TEST_CASE("the last active admin cannot delete their own account, but one of two admins can", "[core][users][profile]") {
+TEST_CASE("the last active admin cannot delete their own account, but one of two admins can",
+          "[core][users][profile]") {
     fixture f;
     const auto boss = f.registered("boss@example.com");
     f.store.write([&](repositories& r) { r.users.set_roles(boss.id, {"admin"}); });

@@ -21,7 +21,8 @@ struct fixture : test::identity_fixture {
         return principal{u.id, principal_type::user, "s-" + u.id, {"admin"}, {}};
     }
 
-    result<login_outcome> login(const std::string& password = "correct-horse", const std::string& email = "ana@example.com") {
+    result<login_outcome> login(const std::string& password = "correct-horse",
+                                const std::string& email = "ana@example.com") {
         return identity_fixture::login(password, email);
     }
     agent stored_agent(std::string id, std::string email) {
@@ -67,7 +68,8 @@ TEST_CASE("the user list refuses a negative page and a size outside 1 to 100", "
 
 TEST_CASE("an unknown or malformed user id is not_found for every admin action", "[core][users][admin]") {
     fixture f;
-    for (const std::string& id : {unknown_id, std::string("nope"), std::string("99999999-9999-4999-8999-99999999999Z")}) {
+    for (const std::string& id :
+         {unknown_id, std::string("nope"), std::string("99999999-9999-4999-8999-99999999999Z")}) {
         CHECK(f.admin.find_user(id).error().code == errc::not_found);
         CHECK(f.admin.set_active(f.boss, id, false).error().code == errc::not_found);
         CHECK(f.admin.remove_user(f.boss, id).error().code == errc::not_found);

@@ -6,8 +6,7 @@
 
 namespace authd::json {
 
-/// The event object of the events specification (camelCase), used both in
-/// HTTP responses and as the outbox payload.
+/// The event object of the HTTP API (camelCase). The outbox has its own writer (integration_events.hpp).
 void write_event(writer& w, const event& e);
 std::string event_json(const event& e);
 

@@ -1,4 +1,4 @@
-#include "adapters/json/event_json.hpp"
+#include "adapters/http/dto/event_json.hpp"
 
 namespace authd::json {
 

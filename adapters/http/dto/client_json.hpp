@@ -6,8 +6,8 @@
 
 namespace authd::json {
 
-/// The client object of the clients specification (snake_case), used both in HTTP
-/// responses and as the payload of the client.* outbox events. Never a secret in it.
+/// The client object of the HTTP API (snake_case). Never a secret in it. The outbox has its own writer
+/// (integration_events.hpp).
 void write_client(writer& w, const user& u);
 std::string client_json(const user& u);
 

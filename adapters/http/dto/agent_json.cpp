@@ -1,4 +1,4 @@
-#include "adapters/http/agent_json.hpp"
+#include "adapters/http/dto/agent_json.hpp"
 
 namespace authd::http {
 

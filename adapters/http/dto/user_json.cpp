@@ -1,4 +1,4 @@
-#include "adapters/http/user_json.hpp"
+#include "adapters/http/dto/user_json.hpp"
 
 namespace authd::http {
 

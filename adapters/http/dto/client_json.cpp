@@ -1,4 +1,4 @@
-#include "adapters/json/client_json.hpp"
+#include "adapters/http/dto/client_json.hpp"
 
 namespace authd::json {
 
