@@ -1,6 +1,7 @@
 #include "adapters/http/router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace authd::http {
 namespace {
@@ -38,6 +39,11 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 }  // namespace
 
 void router::add(route r) {
+    // The I/O thread must never wait: a route answered there may not need a token (its session is read from the
+    // database), a rate limit (Redis) or a body.
+    if (r.pool == pool_kind::io_thread &&
+        (r.access.authenticated || r.limits != rate_class::none || r.body != body_kind::none))
+        throw std::logic_error("route " + r.path + ": an io_thread route takes no token, rate limit or body");
     std::vector<std::string> parts;
     for (const auto part : segments(r.path)) parts.emplace_back(part);
     patterns_.push_back(std::move(parts));

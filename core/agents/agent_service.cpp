@@ -12,7 +12,7 @@ agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock&
 result<agent> agent_service::register_agent(const agent_registration& r, validator found) {
     validator v = std::move(found);
     std::optional<phone_number> phone;
-    const bool known_country = r.country_code == "+212" || r.country_code == "+33";
+    const bool known_country = is_supported_country(r.country_code);
     if (!known_country) v.add("country_code", "must be +212 (Morocco) or +33 (France)");
     // The number's shape is checked even under a bad country code, so that one 400 lists both.
     phone = parse_phone_any(r.phone_number, known_country ? std::string_view(r.country_code) : "+33");

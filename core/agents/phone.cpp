@@ -1,5 +1,6 @@
 #include "core/agents/phone.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace authd {
@@ -16,10 +17,12 @@ std::optional<std::string> digits_only(std::string_view s) {
 }
 }  // namespace
 
+bool is_supported_country(std::string_view country_code) {
+    return std::find(countries.begin(), countries.end(), country_code) != countries.end();
+}
+
 std::optional<phone_number> parse_phone(std::string_view country_code, std::string_view national) {
-    bool known = false;
-    for (const auto c : countries) known = known || c == country_code;
-    if (!known) return std::nullopt;
+    if (!is_supported_country(country_code)) return std::nullopt;
     auto digits = digits_only(national);
     if (!digits) return std::nullopt;
     if (digits->size() == 10 && digits->front() == '0') digits->erase(0, 1);  // the trunk prefix

@@ -12,6 +12,9 @@ struct phone_number {
     std::string e164() const { return country_code + national; }
 };
 
+/// "+212" or "+33": the countries agents may register from, decided here only.
+bool is_supported_country(std::string_view country_code);
+
 /// From a country code and a national number: 9 digits, a leading 0 accepted and
 /// dropped; spaces, dots and dashes ignored.
 std::optional<phone_number> parse_phone(std::string_view country_code, std::string_view national);

@@ -1,5 +1,7 @@
 #include "core/catalog/catalog_service.hpp"
 
+#include "core/common/paging.hpp"
+
 namespace authd {
 namespace {
 failure no_product() { return fail(errc::not_found, "No such product."); }
@@ -82,8 +84,7 @@ result<product_detail> catalog_service::find_product(std::int64_t id) {
 
 result<product_page> catalog_service::list_products(const product_query& q) {
     validator v;
-    if (q.page < 0) v.add("page", "must be 0 or more");
-    if (q.size < 1 || q.size > 100) v.add("size", "must be 1 to 100");
+    check_page(q.page, q.size, v);
     if (!v.ok()) return v.to_failure();
     return read_tx(uow_, [&](repositories& repos) -> result<product_page> {
         product_page out;

@@ -25,10 +25,11 @@ struct page_of {
     std::int64_t total_pages = 0;
 };
 
-/// `page` 0 or more, `size` 1 to 100: the same bounds as every other list of the API.
-inline void check_page(const page_query& q, validator& v) {
-    if (q.page < 0) v.add("page", "must be 0 or more");
-    if (q.size < 1 || q.size > 100) v.add("size", "must be from 1 to 100");
+/// `page` 0 or more, `size` 1 to 100: the bounds of every list of the API, written here only.
+inline void check_page(std::int64_t page, std::int64_t size, validator& v) {
+    if (page < 0) v.add("page", "must be 0 or more");
+    if (size < 1 || size > 100) v.add("size", "must be from 1 to 100");
 }
+inline void check_page(const page_query& q, validator& v) { check_page(q.page, q.size, v); }
 
 }  // namespace authd

@@ -1,5 +1,6 @@
 #include "core/events/event_service.hpp"
 
+#include "core/common/paging.hpp"
 #include "core/common/validation.hpp"
 #include "core/events/state_machine.hpp"
 
@@ -147,8 +148,7 @@ result<event> event_service::find(std::int64_t id) {
 
 result<event_page> event_service::list(event_query q) {
     validator v;
-    if (q.page < 0) v.add("page", "must be 0 or more");
-    if (q.size < 1 || q.size > 100) v.add("size", "must be from 1 to 100");
+    check_page(q.page, q.size, v);
     if (q.from && q.to && *q.from > *q.to) v.add("from", "must not be after to");
     if (!v.ok()) return v.to_failure();
     return read_tx(uow_, [&](repositories& r) -> result<event_page> {

@@ -1,6 +1,8 @@
 #include "core/users/profile_service.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 #include "core/common/validation.hpp"
 #include "core/users/failed_logins.hpp"
@@ -43,7 +45,14 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
     if (!found) return gone();
     // Hashing is slow: outside the transaction, as at login.
     const bool password_ok = hasher_.verify(password, found->password_hash).matches;
+    const auto is_admin = [](const user& u) {
+        return std::find(u.roles.begin(), u.roles.end(), "admin") != u.roles.end();
+    };
     return write_tx(uow_, [&](repositories& repos) -> outcome {
+        // An admin takes the active admins' rows (its own among them) before its own: every deleting admin locks
+        // in that one order, so that two of them queue instead of deadlocking.
+        std::optional<std::int64_t> active_admins;
+        if (is_admin(*found)) active_admins = repos.users.lock_active_with_role("admin");
         auto u = repos.users.lock_by_id(user_id);
         if (!u) return gone();
         const auto now = clock_.now();
@@ -54,8 +63,9 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
             if (auto locked = count_failed_login(repos, *u, now, lockout_)) return *locked;
             return fail(errc::invalid_credentials, "Wrong password.");
         }
-        const bool admin = std::find(u->roles.begin(), u->roles.end(), "admin") != u->roles.end();
-        if (admin && u->is_active && repos.users.lock_active_with_role("admin") <= 1)
+        if (is_admin(*u) && u->is_active && !active_admins)  // made an admin since the read above
+            active_admins = repos.users.lock_active_with_role("admin");
+        if (is_admin(*u) && u->is_active && *active_admins <= 1)
             return fail(errc::last_admin,
                         "The last active admin cannot delete their account; make another admin first.");
         // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.

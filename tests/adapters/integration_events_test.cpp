@@ -29,7 +29,8 @@ TEST_CASE("an event change carries schema version 1 and the event's fields", "[a
           R"("updatedAt":"2026-11-22T10:00:00Z"})");
 }
 
-TEST_CASE("a client change carries schema version 1, who the client is, and no secret", "[adapters][integration_events]") {
+TEST_CASE("a client change carries schema version 1, who the client is, and no secret",
+          "[adapters][integration_events]") {
     user u;
     u.id = "11111111-1111-4111-8111-111111111111";
     u.email = "cleo@example.com";

@@ -54,7 +54,11 @@ struct pipeline_fixture {
         };
         r.add({.method = "GET", .path = "/open", .handler = ok});
         r.add({.method = "GET", .path = "/mine", .access = {.authenticated = true}, .handler = ok});
-        r.add({.method = "GET", .path = "/live", .pool = pool_kind::io_thread, .handler = ok});
+        r.add({.method = "GET",
+               .path = "/live",
+               .pool = pool_kind::io_thread,
+               .limits = rate_class::none,
+               .handler = ok});
         r.add({.method = "GET", .path = "/stuck", .handler = [&handled, released](exchange&) {
                    ++handled;
                    released.wait();
@@ -147,11 +151,12 @@ TEST_CASE("the last-resort 500 carries the request id and the security headers o
 }
 
 TEST_CASE("routes on the I/O thread answer while the worker queue is full", "[pipeline][limits]") {
+    // Declared before the fixture, so that they outlive the worker that the fixture's destructor releases and joins.
+    std::vector<std::future<response>> waiting;
+    std::vector<std::promise<response>> answers(2);
     pipeline_fixture f;
     // The only worker stuck (once it has taken the first request off the queue), a second request queued: the queue
     // (of one) is full.
-    std::vector<std::future<response>> waiting;
-    std::vector<std::promise<response>> answers(2);
     for (auto& a : answers) {
         waiting.push_back(a.get_future());
         request req;
@@ -188,4 +193,22 @@ TEST_CASE("a JSON-object route gets its body parsed, or 400 malformed_json befor
         CHECK(r.problem_code == "malformed_json");
     }
     CHECK(f.send("POST", "/named", "127.0.0.1", {{"Content-Type", "text/plain"}}, "x").status == 415);
+}
+
+TEST_CASE("a route on the I/O thread may take no token, rate limit or body", "[pipeline]") {
+    router r;
+    auto ok = [](exchange&) { return no_content(); };
+    const auto io = pool_kind::io_thread;
+    const auto none = rate_class::none;
+    CHECK_NOTHROW(r.add({.method = "GET", .path = "/live", .pool = io, .limits = none, .handler = ok}));
+    CHECK_THROWS_AS(r.add({.method = "GET", .path = "/a", .access = {true}, .pool = io, .limits = none, .handler = ok}),
+                    std::logic_error);
+    CHECK_THROWS_AS(r.add({.method = "GET", .path = "/b", .pool = io, .handler = ok}), std::logic_error);
+    CHECK_THROWS_AS(r.add({.method = "POST",
+                           .path = "/c",
+                           .pool = io,
+                           .body = body_kind::json_object,
+                           .limits = none,
+                           .handler = ok}),
+                    std::logic_error);
 }
