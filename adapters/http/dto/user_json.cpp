@@ -17,4 +17,10 @@ void write_user(json::writer& w, const user& u) {
         .end_object();
 }
 
+response user_response(const user& u) {
+    json::writer w;
+    write_user(w, u);
+    return json_response(200, std::move(w).str());
+}
+
 }  // namespace authd::http

@@ -10,12 +10,6 @@
 namespace authd::http {
 namespace {
 
-response user_response(const user& u) {
-    json::writer w;
-    write_user(w, u);
-    return json_response(200, std::move(w).str());
-}
-
 /// `page`, `size` and `email` of a list; bad numbers are reported to the validator.
 page_query read_page(const request& req, validator& v) {
     page_query q;

@@ -6,12 +6,6 @@
 namespace authd::http {
 namespace {
 
-response user_response(const user& u) {
-    json::writer w;
-    write_user(w, u);
-    return json_response(200, std::move(w).str());
-}
-
 response get_profile(services& s, exchange& x) {
     auto u = s.auth.current_user(x.who());
     if (!u) return problem_from(x.req, u.error());
