@@ -122,7 +122,7 @@ std::string extra_members_of(const failure& f) {
     if (f.attempts_remaining) w.field("attempts_remaining", static_cast<std::int64_t>(*f.attempts_remaining));
     if (f.challenge)
         w.field("mfaToken", f.challenge->mfa_token)
-            .field("deliveryMethod", f.challenge->delivery_method)
+            .field("deliveryMethod", to_string(f.challenge->delivery_method))
             .field("expiresIn", static_cast<std::int64_t>(f.challenge->expires_in.count()));
     std::string members = std::move(w.end_object()).str();
     return members.substr(1, members.size() - 2);  // without the braces

@@ -10,13 +10,16 @@
 #include <string_view>
 
 #include "adapters/storage/database_url.hpp"
+#include "adapters/storage/sql_dialect.hpp"
 #include "core/common/time.hpp"
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
-#include "core/ports/challenge_repository.hpp"
+#include "core/ports/email_verification_repository.hpp"
 #include "core/ports/event_repository.hpp"
+#include "core/ports/mfa_challenge_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
+#include "core/ports/recovery_code_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -69,21 +72,10 @@ auto stored_enum(std::string_view column, const std::string& text, Parse parse) 
     return *v;
 }
 
-// --- the dialect differences, in one place --------------------------------------
-/// " FOR UPDATE" where the dialect has row locks (SQLite locks the whole database on BEGIN IMMEDIATE).
-const char* for_update(dialect d);
-/// "INSERT ... unless the key exists", e.g. insert_if_absent(d, "otp_lockouts (phone_number) VALUES (:p)", "phone_number").
-std::string insert_if_absent(dialect d, const std::string& table_columns_values, const std::string& key);
-
-// --- driver errors --------------------------------------------------------------
-bool is_unique_violation(const soci::soci_error& e);
+// --- driver errors (is_unique_violation is in sql_dialect.hpp) -----------------------
 bool is_connection_error(const soci::soci_error& e);
 /// A deadlock or serialization failure: the whole transaction may simply run again.
 bool is_retryable(const soci::soci_error& e);
-
-/// The id the database gave the row this connection inserted last (integer primary keys):
-/// lastval() on PostgreSQL, LAST_INSERT_ID() on MySQL, last_insert_rowid() on SQLite.
-long long last_insert_id(soci::session& sql, dialect d);
 
 /// A LIKE pattern matching any text that contains `text` literally: "%" and "_" are escaped with '!'
 /// (use it with `LIKE :p ESCAPE '!'`, which every dialect reads the same way).
@@ -95,7 +87,7 @@ long long execute_counting(soci::statement& st);
 // --- repositories bound to one connection -------------------------------------------
 class soci_users final : public user_repository {
 public:
-    soci_users(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    soci_users(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     bool insert(const user& u) override;
     std::optional<user> find_by_id(std::string_view id) override;
     std::optional<user> find_by_email(std::string_view email) override;
@@ -115,7 +107,7 @@ private:
     std::vector<std::string> roles_of(const std::string& id);
 
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
 };
 
 class soci_sessions final : public session_repository {
@@ -137,7 +129,7 @@ private:
 
 class soci_agents final : public agent_repository {
 public:
-    soci_agents(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    soci_agents(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     bool insert(const agent& a) override;
     std::optional<agent> find_by_id(std::string_view id) override;
     std::optional<agent> lock_by_id(std::string_view id) override;
@@ -151,12 +143,12 @@ public:
 private:
     std::optional<agent> find_where(const std::string& column, std::string_view value, bool lock = false);
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
 };
 
 class soci_otps final : public otp_repository {
 public:
-    soci_otps(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    soci_otps(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     void insert(const otp_code& code) override;
     std::optional<otp_code> latest(std::string_view phone) override;
     void void_open(std::string_view phone, time_point now) override;
@@ -168,12 +160,12 @@ public:
 private:
     lockout_state select_lockout(const std::string& phone, bool lock);
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
 };
 
 class soci_events final : public event_repository {
 public:
-    soci_events(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    soci_events(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     std::int64_t insert(const event& e) override;
     std::optional<event> find(std::int64_t id) override;
     std::optional<event> lock(std::int64_t id) override;
@@ -185,32 +177,47 @@ public:
 private:
     std::optional<event> select_one(std::int64_t id, bool lock);
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
 };
 
-class soci_challenges final : public challenge_repository {
+class soci_mfa_challenges final : public mfa_challenge_repository {
 public:
-    soci_challenges(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
-    void insert_challenge(const mfa_challenge& c) override;
-    std::optional<mfa_challenge> lock_challenge(std::string_view token_digest) override;
-    void update_challenge(const mfa_challenge& c) override;
-    void end_challenges(std::string_view user_id, time_point now) override;
-    void replace_recovery_codes(std::string_view user_id, const std::vector<std::string>& digests,
-                                time_point now) override;
-    bool use_recovery_code(std::string_view user_id, std::string_view digest, time_point now) override;
-    void insert_verification(const email_verification& v) override;
-    std::optional<email_verification> find_verification(std::string_view token_digest) override;
-    std::optional<email_verification> latest_verification(std::string_view user_id) override;
-    void end_verifications(std::string_view user_id, time_point now) override;
+    soci_mfa_challenges(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
+    void insert(const mfa_challenge& c) override;
+    std::optional<mfa_challenge> lock(std::string_view token_digest) override;
+    void update(const mfa_challenge& c) override;
+    void end_all(std::string_view user_id, time_point now) override;
 
 private:
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
+};
+
+class soci_recovery_codes final : public recovery_code_repository {
+public:
+    explicit soci_recovery_codes(soci::session& sql) : sql_(sql) {}
+    void replace(std::string_view user_id, const std::vector<std::string>& digests, time_point now) override;
+    bool use(std::string_view user_id, std::string_view digest, time_point now) override;
+
+private:
+    soci::session& sql_;
+};
+
+class soci_email_verifications final : public email_verification_repository {
+public:
+    explicit soci_email_verifications(soci::session& sql) : sql_(sql) {}
+    void insert(const email_verification& v) override;
+    std::optional<email_verification> find(std::string_view token_digest) override;
+    std::optional<email_verification> latest(std::string_view user_id) override;
+    void end_all(std::string_view user_id, time_point now) override;
+
+private:
+    soci::session& sql_;
 };
 
 class soci_outbox final : public outbox_repository {
 public:
-    soci_outbox(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    soci_outbox(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     void add_event_change(std::string_view event_type, const event& e, time_point now) override;
     void add_client_change(std::string_view event_type, const user& client, time_point now) override;
     std::vector<outbox_message> next_unprocessed(int limit) override;
@@ -218,12 +225,12 @@ public:
 
 private:
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
 };
 
 class soci_catalog final : public catalog_repository {
 public:
-    soci_catalog(soci::session& sql, dialect d) : sql_(sql), dialect_(d) {}
+    soci_catalog(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     std::optional<std::int64_t> insert_product(const product& p) override;
     std::optional<product> find_product(std::int64_t id) override;
     std::optional<product> find_product_by_sku(std::string_view sku) override;
@@ -243,7 +250,7 @@ public:
 
 private:
     soci::session& sql_;
-    dialect dialect_;
+    const sql_dialect& dialect_;
 };
 
 }  // namespace authd::storage

@@ -1,35 +1,60 @@
-#include "adapters/storage/soci_internal.hpp"
+#include "adapters/storage/row_mapping.hpp"
 
 namespace authd::storage {
 
-void soci_otps::insert(const otp_code& c) {
-    const std::string method = c.method == delivery_method::sms ? "sms" : "email";
-    std::tm created = to_tm(c.created_at), expires = to_tm(c.expires_at);
-    nullable_time consumed(c.consumed_at);
-    sql_ << "INSERT INTO otp_codes (id, phone_number, code_hash, delivery_method, created_at, expires_at, consumed_at) "
-            "VALUES (:id, :phone, :hash, :method, :created, :expires, :consumed)",
-        soci::use(c.id), soci::use(c.phone_number), soci::use(c.code_digest), soci::use(method), soci::use(created),
-        soci::use(expires), soci::use(consumed.value, consumed.ind);
-}
+namespace {
+/// One otp_codes row.
+struct otp_row {
+    using entity = otp_code;
+    static constexpr const char* table = "otp_codes";
+    static constexpr const char* key = "id";
+    static constexpr bool generated_key = false;
 
-std::optional<otp_code> soci_otps::latest(std::string_view phone_view) {
-    const std::string phone(phone_view);
     otp_code c;
     std::string method;
     std::tm created{}, expires{};
     nullable_time consumed;
+
+    otp_row() = default;
+    explicit otp_row(const otp_code& from)
+        : c(from),
+          method(to_string(from.method)),
+          created(to_tm(from.created_at)),
+          expires(to_tm(from.expires_at)),
+          consumed(from.consumed_at) {}
+
+    template <class Each>
+    void each_column(Each each) {
+        each("id", c.id);
+        each("phone_number", c.phone_number);
+        each("code_hash", c.code_digest);
+        each("delivery_method", method);
+        each("created_at", created);
+        each("expires_at", expires);
+        each("consumed_at", consumed.value, consumed.ind);
+    }
+
+    otp_code to_entity() const {
+        otp_code out = c;
+        out.method = stored_enum("otp_codes.delivery_method", method, parse_delivery_method);
+        out.created_at = from_tm(created);
+        out.expires_at = from_tm(expires);
+        out.consumed_at = consumed.get();
+        return out;
+    }
+};
+}  // namespace
+
+void soci_otps::insert(const otp_code& c) { insert_row<otp_row>(sql_, c); }
+
+std::optional<otp_code> soci_otps::latest(std::string_view phone_view) {
+    const std::string phone(phone_view);
     // Open codes first among equals: a new code consumes the older ones before it is written.
-    sql_ << "SELECT id, phone_number, code_hash, delivery_method, created_at, expires_at, consumed_at FROM otp_codes "
-            "WHERE phone_number = :phone "
-            "ORDER BY created_at DESC, CASE WHEN consumed_at IS NULL THEN 0 ELSE 1 END LIMIT 1",
-        soci::use(phone), soci::into(c.id), soci::into(c.phone_number), soci::into(c.code_digest), soci::into(method),
-        soci::into(created), soci::into(expires), soci::into(consumed.value, consumed.ind);
-    if (!sql_.got_data()) return std::nullopt;
-    c.method = method == "email" ? delivery_method::email : delivery_method::sms;
-    c.created_at = from_tm(created);
-    c.expires_at = from_tm(expires);
-    c.consumed_at = consumed.get();
-    return c;
+    return select_one<otp_row>(sql_,
+                               select_from<otp_row>() +
+                                   " WHERE phone_number = :phone "
+                                   "ORDER BY created_at DESC, CASE WHEN consumed_at IS NULL THEN 0 ELSE 1 END LIMIT 1",
+                               uses(phone));
 }
 
 void soci_otps::void_open(std::string_view phone_view, time_point now) {
@@ -52,7 +77,7 @@ lockout_state soci_otps::select_lockout(const std::string& phone, bool lock) {
     int failures = 0;
     nullable_time locked_until;
     sql_ << "SELECT failed_attempts, locked_until FROM otp_lockouts WHERE phone_number = :phone"
-         << (lock ? for_update(dialect_) : ""),
+         << (lock ? dialect_.for_update() : ""),
         soci::use(phone), soci::into(failures), soci::into(locked_until.value, locked_until.ind);
     if (!sql_.got_data()) return {};
     return lockout_state{failures, locked_until.get()};
@@ -62,8 +87,8 @@ lockout_state soci_otps::lock_lockout(std::string_view phone_view) {
     const std::string phone(phone_view);
     // The row must exist before it can be locked: otherwise two first attempts would both read "no failures".
     std::tm epoch = to_tm(time_point{});
-    sql_ << insert_if_absent(dialect_, "otp_lockouts (phone_number, failed_attempts, updated_at) VALUES (:p, 0, :at)",
-                             "phone_number"),
+    sql_ << dialect_.insert_if_absent("otp_lockouts (phone_number, failed_attempts, updated_at) VALUES (:p, 0, :at)",
+                                      "phone_number"),
         soci::use(phone), soci::use(epoch);
     return select_lockout(phone, true);
 }

@@ -29,7 +29,7 @@ std::vector<outbox_message> soci_outbox::next_unprocessed(int limit) {
     std::tm created{};
     soci::statement st = (sql_.prepare << "SELECT id, aggregate_type, aggregate_id, event_type, payload, created_at "
                                           "FROM outbox WHERE NOT processed ORDER BY id LIMIT "
-                                       << limit << for_update(dialect_),
+                                       << limit << dialect_.for_update(),
                           soci::into(id), soci::into(m.aggregate_type), soci::into(m.aggregate_id),
                           soci::into(m.event_type), soci::into(m.payload), soci::into(created));
     std::vector<outbox_message> out;

@@ -1,16 +1,44 @@
-#include "adapters/storage/soci_internal.hpp"
+#include "adapters/storage/row_mapping.hpp"
 
 namespace authd::storage {
 namespace {
-const std::string session_columns =
-    "id, principal_id, principal_type, created_at, last_used_at, expires_at, revoked_at, user_agent, ip";
-
+/// One sessions row.
 struct session_row {
+    using entity = session;
+    static constexpr const char* table = "sessions";
+    static constexpr const char* key = "id";
+    static constexpr bool generated_key = false;
+
     std::string id, principal_id, type, user_agent, ip;
     std::tm created_at{}, last_used_at{}, expires_at{};
     nullable_time revoked_at;
 
-    session to_session() const {
+    session_row() = default;
+    explicit session_row(const session& s)
+        : id(s.id),
+          principal_id(s.principal_id),
+          type(to_string(s.type)),
+          user_agent(s.user_agent),
+          ip(s.ip),
+          created_at(to_tm(s.created_at)),
+          last_used_at(to_tm(s.last_used_at)),
+          expires_at(to_tm(s.expires_at)),
+          revoked_at(s.revoked_at) {}
+
+    template <class Each>
+    void each_column(Each each) {
+        each("id", id);
+        each("principal_id", principal_id);
+        each("principal_type", type);
+        each("created_at", created_at);
+        each("last_used_at", last_used_at);
+        each("expires_at", expires_at);
+        each("revoked_at", revoked_at.value, revoked_at.ind);
+        each("user_agent", user_agent);
+        each("ip", ip);
+    }
+
+    session to_entity() const {
         return session{id,
                        principal_id,
                        stored_enum("sessions.principal_type", type, parse_principal_type),
@@ -22,64 +50,23 @@ struct session_row {
                        ip};
     }
 };
-
-template <class Statement>
-void bind_session_row(Statement& st, session_row& r) {
-    st.exchange(soci::into(r.id));
-    st.exchange(soci::into(r.principal_id));
-    st.exchange(soci::into(r.type));
-    st.exchange(soci::into(r.created_at));
-    st.exchange(soci::into(r.last_used_at));
-    st.exchange(soci::into(r.expires_at));
-    st.exchange(soci::into(r.revoked_at.value, r.revoked_at.ind));
-    st.exchange(soci::into(r.user_agent));
-    st.exchange(soci::into(r.ip));
-}
 }  // namespace
 
-void soci_sessions::insert(const session& s) {
-    const std::string type(to_string(s.type));
-    nullable_time revoked(s.revoked_at);
-    std::tm created = to_tm(s.created_at), used = to_tm(s.last_used_at), expires = to_tm(s.expires_at);
-    sql_ << "INSERT INTO sessions (" << session_columns
-         << ") VALUES (:id, :principal_id, :type, :created_at, :last_used_at, :expires_at, :revoked_at, :user_agent, "
-            ":ip)",
-        soci::use(s.id), soci::use(s.principal_id), soci::use(type), soci::use(created), soci::use(used),
-        soci::use(expires), soci::use(revoked.value, revoked.ind), soci::use(s.user_agent), soci::use(s.ip);
-}
+void soci_sessions::insert(const session& s) { insert_row<session_row>(sql_, s); }
 
 std::optional<session> soci_sessions::find(std::string_view id_view) {
     const std::string id(id_view);
-    session_row r;
-    soci::statement st(sql_);
-    st.alloc();
-    bind_session_row(st, r);
-    st.exchange(soci::use(id));
-    st.prepare("SELECT " + session_columns + " FROM sessions WHERE id = :id");
-    st.define_and_bind();
-    if (!st.execute(true)) return std::nullopt;
-    return r.to_session();
+    return select_one<session_row>(sql_, select_from<session_row>() + " WHERE id = :id", uses(id));
 }
 
 std::vector<session> soci_sessions::list_active(std::string_view principal_view, time_point now) {
     const std::string principal(principal_view);
     std::tm at = to_tm(now);
-    session_row r;
-    soci::statement st(sql_);
-    st.alloc();
-    bind_session_row(st, r);
-    st.exchange(soci::use(principal));
-    st.exchange(soci::use(at));
-    st.prepare(
-        "SELECT " + session_columns +
-        " FROM sessions WHERE principal_id = :p AND revoked_at IS NULL AND expires_at > :now ORDER BY created_at");
-    st.define_and_bind();
-    std::vector<session> out;
-    if (st.execute(true)) {
-        do out.push_back(r.to_session());
-        while (st.fetch());
-    }
-    return out;
+    return select_all<session_row>(
+        sql_,
+        select_from<session_row>() +
+            " WHERE principal_id = :p AND revoked_at IS NULL AND expires_at > :now ORDER BY created_at",
+        uses(principal, at));
 }
 
 void soci_sessions::touch(std::string_view id_view, time_point last_used_at, time_point expires_at) {

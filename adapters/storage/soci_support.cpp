@@ -18,33 +18,6 @@ time_point from_tm(const std::tm& tm) {
     return time_point{seconds{timegm(&copy)}};
 }
 
-const char* for_update(dialect d) { return d == dialect::sqlite ? "" : " FOR UPDATE"; }
-
-std::string insert_if_absent(dialect d, const std::string& table_columns_values, const std::string& key) {
-    switch (d) {
-        case dialect::sqlite: return "INSERT OR IGNORE INTO " + table_columns_values;
-        case dialect::postgresql: return "INSERT INTO " + table_columns_values + " ON CONFLICT DO NOTHING";
-        // Not INSERT IGNORE: on a duplicate it takes a shared lock, and two transactions that then
-        // both ask for the row FOR UPDATE deadlock. This takes the exclusive lock at once.
-        case dialect::mysql:
-            return "INSERT INTO " + table_columns_values + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
-    }
-    return {};
-}
-
-bool is_unique_violation(const soci::soci_error& e) {
-    // Only a duplicate key is "taken": a foreign-key or CHECK failure is a bug, not a conflict.
-    if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return p->sqlstate() == "23505";
-    if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e)) return m->err_num_ == 1062;  // ER_DUP_ENTRY
-    if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
-        // SOCI reports the primary code (SQLITE_CONSTRAINT) for every kind of constraint: the text tells them apart.
-        const std::string what = e.get_error_message();
-        return (s->result() & 0xFF) == 19 &&
-               (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY KEY") != std::string::npos);
-    }
-    return false;
-}
-
 bool is_connection_error(const soci::soci_error& e) {
     if (e.get_error_category() == soci::soci_error::connection_error) return true;
     if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
@@ -62,16 +35,6 @@ bool is_retryable(const soci::soci_error& e) {
     if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e))
         return (s->result() & 0xFF) == 5 || (s->result() & 0xFF) == 6;  // SQLITE_BUSY, SQLITE_LOCKED
     return false;
-}
-
-long long last_insert_id(soci::session& sql, dialect d) {
-    long long id = 0;
-    switch (d) {
-        case dialect::sqlite: sql << "SELECT last_insert_rowid()", soci::into(id); break;
-        case dialect::postgresql: sql << "SELECT lastval()", soci::into(id); break;
-        case dialect::mysql: sql << "SELECT LAST_INSERT_ID()", soci::into(id); break;
-    }
-    return id;
 }
 
 std::string contains_pattern(std::string_view text) {

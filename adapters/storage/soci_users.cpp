@@ -1,20 +1,16 @@
 #include "adapters/json/json.hpp"
-#include "adapters/storage/soci_internal.hpp"
+#include "adapters/storage/row_mapping.hpp"
 #include "core/common/validation.hpp"
 
 namespace authd::storage {
 namespace {
-const std::string user_columns =
-    "id, email, username, name, password_hash, is_active, email_verified, mfa_enabled, failed_logins, "
-    "locked_until, created_at, updated_at, is_client, first_name, last_name, phone_number, totp_secret, totp_last_step";
-const std::string user_placeholders =
-    ":id, :email, :username, :name, :password_hash, :is_active, :email_verified, :mfa_enabled, :failed_logins, "
-    ":locked_until, :created_at, :updated_at, :is_client, :first_name, :last_name, :phone_number, :totp_secret, "
-    ":totp_last_step";
-
-
-/// One users row as SOCI binds it, in the order of user_columns.
+/// One users row.
 struct user_row {
+    using entity = user;
+    static constexpr const char* table = "users";
+    static constexpr const char* key = "id";
+    static constexpr bool generated_key = false;
+
     std::string id, email, name, password_hash;
     nullable_text username, first_name, last_name, phone_number, totp_secret;
     int is_active = 1, email_verified = 0, mfa_enabled = 0, failed_logins = 0, is_client = 0;
@@ -43,37 +39,29 @@ struct user_row {
           created_at(to_tm(u.created_at)),
           updated_at(to_tm(u.updated_at)) {}
 
-    /// Calls `each` with every column (and its indicator, when nullable), in the order of user_columns.
     template <class Each>
     void each_column(Each each) {
-        each(id);
-        each(email);
-        each(username.value, username.ind);
-        each(name);
-        each(password_hash);
-        each(is_active);
-        each(email_verified);
-        each(mfa_enabled);
-        each(failed_logins);
-        each(locked_until.value, locked_until.ind);
-        each(created_at);
-        each(updated_at);
-        each(is_client);
-        each(first_name.value, first_name.ind);
-        each(last_name.value, last_name.ind);
-        each(phone_number.value, phone_number.ind);
-        each(totp_secret.value, totp_secret.ind);
-        each(totp_last_step);
-    }
-    // Exchanged within one expression: SOCI's use() keeps a reference to a temporary name string.
-    void bind_into(soci::statement& st) {
-        each_column([&](auto&... column) { st.exchange(soci::into(column...)); });
-    }
-    void bind_use(soci::statement& st) {
-        each_column([&](auto&... column) { st.exchange(soci::use(column...)); });
+        each("id", id);
+        each("email", email);
+        each("username", username.value, username.ind);
+        each("name", name);
+        each("password_hash", password_hash);
+        each("is_active", is_active);
+        each("email_verified", email_verified);
+        each("mfa_enabled", mfa_enabled);
+        each("failed_logins", failed_logins);
+        each("locked_until", locked_until.value, locked_until.ind);
+        each("created_at", created_at);
+        each("updated_at", updated_at);
+        each("is_client", is_client);
+        each("first_name", first_name.value, first_name.ind);
+        each("last_name", last_name.value, last_name.ind);
+        each("phone_number", phone_number.value, phone_number.ind);
+        each("totp_secret", totp_secret.value, totp_secret.ind);
+        each("totp_last_step", totp_last_step);
     }
 
-    user to_user() const {
+    user to_entity() const {
         user u;
         u.id = id;
         u.email = email;
@@ -96,42 +84,18 @@ struct user_row {
         return u;
     }
 };
-
-/// Prepares and runs `text` with the row bound by `bind` (into or use); true when a row came back.
-template <class Bind>
-bool run_with_row(soci::session& sql, user_row& r, const std::string& text, Bind bind,
-                  const std::string* value = nullptr) {
-    soci::statement st(sql);
-    st.alloc();
-    bind(r, st);
-    if (value) st.exchange(soci::use(*value));
-    st.prepare(text);
-    st.define_and_bind();
-    return st.execute(true);
-}
 }  // namespace
 
 bool soci_users::insert(const user& u) {
-    user_row r(u);
-    try {
-        run_with_row(sql_, r, "INSERT INTO users (" + user_columns + ") VALUES (" + user_placeholders + ")",
-                     [](user_row& row, soci::statement& st) { row.bind_use(st); });
-    } catch (const soci::soci_error& e) {
-        if (is_unique_violation(e)) return false;
-        throw;
-    }
+    if (!dialect_.unless_duplicate(sql_, [&] { insert_row<user_row>(sql_, u); })) return false;
     set_roles(u.id, u.roles);
     return true;
 }
 
 std::optional<user> soci_users::find_where(const std::string& condition, const std::string& value, bool lock) {
-    user_row r;
-    const bool found = run_with_row(
-        sql_, r, "SELECT " + user_columns + " FROM users WHERE " + condition + (lock ? for_update(dialect_) : ""),
-        [](user_row& row, soci::statement& st) { row.bind_into(st); }, &value);
-    if (!found) return std::nullopt;
-    user u = r.to_user();
-    u.roles = roles_of(u.id);
+    auto u = select_one<user_row>(
+        sql_, select_from<user_row>() + " WHERE " + condition + (lock ? dialect_.for_update() : ""), uses(value));
+    if (u) u->roles = roles_of(u->id);
     return u;
 }
 
@@ -156,25 +120,7 @@ std::optional<user> soci_users::find_by_username(std::string_view username) {
 std::optional<user> soci_users::lock_by_id(std::string_view id) { return find_where("id = :v", std::string(id), true); }
 
 bool soci_users::update(const user& u) {
-    user_row r(u);
-    try {
-        sql_ << "UPDATE users SET email = :email, username = :username, name = :name, password_hash = :password_hash, "
-                "is_active = :is_active, email_verified = :email_verified, mfa_enabled = :mfa_enabled, "
-                "failed_logins = :failed_logins, locked_until = :locked_until, updated_at = :updated_at, "
-                "is_client = :is_client, first_name = :first_name, last_name = :last_name, "
-                "phone_number = :phone_number, totp_secret = :totp_secret, totp_last_step = :totp_last_step "
-                "WHERE id = :id",
-            soci::use(r.email), soci::use(r.username.value, r.username.ind), soci::use(r.name),
-            soci::use(r.password_hash), soci::use(r.is_active), soci::use(r.email_verified), soci::use(r.mfa_enabled),
-            soci::use(r.failed_logins), soci::use(r.locked_until.value, r.locked_until.ind), soci::use(r.updated_at),
-            soci::use(r.is_client), soci::use(r.first_name.value, r.first_name.ind),
-            soci::use(r.last_name.value, r.last_name.ind), soci::use(r.phone_number.value, r.phone_number.ind),
-            soci::use(r.totp_secret.value, r.totp_secret.ind), soci::use(r.totp_last_step), soci::use(r.id);
-    } catch (const soci::soci_error& e) {
-        if (is_unique_violation(e)) return false;
-        throw;
-    }
-    return true;
+    return dialect_.unless_duplicate(sql_, [&] { update_row<user_row>(sql_, u); });
 }
 
 void soci_users::set_roles(std::string_view id_view, const std::vector<std::string>& roles) {
@@ -213,20 +159,12 @@ struct account_filter {
 
 std::vector<user> soci_users::list(const page_query& q) {
     account_filter f(q);
-    user_row r;
-    soci::statement st(sql_);
-    st.alloc();
-    r.bind_into(st);
-    f.bind(st);
     // Sizes and offsets are validated integers: written into the text, as every dialect takes them there.
-    st.prepare("SELECT " + user_columns + " FROM users" + f.where + " ORDER BY email LIMIT " + std::to_string(q.size) +
-               " OFFSET " + std::to_string(static_cast<long long>(q.page) * q.size));
-    st.define_and_bind();
-    std::vector<user> out;
-    if (st.execute(true)) {
-        do out.push_back(r.to_user());
-        while (st.fetch());
-    }
+    auto out =
+        select_all<user_row>(sql_,
+                             select_from<user_row>() + f.where + " ORDER BY email LIMIT " + std::to_string(q.size) +
+                                 " OFFSET " + std::to_string(static_cast<long long>(q.page) * q.size),
+                             [&](soci::statement& st) { f.bind(st); });
     // Roles after the rows: one statement at a time on the connection.
     for (auto& u : out) u.roles = roles_of(u.id);
     return out;
@@ -234,15 +172,7 @@ std::vector<user> soci_users::list(const page_query& q) {
 
 std::int64_t soci_users::count(const page_query& q) {
     account_filter f(q);
-    long long n = 0;
-    soci::statement st(sql_);
-    st.alloc();
-    st.exchange(soci::into(n));
-    f.bind(st);
-    st.prepare("SELECT COUNT(*) FROM users" + f.where);
-    st.define_and_bind();
-    st.execute(true);
-    return n;
+    return count_rows(sql_, "SELECT COUNT(*) FROM users" + f.where, [&](soci::statement& st) { f.bind(st); });
 }
 
 std::optional<std::string> soci_users::find_preferences(std::string_view id_view) {
@@ -270,7 +200,7 @@ std::int64_t soci_users::lock_active_with_role(std::string_view role) {
     // whole database already.
     soci::rowset<std::string> ids = (sql_.prepare << "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id "
                                                      "WHERE r.role = :role AND u.is_active = TRUE ORDER BY u.id"
-                                                  << for_update(dialect_),
+                                                  << dialect_.for_update(),
                                      soci::use(r));
     return std::distance(ids.begin(), ids.end());
 }

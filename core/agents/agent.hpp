@@ -1,10 +1,18 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/common/time.hpp"
 
 namespace authd {
+
+/// A suspended agent cannot sign in, and its sessions end when it is suspended.
+enum class agent_status { active, suspended };
+
+/// "active", "suspended"
+std::string_view to_string(agent_status s) noexcept;
+std::optional<agent_status> parse_agent_status(std::string_view text) noexcept;
 
 /// A field agent who signs in with a one-time code sent to their phone.
 struct agent {
@@ -16,11 +24,11 @@ struct agent {
     std::string email;           ///< lower-cased, unique; the backup channel for codes
     std::string license_number;  ///< 6 random digits, unique, immutable
     std::optional<std::string> agency_id;
-    std::string status = "active";  ///< active or suspended
+    agent_status status = agent_status::active;
     time_point created_at{};
     time_point updated_at{};
 
-    bool active() const { return status == "active"; }
+    bool active() const { return status == agent_status::active; }
 };
 
 }  // namespace authd

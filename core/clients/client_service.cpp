@@ -2,6 +2,7 @@
 
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
+#include "core/users/new_account.hpp"
 
 namespace authd {
 namespace {
@@ -20,20 +21,18 @@ client_service::client_service(unit_of_work& uow, password_hasher& hasher, notif
 
 outgoing_message client_service::new_verification(repositories& repos, const user& u, time_point now) {
     const auto token = random_token(rng_, 32);
-    repos.challenges.end_verifications(u.id, now);
-    repos.challenges.insert_verification(
+    repos.verifications.end_all(u.id, now);
+    repos.verifications.insert(
         email_verification{digest_.sha256_hex(token), u.id, now, now + settings_.verification_ttl, std::nullopt});
-    return outgoing_message{channel::email, u.email, "Verify your authd e-mail address",
-                            "Your authd verification token is " + token + " . Send it with POST /api/v1/clients/" +
-                                u.id + "/verify_email as {\"token\":\"...\"} within 24 hours.",
-                            now};
+    const auto hours = std::chrono::duration_cast<std::chrono::hours>(settings_.verification_ttl).count();
+    return outgoing_message{
+        channel::email, u.email, "Verify your authd e-mail address",
+        "Your authd verification token is " + token + ". It is valid for " + std::to_string(hours) + " hours.", now};
 }
 
 result<user> client_service::register_client(client_registration r, validator found) {
     validator v = std::move(found);
-    r.email = ascii_lower(r.email);
-    if (auto e = check_email(r.email)) v.add("email", *e);
-    if (auto e = check_password(r.password)) v.add("password", *e);
+    check_account_fields(r.email, r.password, v);
     if (auto e = check_text(r.first_name, 100)) v.add("first_name", *e);
     if (auto e = check_text(r.last_name, 100)) v.add("last_name", *e);
     if (r.phone_number && !is_e164(*r.phone_number))
@@ -41,24 +40,17 @@ result<user> client_service::register_client(client_registration r, validator fo
     if (!v.ok()) return v.to_failure();
 
     const auto now = clock_.now();
-    user u;
-    u.id = uuid_v4(rng_);
-    u.email = r.email;
+    user u = new_account(std::move(r.email), r.password, hasher_, rng_, now);
     u.name = r.first_name + " " + r.last_name;
     u.first_name = r.first_name;
     u.last_name = r.last_name;
     u.phone_number = r.phone_number;
-    u.password_hash = hasher_.hash(r.password);  // before the transaction: hashing is slow
-    u.roles = {"customer"};
     u.is_client = true;
-    u.created_at = u.updated_at = now;
 
     std::optional<outgoing_message> mail;
     auto out = write_tx(uow_, [&](repositories& repos) -> result<user> {
         mail.reset();  // a retried transaction starts again from nothing
-        // The unique index is the last word when two registrations race.
-        if (repos.users.find_by_email(u.email) || !repos.users.insert(u))
-            return fail(errc::email_taken, "This e-mail is already registered.");
+        if (auto taken = insert_account(repos, u)) return *taken;
         mail = new_verification(repos, u, now);
         repos.outbox.add_client_change("client.registered", u, now);
         return u;
@@ -74,10 +66,10 @@ result<user> client_service::verify_email(std::string_view id, std::string_view 
         auto u = repos.users.lock_by_id(id);
         if (!u) return no_such_client();
         const auto now = clock_.now();
-        const auto v = repos.challenges.find_verification(digest);
+        const auto v = repos.verifications.find(digest);
         if (!v || v->user_id != u->id || v->used_at || now >= v->expires_at)
             return fail(errc::invalid_token, "This verification token is wrong, used or expired.");
-        repos.challenges.end_verifications(u->id, now);
+        repos.verifications.end_all(u->id, now);
         u->email_verified = true;
         u->updated_at = now;
         repos.users.update(*u);
@@ -97,7 +89,7 @@ outcome client_service::resend_verification(std::string_view id) {
         if (!u || !u->is_client) return no_such_client();
         if (u->email_verified) return fail(errc::already_verified, "This e-mail address is already verified.");
         const auto now = clock_.now();
-        if (const auto last = repos.challenges.latest_verification(u->id)) {
+        if (const auto last = repos.verifications.latest(u->id)) {
             const auto ready = last->created_at + settings_.resend_cooldown;
             if (now < ready) {
                 failure f = fail(errc::resend_too_soon, "A verification e-mail was sent a moment ago; wait a minute.");

@@ -40,7 +40,7 @@ bool second_factor::accept_totp(repositories& repos, user& u, std::string_view c
     }
     const auto normalized = normalize_recovery_code(code);
     if (normalized.empty()) return false;
-    return repos.challenges.use_recovery_code(u.id, digest_.keyed_hex(normalized), now);
+    return repos.recovery_codes.use(u.id, digest_.keyed_hex(normalized), now);
 }
 
 opened_challenge second_factor::open(repositories& repos, const user& u, time_point now) {
@@ -53,9 +53,9 @@ opened_challenge second_factor::open(repositories& repos, const user& u, time_po
     c.created_at = now;
     c.expires_at = now + settings_.challenge_ttl;
     if (u.mfa_enabled) {
-        c.method = out.pending.delivery_method = "totp";
+        c.method = out.pending.delivery_method = factor_method::totp;
     } else {
-        c.method = out.pending.delivery_method = "email";
+        c.method = out.pending.delivery_method = factor_method::email;
         const auto code = random_digits(rng_, 6);
         c.code_digest = digest_.keyed_hex(code);
         out.mail = outgoing_message{channel::email, u.email, "Your authd sign-in code",
@@ -63,12 +63,33 @@ opened_challenge second_factor::open(repositories& repos, const user& u, time_po
                                         std::to_string(settings_.challenge_ttl.count() / 60) + " minutes.",
                                     now};
     }
-    repos.challenges.insert_challenge(c);
+    repos.challenges.insert(c);
     return out;
 }
 
 bool second_factor::matches_email_code(const mfa_challenge& c, std::string_view code) {
     return c.code_digest && constant_time_equal(digest_.keyed_hex(code), *c.code_digest);
+}
+
+lockout_policy second_factor::code_policy() const {
+    lockout_policy p;
+    p.max_failures = settings_.max_code_failures;
+    p.lock_for = settings_.challenge_ttl;  // moot: the "lock" ends the challenge for good
+    return p;
+}
+
+bool second_factor::count_wrong_code(mfa_challenge& c, time_point now) const {
+    lockout_state count{c.failures, std::nullopt};
+    const bool voided = record_failure(count, now, code_policy());
+    // The lockout starts counting again after a lock; a voided challenge is over instead, so it keeps its full
+    // count, and no attempts remain.
+    c.failures = voided ? code_policy().max_failures : count.failures;
+    if (voided) c.ended_at = now;
+    return voided;
+}
+
+int second_factor::codes_remaining(const mfa_challenge& c) const {
+    return attempts_remaining(lockout_state{c.failures, std::nullopt}, code_policy());
 }
 
 second_factor::new_seed second_factor::make_seed(const user& u) {
@@ -87,7 +108,7 @@ std::vector<std::string> second_factor::new_recovery_codes(repositories& repos, 
         digests.push_back(digest_.keyed_hex(text));
         codes.push_back(text.substr(0, 5) + "-" + text.substr(5));
     }
-    repos.challenges.replace_recovery_codes(u.id, digests, now);
+    repos.recovery_codes.replace(u.id, digests, now);
     return codes;
 }
 

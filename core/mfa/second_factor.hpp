@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lockout/lockout.hpp"
 #include "core/lockout/security_policy.hpp"
 #include "core/mfa/mfa_pending.hpp"
 #include "core/mfa/totp.hpp"
@@ -50,6 +51,12 @@ public:
     /// Whether `code` is the one e-mailed for this challenge.
     bool matches_email_code(const mfa_challenge& c, std::string_view code);
 
+    /// Counts a wrong code against the challenge with the lockout's counter; true when it is the last one allowed,
+    /// which ends the challenge (the caller writes it).
+    bool count_wrong_code(mfa_challenge& c, time_point now) const;
+    /// Wrong codes the challenge still takes (0 once they voided it).
+    int codes_remaining(const mfa_challenge& c) const;
+
     /// The digest a challenge is stored under.
     std::string challenge_digest(std::string_view mfa_token) { return digest_.sha256_hex(mfa_token); }
 
@@ -70,6 +77,9 @@ public:
     const mfa_settings& settings() const { return settings_; }
 
 private:
+    /// settings().max_code_failures as a lockout rule.
+    lockout_policy code_policy() const;
+
     secret_digest& digest_;
     secret_box& box_;
     hmac_sha1& mac_;

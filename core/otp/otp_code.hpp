@@ -1,12 +1,20 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/common/time.hpp"
 
 namespace authd {
 
 enum class delivery_method { sms, email };
+
+inline std::string_view to_string(delivery_method m) { return m == delivery_method::email ? "email" : "sms"; }
+inline std::optional<delivery_method> parse_delivery_method(std::string_view text) {
+    if (text == "sms") return delivery_method::sms;
+    if (text == "email") return delivery_method::email;
+    return std::nullopt;
+}
 
 /// A one-time code at rest: only its digest is kept.
 struct otp_code {

@@ -33,9 +33,9 @@ result<otp_sent> otp_service::request(std::string_view phone_text, std::string_v
                                       std::string_view method_text) {
     validator v;
     const auto phone = read_phone(phone_text, country_code, v);
-    delivery_method method = delivery_method::sms;
-    if (method_text == "email") method = delivery_method::email;
-    else if (!method_text.empty() && method_text != "sms") v.add("delivery_method", "must be sms or email");
+    const auto parsed = method_text.empty() ? delivery_method::sms : parse_delivery_method(method_text);
+    if (!parsed) v.add("delivery_method", "must be sms or email");
+    const delivery_method method = parsed.value_or(delivery_method::sms);
     if (!v.ok()) return v.to_failure();
     const std::string e164 = phone->e164();
     const std::string code = random_digits(rng_, 6);

@@ -6,10 +6,12 @@
 
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
-#include "core/ports/challenge_repository.hpp"
+#include "core/ports/email_verification_repository.hpp"
 #include "core/ports/event_repository.hpp"
+#include "core/ports/mfa_challenge_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
+#include "core/ports/recovery_code_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -24,7 +26,9 @@ struct repositories {
     event_repository& events;
     outbox_repository& outbox;
     catalog_repository& catalog;
-    challenge_repository& challenges;
+    mfa_challenge_repository& challenges;
+    recovery_code_repository& recovery_codes;
+    email_verification_repository& verifications;
 };
 
 /// Runs work in one transaction. It commits when the work returns (a domain

@@ -5,6 +5,7 @@
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 #include "core/users/failed_logins.hpp"
+#include "core/users/new_account.hpp"
 
 namespace authd {
 
@@ -21,31 +22,18 @@ auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_ser
 
 result<user> auth_service::register_user(registration r, validator found) {
     validator v = std::move(found);
-    r.email = ascii_lower(r.email);
     if (r.username) r.username = ascii_lower(*r.username);  // case-insensitive, as e-mails, on every backend
-    if (auto e = check_email(r.email)) v.add("email", *e);
-    if (auto e = check_password(r.password)) v.add("password", *e);
+    check_account_fields(r.email, r.password, v);
     if (auto e = check_text(r.name, 100)) v.add("name", *e);
     if (r.username)
         if (auto e = check_username(*r.username)) v.add("username", *e);
     if (!v.ok()) return v.to_failure();
 
-    const auto now = clock_.now();
-    user u;
-    u.id = uuid_v4(rng_);
-    u.email = r.email;
+    user u = new_account(std::move(r.email), r.password, hasher_, rng_, clock_.now());
     u.username = r.username;
     u.name = r.name;
-    u.password_hash = hasher_.hash(r.password);  // before the transaction: hashing is slow
-    u.roles = {"customer"};
-    u.created_at = u.updated_at = now;
-
     return write_tx(uow_, [&](repositories& repos) -> result<user> {
-        if (repos.users.find_by_email(u.email)) return fail(errc::email_taken, "This e-mail is already registered.");
-        if (u.username && repos.users.find_by_username(*u.username))
-            return fail(errc::username_taken, "This username is taken.");
-        // The unique index is the last word when two registrations race.
-        if (!repos.users.insert(u)) return fail(errc::email_taken, "This e-mail is already registered.");
+        if (auto taken = insert_account(repos, u)) return *taken;
         return u;
     });
 }
@@ -59,7 +47,7 @@ login_success auth_service::complete_login(repositories& repos, user& u, const c
     record_success(u.lockout);
     u.updated_at = now;
     repos.users.update(u);
-    repos.challenges.end_challenges(u.id, now);
+    repos.challenges.end_all(u.id, now);
     if (u.is_client) repos.outbox.add_client_change("client.logged_in", u, now);
     auto pair = tokens_.start_session(repos, u.id, principal_type::user, u.roles, from);
     return login_success{u, std::move(pair)};
@@ -127,27 +115,27 @@ result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::
     const auto over = fail(errc::mfa_expired, "This sign-in has expired or ended; log in again.");
     // Whose challenge it is, read first: the transaction then locks the user before the challenge,
     // in the order every login takes them, so that two of them never wait on each other.
-    const auto owner = read_tx(uow_, [&](repositories& repos) { return repos.challenges.lock_challenge(digest); });
+    const auto owner = read_tx(uow_, [&](repositories& repos) { return repos.challenges.lock(digest); });
     if (!owner) return over;
     return write_tx(uow_, [&](repositories& repos) -> result<login_success> {
         const auto now = clock_.now();
         auto u = repos.users.lock_by_id(owner->user_id);
-        auto c = repos.challenges.lock_challenge(digest);
+        auto c = repos.challenges.lock(digest);
         if (!u || !c || c->ended_at || now >= c->expires_at) return over;
         if (auto locked = check_account_lock(*u, now)) return *locked;
         if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
 
-        const bool right = c->method == "totp" ? factor_.accept_totp(repos, *u, code, now)
-                                               : factor_.matches_email_code(*c, code);
+        const bool right = c->method == factor_method::totp ? factor_.accept_totp(repos, *u, code, now)
+                                                            : factor_.matches_email_code(*c, code);
         if (right) return complete_login(repos, *u, from, now);
 
         if (auto locked = count_failed_login(repos, *u, now, lockout_)) return *locked;
-        const int max = factor_.settings().max_code_failures;
-        if (++c->failures >= max) c->ended_at = now;
-        repos.challenges.update_challenge(*c);
-        failure f = fail(errc::invalid_mfa_code,
-                         c->ended_at ? "Wrong code; this sign-in is void, log in again." : "Wrong code.");
-        f.attempts_remaining = std::min(max - c->failures, attempts_remaining(u->lockout, lockout_));
+        const bool voided = factor_.count_wrong_code(*c, now);
+        repos.challenges.update(*c);
+        failure f =
+            fail(errc::invalid_mfa_code, voided ? "Wrong code; this sign-in is void, log in again." : "Wrong code.");
+        // Two counters run: the challenge's and the account's; the nearer end is what the caller has left.
+        f.attempts_remaining = std::min(factor_.codes_remaining(*c), attempts_remaining(u->lockout, lockout_));
         return f;
     });
 }

@@ -1,5 +1,9 @@
 #include "core/users/failed_logins.hpp"
 
+#include <utility>
+
+#include "core/sessions/token_service.hpp"
+
 namespace authd {
 
 failure account_locked(seconds left) {
@@ -16,8 +20,26 @@ std::optional<failure> count_failed_login(repositories& repos, user& u, time_poi
     u.updated_at = now;
     repos.users.update(u);
     if (!locked) return std::nullopt;
-    repos.challenges.end_challenges(u.id, now);  // a lock voids second steps already under way
+    repos.challenges.end_all(u.id, now);  // a lock voids second steps already under way
     return account_locked(p.lock_for);
+}
+
+result<password_guess> check_password_guess(unit_of_work& uow, password_hasher& hasher, std::string_view user_id,
+                                            std::string_view password) {
+    auto found = read_tx(uow, [&](repositories& repos) { return repos.users.find_by_id(user_id); });
+    if (!found) return account_gone();
+    const bool matches = hasher.verify(password, found->password_hash).matches;
+    return password_guess{std::move(*found), matches};
+}
+
+failure wrong_password() { return fail(errc::invalid_credentials, "Wrong password."); }
+
+std::optional<failure> judge_guess(repositories& repos, user& u, bool right, time_point now, const lockout_policy& p,
+                                   failure wrong) {
+    if (auto locked = check_account_lock(u, now)) return locked;
+    if (right) return std::nullopt;
+    if (auto locked = count_failed_login(repos, u, now, p)) return locked;
+    return wrong;
 }
 
 }  // namespace authd

@@ -8,9 +8,6 @@
 #include "core/users/failed_logins.hpp"
 
 namespace authd {
-namespace {
-failure gone() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
-}  // namespace
 
 profile_service::profile_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, const clock& clk,
                                  lockout_policy login_lockout)
@@ -26,7 +23,7 @@ result<user> profile_service::update(std::string_view user_id, const profile_cha
     if (!v.ok()) return v.to_failure();
     return write_tx(uow_, [&](repositories& repos) -> result<user> {
         auto u = repos.users.lock_by_id(user_id);
-        if (!u) return gone();
+        if (!u) return account_gone();
         if (username && u->username != username) {
             if (repos.users.find_by_username(*username)) return fail(errc::username_taken, "This username is taken.");
             u->username = username;
@@ -41,10 +38,8 @@ result<user> profile_service::update(std::string_view user_id, const profile_cha
 }
 
 outcome profile_service::remove(std::string_view user_id, std::string_view password) {
-    auto found = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_id(user_id); });
-    if (!found) return gone();
-    // Hashing is slow: outside the transaction, as at login.
-    const bool password_ok = hasher_.verify(password, found->password_hash).matches;
+    auto guess = check_password_guess(uow_, hasher_, user_id, password);
+    if (!guess) return guess.error();
     const auto is_admin = [](const user& u) {
         return std::find(u.roles.begin(), u.roles.end(), "admin") != u.roles.end();
     };
@@ -52,17 +47,10 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
         // An admin takes the active admins' rows (its own among them) before its own: every deleting admin locks
         // in that one order, so that two of them queue instead of deadlocking.
         std::optional<std::int64_t> active_admins;
-        if (is_admin(*found)) active_admins = repos.users.lock_active_with_role("admin");
+        if (is_admin(guess->account)) active_admins = repos.users.lock_active_with_role("admin");
         auto u = repos.users.lock_by_id(user_id);
-        if (!u) return gone();
-        const auto now = clock_.now();
-        if (auto locked = check_account_lock(*u, now)) return *locked;
-        if (!password_ok) {
-            // A wrong password counts as a failed login: a stolen access token must not become a
-            // way to guess the password without the lockout.
-            if (auto locked = count_failed_login(repos, *u, now, lockout_)) return *locked;
-            return fail(errc::invalid_credentials, "Wrong password.");
-        }
+        if (!u) return account_gone();
+        if (auto refused = judge_guess(repos, *u, guess->matches, clock_.now(), lockout_)) return *refused;
         if (is_admin(*u) && u->is_active && !active_admins)  // made an admin since the read above
             active_admins = repos.users.lock_active_with_role("admin");
         if (is_admin(*u) && u->is_active && *active_admins <= 1)
@@ -70,14 +58,14 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
                         "The last active admin cannot delete their account; make another admin first.");
         // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.
         tokens_.revoke_all(repos, user_id);
-        if (!repos.users.remove(user_id)) return gone();
+        if (!repos.users.remove(user_id)) return account_gone();
         return success();
     });
 }
 
 result<std::string> profile_service::preferences(std::string_view user_id) {
     return read_tx(uow_, [&](repositories& repos) -> result<std::string> {
-        if (!repos.users.find_by_id(user_id)) return gone();
+        if (!repos.users.find_by_id(user_id)) return account_gone();
         return repos.users.find_preferences(user_id).value_or("{}");
     });
 }
@@ -97,7 +85,7 @@ result<std::string> profile_service::change_preferences(std::string_view user_id
             return v.to_failure();
         }
         auto stored = write_tx(uow_, [&](repositories& repos) -> result<bool> {
-            if (!repos.users.lock_by_id(user_id)) return gone();
+            if (!repos.users.lock_by_id(user_id)) return account_gone();
             if (repos.users.find_preferences(user_id).value_or("{}") != current.value()) return false;
             repos.users.save_preferences(user_id, next, clock_.now());
             return true;

@@ -18,6 +18,19 @@ std::optional<failure> check_query(page_query& q) {
     return std::nullopt;
 }
 
+bool is_active_admin(const std::optional<user>& u) {
+    return u && u->is_active && std::find(u->roles.begin(), u->roles.end(), "admin") != u->roles.end();
+}
+
+failure no_longer_admin() { return fail(errc::forbidden, "Your account may no longer administer users."); }
+
+/// The actor's row, read in the caller's transaction, must still be an active admin's: its token was checked
+/// before, and a demotion, a disabling or a deletion may have come in between.
+std::optional<failure> check_actor(repositories& r, const principal& actor) {
+    if (!is_active_admin(r.users.find_by_id(actor.id))) return no_longer_admin();
+    return std::nullopt;
+}
+
 template <class T>
 page_of<T> page_from(std::vector<T> items, std::int64_t total, const page_query& q) {
     return page_of<T>{std::move(items), q.page, q.size, total, (total + q.size - 1) / q.size};
@@ -51,9 +64,7 @@ result<user> user_admin_service::lock_for_change(repositories& r, const principa
     auto b = r.users.lock_by_id(second);
     const auto& acting = first == actor.id ? a : b;
     auto& target = first == actor.id ? b : a;
-    const bool still_admin = acting && acting->is_active &&
-                             std::find(acting->roles.begin(), acting->roles.end(), "admin") != acting->roles.end();
-    if (!still_admin) return fail(errc::forbidden, "Your account may no longer administer users.");
+    if (!is_active_admin(acting)) return no_longer_admin();
     if (!target) return no_user();
     return std::move(*target);
 }
@@ -87,9 +98,10 @@ outcome user_admin_service::remove_user(const principal& actor, std::string_view
     });
 }
 
-outcome user_admin_service::revoke_sessions(std::string_view id) {
+outcome user_admin_service::revoke_sessions(const principal& actor, std::string_view id) {
     if (!is_uuid(id)) return no_user();
     return write_tx(uow_, [&](repositories& r) -> outcome {
+        if (auto refused = check_actor(r, actor)) return *refused;
         if (!r.users.lock_by_id(id)) return no_user();
         tokens_.revoke_all(r, id);
         return success();
@@ -130,9 +142,10 @@ result<user> user_admin_service::set_roles(const principal& actor, std::string_v
     });
 }
 
-outcome user_admin_service::unlock(std::string_view id) {
+outcome user_admin_service::unlock(const principal& actor, std::string_view id) {
     if (!is_uuid(id)) return no_user();
     return write_tx(uow_, [&](repositories& r) -> outcome {
+        if (auto refused = check_actor(r, actor)) return *refused;
         auto u = r.users.lock_by_id(id);
         if (!u) return no_user();
         u->lockout = lockout_state{};
@@ -150,18 +163,21 @@ result<page_of<agent>> user_admin_service::list_agents(page_query q) {
     });
 }
 
-result<agent> user_admin_service::set_agent_status(std::string_view id, std::string_view status) {
-    if (status != "active" && status != "suspended") {
+result<agent> user_admin_service::set_agent_status(const principal& actor, std::string_view id,
+                                                   std::string_view status_text) {
+    const auto status = parse_agent_status(status_text);
+    if (!status) {
         validator v;
         v.add("status", "must be active or suspended");
         return v.to_failure();
     }
     if (!is_uuid(id)) return no_agent();
     return write_tx(uow_, [&](repositories& r) -> result<agent> {
+        if (auto refused = check_actor(r, actor)) return *refused;
         auto a = r.agents.lock_by_id(id);  // against a login of the same agent in flight (otp_service::verify)
         if (!a) return no_agent();
-        if (a->status != status) {
-            a->status = std::string(status);
+        if (a->status != *status) {
+            a->status = *status;
             a->updated_at = clock_.now();
             r.agents.update(*a);
         }

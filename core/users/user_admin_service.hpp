@@ -20,9 +20,10 @@ public:
 
     result<page_of<user>> list_users(page_query q);
     result<user> find_user(std::string_view id);
-    // `actor` is the admin acting. Nobody disables, deletes or demotes their own account (409 own_account), and
-    // the acting admin must still be an active admin when the change is made: so an admin always remains, even
-    // when two admins act on each other at once.
+    // `actor` is the admin acting. Every change that takes something away (disabling, deleting, demoting, ending
+    // sessions, unlocking, an agent's status) checks in its transaction that the actor is still an active admin,
+    // whatever its token says (403 forbidden). Nobody disables, deletes or demotes their own account (409
+    // own_account): so an admin always remains, even when two admins act on each other at once.
 
     /// Disabling ends every session of the user at once; enabling lets them sign in again.
     result<user> set_active(const principal& actor, std::string_view id, bool active);
@@ -32,13 +33,13 @@ public:
     /// user's sessions, so that no live token keeps a privilege the user lost.
     result<user> set_roles(const principal& actor, std::string_view id, std::vector<std::string> roles);
     /// Ends every session of the user without disabling the account.
-    outcome revoke_sessions(std::string_view id);
+    outcome revoke_sessions(const principal& actor, std::string_view id);
     /// Clears the login lockout: the failure count and any lock.
-    outcome unlock(std::string_view id);
+    outcome unlock(const principal& actor, std::string_view id);
 
     result<page_of<agent>> list_agents(page_query q);
     /// `active` or `suspended`; suspending ends every session of the agent at once.
-    result<agent> set_agent_status(std::string_view id, std::string_view status);
+    result<agent> set_agent_status(const principal& actor, std::string_view id, std::string_view status);
 
 private:
     /// Locks the actor's and the target's rows (in id order, so that two admins acting on each other take turns)

@@ -64,7 +64,7 @@ TEST_CASE("a failure becomes problem details with its fields, attempts, Retry-Af
     CHECK(r.body.find(R"("attempts_remaining":2})") != std::string::npos);
 
     failure pending = fail(errc::mfa_required);
-    pending.challenge = mfa_pending{"tok", "totp", std::chrono::seconds{300}};
+    pending.challenge = mfa_pending{"tok", factor_method::totp, std::chrono::seconds{300}};
     r = problem_from(req, pending);
     CHECK(r.status == 401);
     CHECK(r.problem_code == "mfa_required");

@@ -191,7 +191,7 @@ TEST_CASE("the agent list is sorted by e-mail, paged and filtered on a part of t
         REQUIRE(r.agents.insert(sample_agent(2, "amina@example.com")));
         auto third = sample_agent(3, "k@other.org");
         third.agency_id = "77777777-7777-4777-8777-777777777777";
-        third.status = "suspended";
+        third.status = agent_status::suspended;
         REQUIRE(r.agents.insert(third));
     });
     b.uow->read([&](repositories& r) {
@@ -200,7 +200,7 @@ TEST_CASE("the agent list is sorted by e-mail, paged and filtered on a part of t
         CHECK(first[0].email == "amina@example.com");
         CHECK(first[1].email == "k@other.org");
         CHECK(first[1].agency_id == "77777777-7777-4777-8777-777777777777");
-        CHECK(first[1].status == "suspended");
+        CHECK(first[1].status == agent_status::suspended);
         CHECK_FALSE(first[0].agency_id);
         CHECK(first[0].created_at == t0);
         const auto second = r.agents.list({1, 2, std::nullopt});

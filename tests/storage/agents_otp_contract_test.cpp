@@ -47,7 +47,7 @@ TEST_CASE("an agent round-trips and is found by id, phone, e-mail and license", 
             CHECK(a->country_code == "+212");
             CHECK(a->license_number == "012345");  // the leading zero survives
             CHECK_FALSE(a->agency_id);
-            CHECK(a->status == "active");
+            CHECK(a->status == agent_status::active);
             CHECK(a->created_at == t0);
         }
         CHECK_FALSE(r.agents.find_by_phone("+33612345678"));
@@ -61,7 +61,7 @@ TEST_CASE("lock_by_id answers the agent inside a write, and nothing for an unkno
         const auto a = r.agents.lock_by_id(id1);
         REQUIRE(a);
         CHECK(a->phone_number == phone);
-        CHECK(a->status == "active");
+        CHECK(a->status == agent_status::active);
         CHECK_FALSE(r.agents.lock_by_id("99999999-9999-4999-8999-999999999999"));
     });
 }
@@ -83,7 +83,7 @@ TEST_CASE("update writes names, e-mail and status", "[contract][agents]") {
     b.uow->write([&](repositories& r) { REQUIRE(r.agents.insert(a)); });
     a.first_name = "Yo";
     a.email = "yo@example.com";
-    a.status = "suspended";
+    a.status = agent_status::suspended;
     a.updated_at = t0 + 1h;
     b.uow->write([&](repositories& r) { r.agents.update(a); });
     b.uow->read([&](repositories& r) {

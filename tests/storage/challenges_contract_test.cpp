@@ -38,7 +38,8 @@ void two_clients(backend_under_test& b) {
 }
 
 mfa_challenge challenge(std::string digest, std::string user_id, std::optional<std::string> code) {
-    return mfa_challenge{std::move(digest), std::move(user_id), code ? "email" : "totp", std::move(code), 0, t0,
+    const auto method = code ? factor_method::email : factor_method::totp;
+    return mfa_challenge{std::move(digest), std::move(user_id), method, std::move(code), 0, t0,
                          t0 + 5min,         std::nullopt};
 }
 }  // namespace
@@ -98,14 +99,14 @@ TEST_CASE("an MFA challenge round-trips, counts its failures and ends", "[contra
     backend_under_test b;
     two_clients(b);
     b.uow->write([&](repositories& r) {
-        r.challenges.insert_challenge(challenge(std::string(64, 'a'), id1, std::string(64, 'c')));
-        r.challenges.insert_challenge(challenge(std::string(64, 'b'), id1, std::nullopt));
+        r.challenges.insert(challenge(std::string(64, 'a'), id1, std::string(64, 'c')));
+        r.challenges.insert(challenge(std::string(64, 'b'), id1, std::nullopt));
     });
     b.uow->write([&](repositories& r) {
-        auto c = r.challenges.lock_challenge(std::string(64, 'a'));
+        auto c = r.challenges.lock(std::string(64, 'a'));
         REQUIRE(c);
         CHECK(c->user_id == id1);
-        CHECK(c->method == "email");
+        CHECK(c->method == factor_method::email);
         CHECK(c->code_digest == std::string(64, 'c'));
         CHECK(c->failures == 0);
         CHECK(c->created_at == t0);
@@ -113,15 +114,15 @@ TEST_CASE("an MFA challenge round-trips, counts its failures and ends", "[contra
         CHECK_FALSE(c->ended_at);
         c->failures = 3;
         c->ended_at = t0 + 1min;
-        r.challenges.update_challenge(*c);
-        const auto totp = r.challenges.lock_challenge(std::string(64, 'b'));
+        r.challenges.update(*c);
+        const auto totp = r.challenges.lock(std::string(64, 'b'));
         REQUIRE(totp);
-        CHECK(totp->method == "totp");
+        CHECK(totp->method == factor_method::totp);
         CHECK_FALSE(totp->code_digest);
-        CHECK_FALSE(r.challenges.lock_challenge(std::string(64, 'z')));
+        CHECK_FALSE(r.challenges.lock(std::string(64, 'z')));
     });
     b.uow->read([&](repositories& r) {
-        const auto c = r.challenges.lock_challenge(std::string(64, 'a'));
+        const auto c = r.challenges.lock(std::string(64, 'a'));
         REQUIRE(c);
         CHECK(c->failures == 3);
         CHECK(c->ended_at == t0 + 1min);
@@ -134,15 +135,15 @@ TEST_CASE("end_challenges ends the user's open challenges only, keeping earlier 
     b.uow->write([&](repositories& r) {
         auto ended = challenge(std::string(64, 'a'), id1, std::nullopt);
         ended.ended_at = t0 + 1s;
-        r.challenges.insert_challenge(ended);
-        r.challenges.insert_challenge(challenge(std::string(64, 'b'), id1, std::nullopt));
-        r.challenges.insert_challenge(challenge(std::string(64, 'c'), id2, std::nullopt));
-        r.challenges.end_challenges(id1, t0 + 2min);
+        r.challenges.insert(ended);
+        r.challenges.insert(challenge(std::string(64, 'b'), id1, std::nullopt));
+        r.challenges.insert(challenge(std::string(64, 'c'), id2, std::nullopt));
+        r.challenges.end_all(id1, t0 + 2min);
     });
     b.uow->read([&](repositories& r) {
-        CHECK(r.challenges.lock_challenge(std::string(64, 'a'))->ended_at == t0 + 1s);
-        CHECK(r.challenges.lock_challenge(std::string(64, 'b'))->ended_at == t0 + 2min);
-        CHECK_FALSE(r.challenges.lock_challenge(std::string(64, 'c'))->ended_at);
+        CHECK(r.challenges.lock(std::string(64, 'a'))->ended_at == t0 + 1s);
+        CHECK(r.challenges.lock(std::string(64, 'b'))->ended_at == t0 + 2min);
+        CHECK_FALSE(r.challenges.lock(std::string(64, 'c'))->ended_at);
     });
 }
 
@@ -151,48 +152,48 @@ TEST_CASE("a recovery code is used once, by its own user, and replacing the set 
     backend_under_test b;
     two_clients(b);
     const std::string d1(64, '1'), d2(64, '2'), d3(64, '3');
-    b.uow->write([&](repositories& r) { r.challenges.replace_recovery_codes(id1, {d1, d2}, t0); });
+    b.uow->write([&](repositories& r) { r.recovery_codes.replace(id1, {d1, d2}, t0); });
     b.uow->write([&](repositories& r) {
-        CHECK_FALSE(r.challenges.use_recovery_code(id2, d1, t0));  // another user's code
-        CHECK(r.challenges.use_recovery_code(id1, d1, t0));
-        CHECK_FALSE(r.challenges.use_recovery_code(id1, d1, t0 + 1s));  // used
-        CHECK_FALSE(r.challenges.use_recovery_code(id1, d3, t0));       // never issued
+        CHECK_FALSE(r.recovery_codes.use(id2, d1, t0));  // another user's code
+        CHECK(r.recovery_codes.use(id1, d1, t0));
+        CHECK_FALSE(r.recovery_codes.use(id1, d1, t0 + 1s));  // used
+        CHECK_FALSE(r.recovery_codes.use(id1, d3, t0));       // never issued
     });
-    b.uow->write([&](repositories& r) { r.challenges.replace_recovery_codes(id1, {d3}, t0 + 1min); });
+    b.uow->write([&](repositories& r) { r.recovery_codes.replace(id1, {d3}, t0 + 1min); });
     b.uow->write([&](repositories& r) {
-        CHECK_FALSE(r.challenges.use_recovery_code(id1, d2, t0 + 2min));
-        CHECK(r.challenges.use_recovery_code(id1, d3, t0 + 2min));
+        CHECK_FALSE(r.recovery_codes.use(id1, d2, t0 + 2min));
+        CHECK(r.recovery_codes.use(id1, d3, t0 + 2min));
     });
-    b.uow->write([&](repositories& r) { r.challenges.replace_recovery_codes(id1, {}, t0 + 3min); });
-    b.uow->write([&](repositories& r) { CHECK_FALSE(r.challenges.use_recovery_code(id1, d3, t0 + 4min)); });
+    b.uow->write([&](repositories& r) { r.recovery_codes.replace(id1, {}, t0 + 3min); });
+    b.uow->write([&](repositories& r) { CHECK_FALSE(r.recovery_codes.use(id1, d3, t0 + 4min)); });
 }
 
 TEST_CASE("e-mail verifications are found by digest, the newest per user, and ended together", "[contract][clients]") {
     backend_under_test b;
     two_clients(b);
     b.uow->write([&](repositories& r) {
-        CHECK_FALSE(r.challenges.latest_verification(id1));
-        r.challenges.insert_verification({std::string(64, 'a'), id1, t0, t0 + 24h, std::nullopt});
-        r.challenges.insert_verification({std::string(64, 'b'), id1, t0 + 2min, t0 + 2min + 24h, std::nullopt});
-        r.challenges.insert_verification({std::string(64, 'c'), id2, t0 + 5min, t0 + 5min + 24h, std::nullopt});
+        CHECK_FALSE(r.verifications.latest(id1));
+        r.verifications.insert({std::string(64, 'a'), id1, t0, t0 + 24h, std::nullopt});
+        r.verifications.insert({std::string(64, 'b'), id1, t0 + 2min, t0 + 2min + 24h, std::nullopt});
+        r.verifications.insert({std::string(64, 'c'), id2, t0 + 5min, t0 + 5min + 24h, std::nullopt});
     });
     b.uow->write([&](repositories& r) {
-        const auto a = r.challenges.find_verification(std::string(64, 'a'));
+        const auto a = r.verifications.find(std::string(64, 'a'));
         REQUIRE(a);
         CHECK(a->user_id == id1);
         CHECK(a->created_at == t0);
         CHECK(a->expires_at == t0 + 24h);
         CHECK_FALSE(a->used_at);
-        CHECK_FALSE(r.challenges.find_verification(std::string(64, 'z')));
-        CHECK(r.challenges.latest_verification(id1)->token_digest == std::string(64, 'b'));
-        r.challenges.end_verifications(id1, t0 + 3min);
+        CHECK_FALSE(r.verifications.find(std::string(64, 'z')));
+        CHECK(r.verifications.latest(id1)->token_digest == std::string(64, 'b'));
+        r.verifications.end_all(id1, t0 + 3min);
     });
     b.uow->read([&](repositories& r) {
-        CHECK(r.challenges.find_verification(std::string(64, 'a'))->used_at == t0 + 3min);
-        CHECK(r.challenges.find_verification(std::string(64, 'b'))->used_at == t0 + 3min);
-        CHECK_FALSE(r.challenges.find_verification(std::string(64, 'c'))->used_at);
+        CHECK(r.verifications.find(std::string(64, 'a'))->used_at == t0 + 3min);
+        CHECK(r.verifications.find(std::string(64, 'b'))->used_at == t0 + 3min);
+        CHECK_FALSE(r.verifications.find(std::string(64, 'c'))->used_at);
         // Used rows still count for the resend cooldown.
-        CHECK(r.challenges.latest_verification(id1)->token_digest == std::string(64, 'b'));
+        CHECK(r.verifications.latest(id1)->token_digest == std::string(64, 'b'));
     });
 }
 
@@ -200,17 +201,17 @@ TEST_CASE("removing a user removes its challenges, recovery codes and verificati
     backend_under_test b;
     two_clients(b);
     b.uow->write([&](repositories& r) {
-        r.challenges.insert_challenge(challenge(std::string(64, 'a'), id1, std::nullopt));
-        r.challenges.replace_recovery_codes(id1, {std::string(64, '1')}, t0);
-        r.challenges.insert_verification({std::string(64, 'v'), id1, t0, t0 + 24h, std::nullopt});
-        r.challenges.insert_challenge(challenge(std::string(64, 'b'), id2, std::nullopt));
+        r.challenges.insert(challenge(std::string(64, 'a'), id1, std::nullopt));
+        r.recovery_codes.replace(id1, {std::string(64, '1')}, t0);
+        r.verifications.insert({std::string(64, 'v'), id1, t0, t0 + 24h, std::nullopt});
+        r.challenges.insert(challenge(std::string(64, 'b'), id2, std::nullopt));
         REQUIRE(r.users.remove(id1));
     });
     b.uow->write([&](repositories& r) {
-        CHECK_FALSE(r.challenges.lock_challenge(std::string(64, 'a')));
-        CHECK_FALSE(r.challenges.find_verification(std::string(64, 'v')));
-        CHECK_FALSE(r.challenges.use_recovery_code(id1, std::string(64, '1'), t0));
-        CHECK(r.challenges.lock_challenge(std::string(64, 'b')));
+        CHECK_FALSE(r.challenges.lock(std::string(64, 'a')));
+        CHECK_FALSE(r.verifications.find(std::string(64, 'v')));
+        CHECK_FALSE(r.recovery_codes.use(id1, std::string(64, '1'), t0));
+        CHECK(r.challenges.lock(std::string(64, 'b')));
     });
 }
 

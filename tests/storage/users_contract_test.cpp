@@ -74,6 +74,27 @@ TEST_CASE("a taken e-mail or username makes insert answer false, not throw", "[c
     b.uow->read([&](repositories& r) { CHECK_FALSE(r.users.find_by_id(id2)); });
 }
 
+TEST_CASE("a taken key inside a transaction leaves the transaction usable, and the rest of it commits",
+          "[contract][users][transactions]") {
+    // PostgreSQL aborts a whole transaction on a failed statement unless the statement ran under a savepoint.
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        REQUIRE(r.users.insert(sample(id1, "ana@example.com", "ana")));
+        CHECK_FALSE(r.users.insert(sample(id2, "ana@example.com")));
+        auto taken = sample(id1, "ana@example.com", "ana");
+        REQUIRE(r.users.insert(sample(id2, "bea@example.com", "bea")));
+        taken.id = id2;
+        taken.username = "ana";
+        CHECK_FALSE(r.users.update(taken));
+        CHECK(r.users.find_by_email("bea@example.com"));
+    });
+    b.uow->read([&](repositories& r) {
+        CHECK(r.users.find_by_id(id1));
+        REQUIRE(r.users.find_by_id(id2));
+        CHECK(r.users.find_by_id(id2)->username == "bea");
+    });
+}
+
 TEST_CASE("update writes the mutable fields and leaves the roles alone, set_roles replaces them", "[contract][users]") {
     backend_under_test b;
     auto u = sample(id1, "ana@example.com", "ana");

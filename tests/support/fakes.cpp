@@ -344,48 +344,63 @@ private:
     memory_data& d_;
 };
 
-class memory_challenges final : public challenge_repository {
+class memory_challenges final : public mfa_challenge_repository {
 public:
     explicit memory_challenges(memory_data& d) : d_(d) {}
-    void insert_challenge(const mfa_challenge& c) override { d_.mfa_challenges[c.token_digest] = c; }
-    std::optional<mfa_challenge> lock_challenge(std::string_view digest) override {
+    void insert(const mfa_challenge& c) override { d_.mfa_challenges[c.token_digest] = c; }
+    std::optional<mfa_challenge> lock(std::string_view digest) override {
         const auto it = d_.mfa_challenges.find(std::string(digest));
         return it == d_.mfa_challenges.end() ? std::nullopt : std::optional<mfa_challenge>(it->second);
     }
-    void update_challenge(const mfa_challenge& c) override {
+    void update(const mfa_challenge& c) override {
         auto& stored = d_.mfa_challenges.at(c.token_digest);
         stored.failures = c.failures;
         stored.ended_at = c.ended_at;
     }
-    void end_challenges(std::string_view user_id, time_point now) override {
+    void end_all(std::string_view user_id, time_point now) override {
         for (auto& [digest, c] : d_.mfa_challenges)
             if (c.user_id == user_id && !c.ended_at) c.ended_at = now;
     }
-    void replace_recovery_codes(std::string_view user_id, const std::vector<std::string>& digests,
-                                time_point) override {
+
+private:
+    memory_data& d_;
+};
+
+class memory_recovery_codes final : public recovery_code_repository {
+public:
+    explicit memory_recovery_codes(memory_data& d) : d_(d) {}
+    void replace(std::string_view user_id, const std::vector<std::string>& digests, time_point) override {
         auto& codes = d_.recovery_codes[std::string(user_id)];
         codes.clear();
         for (const auto& digest : digests) codes[digest] = false;
     }
-    bool use_recovery_code(std::string_view user_id, std::string_view digest, time_point) override {
+    bool use(std::string_view user_id, std::string_view digest, time_point) override {
         auto& codes = d_.recovery_codes[std::string(user_id)];
         const auto it = codes.find(std::string(digest));
         if (it == codes.end() || it->second) return false;
         return it->second = true;
     }
-    void insert_verification(const email_verification& v) override { d_.email_verifications.push_back(v); }
-    std::optional<email_verification> find_verification(std::string_view digest) override {
+
+private:
+    memory_data& d_;
+};
+
+class memory_verifications final : public email_verification_repository {
+public:
+    explicit memory_verifications(memory_data& d) : d_(d) {}
+    void insert(const email_verification& v) override { d_.email_verifications.push_back(v); }
+    std::optional<email_verification> find(std::string_view digest) override {
         for (const auto& v : d_.email_verifications)
             if (v.token_digest == digest) return v;
         return std::nullopt;
     }
-    std::optional<email_verification> latest_verification(std::string_view user_id) override {
+    std::optional<email_verification> latest(std::string_view user_id) override {
         std::optional<email_verification> out;
         for (const auto& v : d_.email_verifications)
             if (v.user_id == user_id && (!out || v.created_at >= out->created_at)) out = v;
         return out;
     }
-    void end_verifications(std::string_view user_id, time_point now) override {
+    void end_all(std::string_view user_id, time_point now) override {
         for (auto& v : d_.email_verifications)
             if (v.user_id == user_id && !v.used_at) v.used_at = now;
     }
@@ -491,7 +506,10 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_outbox outbox(data_);
     memory_catalog catalog(data_);
     memory_challenges challenges(data_);
-    repositories repos{users, sessions, agents, otps, events, outbox, catalog, challenges};
+    memory_recovery_codes recovery_codes(data_);
+    memory_verifications verifications(data_);
+    repositories repos{users,  sessions, agents,     otps,           events,
+                       outbox, catalog,  challenges, recovery_codes, verifications};
     try {
         work(repos);
     } catch (...) {

@@ -12,7 +12,7 @@ void write_agent(json::writer& w, const agent& a) {
         .field("email", a.email)
         .field("license_number", a.license_number)
         .field("agency_id", a.agency_id)
-        .field("status", a.status)
+        .field("status", to_string(a.status))
         .field("created_at", to_rfc3339(a.created_at))
         .field("updated_at", to_rfc3339(a.updated_at))
         .end_object();

@@ -78,13 +78,13 @@ response put_roles(services& s, exchange& x) {
 }
 
 response revoke_sessions(services& s, exchange& x) {
-    auto done = s.admin.revoke_sessions(id_of(x.req));
+    auto done = s.admin.revoke_sessions(x.who(), id_of(x.req));
     if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
 
 response unlock_user(services& s, exchange& x) {
-    auto done = s.admin.unlock(id_of(x.req));
+    auto done = s.admin.unlock(x.who(), id_of(x.req));
     if (!done) return problem_from(x.req, done.error());
     return no_content();
 }
@@ -101,7 +101,7 @@ response list_agents(services& s, exchange& x) {
 response patch_agent(services& s, exchange& x) {
     const auto status = x.required_string("status");
     if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
-    auto a = s.admin.set_agent_status(id_of(x.req), *status);
+    auto a = s.admin.set_agent_status(x.who(), id_of(x.req), *status);
     if (!a) return problem_from(x.req, a.error());
     json::writer w;
     write_agent(w, a.value());

@@ -72,7 +72,7 @@ response login(services& s, exchange& x) {
     w.begin_object()
         .field("mfa_required", true)
         .field("mfa_token", done->mfa->mfa_token)
-        .field("delivery_method", done->mfa->delivery_method)
+        .field("delivery_method", to_string(done->mfa->delivery_method))
         .field("expires_in", static_cast<std::int64_t>(done->mfa->expires_in.count()))
         .end_object();
     return json_response(200, std::move(w).str());

@@ -41,7 +41,7 @@ TEST_CASE("registration stores the phone in E.164, the e-mail lower-cased, and a
     CHECK(created->first_name == "Amina");
     CHECK(created->last_name == "Benali");
     CHECK(created->email == "amina.benali@example.com");
-    CHECK(created->status == "active");
+    CHECK(created->status == agent_status::active);
     CHECK_FALSE(created->agency_id);
     CHECK(created->created_at == f.clock.now());
     CHECK(created->updated_at == f.clock.now());
@@ -201,7 +201,7 @@ TEST_CASE("update_profile leaves the fields it is not given, the license number 
     CHECK(updated->license_number == created->license_number);
     CHECK(updated->phone_number == created->phone_number);
     CHECK(updated->country_code == created->country_code);
-    CHECK(updated->status == "active");
+    CHECK(updated->status == agent_status::active);
 }
 
 TEST_CASE("update_profile refuses another agent's e-mail with email_taken and keeps its own", "[core][agents]") {

@@ -142,7 +142,7 @@ TEST_CASE("a verified client's login e-mails a 6-digit code that verify_mfa exch
     REQUIRE(r.ok());
     REQUIRE(r->mfa);
     CHECK_FALSE(r->tokens);
-    CHECK(r->mfa->delivery_method == "email");
+    CHECK(r->mfa->delivery_method == factor_method::email);
     const auto code = f.sign_in_code();
     CHECK(code.size() == 6);
     CHECK(f.notifier.sent().back().recipient == "cleo@example.com");
@@ -181,7 +181,7 @@ TEST_CASE("a client with TOTP on gets a totp challenge and no e-mail", "[core][c
     const auto mails = f.notifier.sent().size();
     auto r = f.login("correct-horse", "cleo@example.com");
     REQUIRE(r->mfa);
-    CHECK(r->mfa->delivery_method == "totp");
+    CHECK(r->mfa->delivery_method == factor_method::totp);
     CHECK(f.notifier.sent().size() == mails);
     CHECK(f.auth.verify_mfa(r->mfa->mfa_token, f.totp_code(c.id), {}).ok());
 }

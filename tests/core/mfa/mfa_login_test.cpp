@@ -79,7 +79,7 @@ TEST_CASE("with TOTP on, a password alone opens a totp challenge and sends nothi
     f.with_totp();
     auto r = f.login("correct-horse");
     mfa_token_of(r);
-    CHECK(r->mfa->delivery_method == "totp");
+    CHECK(r->mfa->delivery_method == factor_method::totp);
     CHECK(r->mfa->expires_in == 5min);
     CHECK(f.notifier.sent().empty());
 }
@@ -161,6 +161,23 @@ TEST_CASE("wrong codes count as failed logins across challenges: the fifth locks
     CHECK(f.auth.verify_mfa(first, f.totp_code(id), {}).error().code == errc::mfa_expired);
     CHECK(f.auth.verify_mfa(second, f.totp_code(id), {}).error().code == errc::mfa_expired);
     tokens_of(f.login("correct-horse", "ana@example.com", f.totp_code(id)));
+}
+
+TEST_CASE("a challenge counts wrong codes with the lockout's counter and ends at the maximum, keeping the count",
+          "[core][mfa][lockout]") {
+    fixture f;
+    mfa_challenge c;
+    const auto now = f.clock.now();
+    const int max = f.factor.settings().max_code_failures;
+    for (int i = 1; i < max; ++i) {
+        CHECK_FALSE(f.factor.count_wrong_code(c, now));
+        CHECK(f.factor.codes_remaining(c) == max - i);
+    }
+    CHECK_FALSE(c.ended_at);
+    CHECK(f.factor.count_wrong_code(c, now));
+    CHECK(c.ended_at == now);
+    CHECK(c.failures == max);  // not reset to 0 as an account's count is after its lock: the challenge is over
+    CHECK(f.factor.codes_remaining(c) == 0);
 }
 
 TEST_CASE("a complete login resets the count that wrong codes built up", "[core][mfa][lockout]") {

@@ -384,7 +384,7 @@ TEST_CASE("a suspended agent's right code is account_disabled and opens no sessi
     fixture f;
     f.store.write([&](repositories& r) {
         auto a = *r.agents.find_by_phone(phone);
-        a.status = "suspended";
+        a.status = agent_status::suspended;
         r.agents.update(a);
     });
     const auto code = f.request_code();

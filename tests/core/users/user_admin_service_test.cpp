@@ -74,8 +74,8 @@ TEST_CASE("an unknown or malformed user id is not_found for every admin action",
         CHECK(f.admin.set_active(f.boss, id, false).error().code == errc::not_found);
         CHECK(f.admin.remove_user(f.boss, id).error().code == errc::not_found);
         CHECK(f.admin.set_roles(f.boss, id, {"staff"}).error().code == errc::not_found);
-        CHECK(f.admin.unlock(id).error().code == errc::not_found);
-        CHECK(f.admin.set_agent_status(id, "suspended").error().code == errc::not_found);
+        CHECK(f.admin.unlock(f.boss, id).error().code == errc::not_found);
+        CHECK(f.admin.set_agent_status(f.boss, id, "suspended").error().code == errc::not_found);
     }
 }
 
@@ -132,7 +132,7 @@ TEST_CASE("unlocking clears the login lockout at once", "[core][users][admin]") 
     const auto u = f.registered();
     for (int i = 0; i < 5; ++i) (void)f.login("wrong-horse");
     CHECK(f.login().error().code == errc::account_locked);
-    REQUIRE(f.admin.unlock(u.id).ok());
+    REQUIRE(f.admin.unlock(f.boss, u.id).ok());
     CHECK(f.login().ok());
 }
 
@@ -154,14 +154,14 @@ TEST_CASE("suspending an agent ends its sessions, and only active or suspended a
     const auto pair = write_tx(f.store, [&](repositories& r) {
         return f.tokens.start_session(r, a.id, principal_type::agent, {"agent"}, {});
     });
-    auto bad = f.admin.set_agent_status(a.id, "deleted");
+    auto bad = f.admin.set_agent_status(f.boss, a.id, "deleted");
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().fields.at(0).field == "status");
-    auto r = f.admin.set_agent_status(a.id, "suspended");
+    auto r = f.admin.set_agent_status(f.boss, a.id, "suspended");
     REQUIRE(r.ok());
-    CHECK(r->status == "suspended");
+    CHECK(r->status == agent_status::suspended);
     CHECK_FALSE(f.tokens.authenticate(pair.access_token).ok());
-    CHECK(f.admin.set_agent_status(a.id, "active")->status == "active");
+    CHECK(f.admin.set_agent_status(f.boss, a.id, "active")->status == agent_status::active);
 }
 
 TEST_CASE("an admin cannot disable, delete or demote their own account", "[core][users][admin]") {
@@ -191,9 +191,26 @@ TEST_CASE("an admin ends a user's sessions without disabling the account", "[cor
     const auto u = f.registered();
     auto session = f.login();
     REQUIRE(session.ok());
-    REQUIRE(f.admin.revoke_sessions(u.id).ok());
+    REQUIRE(f.admin.revoke_sessions(f.boss, u.id).ok());
     CHECK_FALSE(f.tokens.authenticate(session->tokens->access_token).ok());
     CHECK(f.stored(u.id).is_active);
     CHECK(f.login().ok());
-    CHECK(f.admin.revoke_sessions(unknown_id).error().code == errc::not_found);
+    CHECK(f.admin.revoke_sessions(f.boss, unknown_id).error().code == errc::not_found);
+}
+
+TEST_CASE("ending sessions, unlocking and an agent's status take an actor who is still an active admin",
+          "[core][users][admin]") {
+    fixture f;
+    const auto u = f.registered();
+    const auto a = f.stored_agent("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "amina@example.com");
+    const auto other = f.make_admin("other@example.com");
+    REQUIRE(f.admin.set_roles(f.boss, other.id, {"customer"}).ok());
+    // `other` still holds a token saying admin, but is no admin any more.
+    CHECK(f.admin.revoke_sessions(other, u.id).error().code == errc::forbidden);
+    CHECK(f.admin.unlock(other, u.id).error().code == errc::forbidden);
+    CHECK(f.admin.set_agent_status(other, a.id, "suspended").error().code == errc::forbidden);
+    CHECK(f.store.snapshot().agents.at(a.id).active());
+    // No own-account guard here: an admin may end their own sessions and clear their own lockout.
+    CHECK(f.admin.revoke_sessions(f.boss, f.boss.id).ok());
+    CHECK(f.admin.unlock(f.boss, f.boss.id).ok());
 }

@@ -1,0 +1,126 @@
+#include "adapters/storage/sql_dialect.hpp"
+
+#include <soci/mysql/soci-mysql.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <stdexcept>
+
+namespace authd::storage {
+
+void sql_dialect::open(soci::session& sql, const database_url& url) const {
+    switch (kind_) {
+        case dialect::sqlite:
+            sql.open(*soci::factory_sqlite3(), url.soci_connect_string());
+            // The busy timeout makes writers queue, not fail; it comes first, because switching to
+            // WAL (which lets readers run beside the one writer) needs a lock another instance may hold.
+            sql << "PRAGMA busy_timeout = 5000";
+            if (!url.in_memory()) sql << "PRAGMA journal_mode = WAL";
+            sql << "PRAGMA foreign_keys = ON";
+            sql << "PRAGMA synchronous = NORMAL";
+            break;
+        case dialect::postgresql: sql.open(*soci::factory_postgresql(), url.soci_connect_string()); break;
+        case dialect::mysql:
+            sql.open(*soci::factory_mysql(), url.soci_connect_string());
+            sql << "SET time_zone = '+00:00'";
+            break;
+    }
+}
+
+void sql_dialect::begin_write(soci::session& sql) const {
+    if (kind_ == dialect::sqlite) sql << "BEGIN IMMEDIATE";
+    else sql.begin();
+}
+
+void sql_dialect::commit(soci::session& sql) const {
+    if (kind_ == dialect::sqlite) sql << "COMMIT";
+    else sql.commit();
+}
+
+void sql_dialect::rollback(soci::session& sql) const noexcept {
+    try {
+        if (kind_ == dialect::sqlite) sql << "ROLLBACK";
+        else sql.rollback();
+    } catch (...) {
+        // The connection may be gone; the original error says more.
+    }
+}
+
+const char* sql_dialect::for_update() const { return kind_ == dialect::sqlite ? "" : " FOR UPDATE"; }
+
+std::string sql_dialect::insert_if_absent(const std::string& table_columns_values, const std::string& key) const {
+    switch (kind_) {
+        case dialect::sqlite: return "INSERT OR IGNORE INTO " + table_columns_values;
+        case dialect::postgresql: return "INSERT INTO " + table_columns_values + " ON CONFLICT DO NOTHING";
+        // Not INSERT IGNORE: on a duplicate it takes a shared lock, and two transactions that then
+        // both ask for the row FOR UPDATE deadlock. This takes the exclusive lock at once.
+        case dialect::mysql:
+            return "INSERT INTO " + table_columns_values + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
+    }
+    return {};
+}
+
+long long sql_dialect::last_insert_id(soci::session& sql) const {
+    long long id = 0;
+    switch (kind_) {
+        case dialect::sqlite: sql << "SELECT last_insert_rowid()", soci::into(id); break;
+        case dialect::postgresql: sql << "SELECT lastval()", soci::into(id); break;
+        case dialect::mysql: sql << "SELECT LAST_INSERT_ID()", soci::into(id); break;
+    }
+    return id;
+}
+
+std::string sql_dialect::schema_query() const {
+    if (kind_ == dialect::sqlite)
+        return "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' "
+               "AND m.name NOT LIKE 'sqlite_%'";
+    return std::string("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ") +
+           (kind_ == dialect::postgresql ? "current_schema()" : "DATABASE()");
+}
+
+void sql_dialect::lock_migrations(soci::session& sql) const {
+    if (kind_ == dialect::postgresql) sql << "SELECT pg_advisory_lock(727274)";
+    if (kind_ == dialect::mysql) {
+        int got = 0;
+        sql << "SELECT GET_LOCK('authd_migrations', 60)", soci::into(got);
+        if (got != 1) throw std::runtime_error("could not take the migration lock within 60 s");
+    }
+    // SQLite: begin_migrations takes the database's write lock.
+}
+
+void sql_dialect::unlock_migrations(soci::session& sql) const {
+    if (kind_ == dialect::postgresql) sql << "SELECT pg_advisory_unlock(727274)";
+    if (kind_ == dialect::mysql) sql << "SELECT RELEASE_LOCK('authd_migrations')";
+}
+
+void sql_dialect::begin_migrations(soci::session& sql) const {
+    if (kind_ == dialect::sqlite) sql << "BEGIN IMMEDIATE";
+}
+
+// MySQL commits DDL implicitly; PostgreSQL keeps a file's DDL atomic.
+void sql_dialect::begin_migration(soci::session& sql) const {
+    if (kind_ != dialect::sqlite) sql.begin();
+}
+
+void sql_dialect::commit_migration(soci::session& sql) const {
+    if (kind_ != dialect::sqlite) sql.commit();
+}
+
+void sql_dialect::commit_migrations(soci::session& sql) const {
+    if (kind_ == dialect::sqlite) sql << "COMMIT";
+}
+
+bool is_unique_violation(const soci::soci_error& e) {
+    // Only a duplicate key is "taken": a foreign-key or CHECK failure is a bug, not a conflict.
+    if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return p->sqlstate() == "23505";
+    if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e)) return m->err_num_ == 1062;  // ER_DUP_ENTRY
+    if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+        // SOCI reports the primary code (SQLITE_CONSTRAINT) for every kind of constraint: the text tells them apart.
+        const std::string what = e.get_error_message();
+        return (s->result() & 0xFF) == 19 &&
+               (what.find("UNIQUE") != std::string::npos || what.find("PRIMARY KEY") != std::string::npos);
+    }
+    return false;
+}
+
+}  // namespace authd::storage
