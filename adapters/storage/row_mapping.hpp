@@ -2,13 +2,13 @@
 // The one way an entity meets its table. A row type names its columns once, in each_column(); the SELECT list, the
 // INSERT and UPDATE statements and every binding are made from that list, so that a column is added in one place.
 //
-// A row type R provides:
-//   using entity = ...;                        the core's type
-//   static constexpr const char* table, *key;  key: the column an UPDATE finds the row by
-//   (an UPDATE writes every column but the key and created_at, which a row keeps from its INSERT)
-//   static constexpr bool generated_key;       true when the database numbers the rows (the INSERT leaves key out)
+// A row type R derives from row_of<entity, "table", "key", generated_key> (key: the column an UPDATE finds the row
+// by; generated_key: the database numbers the rows, so the INSERT leaves the key out), and provides
 //   R() and explicit R(const entity&);         entity to_entity() const;
 //   template <class Each> void each_column(Each each);  each(name, value) or each(name, value, indicator), in order
+// An UPDATE writes every column but the key and created_at, which a row keeps from its INSERT.
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -18,6 +18,22 @@
 #include "adapters/storage/soci_internal.hpp"
 
 namespace authd::storage {
+
+/// A table or column name given as a template argument.
+template <std::size_t N>
+struct sql_name {
+    char text[N];
+    constexpr sql_name(const char (&s)[N]) { std::copy_n(s, N, text); }  // NOLINT: implicit from a literal, on purpose
+};
+
+/// What every row type says about its table.
+template <class Entity, sql_name Table, sql_name Key = "id", bool GeneratedKey = false>
+struct row_of {
+    using entity = Entity;
+    static constexpr const char* table = Table.text;
+    static constexpr const char* key = Key.text;
+    static constexpr bool generated_key = GeneratedKey;
+};
 
 namespace detail {
 template <class Row>

@@ -3,12 +3,7 @@
 namespace authd::storage {
 namespace {
 /// One agents row.
-struct agent_row {
-    using entity = agent;
-    static constexpr const char* table = "agents";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = false;
-
+struct agent_row : row_of<agent, "agents"> {
     agent a;
     std::string status;
     nullable_text agency;

@@ -4,12 +4,7 @@
 namespace authd::storage {
 namespace {
 /// One products row (SOCI has no std::int64_t, which is long here: long long it is).
-struct product_row {
-    using entity = product;
-    static constexpr const char* table = "products";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = true;
-
+struct product_row : row_of<product, "products", "id", true> {
     long long id = 0, price_cents = 0;
     std::string name, sku, currency;
     nullable_text description;
@@ -92,12 +87,7 @@ struct filter_binding {
 };
 
 /// One suppliers row.
-struct supplier_row {
-    using entity = supplier;
-    static constexpr const char* table = "suppliers";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = true;
-
+struct supplier_row : row_of<supplier, "suppliers", "id", true> {
     long long id = 0;
     std::string name;
     nullable_text email, phone, address;
@@ -130,12 +120,7 @@ struct supplier_row {
 };
 
 /// One supplier_contacts row.
-struct contact_row {
-    using entity = supplier_contact;
-    static constexpr const char* table = "supplier_contacts";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = true;
-
+struct contact_row : row_of<supplier_contact, "supplier_contacts", "id", true> {
     long long id = 0, supplier_id = 0;
     std::string name;
     nullable_text email, phone, role;

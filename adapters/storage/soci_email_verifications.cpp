@@ -3,12 +3,7 @@
 namespace authd::storage {
 namespace {
 /// One email_verifications row.
-struct verification_row {
-    using entity = email_verification;
-    static constexpr const char* table = "email_verifications";
-    static constexpr const char* key = "token_hash";
-    static constexpr bool generated_key = false;
-
+struct verification_row : row_of<email_verification, "email_verifications", "token_hash"> {
     email_verification v;
     std::tm created{}, expires{};
     nullable_time used;

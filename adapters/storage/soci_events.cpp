@@ -3,12 +3,7 @@
 namespace authd::storage {
 namespace {
 /// One events row.
-struct event_row {
-    using entity = event;
-    static constexpr const char* table = "events";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = true;
-
+struct event_row : row_of<event, "events", "id", true> {
     long long id = 0;
     std::string name, venue_name, status;
     std::tm event_date{}, sale_start_time{}, created_at{}, updated_at{};

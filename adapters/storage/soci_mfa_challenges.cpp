@@ -3,12 +3,7 @@
 namespace authd::storage {
 namespace {
 /// One mfa_challenges row.
-struct challenge_row {
-    using entity = mfa_challenge;
-    static constexpr const char* table = "mfa_challenges";
-    static constexpr const char* key = "token_hash";
-    static constexpr bool generated_key = false;
-
+struct challenge_row : row_of<mfa_challenge, "mfa_challenges", "token_hash"> {
     mfa_challenge c;
     std::string method;
     nullable_text code;

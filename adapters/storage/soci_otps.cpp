@@ -4,12 +4,7 @@ namespace authd::storage {
 
 namespace {
 /// One otp_codes row.
-struct otp_row {
-    using entity = otp_code;
-    static constexpr const char* table = "otp_codes";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = false;
-
+struct otp_row : row_of<otp_code, "otp_codes"> {
     otp_code c;
     std::string method;
     std::tm created{}, expires{};

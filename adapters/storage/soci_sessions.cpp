@@ -3,12 +3,7 @@
 namespace authd::storage {
 namespace {
 /// One sessions row.
-struct session_row {
-    using entity = session;
-    static constexpr const char* table = "sessions";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = false;
-
+struct session_row : row_of<session, "sessions"> {
     std::string id, principal_id, type, user_agent, ip;
     std::tm created_at{}, last_used_at{}, expires_at{};
     nullable_time revoked_at;

@@ -5,12 +5,7 @@
 namespace authd::storage {
 namespace {
 /// One users row.
-struct user_row {
-    using entity = user;
-    static constexpr const char* table = "users";
-    static constexpr const char* key = "id";
-    static constexpr bool generated_key = false;
-
+struct user_row : row_of<user, "users"> {
     std::string id, email, name, password_hash;
     nullable_text username, first_name, last_name, phone_number, totp_secret;
     int is_active = 1, email_verified = 0, mfa_enabled = 0, failed_logins = 0, is_client = 0;
