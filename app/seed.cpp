@@ -36,7 +36,7 @@ void seed_agents(const seed_context& ctx, std::ostream& out) {
         {"0612345678", "+33", "Camille", "Martin", "camille.martin@example.com"},
         {"0798765432", "+33", "Hugo", "Bernard", "hugo.bernard@example.com"},
     };
-    int created = 0;
+    std::size_t created = 0;
     for (const auto& a : agents) {
         auto r = ctx.agents.register_agent(a);
         if (r) ++created;
@@ -96,7 +96,7 @@ void seed_catalog(const seed_context& ctx, std::ostream& out) {
 
     std::map<std::string, std::int64_t> supplier_ids;
     for (const auto& s : ctx.catalog.list_suppliers()) supplier_ids.emplace(s.name, s.id);
-    int suppliers_created = 0;
+    std::size_t suppliers_created = 0;
     for (const auto& s : suppliers) {
         if (supplier_ids.count(s.name)) continue;
         supplier_fields f;
@@ -110,7 +110,7 @@ void seed_catalog(const seed_context& ctx, std::ostream& out) {
         supplier_ids[s.name] = created->item.id;
         ++suppliers_created;
     }
-    int products_created = 0;
+    std::size_t products_created = 0;
     for (const auto& p : products) {
         product_fields f;
         f.sku = p.sku;
@@ -154,7 +154,7 @@ void seed_events(const seed_context& ctx, std::ostream& out) {
         for (const auto& e : listed->events) existing.insert(e.name);
         if (page + 1 >= listed->total_pages) break;
     }
-    int created = 0;
+    std::size_t created = 0;
     const auto now = ctx.clk.now();
     for (const auto& s : samples) {
         if (existing.count(s.name)) continue;

@@ -21,15 +21,15 @@ std::string base64url_encode(std::span<const std::uint8_t> in) {
     out.reserve((in.size() * 4 + 2) / 3);
     std::size_t i = 0;
     for (; i + 3 <= in.size(); i += 3) {
-        const std::uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+        const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
         out += alphabet[(v >> 18) & 63];
         out += alphabet[(v >> 12) & 63];
         out += alphabet[(v >> 6) & 63];
         out += alphabet[v & 63];
     }
     if (const std::size_t rest = in.size() - i; rest > 0) {
-        std::uint32_t v = in[i] << 16;
-        if (rest == 2) v |= in[i + 1] << 8;
+        std::uint32_t v = std::uint32_t{in[i]} << 16;
+        if (rest == 2) v |= std::uint32_t{in[i + 1]} << 8;
         out += alphabet[(v >> 18) & 63];
         out += alphabet[(v >> 12) & 63];
         if (rest == 2) out += alphabet[(v >> 6) & 63];

@@ -98,7 +98,7 @@ public:
     }
     std::vector<user> list(const page_query& q) override {
         const auto kept = matching(q);
-        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * q.size);
+        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
         const auto to = std::min<std::size_t>(kept.size(), from + static_cast<std::size_t>(q.size));
         return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
     }
@@ -214,7 +214,7 @@ public:
         for (const auto& [id, a] : d_.agents)
             if (!q.email_contains || a.email.find(*q.email_contains) != std::string::npos) kept.push_back(a);
         std::sort(kept.begin(), kept.end(), [](const agent& x, const agent& y) { return x.email < y.email; });
-        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * q.size);
+        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
         const auto to = std::min<std::size_t>(kept.size(), from + static_cast<std::size_t>(q.size));
         return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
     }
@@ -289,7 +289,7 @@ public:
         std::sort(all.begin(), all.end(), [](const event& a, const event& b) {
             return std::tie(a.event_date, a.id) < std::tie(b.event_date, b.id);
         });
-        const auto start = std::min<std::size_t>(all.size(), static_cast<std::size_t>(q.page) * q.size);
+        const auto start = std::min<std::size_t>(all.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
         const auto end = std::min<std::size_t>(all.size(), start + static_cast<std::size_t>(q.size));
         return {all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end)};
     }
