@@ -1,5 +1,6 @@
 #include "app/composition_root.hpp"
 
+#include <atomic>
 #include <thread>
 
 #include "adapters/crypto/aes_gcm_box.hpp"
@@ -7,23 +8,26 @@
 #include "adapters/crypto/openssl_random.hpp"
 #include "adapters/crypto/password_hashing.hpp"
 #include "adapters/crypto/sha256.hpp"
+#include "adapters/delivery/channel_sender.hpp"
+#include "adapters/delivery/console_channel.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
-#include "adapters/notify/console_notifier.hpp"
 #include "adapters/publish/stdout_publisher.hpp"
 #include "adapters/ratelimit/failover_rate_limiter.hpp"
 #include "adapters/ratelimit/memory_rate_limiter.hpp"
 #include "adapters/redis/redis_publisher.hpp"
 #include "adapters/redis/redis_rate_limiter.hpp"
 #include "adapters/storage/soci_store.hpp"
-#include "app/relay_runner.hpp"
+#include "app/background_loop.hpp"
 #include "app/seed.hpp"
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
 #include "core/clients/client_service.hpp"
+#include "core/delivery/message_deliverer.hpp"
+#include "core/delivery/message_outbox.hpp"
 #include "core/events/event_service.hpp"
 #include "core/mfa/second_factor.hpp"
 #include "core/mfa/totp_service.hpp"
@@ -104,6 +108,59 @@ security_policy policy_from(const config& c) {
     return p;
 }
 
+/// Queues through the outbox, then wakes the deliverers, so that a message leaves moments after its transaction
+/// commits rather than at the next interval.
+class waking_notifier final : public notifier {
+public:
+    waking_notifier(notifier& inner, std::function<void(channel)> wake) : inner_(inner), wake_(std::move(wake)) {}
+    void queue(repositories& tx, const outgoing_message& m, time_point now) override {
+        inner_.queue(tx, m, now);
+        wake_(m.channel);
+    }
+
+private:
+    notifier& inner_;
+    std::function<void(channel)> wake_;
+};
+
+std::unique_ptr<delivery::channel_sender> sender_for(const config& c, delivery::console_channel& console,
+                                                     const clock& clk) {
+    delivery::template_settings t{.app_name = c.app_name, .app_url = c.app_url, .dir = c.templates_dir};
+    std::optional<delivery::smtp_settings> smtp;
+    if (c.email_delivery == "smtp") {
+        delivery::smtp_settings s;
+        s.host = c.smtp_host;
+        s.port = c.smtp_port;
+        s.user = c.smtp_user;
+        s.password = c.smtp_password;
+        s.from = c.from_email;
+        s.tls = c.smtp_tls == "tls"    ? delivery::smtp_settings::tls_mode::implicit
+                : c.smtp_tls == "none" ? delivery::smtp_settings::tls_mode::none
+                                       : delivery::smtp_settings::tls_mode::starttls;
+        s.verify_certificate = c.smtp_verify_certificate;
+        s.ca_file = c.smtp_ca_file;
+        smtp = s;
+    }
+    const auto webhook = [&](const std::string& url) {
+        delivery::webhook_settings w;
+        w.url = url;
+        w.secret = c.webhook_secret;
+        return w;
+    };
+    std::optional<delivery::webhook_settings> sms_hook, email_hook;
+    if (c.sms_delivery == "webhook") sms_hook = webhook(c.sms_webhook_url);
+    if (c.email_delivery == "webhook") email_hook = webhook(c.email_webhook_url);
+    return std::make_unique<delivery::channel_sender>(delivery::templates(t), console, smtp, sms_hook, email_hook, clk);
+}
+
+/// What one channel's deliverer did since start, and the backlog it last counted.
+struct channel_counts {
+    std::atomic<std::int64_t> sent{0}, retried{0}, dead{0}, backlog{0};
+    http::channel_report report(std::string kind) const {
+        return {std::move(kind), backlog.load(), sent.load(), retried.load(), dead.load()};
+    }
+};
+
 token_settings tokens_from(const config& c) {
     token_settings t;
     t.user_access_ttl = std::chrono::minutes{c.access_token_expire_minutes};
@@ -125,7 +182,9 @@ struct application::parts {
     crypto::openssl_hmac_sha1 hmac;
     crypto::aes_gcm_box box;
     crypto::jwt_hs256 codec;
-    notify::console_notifier notifier;
+    delivery::console_channel console;
+    message_outbox outbox_notifier;
+    waking_notifier notifier;
     crypto::argon2_bcrypt_hasher hasher;
     storage::soci_store store;
     token_service tokens;
@@ -143,7 +202,12 @@ struct application::parts {
     http::metrics stats;
     std::unique_ptr<rate_limiter> limiter;
     outbox_relay relay;
-    relay_runner relay_loop;
+    background_loop relay_loop;
+    bool relay_warned = false;
+    std::unique_ptr<delivery::channel_sender> sender;
+    message_deliverer deliverer;
+    channel_counts email_counts, sms_counts;
+    background_loop email_loop, sms_loop;
     http::services services;
     http::pipeline pipeline;
     http::server server;
@@ -155,13 +219,16 @@ struct application::parts {
           digest(c.db_encryption_key),
           box(c.db_encryption_key),
           codec(c.jwt_secret, c.jwt_issuer),
-          notifier(c.development),
+          console(c.development),
+          outbox_notifier(box, digest, rng),
+          notifier(outbox_notifier, [this](channel via) { (via == channel::email ? email_loop : sms_loop).wake(); }),
           hasher(rng),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
           factor(digest, box, hmac, rng,
                  mfa_settings{.challenge_ttl = policy.challenge_ttl,
-                              .max_code_failures = policy.challenge_max_failures}),
+                              .max_code_failures = policy.challenge_max_failures,
+                              .issuer = c.app_name}),
           auth(store, hasher, tokens, factor, notifier, rng, clk, policy.login_lockout),
           totp(store, hasher, factor, clk, policy.login_lockout),
           clients(store, hasher, notifier, digest, rng, clk,
@@ -176,7 +243,16 @@ struct application::parts {
           publisher(publisher_for(c)),
           limiter(limiter_for(c)),
           relay(store, *publisher, clk),
-          relay_loop(relay, std::chrono::milliseconds{c.outbox_relay_interval_ms}),
+          relay_loop(
+              "outbox relay", [this] { return relay_round(); }, std::chrono::milliseconds{c.outbox_relay_interval_ms}),
+          sender(sender_for(c, console, clk)),
+          deliverer(store, *sender, box, rng, clk, delivery_policy{.max_attempts = c.delivery_max_attempts}),
+          email_loop(
+              "email deliverer", [this] { return delivery_round(channel::email, email_counts); },
+              std::chrono::milliseconds{c.delivery_interval_ms}),
+          sms_loop(
+              "sms deliverer", [this] { return delivery_round(channel::sms, sms_counts); },
+              std::chrono::milliseconds{c.delivery_interval_ms}),
           services{auth,
                    tokens,
                    totp,
@@ -192,7 +268,11 @@ struct application::parts {
                    stats,
                    *limiter,
                    !c.redis_url.empty(),
-                   [this] { return notifier.recent(); },
+                   [this] { return dev_messages(); },
+                   [this] {
+                       return http::delivery_report{email_counts.report(std::string(sender->kind_of(channel::email))),
+                                                    sms_counts.report(std::string(sender->kind_of(channel::sms)))};
+                   },
                    c.development,
                    c.docs_assets_dir},
           pipeline(http::make_routes(services), tokens, *limiter, stats, clk,
@@ -220,6 +300,41 @@ struct application::parts {
               [this](int status, const std::string& ip) { return pipeline.protocol_error(status, ip); }) {
         http::set_access_log(c.access_log);
     }
+
+    /// One batch of the outbox relay; true when a full batch suggests more are waiting.
+    bool relay_round() {
+        constexpr int batch = 100;
+        const auto r = relay.relay_once(batch);
+        if (r.publisher_failed && !relay_warned)
+            http::log_event("warn", "outbox publisher unavailable; will retry", {});
+        relay_warned = r.publisher_failed;
+        return r.published == batch && !r.publisher_failed;
+    }
+
+    /// One batch of a channel's deliverer (true when it claimed any: another round may find more): a log line per failure (the message id and reason, never the secret or
+    /// the recipient), the counts, and the backlog it leaves.
+    bool delivery_round(channel via, channel_counts& counts) {
+        const auto r = deliverer.deliver_once(via);
+        for (const auto& f : r.failures)
+            http::log_event(f.dead ? "error" : "warn", f.dead ? "message dead" : "message delivery failed",
+                            {{"channel", std::string(to_string(via))},
+                             {"message_id", f.message_id},
+                             {"kind", std::string(to_string(f.kind))},
+                             {"attempts", std::to_string(f.attempts)},
+                             {"reason", f.reason}});
+        counts.sent += r.sent;
+        counts.retried += r.retried;
+        counts.dead += r.dead;
+        counts.backlog = read_tx(store, [&](repositories& x) { return x.messages.backlog(via); });
+        // Anything sent may have been holding back a newer message to the same person: look again at once.
+        return r.claimed > 0;
+    }
+
+    std::vector<http::dev_message> dev_messages() const {
+        std::vector<http::dev_message> out;
+        for (const auto& m : console.recent()) out.push_back({m.channel, m.recipient, m.subject, m.body, m.sent_at});
+        return out;
+    }
 };
 
 application::application(const config& cfg, const clock* clock_override)
@@ -233,20 +348,33 @@ application::~application() {
     parts_->server.wait();
     parts_->pipeline.stop();
     parts_->relay_loop.stop();
+    parts_->email_loop.stop();
+    parts_->sms_loop.stop();
 }
 
 void application::start() {
     parts_->server.start();
     parts_->relay_loop.start();
+    parts_->email_loop.start();
+    parts_->sms_loop.start();
 }
 
 void application::start_relay_only() { parts_->relay_loop.start(); }
+
+void application::deliver_pending() {
+    while (parts_->delivery_round(channel::email, parts_->email_counts)) {
+    }
+    while (parts_->delivery_round(channel::sms, parts_->sms_counts)) {
+    }
+}
 unsigned short application::port() const { return parts_->server.port(); }
 void application::stop() { parts_->server.stop(); }
 void application::wait() {
     parts_->server.wait();
     parts_->pipeline.stop();
-    parts_->relay_loop.stop();  // after the last request: its outbox rows go out too
+    parts_->relay_loop.stop();  // after the last request: its outbox rows and messages go out too
+    parts_->email_loop.stop();
+    parts_->sms_loop.stop();
 }
 
 std::vector<std::pair<std::string, std::string>> application::routes() const {

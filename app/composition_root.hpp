@@ -28,6 +28,9 @@ public:
 
     /// Starts only the outbox relay (authd outbox-relay); stop() ends it.
     void start_relay_only();
+    /// Sends every message that is due now, on this thread (the deliverers' background rounds, run to the end): for
+    /// tests, which then read what the console channel printed without waiting.
+    void deliver_pending();
 
     /// The database, for tests that arrange or inspect rows the API does not expose.
     unit_of_work& store();

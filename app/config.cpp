@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 namespace authd::app {
@@ -52,6 +53,18 @@ setter flag(bool config::*field) {
         if (v == "1" || v == "true" || v == "yes" || v == "on") c.*field = true;
         else if (v == "0" || v == "false" || v == "no" || v == "off") c.*field = false;
         else return "must be 1 or 0";
+        return std::nullopt;
+    };
+}
+
+setter one_of(std::string config::*field, std::vector<std::string> allowed) {
+    return [=](config& c, const std::string& v) -> std::optional<std::string> {
+        if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            return "must be one of " + list;
+        }
+        c.*field = v;
         return std::nullopt;
     };
 }
@@ -121,6 +134,35 @@ const std::vector<setting>& settings() {
          text(&config::seed_admin_password), true},
         {"DOCS_ASSETS_DIR", "Swagger UI's files for /api/docs (node_modules/swagger-ui-dist of the build)",
          text(&config::docs_assets_dir)},
+        {"EMAIL_DELIVERY", "how e-mail leaves: console, smtp or webhook (console: printed, not delivered)",
+         one_of(&config::email_delivery, {"console", "smtp", "webhook"})},
+        {"SMS_DELIVERY", "how SMS leaves: console or webhook (console: printed, not delivered)",
+         one_of(&config::sms_delivery, {"console", "webhook"})},
+        {"SMTP_HOST", "SMTP server, for EMAIL_DELIVERY=smtp", text(&config::smtp_host)},
+        {"SMTP_PORT", "SMTP port (587)", integer(&config::smtp_port, 1, 65535)},
+        {"SMTP_USER", "SMTP user name (none: no authentication)", text(&config::smtp_user)},
+        {"SMTP_PASSWORD", "SMTP password", text(&config::smtp_password), true},
+        {"SMTP_TLS", "starttls (default), tls (implicit, port 465) or none (loopback only)",
+         one_of(&config::smtp_tls, {"starttls", "tls", "none"})},
+        {"SMTP_VERIFY_CERTIFICATE", "check the SMTP server's certificate, 1 or 0 (1)",
+         flag(&config::smtp_verify_certificate)},
+        {"SMTP_CA_FILE", "extra CA bundle for the SMTP server's certificate (off)", text(&config::smtp_ca_file)},
+        {"FROM_EMAIL", "sender of e-mail, e.g. \"Example <no-reply@example.com>\"", text(&config::from_email)},
+        {"SMS_WEBHOOK_URL", "https:// URL that receives SMS as signed JSON, for SMS_DELIVERY=webhook",
+         text(&config::sms_webhook_url)},
+        {"EMAIL_WEBHOOK_URL", "https:// URL that receives e-mail as signed JSON, for EMAIL_DELIVERY=webhook",
+         text(&config::email_webhook_url)},
+        {"WEBHOOK_SECRET", "HMAC-SHA256 key that signs webhook bodies, at least 32 bytes",
+         text(&config::webhook_secret), true},
+        {"TEMPLATES_DIR", "folder of message templates that replace the built-in ones (off)",
+         text(&config::templates_dir)},
+        {"APP_NAME", "product name in messages and authenticator apps (authd)", text(&config::app_name)},
+        {"APP_URL", "public URL of authd (https://auth.example.com): links in e-mail start with it",
+         text(&config::app_url)},
+        {"DELIVERY_INTERVAL_MS", "how often the deliverer looks for due messages (1000)",
+         integer(&config::delivery_interval_ms, 10, 3600000)},
+        {"DELIVERY_MAX_ATTEMPTS", "failed attempts before a message is dead (8)",
+         integer(&config::delivery_max_attempts, 1, 100)},
     };
     return all;
 }
@@ -147,6 +189,37 @@ std::optional<std::string> check_tls_files(const config& c) {
     return std::nullopt;
 }
 
+/// A secret file's content, less the line end an editor or `echo` adds; nothing when it cannot be read.
+std::optional<std::string> read_secret_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return std::nullopt;
+    std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (file.bad()) return std::nullopt;
+    while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+    return content;
+}
+
+bool is_http_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
+
+/// Each delivery channel has what it needs, and production says once that console delivery delivers nothing.
+std::optional<std::string> check_delivery(config& c) {
+    if (c.email_delivery == "smtp" && (c.smtp_host.empty() || c.from_email.empty()))
+        return "EMAIL_DELIVERY=smtp needs SMTP_HOST and FROM_EMAIL";
+    if (c.email_delivery == "webhook" && !is_http_url(c.email_webhook_url))
+        return "EMAIL_DELIVERY=webhook needs EMAIL_WEBHOOK_URL, an http(s):// URL";
+    if (c.sms_delivery == "webhook" && !is_http_url(c.sms_webhook_url))
+        return "SMS_DELIVERY=webhook needs SMS_WEBHOOK_URL, an http(s):// URL";
+    const bool webhook = c.email_delivery == "webhook" || c.sms_delivery == "webhook";
+    if (webhook && c.webhook_secret.size() < 32) return "WEBHOOK_SECRET must be at least 32 bytes for webhook delivery";
+    if (!c.app_url.empty() && !is_http_url(c.app_url)) return "APP_URL must be an http(s):// URL";
+    while (!c.app_url.empty() && c.app_url.back() == '/') c.app_url.pop_back();
+    if (!c.development && (c.email_delivery == "console" || c.sms_delivery == "console"))
+        c.warnings.push_back(std::string("codes and links are not delivered: ") +
+                             (c.email_delivery == "console" ? "EMAIL_DELIVERY" : "SMS_DELIVERY") +
+                             "=console only prints that a message was due (set EMAIL_DELIVERY and SMS_DELIVERY)");
+    return std::nullopt;
+}
+
 const setting* find_setting(const std::string& env) {
     for (const auto& s : settings())
         if (env == s.env) return &s;
@@ -164,9 +237,17 @@ std::string default_docs_assets_dir() {
 
 std::variant<command_line, std::string> parse_command_line(int argc, const char* const* argv, const env_lookup& env) {
     command_line out;
-    for (const auto& s : settings())
-        if (const auto v = env(s.env))
+    for (const auto& s : settings()) {
+        auto v = env(s.env);
+        // A secret may come from a file instead (Docker and Kubernetes secrets): NAME_FILE names it.
+        if (const auto path = s.secret ? env(std::string(s.env) + "_FILE") : std::nullopt) {
+            if (v) return std::string(s.env) + " and " + s.env + "_FILE are both set: set one";
+            v = read_secret_file(*path);
+            if (!v) return std::string(s.env) + "_FILE cannot be read: " + *path;
+        }
+        if (v)
             if (auto e = s.set(out.settings, *v)) return std::string(s.env) + " " + *e;
+    }
     bool command_seen = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -200,6 +281,7 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
         command_seen = true;
     }
     if (auto e = check_tls_files(out.settings)) return *e;
+    if (auto e = check_delivery(out.settings)) return *e;
     // Development hands every code to anyone who asks /api/v1/dev/messages: only this machine may, unless HOST says.
     if (out.settings.host.empty()) out.settings.host = out.settings.development ? "127.0.0.1" : "0.0.0.0";
     if (out.settings.hashing_threads == 0)

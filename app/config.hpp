@@ -50,6 +50,25 @@ struct config {
     std::string tls_key_file;
     std::string seed_admin_password;
     std::string docs_assets_dir = default_docs_assets_dir();  ///< Swagger UI's files for /api/docs
+    // Delivery of codes and links (adapters/delivery).
+    std::string email_delivery = "console";  ///< console, smtp or webhook
+    std::string sms_delivery = "console";    ///< console or webhook
+    std::string smtp_host;
+    int smtp_port = 587;
+    std::string smtp_user;
+    std::string smtp_password;
+    std::string smtp_tls = "starttls";  ///< starttls, tls (implicit) or none
+    bool smtp_verify_certificate = true;
+    std::string smtp_ca_file;
+    std::string from_email;
+    std::string sms_webhook_url;
+    std::string email_webhook_url;
+    std::string webhook_secret;
+    std::string templates_dir;
+    std::string app_name = "authd";
+    std::string app_url;  ///< where people reach authd: the verification link starts with it
+    int delivery_interval_ms = 1000;
+    int delivery_max_attempts = 8;
     /// Messages for the operator (e.g. a generated development secret); never holds a secret.
     std::vector<std::string> warnings;
 };

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -11,16 +12,34 @@
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
 #include "core/clients/client_service.hpp"
+#include "core/delivery/message.hpp"
 #include "core/events/event_service.hpp"
 #include "core/mfa/totp_service.hpp"
 #include "core/otp/otp_service.hpp"
-#include "core/ports/notifier.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
 #include "core/users/profile_service.hpp"
 #include "core/users/user_admin_service.hpp"
 
 namespace authd::http {
+
+/// A message the console channel printed (development mode keeps the last ones for /api/v1/dev/messages).
+struct dev_message {
+    channel via = channel::sms;
+    std::string to, subject, body;
+    time_point sent_at{};
+};
+
+/// One delivery channel, as /health and /metrics show it.
+struct channel_report {
+    std::string kind;                              ///< console, smtp or webhook
+    std::int64_t backlog = 0;                      ///< pending messages, as the deliverer last counted them
+    std::int64_t sent = 0, retried = 0, dead = 0;  ///< since this process started
+};
+
+struct delivery_report {
+    channel_report email, sms;
+};
 
 /// The use cases the HTTP adapter drives, handed over by the composition root.
 struct services {
@@ -40,8 +59,10 @@ struct services {
     http::metrics& metrics;
     rate_limiter& rate_limits;
     bool shared_rate_limits = false;  ///< Redis: /health reports it
-    /// Messages the mock notifier sent, newest first (development mode only).
-    std::function<std::vector<outgoing_message>()> recent_messages;
+    /// Messages the console channel printed, newest first (development mode only).
+    std::function<std::vector<dev_message>()> recent_messages;
+    /// Each delivery channel's kind, counts, and backlog as its deliverer last read it (no database read here).
+    std::function<delivery_report()> delivery;
     bool development = false;
     /// Swagger UI's files (swagger-ui-dist) for /api/docs/<asset>; missing: those answer 404.
     std::string docs_assets_dir = {};

@@ -16,6 +16,7 @@
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/email_verification_repository.hpp"
 #include "core/ports/event_repository.hpp"
+#include "core/ports/message_queue_repository.hpp"
 #include "core/ports/mfa_challenge_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
@@ -213,6 +214,23 @@ public:
 
 private:
     soci::session& sql_;
+};
+
+class soci_messages final : public message_queue_repository {
+public:
+    soci_messages(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
+    void add(const queued_message& m) override;
+    std::vector<queued_message> claim_due(channel c, time_point now, time_point lease_until, int limit) override;
+    void mark_sent(std::int64_t id, time_point now) override;
+    void retry_later(std::int64_t id, int attempts, time_point next_attempt_at, std::string_view error) override;
+    void mark_dead(std::int64_t id, int attempts, std::string_view error) override;
+    std::vector<queued_message> list_dead(int limit) override;
+    bool requeue(std::int64_t id, time_point now) override;
+    std::int64_t backlog(channel c) override;
+
+private:
+    soci::session& sql_;
+    const sql_dialect& dialect_;
 };
 
 class soci_outbox final : public outbox_repository {

@@ -25,8 +25,9 @@ void run_once(connection_pool& pool, bool writing, const std::function<void(repo
         soci_mfa_challenges challenges(sql, d);
         soci_recovery_codes recovery_codes(sql);
         soci_email_verifications verifications(sql);
-        repositories repos{users,  sessions, agents,     otps,           events,
-                           outbox, catalog,  challenges, recovery_codes, verifications};
+        soci_messages messages(sql, d);
+        repositories repos{users,   sessions,   agents,         otps,          events,  outbox,
+                           catalog, challenges, recovery_codes, verifications, messages};
         // Reads run in autocommit: each statement sees a consistent state on its own, and the
         // BEGIN/COMMIT pair would double the statements of the hottest path (token validation).
         if (!writing) return work(repos);

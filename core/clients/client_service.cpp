@@ -19,15 +19,15 @@ client_service::client_service(unit_of_work& uow, password_hasher& hasher, notif
                                random_source& rng, const clock& clk, client_settings s)
     : uow_(uow), hasher_(hasher), notify_(notify), digest_(digest), rng_(rng), clock_(clk), settings_(s) {}
 
-outgoing_message client_service::new_verification(repositories& repos, const user& u, time_point now) {
+void client_service::new_verification(repositories& repos, const user& u, time_point now) {
     const auto token = random_token(rng_, 32);
     repos.verifications.end_all(u.id, now);
     repos.verifications.insert(
         email_verification{digest_.sha256_hex(token), u.id, now, now + settings_.verification_ttl, std::nullopt});
-    const auto hours = std::chrono::duration_cast<std::chrono::hours>(settings_.verification_ttl).count();
-    return outgoing_message{
-        channel::email, u.email, "Verify your authd e-mail address",
-        "Your authd verification token is " + token + ". It is valid for " + std::to_string(hours) + " hours.", now};
+    notify_.queue(repos,
+                  outgoing_message{channel::email, message_kind::email_verification, u.email,
+                                   u.first_name.value_or(u.name), token, settings_.verification_ttl, u.id},
+                  now);
 }
 
 result<user> client_service::register_client(client_registration r, validator found) {
@@ -47,16 +47,12 @@ result<user> client_service::register_client(client_registration r, validator fo
     u.phone_number = r.phone_number;
     u.is_client = true;
 
-    std::optional<outgoing_message> mail;
-    auto out = write_tx(uow_, [&](repositories& repos) -> result<user> {
-        mail.reset();  // a retried transaction starts again from nothing
+    return write_tx(uow_, [&](repositories& repos) -> result<user> {
         if (auto taken = insert_account(repos, u)) return *taken;
-        mail = new_verification(repos, u, now);
+        new_verification(repos, u, now);
         repos.outbox.add_client_change("client.registered", u, now);
         return u;
     });
-    if (out) notify_.send(*mail);
-    return out;
 }
 
 result<user> client_service::verify_email(std::string_view id, std::string_view token) {
@@ -80,9 +76,7 @@ result<user> client_service::verify_email(std::string_view id, std::string_view 
 
 outcome client_service::resend_verification(std::string_view id) {
     if (!is_uuid(id)) return no_such_client();
-    std::optional<outgoing_message> mail;
-    auto out = write_tx(uow_, [&](repositories& repos) -> outcome {
-        mail.reset();  // a retried transaction starts again from nothing
+    return write_tx(uow_, [&](repositories& repos) -> outcome {
         // Locked: two resends at once see each other's token and cannot both pass the cooldown.
         auto u = repos.users.lock_by_id(id);
         // A password user of /api/auth is no client: it gets no mail, and its answer is that of an unknown id.
@@ -97,11 +91,9 @@ outcome client_service::resend_verification(std::string_view id) {
                 return f;
             }
         }
-        mail = new_verification(repos, *u, now);
+        new_verification(repos, *u, now);
         return success();
     });
-    if (out) notify_.send(*mail);
-    return out;
 }
 
 result<user> client_service::find(std::string_view id, const principal& caller) {

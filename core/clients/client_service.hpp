@@ -49,7 +49,8 @@ public:
 
 private:
     /// Stores a new verification token for `u` and returns the e-mail that carries it.
-    outgoing_message new_verification(repositories& repos, const user& u, time_point now);
+    /// A new verification token (the older ones void), queued for e-mail in the caller's transaction.
+    void new_verification(repositories& repos, const user& u, time_point now);
 
     unit_of_work& uow_;
     password_hasher& hasher_;

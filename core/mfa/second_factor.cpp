@@ -58,10 +58,8 @@ opened_challenge second_factor::open(repositories& repos, const user& u, time_po
         c.method = out.pending.delivery_method = factor_method::email;
         const auto code = random_digits(rng_, 6);
         c.code_digest = digest_.keyed_hex(code);
-        out.mail = outgoing_message{channel::email, u.email, "Your authd sign-in code",
-                                    "Your authd sign-in code is " + code + ". It expires in " +
-                                        std::to_string(settings_.challenge_ttl.count() / 60) + " minutes.",
-                                    now};
+        out.mail = outgoing_message{channel::email, message_kind::sign_in_code, u.email, u.first_name.value_or(u.name),
+                                    code,           settings_.challenge_ttl,    u.id};
     }
     repos.challenges.insert(c);
     return out;

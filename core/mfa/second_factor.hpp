@@ -24,7 +24,7 @@ struct mfa_settings {
     totp_settings totp = {};
 };
 
-/// An opened challenge, and the e-mail to send once its transaction has committed.
+/// An opened challenge, and the e-mail to queue in its transaction.
 struct opened_challenge {
     mfa_pending pending;
     std::optional<outgoing_message> mail;

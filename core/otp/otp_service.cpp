@@ -54,21 +54,20 @@ result<otp_sent> otp_service::request(std::string_view phone_text, std::string_v
         // limits and lockouts answer exactly as for a registered number.
         repos.otps.void_open(e164, now);
         repos.otps.insert(otp_code{uuid_v4(rng_), e164, digest_of(e164, code), method, now, now + settings_.ttl, {}});
-        return repos.agents.find_by_phone(e164);
+        auto a = repos.agents.find_by_phone(e164);
+        if (a)
+            notify_.queue(repos,
+                          outgoing_message{method == delivery_method::sms ? channel::sms : channel::email,
+                                           message_kind::otp_code,
+                                           method == delivery_method::sms ? a->phone_number : a->email, a->first_name,
+                                           code, settings_.ttl, a->id},
+                          now);
+        return a;
     });
     if (!issued) return std::move(issued).error();
 
     otp_sent sent{method, settings_.ttl, std::nullopt};
-    if (const auto& a = issued.value()) {
-        outgoing_message m;
-        m.channel = method == delivery_method::sms ? channel::sms : channel::email;
-        m.recipient = method == delivery_method::sms ? a->phone_number : a->email;
-        m.subject = "Your authd code";
-        m.body = "Your authd code is " + code;
-        m.sent_at = clock_.now();
-        notify_.send(m);
-        if (settings_.reveal_codes) sent.debug_code = code;
-    }
+    if (issued.value() && settings_.reveal_codes) sent.debug_code = code;
     return sent;
 }
 

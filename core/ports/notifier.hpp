@@ -1,27 +1,18 @@
 #pragma once
-#include <string>
-#include <vector>
-
 #include "core/common/time.hpp"
+#include "core/delivery/message.hpp"
 
 namespace authd {
 
-enum class channel { sms, email };
+struct repositories;
 
-struct outgoing_message {
-    authd::channel channel = channel::sms;
-    std::string recipient;  ///< E.164 number or e-mail address
-    std::string subject;    ///< e-mail only
-    std::string body;
-    time_point sent_at{};
-};
-
-/// Sends SMS and e-mail. The mock adapter prints them; a real SMS or SMTP
-/// adapter replaces it without touching the core.
+/// Where use cases put the codes and links to deliver: into the delivery queue, in the caller's transaction, so
+/// that a message exists exactly when the change that makes its secret commits (core/delivery/message_outbox.cpp).
+/// Nothing is sent on the request's path: the deliverer sends afterwards.
 class notifier {
 public:
     virtual ~notifier() = default;
-    virtual void send(const outgoing_message& message) = 0;
+    virtual void queue(repositories& tx, const outgoing_message& m, time_point now) = 0;
 };
 
 }  // namespace authd

@@ -8,6 +8,7 @@
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/email_verification_repository.hpp"
 #include "core/ports/event_repository.hpp"
+#include "core/ports/message_queue_repository.hpp"
 #include "core/ports/mfa_challenge_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
@@ -29,6 +30,7 @@ struct repositories {
     mfa_challenge_repository& challenges;
     recovery_code_repository& recovery_codes;
     email_verification_repository& verifications;
+    message_queue_repository& messages;
 };
 
 /// Runs work in one transaction. It commits when the work returns (a domain

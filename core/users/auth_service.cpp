@@ -69,9 +69,7 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
     std::optional<std::string> upgraded;
     if (check.matches && check.needs_rehash) upgraded = hasher_.hash(c.password);
 
-    std::optional<outgoing_message> mail;
-    auto out = write_tx(uow_, [&](repositories& repos) -> result<login_outcome> {
-        mail.reset();  // a retried transaction starts again from nothing
+    return write_tx(uow_, [&](repositories& repos) -> result<login_outcome> {
         auto u = repos.users.lock_by_id(found->id);
         if (!u) return fail(errc::invalid_credentials, "Wrong e-mail or password.");
         const auto at = clock_.now();
@@ -102,11 +100,10 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
         }
         repos.users.update(*u);
         auto challenge = factor_.open(repos, *u, at);
-        mail = std::move(challenge.mail);
+        // In the challenge's transaction: never a code for a challenge that was rolled back.
+        if (challenge.mail) notify_.queue(repos, *challenge.mail, at);
         return login_outcome{std::move(*u), std::nullopt, std::move(challenge.pending)};
     });
-    if (out && mail) notify_.send(*mail);  // after the commit: never a code for a challenge that was rolled back
-    return out;
 }
 
 result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::string_view code,

@@ -588,7 +588,7 @@ TEST_CASE("dev/messages lists the SMS with its code in development mode", "[http
     REQUIRE(r.status == 200);
     CHECK(json_string(r.body, "channel") == "sms");
     CHECK(json_string(r.body, "to") == amina_phone);
-    CHECK(json_string(r.body, "body") == "Your authd code is " + code);
+    CHECK(json_string(r.body, "body") == "Your authd code is " + code + ". It expires in 5 minutes.");
     CHECK(json_string(r.body, "sent_at") == "2026-11-22T00:00:00Z");
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ inline app::config test_config() {
     c.hashing_threads = 2;
     c.worker_threads = 4;
     c.outbox_relay_interval_ms = 0;  // tests relay the outbox themselves, when they mean to
+    c.delivery_interval_ms = 0;      // and deliver messages themselves, before they read them (api::call)
     // Tests sign in far more than 5 times a minute from 127.0.0.1: the limits are off unless a test turns them on.
     c.rate_limit_per_minute = 0;
     c.auth_rate_limit_per_minute = 0;
@@ -39,7 +41,9 @@ inline app::config test_config() {
 /// logged for the check against docs/openapi.json (tests/http/openapi_check.mjs).
 class api {
 public:
-    explicit api(unsigned short port) : client_(port) {}
+    /// `deliver`: runs before a read of /api/v1/dev/messages, so that what the requests before it queued is there.
+    explicit api(unsigned short port, std::function<void()> deliver = {})
+        : client_(port), deliver_(std::move(deliver)) {}
     http_reply call(const std::string& method, const std::string& target, const std::string& body = {},
                     std::vector<std::pair<std::string, std::string>> headers = {}) {
         auto sent = headers;
@@ -49,6 +53,7 @@ public:
                               [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
         });
         if (!body.empty() && !typed) sent.emplace_back("Content-Type", "application/json");  // as http_client adds it
+        if (deliver_ && target.rfind("/api/v1/dev/messages", 0) == 0) deliver_();
         auto reply = client_.request(method, target, body, std::move(headers));
         CHECK(reply.status != 500);
         log_exchange(method, target, sent, body, reply);
@@ -67,6 +72,7 @@ public:
 
 private:
     http_client client_;
+    std::function<void()> deliver_;
 };
 
 struct running_app {
@@ -80,7 +86,9 @@ struct running_app {
         app = std::make_unique<app::application>(c, &clock);
         app->start();
     }
-    api client() const { return api(app->port()); }
+    api client() const {
+        return api(app->port(), [a = app.get()] { a->deliver_pending(); });
+    }
 };
 
 /// Registers a user, gives it `roles` straight in the database (no admin API is

@@ -70,7 +70,9 @@ TEST_CASE("health, liveness and readiness report the database", "[http][health]"
     auto c = app.client();
     auto h = c.get("/health");
     CHECK(h.status == 200);
-    CHECK(h.body == R"({"status":"ok","checks":{"database":"ok"}})");
+    CHECK(
+        h.body ==
+        R"({"status":"ok","checks":{"database":"ok"},"delivery":{"email":{"channel":"console","backlog":0},"sms":{"channel":"console","backlog":0}}})");
     CHECK(c.get("/health/ready").status == 200);
     auto live = c.get("/health/live");
     CHECK(live.status == 200);

@@ -165,5 +165,7 @@ TEST_CASE("with Redis unreachable the limits count in the process and /health sh
     CHECK(c.post("/api/auth/login", wrong_login).status == 429);  // never "no limit at all"
     auto health = c.get("/health");
     CHECK(health.status == 200);
-    CHECK(health.body == R"({"status":"degraded","checks":{"database":"ok","redis":"unavailable"}})");
+    CHECK(
+        health.body ==
+        R"({"status":"degraded","checks":{"database":"ok","redis":"unavailable"},"delivery":{"email":{"channel":"console","backlog":0},"sms":{"channel":"console","backlog":0}}})");
 }

@@ -1,6 +1,7 @@
 #include "tests/support/fakes.hpp"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -98,7 +99,8 @@ public:
     }
     std::vector<user> list(const page_query& q) override {
         const auto kept = matching(q);
-        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
+        const auto from =
+            std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
         const auto to = std::min<std::size_t>(kept.size(), from + static_cast<std::size_t>(q.size));
         return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
     }
@@ -214,7 +216,8 @@ public:
         for (const auto& [id, a] : d_.agents)
             if (!q.email_contains || a.email.find(*q.email_contains) != std::string::npos) kept.push_back(a);
         std::sort(kept.begin(), kept.end(), [](const agent& x, const agent& y) { return x.email < y.email; });
-        const auto from = std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
+        const auto from =
+            std::min<std::size_t>(kept.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
         const auto to = std::min<std::size_t>(kept.size(), from + static_cast<std::size_t>(q.size));
         return {kept.begin() + static_cast<std::ptrdiff_t>(from), kept.begin() + static_cast<std::ptrdiff_t>(to)};
     }
@@ -289,7 +292,8 @@ public:
         std::sort(all.begin(), all.end(), [](const event& a, const event& b) {
             return std::tie(a.event_date, a.id) < std::tie(b.event_date, b.id);
         });
-        const auto start = std::min<std::size_t>(all.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
+        const auto start =
+            std::min<std::size_t>(all.size(), static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size));
         const auto end = std::min<std::size_t>(all.size(), start + static_cast<std::size_t>(q.size));
         return {all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end)};
     }
@@ -409,6 +413,75 @@ private:
     memory_data& d_;
 };
 
+class memory_messages final : public message_queue_repository {
+public:
+    explicit memory_messages(memory_data& d) : d_(d) {}
+    void add(const queued_message& m) override {
+        d_.messages.push_back(m);
+        d_.messages.back().id = static_cast<std::int64_t>(d_.messages.size());
+    }
+    std::vector<queued_message> claim_due(channel c, time_point now, time_point lease_until, int limit) override {
+        std::vector<queued_message> out;
+        std::set<std::string> waiting;  // recipients with an older pending message
+        for (auto& m : d_.messages) {
+            if (m.status != message_status::pending) continue;
+            const bool free = waiting.insert(m.recipient_key).second;
+            if (!free || m.message.channel != c || m.next_attempt_at > now) continue;
+            if (auto it = leases_.find(m.id); it != leases_.end() && it->second > now) continue;
+            if (static_cast<int>(out.size()) == limit) break;
+            leases_[m.id] = lease_until;
+            out.push_back(m);
+        }
+        return out;
+    }
+    void mark_sent(std::int64_t id, time_point now) override {
+        auto& m = at(id);
+        m.status = message_status::sent;
+        m.sealed_secret.clear();
+        m.sent_at = now;
+        leases_.erase(id);
+    }
+    void retry_later(std::int64_t id, int attempts, time_point next, std::string_view error) override {
+        auto& m = at(id);
+        m.attempts = attempts;
+        m.next_attempt_at = next;
+        m.last_error = std::string(error);
+        leases_.erase(id);
+    }
+    void mark_dead(std::int64_t id, int attempts, std::string_view error) override {
+        auto& m = at(id);
+        m.status = message_status::dead;
+        m.attempts = attempts;
+        m.last_error = std::string(error);
+        leases_.erase(id);
+    }
+    std::vector<queued_message> list_dead(int limit) override {
+        std::vector<queued_message> out;
+        for (auto it = d_.messages.rbegin(); it != d_.messages.rend() && static_cast<int>(out.size()) < limit; ++it)
+            if (it->status == message_status::dead) out.push_back(*it);
+        return out;
+    }
+    bool requeue(std::int64_t id, time_point now) override {
+        if (id < 1 || id > static_cast<std::int64_t>(d_.messages.size())) return false;
+        auto& m = at(id);
+        if (m.status != message_status::dead) return false;
+        m.status = message_status::pending;
+        m.attempts = 0;
+        m.next_attempt_at = now;
+        return true;
+    }
+    std::int64_t backlog(channel c) override {
+        return std::count_if(d_.messages.begin(), d_.messages.end(), [&](const queued_message& m) {
+            return m.status == message_status::pending && m.message.channel == c;
+        });
+    }
+
+private:
+    queued_message& at(std::int64_t id) { return d_.messages.at(static_cast<std::size_t>(id - 1)); }
+    memory_data& d_;
+    std::map<std::int64_t, time_point>& leases_ = d_.message_leases;
+};
+
 class memory_catalog final : public catalog_repository {
 public:
     explicit memory_catalog(memory_data& d) : d_(d) {}
@@ -508,8 +581,9 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_challenges challenges(data_);
     memory_recovery_codes recovery_codes(data_);
     memory_verifications verifications(data_);
-    repositories repos{users,  sessions, agents,     otps,           events,
-                       outbox, catalog,  challenges, recovery_codes, verifications};
+    memory_messages messages(data_);
+    repositories repos{users,   sessions,   agents,         otps,          events,  outbox,
+                       catalog, challenges, recovery_codes, verifications, messages};
     try {
         work(repos);
     } catch (...) {

@@ -109,13 +109,15 @@ struct memory_data {
     std::map<std::string, mfa_challenge> mfa_challenges;                ///< by token digest
     std::map<std::string, std::map<std::string, bool>> recovery_codes;  ///< user id -> digest -> used
     std::vector<email_verification> email_verifications;
+    std::vector<queued_message> messages;  ///< the delivery queue; id = index + 1
+    std::map<std::int64_t, time_point> message_leases;
     std::int64_t next_catalog_id = 1;  ///< one sequence for the catalog's tables: an id need only be unique in its own
 };
 
-/// Keeps what would have been sent.
+/// Keeps what was queued, secret included (a transaction rolled back later does not take it back).
 class recording_notifier final : public notifier {
 public:
-    void send(const outgoing_message& m) override {
+    void queue(repositories&, const outgoing_message& m, time_point) override {
         std::lock_guard lock(mutex_);
         sent_.push_back(m);
     }

@@ -89,8 +89,8 @@ response dev_messages(services& s, exchange&) {
     w.begin_object().key("messages").begin_array();
     for (const auto& m : s.recent_messages())
         w.begin_object()
-            .field("channel", m.channel == channel::sms ? "sms" : "email")
-            .field("to", m.recipient)
+            .field("channel", to_string(m.via))
+            .field("to", m.to)
             .field("subject", m.subject)
             .field("body", m.body)
             .field("sent_at", to_rfc3339(m.sent_at))

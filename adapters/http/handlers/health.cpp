@@ -9,7 +9,11 @@
 
 namespace authd::http {
 namespace {
-response health(services& s, bool check_dependencies) {
+/// What a probe asks: liveness (the process), readiness (its dependencies), or the whole picture for a person.
+enum class probe { live, ready, full };
+
+response health(services& s, probe asked) {
+    const bool check_dependencies = asked != probe::live;
     const bool db_ok = !check_dependencies || s.database_ready();
     // The rate limiter's store is not required: without it requests pass uncounted, so "degraded", not down.
     const std::string limiter = check_dependencies ? std::string(s.rate_limits.health()) : "ok";
@@ -19,6 +23,13 @@ response health(services& s, bool check_dependencies) {
     if (check_dependencies) {
         w.key("checks").begin_object().field("database", db_ok ? "ok" : "unavailable");
         if (s.shared_rate_limits) w.field("redis", limiter);
+        w.end_object();
+    }
+    if (asked == probe::full) {
+        const auto d = s.delivery();
+        w.key("delivery").begin_object();
+        for (const auto& [name, c] : {std::pair{"email", &d.email}, std::pair{"sms", &d.sms}})
+            w.key(name).begin_object().field("channel", c->kind).field("backlog", c->backlog).end_object();
         w.end_object();
     }
     return json_response(db_ok ? 200 : 503, std::move(w.end_object()).str());
@@ -34,11 +45,31 @@ long long resident_bytes() {
     return pages_resident * sysconf(_SC_PAGESIZE);
 }
 
-response health_with_dependencies(services& s, exchange&) { return health(s, true); }
-response liveness(services& s, exchange&) { return health(s, false); }
+response full_health(services& s, exchange&) { return health(s, probe::full); }
+response readiness(services& s, exchange&) { return health(s, probe::ready); }
+response liveness(services& s, exchange&) { return health(s, probe::live); }
 
 // A symmetric key is never published: the set stays empty while HS256 signs the tokens.
 response jwks(services&, exchange&) { return json_response(200, R"({"keys":[]})"); }
+
+/// The deliverers' counts by channel and outcome, and each channel's backlog as the deliverer last read it.
+std::string delivery_metrics(services& s) {
+    const delivery_report d = s.delivery();
+    std::string out =
+        "# HELP authd_messages_total Messages the deliverers of this process handled, by channel and outcome.\n"
+        "# TYPE authd_messages_total counter\n";
+    for (const auto& [name, c] : {std::pair{"email", &d.email}, std::pair{"sms", &d.sms}})
+        for (const auto& [outcome, n] :
+             {std::pair{"sent", c->sent}, std::pair{"retried", c->retried}, std::pair{"dead", c->dead}})
+            out += std::string("authd_messages_total{channel=\"") + name + "\",outcome=\"" + outcome + "\"} " +
+                   std::to_string(n) + "\n";
+    out +=
+        "# HELP authd_messages_backlog Messages waiting to be sent, by channel.\n"
+        "# TYPE authd_messages_backlog gauge\n";
+    for (const auto& [name, c] : {std::pair{"email", &d.email}, std::pair{"sms", &d.sms}})
+        out += std::string("authd_messages_backlog{channel=\"") + name + "\"} " + std::to_string(c->backlog) + "\n";
+    return out;
+}
 
 response metrics_text(services& s, exchange&) {
     const auto pool = s.pool_usage();
@@ -49,8 +80,7 @@ response metrics_text(services& s, exchange&) {
         std::to_string(pool.first) +
         "\n"
         "authd_db_pool_connections{state=\"idle\"} " +
-        std::to_string(pool.second - pool.first) +
-        "\n"
+        std::to_string(pool.second - pool.first) + "\n" + delivery_metrics(s) +
         "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
         "# TYPE process_resident_memory_bytes gauge\n"
         "process_resident_memory_bytes " +
@@ -64,8 +94,8 @@ response metrics_text(services& s, exchange&) {
 
 void add_health_routes(router& r, services& s) {
     const auto none = rate_class::none;
-    r.add({.method = "GET", .path = "/health", .limits = none, .handler = bind(s, health_with_dependencies)});
-    r.add({.method = "GET", .path = "/health/ready", .limits = none, .handler = bind(s, health_with_dependencies)});
+    r.add({.method = "GET", .path = "/health", .limits = none, .handler = bind(s, full_health)});
+    r.add({.method = "GET", .path = "/health/ready", .limits = none, .handler = bind(s, readiness)});
     // Liveness and metrics touch no database: answered on the I/O thread, they never wait behind the queue.
     r.add({.method = "GET",
            .path = "/health/live",

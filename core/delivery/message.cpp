@@ -1,0 +1,45 @@
+#include "core/delivery/message.hpp"
+
+#include "core/ports/message_queue_repository.hpp"
+
+namespace authd {
+
+std::string_view to_string(channel c) noexcept { return c == channel::email ? "email" : "sms"; }
+
+std::optional<channel> parse_channel(std::string_view text) noexcept {
+    if (text == "sms") return channel::sms;
+    if (text == "email") return channel::email;
+    return std::nullopt;
+}
+
+std::string_view to_string(message_kind k) noexcept {
+    switch (k) {
+        case message_kind::otp_code: return "otp_code";
+        case message_kind::sign_in_code: return "sign_in_code";
+        case message_kind::email_verification: return "email_verification";
+    }
+    return "";
+}
+
+std::optional<message_kind> parse_message_kind(std::string_view text) noexcept {
+    for (const auto k : {message_kind::otp_code, message_kind::sign_in_code, message_kind::email_verification})
+        if (to_string(k) == text) return k;
+    return std::nullopt;
+}
+
+std::string_view to_string(message_status s) noexcept {
+    switch (s) {
+        case message_status::pending: return "pending";
+        case message_status::sent: return "sent";
+        case message_status::dead: return "dead";
+    }
+    return "";
+}
+
+std::optional<message_status> parse_message_status(std::string_view text) noexcept {
+    for (const auto s : {message_status::pending, message_status::sent, message_status::dead})
+        if (to_string(s) == text) return s;
+    return std::nullopt;
+}
+
+}  // namespace authd

@@ -1,0 +1,337 @@
+// The delivery queue's contract, the same on every backend: claims in id order per channel, leases, the order per
+// recipient, and what sending, retrying and giving up leave in a row.
+#include <catch2/catch.hpp>
+
+#include "tests/storage/backend.hpp"
+
+using namespace authd;
+using namespace authd::test;
+using namespace std::chrono_literals;
+
+namespace {
+const time_point t0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{9}};
+const seconds lease = 2min;
+
+std::string padded(int n, std::size_t width) {
+    const auto digits = std::to_string(n);
+    return std::string(width - digits.size(), '0') + digits;
+}
+/// A keyed digest's shape: 64 hex digits (the column is CHAR(64), which PostgreSQL pads).
+std::string key_of(int recipient) { return padded(recipient, 64); }
+std::string message_id_of(int n) { return "00000000-0000-4000-8000-" + padded(n, 12); }
+
+/// Message n, pending and due at t0, to recipient `recipient` (one key per recipient).
+queued_message sample(int n, channel c, int recipient) {
+    queued_message q;
+    q.message_id = message_id_of(n);
+    q.message.channel = c;
+    q.message.kind = c == channel::sms ? message_kind::otp_code : message_kind::email_verification;
+    q.message.recipient = c == channel::sms ? "+2126000000" + padded(recipient, 2)
+                                            : "user" + std::to_string(recipient) + "@example.com";
+    q.message.recipient_name = "Recipient " + std::to_string(recipient);
+    q.message.lifetime = c == channel::sms ? 300s : 86400s;
+    q.message.account_id = "aaaaaaaa-aaaa-4aaa-8aaa-" + padded(recipient, 12);
+    q.recipient_key = key_of(recipient);
+    q.sealed_secret = "sealed-secret-" + std::to_string(n);
+    q.next_attempt_at = t0;
+    q.created_at = t0 - 1min;
+    return q;
+}
+
+void add(backend_under_test& b, const std::vector<queued_message>& messages) {
+    b.uow->write([&](repositories& r) {
+        for (const auto& q : messages) r.messages.add(q);
+    });
+}
+std::vector<queued_message> claim(backend_under_test& b, channel c, time_point now, int limit = 10) {
+    std::vector<queued_message> out;
+    b.uow->write([&](repositories& r) { out = r.messages.claim_due(c, now, now + lease, limit); });
+    return out;
+}
+std::vector<std::string> message_ids(const std::vector<queued_message>& messages) {
+    std::vector<std::string> out;
+    for (const auto& q : messages) out.push_back(q.message_id);
+    return out;
+}
+std::vector<queued_message> dead(backend_under_test& b, int limit = 10) {
+    std::vector<queued_message> out;
+    b.uow->read([&](repositories& r) { out = r.messages.list_dead(limit); });
+    return out;
+}
+std::int64_t backlog(backend_under_test& b, channel c) {
+    std::int64_t n = -1;
+    b.uow->read([&](repositories& r) { n = r.messages.backlog(c); });
+    return n;
+}
+bool requeue(backend_under_test& b, std::int64_t id, time_point now) {
+    bool done = false;
+    b.uow->write([&](repositories& r) { done = r.messages.requeue(id, now); });
+    return done;
+}
+}  // namespace
+
+TEST_CASE("claim_due returns the channel's due pending messages in id order, every field round-tripped",
+          "[contract][messages]") {
+    backend_under_test b;
+    auto first = sample(1, channel::sms, 1);
+    first.attempts = 2;
+    first.next_attempt_at = t0 - 30s;
+    first.created_at = t0 - 5min;
+    auto unnamed = sample(3, channel::sms, 3);
+    unnamed.message.recipient_name = "";  // a name may be empty
+    add(b, {first, sample(2, channel::email, 2), unnamed, sample(4, channel::sms, 4)});
+
+    const auto sms = claim(b, channel::sms, t0);
+    REQUIRE(sms.size() == 3);
+    CHECK(message_ids(sms) == std::vector<std::string>{message_id_of(1), message_id_of(3), message_id_of(4)});
+    CHECK(sms[0].id > 0);
+    CHECK(sms[0].id < sms[1].id);
+    CHECK(sms[1].id < sms[2].id);
+
+    const auto& q = sms[0];
+    CHECK(q.message_id == first.message_id);
+    CHECK(q.message.channel == channel::sms);
+    CHECK(q.message.kind == message_kind::otp_code);
+    CHECK(q.message.recipient == first.message.recipient);
+    CHECK(q.recipient_key == first.recipient_key);
+    CHECK(q.message.recipient_name == "Recipient 1");
+    CHECK(q.message.account_id == first.message.account_id);
+    CHECK(q.message.lifetime == 300s);
+    CHECK(q.message.secret.empty());
+    CHECK(q.sealed_secret == "sealed-secret-1");
+    CHECK(q.status == message_status::pending);
+    CHECK(q.attempts == 2);
+    CHECK(q.next_attempt_at == t0 - 30s);
+    CHECK(q.created_at == t0 - 5min);
+    CHECK_FALSE(q.last_error);
+    CHECK_FALSE(q.sent_at);
+    CHECK(sms[1].message.recipient_name.empty());
+
+    const auto email = claim(b, channel::email, t0);
+    REQUIRE(email.size() == 1);
+    const auto& e = email[0];
+    CHECK(e.message_id == message_id_of(2));
+    CHECK(e.id > sms[0].id);
+    CHECK(e.id < sms[1].id);
+    CHECK(e.message.channel == channel::email);
+    CHECK(e.message.kind == message_kind::email_verification);
+    CHECK(e.message.recipient == "user2@example.com");
+    CHECK(e.recipient_key == key_of(2));
+    CHECK(e.message.recipient_name == "Recipient 2");
+    CHECK(e.message.account_id == "aaaaaaaa-aaaa-4aaa-8aaa-000000000002");
+    CHECK(e.message.lifetime == 86400s);
+    CHECK(e.sealed_secret == "sealed-secret-2");
+    CHECK(e.attempts == 0);
+    CHECK(e.next_attempt_at == t0);
+    CHECK(e.created_at == t0 - 1min);
+}
+
+TEST_CASE("a claimed message is not claimed again before its lease ends, and is after", "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1)});
+    REQUIRE(claim(b, channel::sms, t0).size() == 1);  // leased until t0 + 2min
+    CHECK(claim(b, channel::sms, t0).empty());
+    CHECK(claim(b, channel::sms, t0 + lease - 1s).empty());
+
+    const auto again = claim(b, channel::sms, t0 + lease);  // a deliverer died mid-send: the next one takes it
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].message_id == message_id_of(1));
+    CHECK(again[0].attempts == 0);
+    CHECK(claim(b, channel::sms, t0 + lease + 1min).empty());  // leased anew until t0 + 4min
+}
+
+TEST_CASE("a message is not claimed before its next_attempt_at", "[contract][messages]") {
+    backend_under_test b;
+    auto later = sample(1, channel::sms, 1);
+    later.next_attempt_at = t0 + 1min;
+    add(b, {later, sample(2, channel::sms, 2)});
+
+    const auto now = claim(b, channel::sms, t0);
+    CHECK(message_ids(now) == std::vector<std::string>{message_id_of(2)});
+    CHECK(claim(b, channel::sms, t0 + 1min - 1s).empty());
+    CHECK(message_ids(claim(b, channel::sms, t0 + 1min)) == std::vector<std::string>{message_id_of(1)});
+}
+
+TEST_CASE("an older pending message to the same recipient holds back a newer one, a dead or sent one does not",
+          "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1), sample(2, channel::sms, 1), sample(3, channel::sms, 2),
+            sample(4, channel::sms, 3), sample(5, channel::sms, 3)});
+
+    const auto first = claim(b, channel::sms, t0);
+    CHECK(message_ids(first) == std::vector<std::string>{message_id_of(1), message_id_of(3), message_id_of(4)});
+    REQUIRE(first.size() == 3);
+    CHECK(claim(b, channel::sms, t0).empty());  // leased ones hold back theirs too
+
+    // Still pending (waiting for its retry, not due): the next message to the same person waits as well.
+    b.uow->write([&](repositories& r) { r.messages.retry_later(first[0].id, 1, t0 + 10min, "gateway timeout"); });
+    CHECK(claim(b, channel::sms, t0 + 1min).empty());
+
+    b.uow->write([&](repositories& r) {
+        r.messages.mark_dead(first[0].id, 2, "550 rejected");
+        r.messages.mark_sent(first[2].id, t0 + 1min);
+    });
+    CHECK(message_ids(claim(b, channel::sms, t0 + 1min)) ==
+          std::vector<std::string>{message_id_of(2), message_id_of(5)});
+}
+
+TEST_CASE("mark_sent ends a message: its sealed secret deleted, sent_at set, no longer pending",
+          "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1), sample(2, channel::sms, 2)});
+    CHECK(backlog(b, channel::sms) == 2);
+    const auto claimed = claim(b, channel::sms, t0);
+    REQUIRE(claimed.size() == 2);
+    const auto id = claimed[0].id;
+    b.uow->write([&](repositories& r) { r.messages.mark_sent(id, t0 + 5s); });
+
+    CHECK(backlog(b, channel::sms) == 1);
+    CHECK(claim(b, channel::sms, t0 + 1h).size() == 1);  // only the other one, its lease over
+    CHECK(dead(b).empty());
+    CHECK_FALSE(requeue(b, id, t0 + 1h));  // sent is not dead
+    if (b.memory) {
+        const auto row = b.memory->snapshot().messages.at(static_cast<std::size_t>(id - 1));
+        CHECK(row.status == message_status::sent);
+    }
+
+    // The repository reads no sent row back; list_dead shows the row once it is marked dead (mark_dead changes
+    // status, attempts and last_error only): the secret is gone and sent_at stayed.
+    b.uow->write([&](repositories& r) { r.messages.mark_dead(id, 0, "looked at"); });
+    const auto rows = dead(b);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].id == id);
+    CHECK(rows[0].sealed_secret.empty());
+    REQUIRE(rows[0].sent_at);
+    CHECK(*rows[0].sent_at == t0 + 5s);
+}
+
+TEST_CASE("retry_later records the attempt, the next time and the error, and frees the lease", "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1)});
+    const auto claimed = claim(b, channel::sms, t0);  // leased until t0 + 2min
+    REQUIRE(claimed.size() == 1);
+    b.uow->write([&](repositories& r) { r.messages.retry_later(claimed[0].id, 3, t0 + 30s, "421 busy"); });
+
+    CHECK(backlog(b, channel::sms) == 1);
+    CHECK(claim(b, channel::sms, t0 + 29s).empty());
+    const auto again = claim(b, channel::sms, t0 + 30s);  // before the old lease's end: retry_later freed it
+    REQUIRE(again.size() == 1);
+    const auto& q = again[0];
+    CHECK(q.id == claimed[0].id);
+    CHECK(q.status == message_status::pending);
+    CHECK(q.attempts == 3);
+    CHECK(q.next_attempt_at == t0 + 30s);
+    CHECK(q.last_error == std::optional<std::string>("421 busy"));
+    CHECK(q.sealed_secret == "sealed-secret-1");
+    CHECK_FALSE(q.sent_at);
+}
+
+TEST_CASE("mark_dead keeps the sealed secret, and list_dead shows dead messages newest first up to its limit",
+          "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1), sample(2, channel::sms, 2), sample(3, channel::sms, 3),
+            sample(4, channel::email, 4)});
+    const auto sms = claim(b, channel::sms, t0);
+    const auto email = claim(b, channel::email, t0);
+    REQUIRE(sms.size() == 3);
+    REQUIRE(email.size() == 1);
+    b.uow->write([&](repositories& r) {
+        r.messages.mark_dead(sms[0].id, 8, "gateway timeout");
+        r.messages.mark_dead(sms[2].id, 1, "550 rejected");
+        r.messages.mark_dead(email[0].id, 1, "bounced");
+    });
+
+    const auto rows = dead(b);
+    CHECK(message_ids(rows) == std::vector<std::string>{message_id_of(4), message_id_of(3), message_id_of(1)});
+    REQUIRE(rows.size() == 3);
+    const auto& q = rows[1];
+    CHECK(q.id == sms[2].id);
+    CHECK(q.status == message_status::dead);
+    CHECK(q.attempts == 1);
+    CHECK(q.last_error == std::optional<std::string>("550 rejected"));
+    CHECK(q.sealed_secret == "sealed-secret-3");
+    CHECK(q.message.channel == channel::sms);
+    CHECK(q.message.kind == message_kind::otp_code);
+    CHECK(q.message.recipient == sample(3, channel::sms, 3).message.recipient);
+    CHECK(q.recipient_key == key_of(3));
+    CHECK(q.message.recipient_name == "Recipient 3");
+    CHECK(q.message.account_id == "aaaaaaaa-aaaa-4aaa-8aaa-000000000003");
+    CHECK(q.message.lifetime == 300s);
+    CHECK(q.created_at == t0 - 1min);
+    CHECK_FALSE(q.sent_at);
+    CHECK(rows[2].attempts == 8);
+    CHECK(rows[2].sealed_secret == "sealed-secret-1");
+    CHECK(rows[0].message.channel == channel::email);
+    CHECK(rows[0].last_error == std::optional<std::string>("bounced"));
+
+    CHECK(message_ids(dead(b, 2)) == std::vector<std::string>{message_id_of(4), message_id_of(3)});
+    CHECK(backlog(b, channel::sms) == 1);
+    CHECK(backlog(b, channel::email) == 0);
+}
+
+TEST_CASE("requeue makes a dead message pending and due again with no attempts, and only a dead one",
+          "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1), sample(2, channel::sms, 2)});
+    const auto claimed = claim(b, channel::sms, t0);
+    REQUIRE(claimed.size() == 2);
+    const auto dead_id = claimed[0].id, sent_id = claimed[1].id;
+    b.uow->write([&](repositories& r) {
+        r.messages.mark_dead(dead_id, 8, "gateway timeout");
+        r.messages.mark_sent(sent_id, t0);
+    });
+    add(b, {sample(3, channel::sms, 3)});
+    const auto pending = claim(b, channel::sms, t0);
+    REQUIRE(pending.size() == 1);
+
+    CHECK_FALSE(requeue(b, sent_id, t0 + 1h));
+    CHECK_FALSE(requeue(b, pending[0].id, t0 + 1h));
+    CHECK_FALSE(requeue(b, pending[0].id + 1000, t0 + 1h));
+    CHECK(backlog(b, channel::sms) == 1);
+
+    CHECK(requeue(b, dead_id, t0 + 1h));
+    CHECK_FALSE(requeue(b, dead_id, t0 + 1h));  // pending now: not dead any more
+    CHECK(dead(b).empty());
+    CHECK(backlog(b, channel::sms) == 2);
+
+    CHECK(message_ids(claim(b, channel::sms, t0 + 1h - 1s)) == std::vector<std::string>{message_id_of(3)});
+    const auto again = claim(b, channel::sms, t0 + 1h);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].id == dead_id);
+    CHECK(again[0].status == message_status::pending);
+    CHECK(again[0].attempts == 0);
+    CHECK(again[0].next_attempt_at == t0 + 1h);
+    CHECK(again[0].sealed_secret == "sealed-secret-1");
+}
+
+TEST_CASE("backlog counts the pending messages of each channel, leased ones included", "[contract][messages]") {
+    backend_under_test b;
+    CHECK(backlog(b, channel::sms) == 0);
+    CHECK(backlog(b, channel::email) == 0);
+    add(b, {sample(1, channel::sms, 1), sample(2, channel::sms, 2), sample(3, channel::email, 3),
+            sample(4, channel::sms, 4), sample(5, channel::email, 5)});
+    CHECK(backlog(b, channel::sms) == 3);
+    CHECK(backlog(b, channel::email) == 2);
+
+    const auto claimed = claim(b, channel::sms, t0);
+    REQUIRE(claimed.size() == 3);
+    CHECK(backlog(b, channel::sms) == 3);
+    b.uow->write([&](repositories& r) {
+        r.messages.mark_sent(claimed[0].id, t0);
+        r.messages.mark_dead(claimed[1].id, 1, "550 rejected");
+        r.messages.retry_later(claimed[2].id, 1, t0 + 1min, "gateway timeout");
+    });
+    CHECK(backlog(b, channel::sms) == 1);
+    CHECK(backlog(b, channel::email) == 2);
+}
+
+TEST_CASE("claim_due takes no more than its limit, the oldest first", "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1), sample(2, channel::sms, 2), sample(3, channel::sms, 3),
+            sample(4, channel::sms, 4), sample(5, channel::sms, 5)});
+    CHECK(message_ids(claim(b, channel::sms, t0, 2)) == std::vector<std::string>{message_id_of(1), message_id_of(2)});
+    CHECK(message_ids(claim(b, channel::sms, t0, 2)) == std::vector<std::string>{message_id_of(3), message_id_of(4)});
+    CHECK(message_ids(claim(b, channel::sms, t0, 2)) == std::vector<std::string>{message_id_of(5)});
+    CHECK(claim(b, channel::sms, t0, 2).empty());
+    CHECK(message_ids(claim(b, channel::sms, t0 + lease, 1)) == std::vector<std::string>{message_id_of(1)});
+}
