@@ -26,6 +26,7 @@
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
 #include "core/clients/client_service.hpp"
+#include "core/delivery/message_admin.hpp"
 #include "core/delivery/message_deliverer.hpp"
 #include "core/delivery/message_outbox.hpp"
 #include "core/events/event_service.hpp"
@@ -53,7 +54,7 @@ storage::database_url parse_url(const std::string& url) {
 }
 
 std::unique_ptr<outbox_publisher> publisher_for(const config& c) {
-    if (c.redis_url.empty()) return std::make_unique<publish::stdout_publisher>();
+    if (c.redis_url.empty()) return std::make_unique<publish::stdout_publisher>(c.outbox_stdout_personal_data);
     auto url = redis::redis_url::parse(c.redis_url);
     if (!url) throw std::invalid_argument("REDIS_URL is not a redis://host:port URL");
     return std::make_unique<redis::redis_publisher>(*url);
@@ -155,9 +156,9 @@ std::unique_ptr<delivery::channel_sender> sender_for(const config& c, delivery::
 
 /// What one channel's deliverer did since start, and the backlog it last counted.
 struct channel_counts {
-    std::atomic<std::int64_t> sent{0}, retried{0}, dead{0}, backlog{0};
+    std::atomic<std::int64_t> queued{0}, sent{0}, retried{0}, dead{0}, backlog{0};
     http::channel_report report(std::string kind) const {
-        return {std::move(kind), backlog.load(), sent.load(), retried.load(), dead.load()};
+        return {std::move(kind), backlog.load(), queued.load(), sent.load(), retried.load(), dead.load()};
     }
 };
 
@@ -198,6 +199,7 @@ struct application::parts {
     catalog_service catalog;
     profile_service profile;
     user_admin_service admin;
+    message_admin messages;
     std::unique_ptr<outbox_publisher> publisher;
     http::metrics stats;
     std::unique_ptr<rate_limiter> limiter;
@@ -221,7 +223,11 @@ struct application::parts {
           codec(c.jwt_secret, c.jwt_issuer),
           console(c.development),
           outbox_notifier(box, digest, rng),
-          notifier(outbox_notifier, [this](channel via) { (via == channel::email ? email_loop : sms_loop).wake(); }),
+          notifier(outbox_notifier,
+                   [this](channel via) {
+                       ++(via == channel::email ? email_counts : sms_counts).queued;
+                       (via == channel::email ? email_loop : sms_loop).wake();
+                   }),
           hasher(rng),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
@@ -240,6 +246,7 @@ struct application::parts {
           catalog(store, clk),
           profile(store, hasher, tokens, clk, policy.login_lockout),
           admin(store, tokens, clk),
+          messages(store, clk),
           publisher(publisher_for(c)),
           limiter(limiter_for(c)),
           relay(store, *publisher, clk),
@@ -263,6 +270,7 @@ struct application::parts {
                    catalog,
                    profile,
                    admin,
+                   messages,
                    [this] { return store.ping(); },
                    [this] { return store.pool_usage(); },
                    stats,

@@ -34,7 +34,8 @@ struct config {
     int auth_rate_limit_per_minute = 5;
     std::size_t max_body_bytes = 1 << 20;
     std::string redis_url;
-    int outbox_relay_interval_ms = 1000;  ///< 0: no relay in this process
+    int outbox_relay_interval_ms = 1000;       ///< 0: no relay in this process
+    bool outbox_stdout_personal_data = false;  ///< the stdout publisher writes clients' e-mails and names
     int db_pool_size = 8;
     int io_threads = 2;
     int worker_threads = 0;   ///< 0: two per core on SQLite (in-process, CPU-bound), else 8 (waiting on the network)

@@ -47,8 +47,9 @@ std::string_view request::path_param(std::string_view name) const {
     return {};
 }
 
-std::optional<std::string> request::query_param(std::string_view name) const {
-    std::string_view q = query;
+namespace {
+/// The first value of `name` in "a=1&b=2" (a query string or a form body), percent-decoded.
+std::optional<std::string> encoded_param(std::string_view q, std::string_view name) {
     while (!q.empty()) {
         const auto amp = q.find('&');
         const std::string_view pair = q.substr(0, amp);
@@ -60,6 +61,10 @@ std::optional<std::string> request::query_param(std::string_view name) const {
     }
     return std::nullopt;
 }
+}  // namespace
+
+std::optional<std::string> request::query_param(std::string_view name) const { return encoded_param(query, name); }
+std::optional<std::string> request::form_param(std::string_view name) const { return encoded_param(body, name); }
 
 void response::set_header(std::string name, std::string value) {
     for (auto& h : headers)

@@ -32,6 +32,8 @@ struct request {
     std::string_view path_param(std::string_view name) const;
     /// Decoded value of a query parameter, if present.
     std::optional<std::string> query_param(std::string_view name) const;
+    /// A field of an application/x-www-form-urlencoded body.
+    std::optional<std::string> form_param(std::string_view name) const;
 };
 
 struct response {

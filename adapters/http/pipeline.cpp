@@ -33,11 +33,13 @@ std::string new_request_id() {
     return hex_encode(b);
 }
 
-bool is_json(std::string_view content_type) {
+/// Whether a route that takes `kind` of body takes one of this Content-Type (its parameters aside).
+bool accepts(body_kind kind, std::string_view content_type) {
     const auto semi = content_type.find(';');
     std::string base(content_type.substr(0, semi));
     std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return std::tolower(c); });
     base.erase(base.find_last_not_of(" \t") + 1);
+    if (kind == body_kind::form) return base == "application/x-www-form-urlencoded";
     return base == "application/json" || (base.size() > 5 && base.compare(base.size() - 5, 5, "+json") == 0);
 }
 
@@ -104,8 +106,11 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
         return answer(std::move(res), nullptr);
     }
     const route& r = *m.found;
-    if (r.body != body_kind::none && !req.body.empty() && !is_json(req.find_header("Content-Type").value_or("")))
-        return answer(problem(req, http_problem::unsupported_media_type), &r);
+    if (r.body != body_kind::none && !req.body.empty() &&
+        !accepts(r.body, req.find_header("Content-Type").value_or("")))
+        return answer(problem(req, http_problem::unsupported_media_type,
+                              r.body == body_kind::form ? "Send the body as application/x-www-form-urlencoded." : ""),
+                      &r);
 
     admission admitted;
     if (auto refused = admit(req, r, admitted)) return answer(std::move(*refused), &r);

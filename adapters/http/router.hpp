@@ -22,6 +22,7 @@ enum class body_kind {
     none,
     json_object,  ///< parsed before the handler runs: 400 malformed_json unless it is a JSON object
     json_text,    ///< the handler reads it itself (size limits first, or a body that may be absent)
+    form,         ///< an HTML form (application/x-www-form-urlencoded): the handler reads request::form_param
 };
 
 /// What a route requires of its caller, declared in one place: the route table.
@@ -64,7 +65,7 @@ struct route {
     std::string path;  ///< "/api/events/:eventId"
     access_rule access = {};
     pool_kind pool = pool_kind::normal;
-    body_kind body = body_kind::none;  ///< any body but none is JSON: 415 for another Content-Type
+    body_kind body = body_kind::none;  ///< 415 for a body of another Content-Type
     rate_class limits = rate_class::standard;
     std::string metric = {};  ///< the kind under which authd_auth_results_total counts its outcomes, if any
     route_handler handler = {};

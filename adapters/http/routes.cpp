@@ -8,8 +8,10 @@ router make_routes(services& s) {
     add_user_auth_routes(r, s);
     add_mfa_routes(r, s);
     add_client_routes(r, s);
+    add_verify_page_routes(r, s);
     add_profile_routes(r, s);
     add_admin_routes(r, s);
+    add_message_admin_routes(r, s);
     add_token_routes(r, s);
     add_agent_routes(r, s);
     add_event_routes(r, s);

@@ -13,6 +13,7 @@
 #include "core/catalog/catalog_service.hpp"
 #include "core/clients/client_service.hpp"
 #include "core/delivery/message.hpp"
+#include "core/delivery/message_admin.hpp"
 #include "core/events/event_service.hpp"
 #include "core/mfa/totp_service.hpp"
 #include "core/otp/otp_service.hpp"
@@ -32,9 +33,11 @@ struct dev_message {
 
 /// One delivery channel, as /health and /metrics show it.
 struct channel_report {
-    std::string kind;                              ///< console, smtp or webhook
-    std::int64_t backlog = 0;                      ///< pending messages, as the deliverer last counted them
-    std::int64_t sent = 0, retried = 0, dead = 0;  ///< since this process started
+    std::string kind;          ///< console, smtp or webhook
+    std::int64_t backlog = 0;  ///< pending messages, as the deliverer last counted them
+    /// Since this process started: messages queued by its requests (a rolled-back transaction's too), and the
+    /// outcomes of its deliverer's attempts.
+    std::int64_t queued = 0, sent = 0, retried = 0, dead = 0;
 };
 
 struct delivery_report {
@@ -53,6 +56,7 @@ struct services {
     catalog_service& catalog;
     profile_service& profile;
     user_admin_service& admin;
+    message_admin& messages;
     std::function<bool()> database_ready;
     /// Connections in use, and the pool's size.
     std::function<std::pair<int, int>()> pool_usage;

@@ -7,7 +7,13 @@
 
 namespace authd::publish {
 
-void stdout_publisher::publish(const outbox_message& m) {
+std::string outbox_line(const outbox_message& m, bool personal_data) {
+    // null members are removed by the merge (docs/events.md lists the payload's members).
+    const std::string payload =
+        personal_data || m.aggregate_type != "CLIENT"
+            ? m.payload
+            : json::merge_objects(
+                  m.payload, R"({"email":null,"first_name":null,"last_name":null,"name":null,"phone_number":null})");
     json::writer w;
     w.begin_object()
         .field("outbox_id", static_cast<std::int64_t>(m.id))
@@ -16,9 +22,13 @@ void stdout_publisher::publish(const outbox_message& m) {
         .field("event_type", m.event_type)
         .field("created_at", to_rfc3339(m.created_at))
         .key("payload")
-        .raw(m.payload)
+        .raw(payload)
         .end_object();
-    std::string line = std::move(w).str() + "\n";
+    return std::move(w).str() + "\n";
+}
+
+void stdout_publisher::publish(const outbox_message& m) {
+    const std::string line = outbox_line(m, personal_data_);
     if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() || std::fflush(stdout) != 0)
         throw std::runtime_error("standard output is not writable");
 }

@@ -83,7 +83,12 @@ function check(exchange) {
   // HEAD is answered as GET without a body; the document describes the GET.
   const method = exchange.method === "HEAD" ? "GET" : exchange.method;
   const requestType = mediaType(requestHeaders["content-type"]);
-  const parsedRequest = exchange.requestBody && isJson(requestType) ? parseJson(exchange.requestBody) : { ok: false };
+  // An HTML form's fields are held against the form's schema, as JSON members are against theirs.
+  const parsedRequest = !exchange.requestBody ? { ok: false }
+    : isJson(requestType) ? parseJson(exchange.requestBody)
+    : requestType === "application/x-www-form-urlencoded"
+      ? { ok: true, value: Object.fromEntries(new URLSearchParams(exchange.requestBody)) }
+      : { ok: false };
   const request = {
     method,
     path: url.pathname,
