@@ -1,6 +1,5 @@
 #include "adapters/delivery/smtp_channel.hpp"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -12,42 +11,11 @@
 #include <tuple>
 #include <utility>
 
+#include "adapters/delivery/curl_support.hpp"
 #include "core/ports/message_sender.hpp"
 
 namespace authd::delivery {
 namespace {
-
-// --- libcurl ------------------------------------------------------------------------------------------------------
-
-void init_curl_once() {
-    // Thread-safe in Debian's libcurl ("threadsafe" feature), but once is enough: it is reference-counted and never
-    // undone (curl_global_cleanup at exit would race other threads still sending).
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
-    });
-}
-
-struct curl_cleanup {
-    void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
-struct slist_cleanup {
-    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
-using curl_handle = std::unique_ptr<CURL, curl_cleanup>;
-using curl_list = std::unique_ptr<curl_slist, slist_cleanup>;
-
-void append(curl_list& list, const std::string& item) {
-    curl_slist* head = curl_slist_append(list.get(), item.c_str());
-    if (head == nullptr) throw delivery_failed("SMTP: out of memory", false);
-    if (!list) list.reset(head);
-}
-
-template <typename T>
-void set(CURL* handle, CURLoption option, T value) {
-    if (const CURLcode rc = curl_easy_setopt(handle, option, value); rc != CURLE_OK)
-        throw delivery_failed(std::string("SMTP: cannot set up the transfer: ") + curl_easy_strerror(rc), false);
-}
 
 /// The message as libcurl reads it (CURLOPT_READFUNCTION).
 struct upload {

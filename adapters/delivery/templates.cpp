@@ -8,6 +8,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/common/encoding.hpp"
+
 namespace authd::delivery {
 namespace {
 
@@ -148,18 +150,7 @@ std::string one_line(std::string text, const std::string& file) {
 
 // --- Rendering ----------------------------------------------------------------------------------------------------
 
-void append_html_escaped(std::string& out, std::string_view value) {
-    for (const char c : value) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-}
+void append_html_escaped(std::string& out, std::string_view value) { out += html_escaped(value); }
 
 /// RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string percent_encoded(std::string_view value) {

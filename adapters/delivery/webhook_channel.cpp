@@ -1,6 +1,5 @@
 #include "adapters/delivery/webhook_channel.hpp"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -14,42 +13,12 @@
 #include <string>
 #include <utility>
 
+#include "adapters/delivery/curl_support.hpp"
 #include "core/common/encoding.hpp"
 #include "core/ports/message_sender.hpp"
 
 namespace authd::delivery {
 namespace {
-
-// --- libcurl ------------------------------------------------------------------------------------------------------
-
-void init_curl_once() {
-    // Reference-counted and thread-safe in Debian's libcurl; smtp_channel.cpp does the same for itself.
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
-    });
-}
-
-struct curl_cleanup {
-    void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
-struct slist_cleanup {
-    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
-using curl_handle = std::unique_ptr<CURL, curl_cleanup>;
-using curl_list = std::unique_ptr<curl_slist, slist_cleanup>;
-
-void append(curl_list& list, const std::string& item) {
-    curl_slist* head = curl_slist_append(list.get(), item.c_str());
-    if (head == nullptr) throw delivery_failed("webhook: out of memory", false);
-    if (!list) list.reset(head);
-}
-
-template <typename T>
-void set(CURL* handle, CURLoption option, T value) {
-    if (const CURLcode rc = curl_easy_setopt(handle, option, value); rc != CURLE_OK)
-        throw delivery_failed(std::string("webhook: cannot set up the request: ") + curl_easy_strerror(rc), false);
-}
 
 /// The receiver's reply body is not read: dropped as it comes.
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }

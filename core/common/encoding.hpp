@@ -26,4 +26,7 @@ std::string hex_encode(std::span<const std::uint8_t> bytes);
 /// Compares two secrets in time that depends only on their lengths.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
+/// Text made safe inside HTML: & < > " and ' as character references.
+std::string html_escaped(std::string_view text);
+
 }  // namespace authd

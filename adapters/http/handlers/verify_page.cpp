@@ -7,24 +7,10 @@
 #include "adapters/http/problems.hpp"
 #include "adapters/http/responses.hpp"
 #include "adapters/http/routes.hpp"
+#include "core/common/encoding.hpp"
 
 namespace authd::http {
 namespace {
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 /// A small page with no script and no outside resource; its form may post only back to authd.
 response page(int status, std::string_view title, const std::string& body_html) {
     response res;
