@@ -48,12 +48,6 @@ void background_loop::run() {
         if (stopping_) return;
         if (more) continue;
         wake_.wait_for(lock, interval_, [&] { return stopping_ || woken_; });
-        if (woken_ && !stopping_) {
-            // Woken by a request whose transaction may not have committed yet: give it a moment, so that the round
-            // finds its work (otherwise the work waits for the next interval).
-            woken_ = false;
-            wake_.wait_for(lock, std::chrono::milliseconds{20}, [&] { return stopping_; });
-        }
         woken_ = false;
         if (stopping_) {
             lock.unlock();

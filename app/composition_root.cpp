@@ -109,14 +109,14 @@ security_policy policy_from(const config& c) {
     return p;
 }
 
-/// Queues through the outbox, then wakes the deliverers, so that a message leaves moments after its transaction
-/// commits rather than at the next interval.
+/// Queues through the outbox, then wakes the channel's deliverer once the transaction has committed, so that a
+/// message leaves at once rather than at the next interval.
 class waking_notifier final : public notifier {
 public:
     waking_notifier(notifier& inner, std::function<void(channel)> wake) : inner_(inner), wake_(std::move(wake)) {}
     void queue(repositories& tx, const outgoing_message& m, time_point now) override {
         inner_.queue(tx, m, now);
-        wake_(m.channel);
+        tx.after_commit.push_back([this, via = m.channel] { wake_(via); });
     }
 
 private:

@@ -35,8 +35,8 @@ struct dev_message {
 struct channel_report {
     std::string kind;          ///< console, smtp or webhook
     std::int64_t backlog = 0;  ///< pending messages, as the deliverer last counted them
-    /// Since this process started: messages queued by its requests (a rolled-back transaction's too), and the
-    /// outcomes of its deliverer's attempts.
+    /// Since this process started: messages its requests queued (committed), and the outcomes of its deliverer's
+    /// attempts.
     std::int64_t queued = 0, sent = 0, retried = 0, dead = 0;
 };
 

@@ -14,6 +14,7 @@ struct retry_transaction {};
 
 void run_once(connection_pool& pool, bool writing, const std::function<void(repositories&)>& work) {
     const sql_dialect& d = pool.dialect_of();
+    std::vector<std::function<void()>> after_commit;  // an attempt that is run again starts with none
     pool.with_connection([&](soci::session& sql) {
         soci_users users(sql, d);
         soci_sessions sessions(sql);
@@ -26,8 +27,8 @@ void run_once(connection_pool& pool, bool writing, const std::function<void(repo
         soci_recovery_codes recovery_codes(sql);
         soci_email_verifications verifications(sql);
         soci_messages messages(sql, d);
-        repositories repos{users,   sessions,   agents,         otps,          events,  outbox,
-                           catalog, challenges, recovery_codes, verifications, messages};
+        repositories repos{users,   sessions,   agents,         otps,          events,   outbox,
+                           catalog, challenges, recovery_codes, verifications, messages, after_commit};
         // Reads run in autocommit: each statement sees a consistent state on its own, and the
         // BEGIN/COMMIT pair would double the statements of the hottest path (token validation).
         if (!writing) return work(repos);
@@ -44,6 +45,8 @@ void run_once(connection_pool& pool, bool writing, const std::function<void(repo
             throw;
         }
     });
+    // Committed, and the connection back in the pool.
+    for (const auto& hook : after_commit) hook();
 }
 
 void transaction(connection_pool& pool, bool writing, const std::function<void(repositories&)>& work) {

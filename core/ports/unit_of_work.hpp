@@ -3,6 +3,7 @@
 #include <optional>
 #include <stdexcept>
 #include <type_traits>
+#include <vector>
 
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
@@ -31,6 +32,9 @@ struct repositories {
     recovery_code_repository& recovery_codes;
     email_verification_repository& verifications;
     message_queue_repository& messages;
+    /// Run once the transaction has committed (never after a rollback, nor for an attempt that is run again):
+    /// what must see the committed rows, such as waking a deliverer.
+    std::vector<std::function<void()>>& after_commit;
 };
 
 /// Runs work in one transaction. It commits when the work returns (a domain

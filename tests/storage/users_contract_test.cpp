@@ -149,3 +149,27 @@ TEST_CASE("update answers false when the new username belongs to another user", 
     bea.username = "bee";
     b.uow->write([&](repositories& r) { CHECK(r.users.update(bea)); });
 }
+
+TEST_CASE("after_commit runs once the work has committed, and never after a rollback", "[contract][transactions]") {
+    backend_under_test b;
+    bool seen_committed = false;
+    int runs = 0;
+    b.uow->write([&](repositories& r) {
+        REQUIRE(r.users.insert(sample(id1, "ana@example.com")));
+        r.after_commit.push_back([&] {
+            ++runs;
+            // The hook sees the committed row from another unit of work.
+            b.uow->read([&](repositories& again) { seen_committed = again.users.find_by_id(id1).has_value(); });
+        });
+        CHECK(runs == 0);
+    });
+    CHECK(runs == 1);
+    CHECK(seen_committed);
+
+    bool rolled_back_ran = false;
+    CHECK_THROWS(b.uow->write([&](repositories& r) {
+        r.after_commit.push_back([&] { rolled_back_ran = true; });
+        throw std::runtime_error("abandon");
+    }));
+    CHECK_FALSE(rolled_back_ran);
+}

@@ -582,14 +582,16 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_recovery_codes recovery_codes(data_);
     memory_verifications verifications(data_);
     memory_messages messages(data_);
-    repositories repos{users,   sessions,   agents,         otps,          events,  outbox,
-                       catalog, challenges, recovery_codes, verifications, messages};
+    std::vector<std::function<void()>> after_commit;
+    repositories repos{users,   sessions,   agents,         otps,          events,   outbox,
+                       catalog, challenges, recovery_codes, verifications, messages, after_commit};
     try {
         work(repos);
     } catch (...) {
         data_ = std::move(copy);
         throw;
     }
+    for (const auto& hook : after_commit) hook();
 }
 
 }  // namespace authd::test
