@@ -16,7 +16,9 @@ struct delivery_policy {
     seconds first_retry = std::chrono::seconds{10};  ///< the pause after the first failure, doubled after each
     seconds max_retry = std::chrono::minutes{30};    ///< the longest pause
     seconds lease = std::chrono::minutes{2};  ///< how long a claimed message is another deliverer's: > a send's timeout
-    int batch = 20;                           ///< messages claimed at once
+    /// Messages claimed at once, sent one after another: batch × the longest send (20 s for SMTP) stays under the
+    /// lease, so that no other deliverer claims a message this one is still sending.
+    int batch = 5;
 };
 
 /// A failed attempt, for the operator's log: never the secret, never the recipient.

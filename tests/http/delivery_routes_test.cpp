@@ -49,6 +49,12 @@ TEST_CASE("the verification link's page only shows a form, and the form's POST v
     auto again = c.call("POST", "/verify-email", "id=" + id + "&token=" + token, form);
     CHECK(again.status == 400);
     CHECK(has(again.body, "This link does not work"));
+    // Two e-mails queued (the verification, then the sign-in code of the login after it); the first one sent by the
+    // console channel when the test read it, the second not yet.
+    const auto metrics = c.get("/metrics").body;
+    CHECK(has(metrics, R"(authd_messages_total{channel="email",outcome="queued"} 2)"));
+    CHECK(has(metrics, R"(authd_messages_total{channel="email",outcome="sent"} 1)"));
+    CHECK(has(metrics, R"(authd_messages_total{channel="sms",outcome="queued"} 0)"));
 }
 
 TEST_CASE("the verification page refuses a JSON body, an incomplete link and a wrong token, and escapes what it shows",
