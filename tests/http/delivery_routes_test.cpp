@@ -67,6 +67,10 @@ TEST_CASE("the verification page refuses a JSON body, an incomplete link and a w
     CHECK(c.get("/verify-email?id=" + id).status == 400);
     CHECK(c.call("POST", "/verify-email", "id=" + id + "&token=wrong", form).status == 400);
     CHECK(c.call("POST", "/verify-email", "", form).status == 400);
+    // Bytes that are not UTF-8, a NUL, and a body past the size limit.
+    CHECK(c.call("POST", "/verify-email", "id=%00%FF%FE&token=%C0%80", form).status == 400);
+    CHECK(c.call("POST", "/verify-email", "id=" + id + "&token=" + std::string(2 << 20, 'a'), form).status == 413);
+    CHECK(c.get("/verify-email?id=%00%FF&token=%C0").status == 200);  // shown escaped, changes nothing
     auto hostile = c.get("/verify-email?id=%3Cscript%3Ealert(1)%3C/script%3E&token=%22%3E%3Cb%3E");
     CHECK(hostile.status == 200);
     CHECK_FALSE(has(hostile.body, "<script>"));
