@@ -30,12 +30,14 @@
 #include "core/delivery/message_deliverer.hpp"
 #include "core/delivery/message_outbox.hpp"
 #include "core/events/event_service.hpp"
+#include "core/maintenance/cleanup.hpp"
 #include "core/mfa/second_factor.hpp"
 #include "core/mfa/totp_service.hpp"
 #include "core/otp/otp_service.hpp"
 #include "core/outbox/outbox_relay.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
+#include "core/users/password_service.hpp"
 #include "core/users/profile_service.hpp"
 #include "core/users/user_admin_service.hpp"
 
@@ -156,10 +158,33 @@ std::unique_ptr<delivery::channel_sender> sender_for(const config& c, delivery::
 
 /// What one channel's deliverer did since start, and the backlog it last counted.
 struct channel_counts {
-    std::atomic<std::int64_t> queued{0}, sent{0}, retried{0}, dead{0}, backlog{0};
+    std::atomic<std::int64_t> queued{0}, sent{0}, retried{0}, dead{0}, expired{0}, backlog{0};
     http::channel_report report(std::string kind) const {
-        return {std::move(kind), backlog.load(), queued.load(), sent.load(), retried.load(), dead.load()};
+        return {std::move(kind), backlog.load(), queued.load(), sent.load(),
+                retried.load(),  dead.load(),    expired.load()};
     }
+};
+
+/// A channel's deliverers: several loops, each sending its own claimed batch, so that one slow or hanging server
+/// answer holds up one loop while the others go on.
+class delivery_loops {
+public:
+    delivery_loops(const char* name, int count, const std::function<bool()>& round, std::chrono::milliseconds every) {
+        for (int i = 0; i < count; ++i) loops_.push_back(std::make_unique<background_loop>(name, round, every));
+    }
+    void start() {
+        for (auto& l : loops_) l->start();
+    }
+    void stop() {
+        for (auto& l : loops_) l->stop();
+    }
+    /// New messages: one idle loop is enough to claim them, but which one is idle is not known, so all look.
+    void wake() {
+        for (auto& l : loops_) l->wake();
+    }
+
+private:
+    std::vector<std::unique_ptr<background_loop>> loops_;
 };
 
 token_settings tokens_from(const config& c) {
@@ -198,6 +223,7 @@ struct application::parts {
     event_service events;
     catalog_service catalog;
     profile_service profile;
+    password_service passwords;
     user_admin_service admin;
     message_admin messages;
     std::unique_ptr<outbox_publisher> publisher;
@@ -209,7 +235,9 @@ struct application::parts {
     std::unique_ptr<delivery::channel_sender> sender;
     message_deliverer deliverer;
     channel_counts email_counts, sms_counts;
-    background_loop email_loop, sms_loop;
+    delivery_loops email_loop, sms_loop;
+    cleanup_task cleanup;
+    background_loop cleanup_loop;
     http::services services;
     http::pipeline pipeline;
     http::server server;
@@ -245,6 +273,7 @@ struct application::parts {
           events(store, clk),
           catalog(store, clk),
           profile(store, hasher, tokens, clk, policy.login_lockout),
+          passwords(store, hasher, tokens, notifier, digest, rng, clk, policy.login_lockout, password_settings{}),
           admin(store, tokens, clk),
           messages(store, clk),
           publisher(publisher_for(c)),
@@ -255,11 +284,14 @@ struct application::parts {
           sender(sender_for(c, console, clk)),
           deliverer(store, *sender, box, rng, clk, delivery_policy{.max_attempts = c.delivery_max_attempts}),
           email_loop(
-              "email deliverer", [this] { return delivery_round(channel::email, email_counts); },
+              "email deliverer", c.delivery_workers, [this] { return delivery_round(channel::email, email_counts); },
               std::chrono::milliseconds{c.delivery_interval_ms}),
           sms_loop(
-              "sms deliverer", [this] { return delivery_round(channel::sms, sms_counts); },
+              "sms deliverer", c.delivery_workers, [this] { return delivery_round(channel::sms, sms_counts); },
               std::chrono::milliseconds{c.delivery_interval_ms}),
+          cleanup(store, clk, retention_policy{.keep = std::chrono::days{c.retention_days}}),
+          cleanup_loop(
+              "cleanup", [this] { return cleanup_round(); }, std::chrono::minutes{c.cleanup_interval_minutes}),
           services{auth,
                    tokens,
                    totp,
@@ -271,6 +303,7 @@ struct application::parts {
                    profile,
                    admin,
                    messages,
+                   passwords,
                    [this] { return store.ping(); },
                    [this] { return store.pool_usage(); },
                    stats,
@@ -319,8 +352,8 @@ struct application::parts {
         return r.published == batch && !r.publisher_failed;
     }
 
-    /// One batch of a channel's deliverer (true when it claimed any: another round may find more): a log line per failure (the message id and reason, never the secret or
-    /// the recipient), the counts, and the backlog it leaves.
+    /// One batch of a channel's deliverer (true when it claimed any: another round may find more): a log line per
+    /// failure (the message id and reason, never the secret or the recipient), the counts, and the backlog it leaves.
     bool delivery_round(channel via, channel_counts& counts) {
         const auto r = deliverer.deliver_once(via);
         for (const auto& f : r.failures)
@@ -333,9 +366,27 @@ struct application::parts {
         counts.sent += r.sent;
         counts.retried += r.retried;
         counts.dead += r.dead;
+        counts.expired += r.expired;
+        if (r.expired > 0)
+            http::log_event("warn", "messages expired before delivery",
+                            {{"channel", std::string(to_string(via))}, {"count", std::to_string(r.expired)}});
+        if (r.lost > 0)
+            http::log_event("warn", "delivery outcomes not recorded: a send outlived its lease",
+                            {{"channel", std::string(to_string(via))}, {"count", std::to_string(r.lost)}});
         counts.backlog = read_tx(store, [&](repositories& x) { return x.messages.backlog(via); });
         // Anything sent may have been holding back a newer message to the same person: look again at once.
         return r.claimed > 0;
+    }
+
+    /// One clean-up run, logged when it deleted anything; never "more waiting": the next run is an interval away.
+    bool cleanup_round() {
+        const auto r = cleanup.run();
+        if (r.total() == 0) return false;
+        std::vector<std::pair<std::string_view, std::string>> fields;
+        for (const auto& [rows, n] : r.deleted)
+            if (n > 0) fields.emplace_back(to_string(rows), std::to_string(n));
+        http::log_event("info", "ended rows deleted", fields);
+        return false;
     }
 
     std::vector<http::dev_message> dev_messages() const {
@@ -358,6 +409,7 @@ application::~application() {
     parts_->relay_loop.stop();
     parts_->email_loop.stop();
     parts_->sms_loop.stop();
+    parts_->cleanup_loop.stop();
 }
 
 void application::start() {
@@ -365,6 +417,7 @@ void application::start() {
     parts_->relay_loop.start();
     parts_->email_loop.start();
     parts_->sms_loop.start();
+    parts_->cleanup_loop.start();
 }
 
 void application::start_relay_only() { parts_->relay_loop.start(); }
@@ -392,6 +445,15 @@ std::vector<std::pair<std::string, std::string>> application::routes() const {
 }
 
 unit_of_work& application::store() { return parts_->store; }
+
+void application::cleanup(std::ostream& out) {
+    const auto r = parts_->cleanup.run();
+    if (!r.ran) {
+        out << "another process is cleaning up: nothing done\n";
+        return;
+    }
+    for (const auto& [rows, n] : r.deleted) out << to_string(rows) << ": " << n << " deleted\n";
+}
 
 void application::seed(std::ostream& out) {
     seed_data(seed_context{parts_->store, parts_->auth, parts_->agents, parts_->rng, parts_->cfg, parts_->catalog,

@@ -41,6 +41,9 @@ public:
 
     /// Loads the sample data; harmless to run twice. Prints what a person needs to log in.
     void seed(std::ostream& out);
+    /// One clean-up run (authd cleanup): prints how many rows of each kind it deleted, or that another process is
+    /// running one.
+    void cleanup(std::ostream& out);
 
 private:
     struct parts;

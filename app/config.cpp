@@ -5,7 +5,11 @@
 #include <charconv>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 #include <thread>
+#include <tuple>
+
+#include "core/common/validation.hpp"
 
 namespace authd::app {
 namespace {
@@ -167,6 +171,12 @@ const std::vector<setting>& settings() {
          integer(&config::delivery_interval_ms, 10, 3600000)},
         {"DELIVERY_MAX_ATTEMPTS", "failed attempts before a message is dead (8)",
          integer(&config::delivery_max_attempts, 1, 100)},
+        {"RETENTION_DAYS", "days ended codes, tokens, sessions and sent messages are kept before deletion (30)",
+         integer(&config::retention_days, 1, 3650)},
+        {"CLEANUP_INTERVAL_MINUTES", "how often serve deletes what RETENTION_DAYS lets go; 0: never (60)",
+         integer(&config::cleanup_interval_minutes, 0, 10080)},
+        {"DELIVERY_WORKERS", "messages sent at once per channel by this process (4)",
+         integer(&config::delivery_workers, 1, 32)},
     };
     return all;
 }
@@ -205,6 +215,37 @@ std::optional<std::string> read_secret_file(const std::string& path) {
 
 bool is_http_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
 
+/// Whether a host name is this machine: traffic to it never crosses a network.
+bool is_loopback(std::string_view host) {
+    if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+    // 127.0.0.0/8, written as an address: "127.0.0.1.example.com" is a name anyone can point anywhere.
+    const bool ipv4 =
+        std::all_of(host.begin(), host.end(), [](char ch) { return ch == '.' || (ch >= '0' && ch <= '9'); });
+    return ipv4 && host.starts_with("127.");
+}
+
+/// The host of an http(s):// URL (without port, user or path).
+std::string_view url_host(std::string_view url) {
+    url.remove_prefix(url.find("://") + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (const auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+    if (url.starts_with('[')) return url.substr(0, url.find(']') + 1);
+    return url.substr(0, url.find(':'));
+}
+
+/// In production, codes never cross a network in clear text: a webhook over http:// and SMTP without TLS are for a
+/// relay on this machine only.
+std::optional<std::string> check_delivery_in_clear(const config& c) {
+    if (c.development) return std::nullopt;
+    for (const auto& [name, url, used] : {std::tuple{"EMAIL_WEBHOOK_URL", &c.email_webhook_url, c.email_delivery},
+                                          std::tuple{"SMS_WEBHOOK_URL", &c.sms_webhook_url, c.sms_delivery}})
+        if (used == "webhook" && ascii_lower(url->substr(0, 7)) == "http://" && !is_loopback(url_host(*url)))
+            return std::string(name) + " must be https:// in production (http:// only to a loopback address)";
+    if (c.email_delivery == "smtp" && c.smtp_tls == "none" && !is_loopback(c.smtp_host))
+        return "SMTP_TLS=none sends codes in clear text: in production only to a loopback SMTP_HOST";
+    return std::nullopt;
+}
+
 /// Each delivery channel has what it needs, and production says once that console delivery delivers nothing.
 std::optional<std::string> check_delivery(config& c) {
     if (c.email_delivery == "smtp" && (c.smtp_host.empty() || c.from_email.empty()))
@@ -217,6 +258,9 @@ std::optional<std::string> check_delivery(config& c) {
     if (webhook && c.webhook_secret.size() < 32) return "WEBHOOK_SECRET must be at least 32 bytes for webhook delivery";
     if (!c.app_url.empty() && !is_http_url(c.app_url)) return "APP_URL must be an http(s):// URL";
     while (!c.app_url.empty() && c.app_url.back() == '/') c.app_url.pop_back();
+    if (auto clear = check_delivery_in_clear(c)) return clear;
+    if (!c.development && c.email_delivery == "smtp" && !c.smtp_verify_certificate)
+        c.warnings.push_back("SMTP_VERIFY_CERTIFICATE=0: anyone on the path to SMTP_HOST can read the codes");
     if (!c.development && (c.email_delivery == "console" || c.sms_delivery == "console"))
         c.warnings.push_back(std::string("codes and links are not delivered: ") +
                              (c.email_delivery == "console" ? "EMAIL_DELIVERY" : "SMS_DELIVERY") +
@@ -279,7 +323,7 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
             continue;
         }
         if (command_seen) return "unexpected argument " + arg + " (see --help)";
-        if (arg != "serve" && arg != "migrate" && arg != "seed" && arg != "outbox-relay")
+        if (arg != "serve" && arg != "migrate" && arg != "seed" && arg != "outbox-relay" && arg != "cleanup")
             return "unknown command " + arg + " (see --help)";
         out.command = arg;
         command_seen = true;
@@ -324,10 +368,11 @@ std::optional<std::string> check_secrets(config& c, const std::function<std::str
 std::string help_text() {
     std::string out =
         "authd — authentication and identity service\n\n"
-        "Usage: authd [serve|migrate|seed] [--option value ...]\n\n"
+        "Usage: authd [serve|migrate|seed|cleanup|outbox-relay] [--option value ...]\n\n"
         "  serve    run the HTTP service (the default); migrations are applied first\n"
         "  migrate  apply pending database migrations and exit\n"
         "  seed     load sample data (harmless to run twice) and exit\n"
+        "  cleanup  delete what ended more than RETENTION_DAYS ago, print the counts and exit\n"
         "  outbox-relay  publish the outbox (to REDIS_URL, else as JSON lines) until stopped\n\n"
         "Options (each also read from the environment variable in capitals):\n";
     for (const auto& s : settings()) {

@@ -70,12 +70,15 @@ struct config {
     std::string app_url;  ///< where people reach authd: the verification link starts with it
     int delivery_interval_ms = 1000;
     int delivery_max_attempts = 8;
+    int retention_days = 30;            ///< ended rows are deleted this long after they end
+    int cleanup_interval_minutes = 60;  ///< serve's clean-up; 0: only `authd cleanup`
+    int delivery_workers = 4;  ///< deliverers per channel in this process: a slow server holds up only one of them
     /// Messages for the operator (e.g. a generated development secret); never holds a secret.
     std::vector<std::string> warnings;
 };
 
 struct command_line {
-    std::string command = "serve";  ///< serve, migrate, seed
+    std::string command = "serve";  ///< serve, migrate, seed, cleanup, outbox-relay
     bool help = false;
     bool version = false;
     config settings;

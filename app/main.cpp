@@ -1,4 +1,4 @@
-// authd: serve (default), migrate, seed. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
+// authd: serve (default), migrate, seed, cleanup, outbox-relay. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
         }
         if (cmd.command == "seed") {
             app.seed(std::cout);
+            return 0;
+        }
+        if (cmd.command == "cleanup") {
+            app.cleanup(std::cout);
             return 0;
         }
         if (cmd.command == "outbox-relay") {

@@ -18,7 +18,8 @@ constexpr std::size_t max_template_size = 64 * 1024;
 // --- The built-in templates ---------------------------------------------------------------------------------------
 // Tests (and people's scripts) read the codes out of these sentences: keep "Your <app> code is <code>. It expires in
 // <n> minutes.", "Your <app> sign-in code is <code>. ..." and "Your <app> verification token is <token> . It is valid
-// for <n> hours." (the space before the period ends the token for a reader that cuts at " " or ".") word for word.
+// for <n> hours." (the space before the period ends the token for a reader that cuts at " " or "."), and "Your
+// password reset token is <token> ." word for word.
 
 constexpr std::string_view otp_sms = "Your {{app_name}} code is {{code}}. It expires in {{minutes}} minutes.";
 constexpr std::string_view otp_subject = "Your {{app_name}} code";
@@ -103,15 +104,75 @@ constexpr std::string_view verification_html = R"(<!DOCTYPE html>
 </html>
 )";
 
+// E-mail only in practice, as the verification.
+constexpr std::string_view reset_sms =
+    "Your {{app_name}} password reset token is {{code}} . It is valid for {{minutes}} minutes.";
+constexpr std::string_view reset_subject = "Reset your {{app_name}} password";
+constexpr std::string_view reset_text = R"({{greeting}}
+
+Someone asked to reset the password of your {{app_name}} account.
+Your password reset token is {{code}} . It is valid for {{minutes}} minutes and works once.
+{{#link}}Open this link to choose a new password: {{link}}
+
+If it was not you, ignore this message: your password stays as it is.
+)";
+constexpr std::string_view reset_html = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Reset your {{app_name}} password</title>
+</head>
+<body style="margin:0;padding:24px;background-color:#f4f4f5;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">
+<div style="max-width:480px;margin:0 auto;padding:24px;background-color:#ffffff;border-radius:8px;">
+<p style="margin:0 0 16px;">{{greeting}}</p>
+<p style="margin:0 0 16px;">Someone asked to reset the password of your {{app_name}} account.</p>
+<p style="margin:0 0 16px;word-break:break-all;">Your password reset token is {{code}} . It is valid for {{minutes}} minutes and works once.</p>
+{{#link}}<p style="margin:0 0 16px;text-align:center;"><a href="{{link}}" style="display:inline-block;padding:12px 24px;background-color:#2563eb;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">Choose a new password</a></p>
+{{#link}}<p style="margin:0 0 16px;font-size:13px;word-break:break-all;">Or open this link: <a href="{{link}}" style="color:#2563eb;">{{link}}</a></p>
+<p style="margin:0;font-size:13px;color:#71717a;">If it was not you, ignore this message: your password stays as it is.</p>
+</div>
+</body>
+</html>
+)";
+
+// A notice: no secret, nothing to click.
+constexpr std::string_view changed_sms = "The password of your {{app_name}} account was changed.";
+constexpr std::string_view changed_subject = "Your {{app_name}} password was changed";
+constexpr std::string_view changed_text = R"({{greeting}}
+
+The password of your {{app_name}} account was just changed, and every other session was signed out.
+
+If it was not you, reset your password at once and tell the people who run {{app_name}}.
+)";
+constexpr std::string_view changed_html = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Your {{app_name}} password was changed</title>
+</head>
+<body style="margin:0;padding:24px;background-color:#f4f4f5;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">
+<div style="max-width:480px;margin:0 auto;padding:24px;background-color:#ffffff;border-radius:8px;">
+<p style="margin:0 0 16px;">{{greeting}}</p>
+<p style="margin:0 0 16px;">The password of your {{app_name}} account was just changed, and every other session was signed out.</p>
+<p style="margin:0;font-size:13px;color:#71717a;">If it was not you, reset your password at once and tell the people who run {{app_name}}.</p>
+</div>
+</body>
+</html>
+)";
+
 struct kind_defaults {
     message_kind kind;
     std::array<std::string_view, 4> texts;  // sms text, e-mail subject, e-mail text, e-mail HTML
 };
 // In the order of message_kind's values.
-constexpr std::array<kind_defaults, 3> defaults{{
+constexpr std::array<kind_defaults, 5> defaults{{
     {message_kind::otp_code, {otp_sms, otp_subject, otp_text, otp_html}},
     {message_kind::sign_in_code, {sign_in_sms, sign_in_subject, sign_in_text, sign_in_html}},
     {message_kind::email_verification, {verification_sms, verification_subject, verification_text, verification_html}},
+    {message_kind::password_reset, {reset_sms, reset_subject, reset_text, reset_html}},
+    {message_kind::password_changed, {changed_sms, changed_subject, changed_text, changed_html}},
 }};
 constexpr std::array<std::string_view, 4> suffixes{".sms.txt", ".email.subject", ".email.txt", ".email.html"};
 constexpr std::size_t sms_text = 0, email_subject = 1, email_text = 2, email_html = 3;
@@ -223,6 +284,21 @@ std::string substituted(std::string_view text, const std::array<variable, 7>& va
     return out;
 }
 
+/// The name as a message may greet with it, or empty. Anyone can register someone else's address under a name of
+/// their choosing, so a name that could carry a message of its own (a link, a domain, a number to call, a sentence)
+/// is left out: at most 50 bytes of letters (any non-ASCII byte counts as one), blanks, ' and -, and a full stop only
+/// before a blank or at the end ("Dr. Who", never "evil.example").
+std::string greetable(std::string_view name) {
+    if (name.size() > 50) return {};
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+        const bool full_stop = c == '.' && (i + 1 == name.size() || name[i + 1] == ' ');
+        if (!letter && !full_stop && c != ' ' && c != '\'' && c != '-') return {};
+    }
+    return std::string(name);
+}
+
 std::string whole_units(seconds lifetime, seconds::rep unit) {
     const auto s = lifetime.count();
     return std::to_string(s <= 0 ? 0 : (s + unit - 1) / unit);
@@ -266,14 +342,17 @@ rendered_message templates::render(const outgoing_message& m) const {
     if (m.kind == message_kind::email_verification && !settings_.app_url.empty())
         link = settings_.app_url + "/verify-email?id=" + percent_encoded(m.account_id) +
                "&token=" + percent_encoded(m.secret);
+    if (m.kind == message_kind::password_reset && !settings_.app_url.empty())
+        link = settings_.app_url + "/reset-password?token=" + percent_encoded(m.secret);
+    const std::string name = greetable(m.recipient_name);
     const std::array<variable, 7> variables{{
         {"code", m.secret},
         {"minutes", whole_units(m.lifetime, 60)},
         {"hours", whole_units(m.lifetime, 3600)},
         {"link", link},
         {"app_name", settings_.app_name},
-        {"name", m.recipient_name},
-        {"greeting", m.recipient_name.empty() ? std::string("Hello,") : "Hello " + m.recipient_name + ","},
+        {"name", name},
+        {"greeting", name.empty() ? std::string("Hello,") : "Hello " + name + ","},
     }};
     const auto& texts = texts_[k];
     const auto render_part = [&](std::size_t part, bool html) {

@@ -25,14 +25,16 @@ struct rendered_message {
 ///
 /// Files (in `dir`, each optional, each replacing one built-in default): `<kind>.sms.txt`, `<kind>.email.subject`,
 /// `<kind>.email.txt` and `<kind>.email.html`, where `<kind>` is to_string(message_kind) ("otp_code",
-/// "sign_in_code", "email_verification"). A file that cannot be read or is larger than 64 KiB throws
+/// "sign_in_code", "email_verification", "password_reset", "password_changed"). A file that cannot be read or is larger than 64 KiB throws
 /// std::runtime_error from the constructor, so that a bad override stops the start rather than a send. A subject
 /// template is one line (trailing line breaks and blanks are trimmed).
 ///
 /// Variables: `{{code}}` (the secret), `{{minutes}}` and `{{hours}}` (the lifetime in whole minutes and hours,
 /// rounded up), `{{link}}` (the verification link: `app_url/verify-email?id=<account id>&token=<secret>`, both
-/// percent-encoded; empty for other kinds or without app_url), `{{app_name}}`, `{{name}}` (the recipient's name, may
-/// be empty) and `{{greeting}}` ("Hello <name>," or "Hello," without a name). Values are put in as they are, never
+/// percent-encoded; the reset link: `app_url/reset-password?token=<secret>`; empty for other kinds or without
+/// app_url), `{{app_name}}`, `{{name}}` (the recipient's name; empty
+/// when absent or when it holds more than letters, blanks, ' - and a closing full stop, at most 50 bytes: a name
+/// chosen by whoever registered must not smuggle a link or a message into someone's mailbox) and `{{greeting}}` ("Hello <name>," or "Hello," without a name). Values are put in as they are, never
 /// read again for variables; in the HTML part each is HTML-escaped (& < > " '). An unknown `{{x}}` stays as written.
 ///
 /// One conditional: a line that starts with `{{#link}}` is kept (without the marker) when there is a link and
@@ -44,7 +46,7 @@ public:
     rendered_message render(const outgoing_message& m) const;
 
 private:
-    static constexpr std::size_t kinds = 3;  // message_kind's values
+    static constexpr std::size_t kinds = 5;  // message_kind's values
     static constexpr std::size_t parts = 4;  // sms text, e-mail subject, e-mail text, e-mail HTML
     template_settings settings_;
     std::array<std::array<std::string, parts>, kinds> texts_;

@@ -107,6 +107,12 @@ std::string webhook_body(std::string_view message_id, authd::channel c, std::str
     return body;
 }
 
+bool refuses_message_for_good(long status) {
+    // Only a refusal of this message's content is final. 401, 403, 404 and their kin say the URL or the secret is wrong:
+    // the operator's fault, retried until fixed rather than killing every message meanwhile.
+    return status == 400 || status == 413 || status == 415 || status == 422;
+}
+
 webhook_channel::webhook_channel(webhook_settings settings) : settings_(std::move(settings)) {
     if (!starts_with_ignoring_case(settings_.url, "https://") && !starts_with_ignoring_case(settings_.url, "http://"))
         throw std::invalid_argument("a webhook URL must start with https:// or http://");
@@ -155,8 +161,8 @@ void webhook_channel::send(std::string_view message_id, authd::channel c, const 
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return;
-    const bool permanent = status >= 400 && status < 500 && status != 408 && status != 429;
-    throw delivery_failed("webhook: the receiver answered HTTP " + std::to_string(status), permanent);
+    throw delivery_failed("webhook: the receiver answered HTTP " + std::to_string(status),
+                          refuses_message_for_good(status));
 }
 
 }  // namespace authd::delivery

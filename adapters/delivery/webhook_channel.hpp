@@ -17,13 +17,17 @@ struct webhook_settings {
     std::string ca_file{};  ///< a CA bundle to verify the receiver with instead of the system's; optional
 };
 
+/// Whether a receiver's HTTP status refuses this message for good (the deliverer then stops trying it).
+bool refuses_message_for_good(long status);
+
 /// Hands each message to a gateway of the operator's (an SMS provider's bridge, a mail API) as an HTTP POST of JSON:
 /// `{"id":"<message id>","channel":"sms","kind":"otp_code","to":"+2126...","text":"..."}`, with "subject" and "html"
 /// for e-mail. Headers: `X-Authd-Message-Id: <id>` (the same on every attempt: the receiver drops a second copy) and
 /// `X-Authd-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` (webhook_signature()).
 ///
-/// send() throws authd::delivery_failed: a 2xx reply is success; 4xx other than 408 and 429 is permanent; 408, 429,
-/// 5xx, a 3xx (redirects are not followed: fix the URL) and every transport or TLS error are temporary. Its text never
+/// send() throws authd::delivery_failed: a 2xx reply is success; 400, 413, 415 and 422 (this message is refused) are
+/// permanent; every other status (401, 403, 404: a configuration fault, fixed by the operator; 408, 429, 5xx; a 3xx,
+/// as redirects are not followed) and every transport or TLS error are temporary. Its text never
 /// holds the message, the recipient or the URL. Thread-safe: each send has its own connection.
 class webhook_channel {
 public:

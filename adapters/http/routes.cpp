@@ -8,7 +8,8 @@ router make_routes(services& s) {
     add_user_auth_routes(r, s);
     add_mfa_routes(r, s);
     add_client_routes(r, s);
-    add_verify_page_routes(r, s);
+    add_password_routes(r, s);
+    add_email_link_pages(r, s);
     add_profile_routes(r, s);
     add_admin_routes(r, s);
     add_message_admin_routes(r, s);

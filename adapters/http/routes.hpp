@@ -17,14 +17,18 @@ inline route_handler bind(services& s, endpoint_fn fn) {
 void add_health_routes(router& r, services& s);
 void add_user_auth_routes(router& r, services& s);
 void add_mfa_routes(router& r, services& s);  ///< /api/auth/mfa/*
+/// /api/v1/clients*, /api/v1/auth/login, verify_mfa, /api/v1/me
 void add_client_routes(router& r, services& s);
-void add_verify_page_routes(
-    router& r,
-    services&
-        s);  ///< /verify-email, the page of the e-mailed link   ///< /api/v1/clients*, /api/v1/auth/login, verify_mfa, /api/v1/me
-void add_profile_routes(router& r, services& s);  ///< profile, preferences, sessions of the caller
+/// /api/auth/password/* and /api/v1/auth/password/*: forgot, reset, change
+void add_password_routes(router& r, services& s);
+/// /verify-email and /reset-password: the pages e-mailed links open
+void add_email_link_pages(router& r, services& s);
+/// profile, preferences, sessions of the caller
+void add_profile_routes(router& r, services& s);
+/// /api/admin/*
 void add_admin_routes(router& r, services& s);
-void add_message_admin_routes(router& r, services& s);  ///< /api/admin/messages/*: dead messages    ///< /api/admin/*
+/// /api/admin/messages/*: dead messages
+void add_message_admin_routes(router& r, services& s);
 void add_token_routes(router& r, services& s);
 void add_agent_routes(router& r, services& s);
 void add_event_routes(router& r, services& s);

@@ -19,6 +19,7 @@
 #include "core/otp/otp_service.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
+#include "core/users/password_service.hpp"
 #include "core/users/profile_service.hpp"
 #include "core/users/user_admin_service.hpp"
 
@@ -36,8 +37,8 @@ struct channel_report {
     std::string kind;          ///< console, smtp or webhook
     std::int64_t backlog = 0;  ///< pending messages, as the deliverer last counted them
     /// Since this process started: messages its requests queued (committed), and the outcomes of its deliverer's
-    /// attempts.
-    std::int64_t queued = 0, sent = 0, retried = 0, dead = 0;
+    /// attempts; expired: messages whose code expired before they could be sent.
+    std::int64_t queued = 0, sent = 0, retried = 0, dead = 0, expired = 0;
 };
 
 struct delivery_report {
@@ -57,6 +58,7 @@ struct services {
     profile_service& profile;
     user_admin_service& admin;
     message_admin& messages;
+    password_service& passwords;
     std::function<bool()> database_ready;
     /// Connections in use, and the pool's size.
     std::function<std::pair<int, int>()> pool_usage;

@@ -14,13 +14,14 @@
 #include "core/common/time.hpp"
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
-#include "core/ports/email_verification_repository.hpp"
+#include "core/ports/emailed_token_repository.hpp"
 #include "core/ports/event_repository.hpp"
 #include "core/ports/message_queue_repository.hpp"
 #include "core/ports/mfa_challenge_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
 #include "core/ports/recovery_code_repository.hpp"
+#include "core/ports/retention_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -204,16 +205,22 @@ private:
     soci::session& sql_;
 };
 
-class soci_email_verifications final : public email_verification_repository {
+/// Which table of e-mailed tokens a soci_emailed_tokens reads.
+enum class emailed_token_table { email_verifications, password_resets };
+
+class soci_emailed_tokens final : public emailed_token_repository {
 public:
-    explicit soci_email_verifications(soci::session& sql) : sql_(sql) {}
-    void insert(const email_verification& v) override;
-    std::optional<email_verification> find(std::string_view token_digest) override;
-    std::optional<email_verification> latest(std::string_view user_id) override;
+    soci_emailed_tokens(soci::session& sql, emailed_token_table table) : sql_(sql), table_(table) {}
+    void insert(const emailed_token& t) override;
+    std::optional<emailed_token> find(std::string_view token_digest) override;
+    std::optional<emailed_token> latest(std::string_view user_id) override;
     void end_all(std::string_view user_id, time_point now) override;
 
 private:
+    template <class Work>
+    decltype(auto) with_row(Work&& work);
     soci::session& sql_;
+    emailed_token_table table_;
 };
 
 class soci_messages final : public message_queue_repository {
@@ -221,12 +228,27 @@ public:
     soci_messages(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
     void add(const queued_message& m) override;
     std::vector<queued_message> claim_due(channel c, time_point now, time_point lease_until, int limit) override;
-    void mark_sent(std::int64_t id, time_point now) override;
-    void retry_later(std::int64_t id, int attempts, time_point next_attempt_at, std::string_view error) override;
-    void mark_dead(std::int64_t id, int attempts, std::string_view error) override;
+    int expire_overdue(channel c, time_point now) override;
+    bool mark_sent(std::int64_t id, time_point lease_until, time_point now) override;
+    bool retry_later(std::int64_t id, time_point lease_until, int attempts, time_point next_attempt_at,
+                     std::string_view error) override;
+    bool mark_dead(std::int64_t id, time_point lease_until, int attempts, std::string_view error) override;
     std::vector<queued_message> list_dead(int limit) override;
     bool requeue(std::int64_t id, time_point now) override;
+    int requeue_all_dead(time_point now) override;
     std::int64_t backlog(channel c) override;
+
+private:
+    soci::session& sql_;
+    const sql_dialect& dialect_;
+};
+
+class soci_retention final : public retention_repository {
+public:
+    soci_retention(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
+    int delete_ended(ended_rows rows, time_point cutoff, int limit) override;
+    bool lease_task(std::string_view task, time_point now, time_point until) override;
+    void release_task(std::string_view task, time_point until) override;
 
 private:
     soci::session& sql_;

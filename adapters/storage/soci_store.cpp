@@ -25,10 +25,13 @@ void run_once(connection_pool& pool, bool writing, const std::function<void(repo
         soci_catalog catalog(sql, d);
         soci_mfa_challenges challenges(sql, d);
         soci_recovery_codes recovery_codes(sql);
-        soci_email_verifications verifications(sql);
+        soci_emailed_tokens verifications(sql, emailed_token_table::email_verifications);
+        soci_emailed_tokens password_resets(sql, emailed_token_table::password_resets);
         soci_messages messages(sql, d);
-        repositories repos{users,   sessions,   agents,         otps,          events,   outbox,
-                           catalog, challenges, recovery_codes, verifications, messages, after_commit};
+        soci_retention retention(sql, d);
+        repositories repos{users,           sessions, agents,     otps,           events,
+                           outbox,          catalog,  challenges, recovery_codes, verifications,
+                           password_resets, messages, retention,  after_commit};
         // Reads run in autocommit: each statement sees a consistent state on its own, and the
         // BEGIN/COMMIT pair would double the statements of the hottest path (token validation).
         if (!writing) return work(repos);

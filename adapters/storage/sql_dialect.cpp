@@ -60,6 +60,14 @@ std::string sql_dialect::insert_if_absent(const std::string& table_columns_value
     return {};
 }
 
+std::string sql_dialect::delete_batch(const std::string& table, const std::string& key, const std::string& condition,
+                                      int limit) const {
+    const auto n = std::to_string(limit);
+    if (kind_ == dialect::mysql) return "DELETE FROM " + table + " WHERE " + condition + " LIMIT " + n;
+    return "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE " + condition +
+           " LIMIT " + n + ")";
+}
+
 long long sql_dialect::last_insert_id(soci::session& sql) const {
     long long id = 0;
     switch (kind_) {

@@ -32,6 +32,10 @@ public:
     /// "INSERT ... unless the key exists", e.g. insert_if_absent("otp_lockouts (phone_number) VALUES (:p)",
     /// "phone_number").
     std::string insert_if_absent(const std::string& table_columns_values, const std::string& key) const;
+    /// "DELETE at most `limit` rows of `table` where `condition`" (MySQL has DELETE ... LIMIT; the others delete by
+    /// key from a limited SELECT).
+    std::string delete_batch(const std::string& table, const std::string& key, const std::string& condition,
+                             int limit) const;
     /// The id the database gave the row this connection inserted last (integer primary keys).
     long long last_insert_id(soci::session& sql) const;
 

@@ -23,7 +23,7 @@ void client_service::new_verification(repositories& repos, const user& u, time_p
     const auto token = random_token(rng_, 32);
     repos.verifications.end_all(u.id, now);
     repos.verifications.insert(
-        email_verification{digest_.sha256_hex(token), u.id, now, now + settings_.verification_ttl, std::nullopt});
+        emailed_token{digest_.sha256_hex(token), u.id, now, now + settings_.verification_ttl, std::nullopt});
     notify_.queue(repos,
                   outgoing_message{channel::email, message_kind::email_verification, u.email,
                                    u.first_name.value_or(u.name), token, settings_.verification_ttl, u.id},

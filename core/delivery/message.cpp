@@ -17,12 +17,14 @@ std::string_view to_string(message_kind k) noexcept {
         case message_kind::otp_code: return "otp_code";
         case message_kind::sign_in_code: return "sign_in_code";
         case message_kind::email_verification: return "email_verification";
+        case message_kind::password_reset: return "password_reset";
+        case message_kind::password_changed: return "password_changed";
     }
     return "";
 }
 
 std::optional<message_kind> parse_message_kind(std::string_view text) noexcept {
-    for (const auto k : {message_kind::otp_code, message_kind::sign_in_code, message_kind::email_verification})
+    for (const auto k : all_message_kinds)
         if (to_string(k) == text) return k;
     return std::nullopt;
 }
@@ -32,12 +34,13 @@ std::string_view to_string(message_status s) noexcept {
         case message_status::pending: return "pending";
         case message_status::sent: return "sent";
         case message_status::dead: return "dead";
+        case message_status::expired: return "expired";
     }
     return "";
 }
 
 std::optional<message_status> parse_message_status(std::string_view text) noexcept {
-    for (const auto s : {message_status::pending, message_status::sent, message_status::dead})
+    for (const auto s : {message_status::pending, message_status::sent, message_status::dead, message_status::expired})
         if (to_string(s) == text) return s;
     return std::nullopt;
 }

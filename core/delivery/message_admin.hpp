@@ -15,8 +15,12 @@ public:
     message_admin(unit_of_work& uow, const clock& clk);
     /// The dead messages, newest first (at most 100); their secrets stay sealed.
     std::vector<queued_message> dead();
-    /// Makes a dead message pending again, due now; not_found when no dead message has this id.
+    /// Makes a dead message pending again, due now; not_found when no dead message with a still valid secret has
+    /// this id (an expired code is worth nothing to its recipient).
     outcome requeue(std::int64_t id);
+    /// Requeues every dead message still valid: after a fault of configuration (a wrong password, a moved webhook)
+    /// is fixed. Returns how many.
+    int requeue_all();
 
 private:
     unit_of_work& uow_;

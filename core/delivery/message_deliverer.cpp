@@ -37,8 +37,11 @@ seconds message_deliverer::backoff(const delivery_policy& p, int failures) {
 delivery_round message_deliverer::deliver_once(channel c) {
     const auto now = clock_.now();
     std::vector<queued_message> claimed;
-    uow_.write([&](repositories& r) { claimed = r.messages.claim_due(c, now, now + policy_.lease, policy_.batch); });
     delivery_round round;
+    uow_.write([&](repositories& r) {
+        round.expired = r.messages.expire_overdue(c, now);
+        claimed = r.messages.claim_due(c, now, now + policy_.lease, policy_.batch);
+    });
     round.claimed = static_cast<int>(claimed.size());
     for (const auto& q : claimed) settle(q, round);
     return round;
@@ -60,24 +63,25 @@ void message_deliverer::settle(const queued_message& q, delivery_round& round) {
         failure = reason_of(e);
     }
     const auto now = clock_.now();
+    const auto lease = q.lease_until.value_or(now);
+    // Each outcome counts only if recorded: past its lease, the message belongs to whoever claimed it next.
+    const auto record = [&](int& count, auto&& write) { ++(write_tx(uow_, write) ? count : round.lost); };
     if (failure.empty()) {
-        uow_.write([&](repositories& r) { r.messages.mark_sent(q.id, now); });
-        ++round.sent;
+        record(round.sent, [&](repositories& r) { return r.messages.mark_sent(q.id, lease, now); });
         return;
     }
     const int attempts = q.attempts + 1;
     const bool dead = permanent || attempts >= policy_.max_attempts;
     round.failures.push_back(delivery_failure{q.message_id, q.message.kind, attempts, dead, failure});
     if (dead) {
-        uow_.write([&](repositories& r) { r.messages.mark_dead(q.id, attempts, failure); });
-        ++round.dead;
+        record(round.dead, [&](repositories& r) { return r.messages.mark_dead(q.id, lease, attempts, failure); });
         return;
     }
     // Full jitter over the upper half: deliverers that failed together do not all come back at once.
     const auto pause = backoff(policy_, attempts);
-    const auto jitter = seconds{uniform_below(rng_, pause.count() / 2 + 1)};
-    uow_.write([&](repositories& r) { r.messages.retry_later(q.id, attempts, now + pause / 2 + jitter, failure); });
-    ++round.retried;
+    const auto next = now + pause / 2 + seconds{uniform_below(rng_, pause.count() / 2 + 1)};
+    record(round.retried,
+           [&](repositories& r) { return r.messages.retry_later(q.id, lease, attempts, next, failure); });
 }
 
 }  // namespace authd

@@ -35,13 +35,16 @@ struct delivery_round {
     int sent = 0;
     int retried = 0;
     int dead = 0;
+    int expired = 0;  ///< pending messages whose code expired before they could be sent
+    int lost = 0;     ///< outcomes not recorded: the send outlived its lease and the message is another deliverer's
     std::vector<delivery_failure> failures;
 };
 
-/// Sends what the queue holds for one channel: claims due messages (a short transaction), sends each outside any
-/// transaction, and records the outcome. A failure is tried again after an exponential pause with jitter, and after
-/// max_attempts the message is dead. At least once: a crash between sending and recording sends again after the
-/// lease, under the same message id.
+/// Sends what the queue holds for one channel: expires the messages whose code can no longer be used, claims due
+/// messages (a short transaction), sends each outside any transaction, and records the outcome under the claim's
+/// lease. A failure is tried again after an exponential pause with jitter, and after max_attempts the message is dead.
+/// At least once: a crash between sending and recording sends again after the lease, under the same message id.
+/// Several deliverers (threads or processes) may run deliver_once at the same time: claims never overlap.
 class message_deliverer {
 public:
     message_deliverer(unit_of_work& uow, message_sender& sender, secret_box& box, random_source& rng, const clock& clk,

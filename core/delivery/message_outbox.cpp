@@ -17,6 +17,7 @@ void message_outbox::queue(repositories& tx, const outgoing_message& m, time_poi
     q.recipient_key = digest_.keyed_hex(std::string(to_string(m.channel)) + ":" + m.recipient);
     q.next_attempt_at = now;
     q.created_at = now;
+    q.expires_at = now + m.lifetime;
     tx.messages.add(q);
 }
 

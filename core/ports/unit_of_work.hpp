@@ -7,13 +7,14 @@
 
 #include "core/ports/agent_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
-#include "core/ports/email_verification_repository.hpp"
+#include "core/ports/emailed_token_repository.hpp"
 #include "core/ports/event_repository.hpp"
 #include "core/ports/message_queue_repository.hpp"
 #include "core/ports/mfa_challenge_repository.hpp"
 #include "core/ports/otp_repository.hpp"
 #include "core/ports/outbox_repository.hpp"
 #include "core/ports/recovery_code_repository.hpp"
+#include "core/ports/retention_repository.hpp"
 #include "core/ports/session_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
@@ -30,8 +31,10 @@ struct repositories {
     catalog_repository& catalog;
     mfa_challenge_repository& challenges;
     recovery_code_repository& recovery_codes;
-    email_verification_repository& verifications;
+    emailed_token_repository& verifications;    ///< e-mail verification tokens
+    emailed_token_repository& password_resets;  ///< password reset tokens
     message_queue_repository& messages;
+    retention_repository& retention;
     /// Run once the transaction has committed (never after a rollback, nor for an attempt that is run again):
     /// what must see the committed rows, such as waking a deliverer.
     std::vector<std::function<void()>>& after_commit;

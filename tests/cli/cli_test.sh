@@ -43,6 +43,24 @@ check "the database password is never printed" bash -c "! grep -q hunter2 <<<'$e
 err=$(DATABASE_URL=oracle://x "$authd" migrate 2>&1); code=$?
 check "a DATABASE_URL of no known kind exits 2" test $code -eq 2
 
+# Production sends codes over a network only encrypted: http:// webhooks and SMTP without TLS are for loopback relays.
+prod=(JWT_SECRET_KEY="$(openssl rand -hex 32)" DB_ENCRYPTION_KEY="$(openssl rand -hex 32)"
+  WEBHOOK_SECRET="$(openssl rand -hex 32)" DATABASE_URL="sqlite:///$work/prod.db")
+err=$(env "${prod[@]}" SMS_DELIVERY=webhook SMS_WEBHOOK_URL=http://sms.example.com/send "$authd" migrate 2>&1); code=$?
+check "production refuses an http:// webhook to another host (exit 2)" test $code -eq 2
+check "the refused webhook setting is named" grep -q SMS_WEBHOOK_URL <<<"$err"
+err=$(env "${prod[@]}" EMAIL_DELIVERY=webhook EMAIL_WEBHOOK_URL=http://user@127.0.0.1.example.com:80/x "$authd" migrate 2>&1); code=$?
+check "a host that only starts like a loopback address is another host (exit 2)" test $code -eq 2
+err=$(env "${prod[@]}" EMAIL_DELIVERY=smtp SMTP_HOST=mail.example.com SMTP_TLS=none FROM_EMAIL=a@example.com "$authd" migrate 2>&1); code=$?
+check "production refuses SMTP_TLS=none to another host (exit 2)" test $code -eq 2
+check "the refused SMTP setting is named" grep -q SMTP_TLS <<<"$err"
+check "production accepts http:// to a loopback webhook and SMTP_TLS=none to a loopback relay" env "${prod[@]}" \
+  SMS_DELIVERY=webhook SMS_WEBHOOK_URL=http://127.0.0.1:9/sms EMAIL_DELIVERY=smtp SMTP_HOST=localhost SMTP_TLS=none \
+  FROM_EMAIL=a@example.com "$authd" migrate
+err=$(env "${prod[@]}" EMAIL_DELIVERY=smtp SMTP_HOST=mail.example.com SMTP_VERIFY_CERTIFICATE=0 FROM_EMAIL=a@example.com "$authd" migrate 2>&1); code=$?
+check "production warns once that an unverified SMTP certificate exposes the codes" \
+  bash -c "[ $code -eq 0 ] && [ \$(grep -c SMTP_VERIFY_CERTIFICATE <<<'$err') -eq 1 ]"
+
 export DATABASE_URL="sqlite:///$work/data/authd.db" APP_ENV=development
 check "migrate creates the database and exits 0" "$authd" migrate
 first=$("$authd" seed 2>/dev/null)
@@ -56,6 +74,11 @@ for status in UPCOMING ON_SALE SOLD_OUT CANCELLED; do
   check "a seeded event is $status" test "$(sqlite3 "$work/data/authd.db" "SELECT COUNT(*) FROM events WHERE status = '$status'")" -ge 1
 done
 check "the second seed prints no password" bash -c "! grep -q 'with password' <<<'$second'"
+out=$("$authd" cleanup 2>/dev/null); code=$?
+check "cleanup exits 0" test $code -eq 0
+check "cleanup counts each kind of ended rows" bash -c "grep -q '^otp_codes: 0 deleted$' <<<'$out' && grep -q '^finished_messages: 0 deleted$' <<<'$out' && [ \$(grep -c ' deleted$' <<<'$out') -eq 10 ]"
+check "a second cleanup right after the first runs too (the lease was given back)" bash -c "'$authd' cleanup 2>/dev/null | grep -q '^published_outbox: 0 deleted$'"
+check "cleanup is in --help" grep -q "cleanup" <<<"$("$authd" --help)"
 given=$(DATABASE_URL="sqlite:///$work/other.db" SEED_ADMIN_PASSWORD=given-admin-password "$authd" seed 2>/dev/null)
 check "a given admin password is not printed" bash -c "! grep -q given-admin-password <<<'$given'"
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "adapters/delivery/templates.hpp"
 
@@ -153,20 +154,38 @@ TEST_CASE("the link is only for e-mail verification", "[delivery][templates]") {
 
 TEST_CASE("every value in the HTML part is escaped, the text part keeps it as it is", "[delivery][templates]") {
     auto m = sign_in_mail();
-    m.recipient_name = "<b>Tom & \"Jerry\" O'Neil</b>";
-    const auto mail = templates({.app_name = "A&B"}).render(m);
-    CHECK(has(mail.html, "Hello &lt;b&gt;Tom &amp; &quot;Jerry&quot; O&#39;Neil&lt;/b&gt;,"));
-    CHECK_FALSE(has(mail.html, "<b>Tom"));
-    CHECK(has(mail.html, "Your A&amp;B sign-in code is 654321."));
-    CHECK(has(mail.text, "Hello <b>Tom & \"Jerry\" O'Neil</b>,"));
-    CHECK(has(mail.text, "Your A&B sign-in code is 654321."));
+    m.recipient_name = "Tom O'Neil";
+    const auto mail = templates({.app_name = "<b>A&B \"C\"</b>"}).render(m);
+    CHECK(has(mail.html, "Hello Tom O&#39;Neil,"));
+    CHECK(has(mail.html, "Your &lt;b&gt;A&amp;B &quot;C&quot;&lt;/b&gt; sign-in code is 654321."));
+    CHECK_FALSE(has(mail.html, "<b>A&B"));
+    CHECK(has(mail.text, "Hello Tom O'Neil,"));
+    CHECK(has(mail.text, "Your <b>A&B \"C\"</b> sign-in code is 654321."));
 }
 
 TEST_CASE("a value is put in once and never read again for variables", "[delivery][templates]") {
     auto m = sign_in_mail();
-    m.recipient_name = "{{code}}";
-    const auto mail = templates({}).render(m);
-    CHECK(has(mail.text, "Hello {{code}},"));
+    const auto mail = templates({.app_name = "{{code}}"}).render(m);
+    CHECK(has(mail.text, "Your {{code}} sign-in code is 654321."));
+}
+
+TEST_CASE("a name that could carry a message of its own is left out of the greeting", "[delivery][templates]") {
+    const templates t({});
+    const auto greeting = [&](const std::string& name) {
+        auto m = sign_in_mail();
+        m.recipient_name = name;
+        const auto mail = t.render(m);
+        CHECK(mail.text.find("Your authd sign-in code is 654321.") != std::string::npos);
+        return mail.text.substr(0, mail.text.find('\n'));
+    };
+    CHECK(greeting("Cleo") == "Hello Cleo,");
+    CHECK(greeting("Dr. José María O'Neil-Smith Jr.") == "Hello Dr. José María O'Neil-Smith Jr.,");
+    // Someone registering a victim's address picks the name the victim will read: no link, domain, number,
+    // markup, variable, line break or essay gets through.
+    for (const std::string& hostile : std::vector<std::string>{
+             "visit https://evil.example", "evil.example", "call +212600000000", "<b>Tom</b>", "{{code}}",
+             "Tom\nYour account is locked", "Tom: reply with your password", std::string(51, 'a')})
+        CHECK(greeting(hostile) == "Hello,");
 }
 
 TEST_CASE("a file of TEMPLATES_DIR replaces its part only, unknown variables stay", "[delivery][templates]") {

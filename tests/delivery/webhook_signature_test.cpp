@@ -52,3 +52,10 @@ TEST_CASE("a webhook needs an http(s) URL and a secret", "[delivery][webhook]") 
     CHECK_NOTHROW(webhook_channel({.url = "https://example.com/hook", .secret = "s"}));
     CHECK_NOTHROW(webhook_channel({.url = "HTTP://127.0.0.1:9/hook", .secret = "s"}));
 }
+
+TEST_CASE("a receiver's refusal kills a message only when it is about the message itself", "[delivery][webhook]") {
+    for (const long status : {400L, 413L, 415L, 422L}) CHECK(refuses_message_for_good(status));
+    // A wrong URL or secret is the operator's to fix: the messages wait for it instead of dying.
+    for (const long status : {401L, 403L, 404L, 405L, 408L, 409L, 429L, 500L, 502L, 503L, 302L})
+        CHECK_FALSE(refuses_message_for_good(status));
+}

@@ -31,6 +31,7 @@ inline app::config test_config() {
     c.worker_threads = 4;
     c.outbox_relay_interval_ms = 0;  // tests relay the outbox themselves, when they mean to
     c.delivery_interval_ms = 0;      // and deliver messages themselves, before they read them (api::call)
+    c.cleanup_interval_minutes = 0;  // and clean up only when a test asks
     // Tests sign in far more than 5 times a minute from 127.0.0.1: the limits are off unless a test turns them on.
     c.rate_limit_per_minute = 0;
     c.auth_rate_limit_per_minute = 0;

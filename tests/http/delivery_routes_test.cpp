@@ -25,6 +25,35 @@ std::pair<std::string, std::string> register_cleo(api& c) {
     const auto start = at + marker.size();
     return {json_string(r.body, "id"), body.substr(start, body.find_first_of(" .", start) - start)};
 }
+
+/// A dead e-mail to amina@example.com (a new message, and a new recipient key, each call), its code valid for 5
+/// minutes: the id.
+std::int64_t add_dead_message(running_app& app) {
+    static int calls = 0;
+    ++calls;
+    std::int64_t id = 0;
+    app.app->store().write([&](repositories& r) {
+        queued_message q;
+        q.message_id = "6f1c2d3e-4a5b-4c6d-8e7f-90123456789" + std::to_string(calls % 10);
+        q.message = outgoing_message{channel::email,
+                                     message_kind::otp_code,
+                                     "amina@example.com",
+                                     "Amina",
+                                     "",
+                                     seconds{300},
+                                     "11111111-1111-4111-8111-111111111111"};
+        q.recipient_key = std::string(63, 'a') + std::to_string(calls % 10);
+        q.sealed_secret = "not-a-sealed-value";
+        q.next_attempt_at = q.created_at = app.clock.now();
+        q.expires_at = q.created_at + q.message.lifetime;
+        r.messages.add(q);
+        const auto claimed = r.messages.claim_due(channel::email, app.clock.now(), app.clock.now() + seconds{60}, 1);
+        REQUIRE(claimed.size() == 1);
+        id = claimed[0].id;
+        REQUIRE(r.messages.mark_dead(id, *claimed[0].lease_until, 8, "connection refused"));
+    });
+    return id;
+}
 }  // namespace
 
 TEST_CASE("the verification link's page only shows a form, and the form's POST verifies the address once",
@@ -84,26 +113,7 @@ TEST_CASE("admins list dead messages with masked recipients and send one again o
     auto c = app.client();
     const auto admin = sign_in_with_roles(c, app, "root@example.com", {"admin"});
     const auto customer = sign_in_with_roles(c, app, "cust@example.com", {"customer"});
-    std::int64_t id = 0;
-    app.app->store().write([&](repositories& r) {
-        queued_message q;
-        q.message_id = "6f1c2d3e-4a5b-4c6d-8e7f-901234567890";
-        q.message = outgoing_message{channel::email,
-                                     message_kind::otp_code,
-                                     "amina@example.com",
-                                     "Amina",
-                                     "",
-                                     seconds{300},
-                                     "11111111-1111-4111-8111-111111111111"};
-        q.recipient_key = std::string(64, 'a');
-        q.sealed_secret = "not-a-sealed-value";
-        q.next_attempt_at = q.created_at = app.clock.now();
-        r.messages.add(q);
-        const auto claimed = r.messages.claim_due(channel::email, app.clock.now(), app.clock.now() + seconds{60}, 1);
-        REQUIRE(claimed.size() == 1);
-        id = claimed[0].id;
-        r.messages.mark_dead(id, 8, "connection refused");
-    });
+    const auto id = add_dead_message(app);
 
     CHECK(c.get("/api/admin/messages/dead", customer).status == 403);
     CHECK(c.get("/api/admin/messages/dead").status == 401);
@@ -113,6 +123,7 @@ TEST_CASE("admins list dead messages with masked recipients and send one again o
     CHECK_FALSE(has(dead.body, "amina@"));
     CHECK(json_string(dead.body, "lastError") == "connection refused");
     CHECK(json_string(dead.body, "kind") == "otp_code");
+    CHECK(json_string(dead.body, "expiresAt") == to_rfc3339(app.clock.now() + seconds{300}));
 
     const auto path = "/api/admin/messages/" + std::to_string(id) + "/requeue";
     CHECK(c.post(path, "", customer).status == 403);
@@ -121,4 +132,23 @@ TEST_CASE("admins list dead messages with masked recipients and send one again o
     CHECK(c.post("/api/admin/messages/999999/requeue", "", admin).status == 404);
     CHECK(c.post("/api/admin/messages/x/requeue", "", admin).status == 404);
     CHECK(has(c.get("/api/admin/messages/dead", admin).body, R"("messages":[])"));
+}
+
+TEST_CASE("an admin requeues every dead message with a valid code at once", "[http][delivery][admin]") {
+    running_app app;
+    auto c = app.client();
+    const auto admin = sign_in_with_roles(c, app, "root@example.com", {"admin"});
+    const auto customer = sign_in_with_roles(c, app, "cust@example.com", {"customer"});
+    add_dead_message(app);
+
+    CHECK(c.post("/api/admin/messages/requeue-dead", "", customer).status == 403);
+    CHECK(c.post("/api/admin/messages/requeue-dead", "").status == 401);
+    const auto first = c.post("/api/admin/messages/requeue-dead", "", admin);
+    CHECK(first.status == 200);
+    CHECK(has(first.body, R"("requeued":1)"));
+    CHECK(has(c.get("/api/admin/messages/dead", admin).body, R"("messages":[])"));
+
+    add_dead_message(app);
+    app.clock.advance(seconds{300});  // its code has expired: requeuing it would send a dead code
+    CHECK(has(c.post("/api/admin/messages/requeue-dead", "", admin).body, R"("requeued":0)"));
 }

@@ -1,5 +1,5 @@
 // The delivery queue's contract, the same on every backend: claims in id order per channel, leases, the order per
-// recipient, and what sending, retrying and giving up leave in a row.
+// recipient, expiry, and what sending, retrying and giving up leave in a row (only under the claim's lease).
 #include <catch2/catch.hpp>
 
 #include "tests/storage/backend.hpp"
@@ -35,6 +35,7 @@ queued_message sample(int n, channel c, int recipient) {
     q.sealed_secret = "sealed-secret-" + std::to_string(n);
     q.next_attempt_at = t0;
     q.created_at = t0 - 1min;
+    q.expires_at = t0 + std::chrono::days{1};
     return q;
 }
 
@@ -62,6 +63,23 @@ std::int64_t backlog(backend_under_test& b, channel c) {
     std::int64_t n = -1;
     b.uow->read([&](repositories& r) { n = r.messages.backlog(c); });
     return n;
+}
+// The outcomes, recorded under the lease the message was claimed with.
+bool sent(backend_under_test& b, const queued_message& q, time_point now) {
+    return write_tx(*b.uow, [&](repositories& r) { return r.messages.mark_sent(q.id, q.lease_until.value(), now); });
+}
+bool retried(backend_under_test& b, const queued_message& q, int attempts, time_point next, std::string_view error) {
+    return write_tx(*b.uow, [&](repositories& r) {
+        return r.messages.retry_later(q.id, q.lease_until.value(), attempts, next, error);
+    });
+}
+bool killed(backend_under_test& b, const queued_message& q, int attempts, std::string_view error) {
+    return write_tx(*b.uow, [&](repositories& r) {
+        return r.messages.mark_dead(q.id, q.lease_until.value(), attempts, error);
+    });
+}
+int expire(backend_under_test& b, channel c, time_point now) {
+    return write_tx(*b.uow, [&](repositories& r) { return r.messages.expire_overdue(c, now); });
 }
 bool requeue(backend_under_test& b, std::int64_t id, time_point now) {
     bool done = false;
@@ -103,6 +121,8 @@ TEST_CASE("claim_due returns the channel's due pending messages in id order, eve
     CHECK(q.attempts == 2);
     CHECK(q.next_attempt_at == t0 - 30s);
     CHECK(q.created_at == t0 - 5min);
+    CHECK(q.expires_at == t0 + std::chrono::days{1});
+    CHECK(q.lease_until == std::optional<time_point>(t0 + lease));
     CHECK_FALSE(q.last_error);
     CHECK_FALSE(q.sent_at);
     CHECK(sms[1].message.recipient_name.empty());
@@ -164,15 +184,16 @@ TEST_CASE("an older pending message to the same recipient holds back a newer one
     CHECK(claim(b, channel::sms, t0).empty());  // leased ones hold back theirs too
 
     // Still pending (waiting for its retry, not due): the next message to the same person waits as well.
-    b.uow->write([&](repositories& r) { r.messages.retry_later(first[0].id, 1, t0 + 10min, "gateway timeout"); });
+    REQUIRE(retried(b, first[0], 1, t0 + 10min, "gateway timeout"));
     CHECK(claim(b, channel::sms, t0 + 1min).empty());
 
-    b.uow->write([&](repositories& r) {
-        r.messages.mark_dead(first[0].id, 2, "550 rejected");
-        r.messages.mark_sent(first[2].id, t0 + 1min);
-    });
-    CHECK(message_ids(claim(b, channel::sms, t0 + 1min)) ==
-          std::vector<std::string>{message_id_of(2), message_id_of(5)});
+    REQUIRE(sent(b, first[1], t0 + 1min));
+    REQUIRE(sent(b, first[2], t0 + 1min));
+    const auto retry = claim(b, channel::sms, t0 + 10min);  // 5 no longer waits behind the sent 4
+    CHECK(message_ids(retry) == std::vector<std::string>{message_id_of(1), message_id_of(5)});
+    REQUIRE(retry.size() == 2);
+    REQUIRE(killed(b, retry[0], 2, "550 rejected"));
+    CHECK(message_ids(claim(b, channel::sms, t0 + 10min)) == std::vector<std::string>{message_id_of(2)});
 }
 
 TEST_CASE("mark_sent ends a message: its sealed secret deleted, sent_at set, no longer pending",
@@ -183,26 +204,79 @@ TEST_CASE("mark_sent ends a message: its sealed secret deleted, sent_at set, no 
     const auto claimed = claim(b, channel::sms, t0);
     REQUIRE(claimed.size() == 2);
     const auto id = claimed[0].id;
-    b.uow->write([&](repositories& r) { r.messages.mark_sent(id, t0 + 5s); });
+    CHECK(sent(b, claimed[0], t0 + 5s));
 
     CHECK(backlog(b, channel::sms) == 1);
     CHECK(claim(b, channel::sms, t0 + 1h).size() == 1);  // only the other one, its lease over
     CHECK(dead(b).empty());
     CHECK_FALSE(requeue(b, id, t0 + 1h));  // sent is not dead
-    if (b.memory) {
+    // A second outcome for the same claim finds the message no longer pending: nothing changes.
+    CHECK_FALSE(sent(b, claimed[0], t0 + 6s));
+    CHECK_FALSE(killed(b, claimed[0], 1, "late"));
+    CHECK_FALSE(retried(b, claimed[0], 1, t0 + 1h, "late"));
+    CHECK(dead(b).empty());
+    CHECK(backlog(b, channel::sms) == 1);
+    if (b.memory) {  // the SQL backends read no sent row back: the memory fake shows what a row keeps
         const auto row = b.memory->snapshot().messages.at(static_cast<std::size_t>(id - 1));
         CHECK(row.status == message_status::sent);
+        CHECK(row.sealed_secret.empty());
+        CHECK(row.sent_at == std::optional<time_point>(t0 + 5s));
     }
+}
 
-    // The repository reads no sent row back; list_dead shows the row once it is marked dead (mark_dead changes
-    // status, attempts and last_error only): the secret is gone and sent_at stayed.
-    b.uow->write([&](repositories& r) { r.messages.mark_dead(id, 0, "looked at"); });
-    const auto rows = dead(b);
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0].id == id);
-    CHECK(rows[0].sealed_secret.empty());
-    REQUIRE(rows[0].sent_at);
-    CHECK(*rows[0].sent_at == t0 + 5s);
+TEST_CASE("an outcome is recorded only under the lease it was claimed with", "[contract][messages]") {
+    backend_under_test b;
+    add(b, {sample(1, channel::sms, 1)});
+    const auto slow = claim(b, channel::sms, t0);  // a deliverer whose send outlives its lease
+    REQUIRE(slow.size() == 1);
+    const auto next = claim(b, channel::sms, t0 + lease);  // the next deliverer takes the message over
+    REQUIRE(next.size() == 1);
+
+    CHECK_FALSE(sent(b, slow[0], t0 + lease + 1s));
+    CHECK_FALSE(killed(b, slow[0], 1, "late"));
+    CHECK_FALSE(retried(b, slow[0], 1, t0 + 1h, "late"));
+    CHECK(dead(b).empty());
+    CHECK(backlog(b, channel::sms) == 1);
+
+    CHECK(retried(b, next[0], 1, t0 + 1h, "421 busy"));  // the current lease holder's outcome counts
+    const auto again = claim(b, channel::sms, t0 + 1h);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].attempts == 1);
+    CHECK(again[0].last_error == std::optional<std::string>("421 busy"));
+}
+
+TEST_CASE("expire_overdue ends the channel's pending messages past their expiry, and they hold nothing back",
+          "[contract][messages]") {
+    backend_under_test b;
+    auto short_lived = sample(1, channel::sms, 1);
+    short_lived.expires_at = t0 + 5min;
+    auto leased = sample(3, channel::sms, 2);
+    leased.expires_at = t0 + 5min;
+    auto other_channel = sample(4, channel::email, 3);
+    other_channel.expires_at = t0 + 5min;
+    add(b, {short_lived, sample(2, channel::sms, 1), leased, other_channel});
+
+    const auto first = claim(b, channel::sms, t0);  // 1 and 3 (2 waits behind 1)
+    REQUIRE(first.size() == 2);
+    REQUIRE(retried(b, first[0], 1, t0 + 30min, "gateway timeout"));  // backed off past its expiry
+    const auto held = claim(b, channel::sms, t0 + 4min);              // 3 is claimed again, until t0 + 6min
+    CHECK(message_ids(held) == std::vector<std::string>{message_id_of(3)});
+    CHECK(claim(b, channel::sms, t0 + 5min - 1s).empty());  // 2 still waits behind 1
+    CHECK(expire(b, channel::sms, t0 + 5min - 1s) == 0);
+
+    CHECK(expire(b, channel::sms, t0 + 5min) == 1);  // 1 only: 3 is leased, 4 is e-mail
+    CHECK(backlog(b, channel::sms) == 2);
+    CHECK(backlog(b, channel::email) == 1);
+    CHECK(message_ids(claim(b, channel::sms, t0 + 5min)) == std::vector<std::string>{message_id_of(2)});
+    CHECK(dead(b).empty());                          // expired is not dead: nothing to send again
+    CHECK(expire(b, channel::sms, t0 + 6min) == 1);  // 3, its lease over
+    CHECK(expire(b, channel::email, t0 + 6min) == 1);
+    CHECK(backlog(b, channel::email) == 0);
+    if (b.memory) {
+        const auto row = b.memory->snapshot().messages.at(0);
+        CHECK(row.status == message_status::expired);
+        CHECK(row.sealed_secret.empty());
+    }
 }
 
 TEST_CASE("retry_later records the attempt, the next time and the error, and frees the lease", "[contract][messages]") {
@@ -210,7 +284,7 @@ TEST_CASE("retry_later records the attempt, the next time and the error, and fre
     add(b, {sample(1, channel::sms, 1)});
     const auto claimed = claim(b, channel::sms, t0);  // leased until t0 + 2min
     REQUIRE(claimed.size() == 1);
-    b.uow->write([&](repositories& r) { r.messages.retry_later(claimed[0].id, 3, t0 + 30s, "421 busy"); });
+    REQUIRE(retried(b, claimed[0], 3, t0 + 30s, "421 busy"));
 
     CHECK(backlog(b, channel::sms) == 1);
     CHECK(claim(b, channel::sms, t0 + 29s).empty());
@@ -235,11 +309,9 @@ TEST_CASE("mark_dead keeps the sealed secret, and list_dead shows dead messages 
     const auto email = claim(b, channel::email, t0);
     REQUIRE(sms.size() == 3);
     REQUIRE(email.size() == 1);
-    b.uow->write([&](repositories& r) {
-        r.messages.mark_dead(sms[0].id, 8, "gateway timeout");
-        r.messages.mark_dead(sms[2].id, 1, "550 rejected");
-        r.messages.mark_dead(email[0].id, 1, "bounced");
-    });
+    REQUIRE(killed(b, sms[0], 8, "gateway timeout"));
+    REQUIRE(killed(b, sms[2], 1, "550 rejected"));
+    REQUIRE(killed(b, email[0], 1, "bounced"));
 
     const auto rows = dead(b);
     CHECK(message_ids(rows) == std::vector<std::string>{message_id_of(4), message_id_of(3), message_id_of(1)});
@@ -276,10 +348,8 @@ TEST_CASE("requeue makes a dead message pending and due again with no attempts, 
     const auto claimed = claim(b, channel::sms, t0);
     REQUIRE(claimed.size() == 2);
     const auto dead_id = claimed[0].id, sent_id = claimed[1].id;
-    b.uow->write([&](repositories& r) {
-        r.messages.mark_dead(dead_id, 8, "gateway timeout");
-        r.messages.mark_sent(sent_id, t0);
-    });
+    REQUIRE(killed(b, claimed[0], 8, "gateway timeout"));
+    REQUIRE(sent(b, claimed[1], t0));
     add(b, {sample(3, channel::sms, 3)});
     const auto pending = claim(b, channel::sms, t0);
     REQUIRE(pending.size() == 1);
@@ -316,11 +386,9 @@ TEST_CASE("backlog counts the pending messages of each channel, leased ones incl
     const auto claimed = claim(b, channel::sms, t0);
     REQUIRE(claimed.size() == 3);
     CHECK(backlog(b, channel::sms) == 3);
-    b.uow->write([&](repositories& r) {
-        r.messages.mark_sent(claimed[0].id, t0);
-        r.messages.mark_dead(claimed[1].id, 1, "550 rejected");
-        r.messages.retry_later(claimed[2].id, 1, t0 + 1min, "gateway timeout");
-    });
+    REQUIRE(sent(b, claimed[0], t0));
+    REQUIRE(killed(b, claimed[1], 1, "550 rejected"));
+    REQUIRE(retried(b, claimed[2], 1, t0 + 1min, "gateway timeout"));
     CHECK(backlog(b, channel::sms) == 1);
     CHECK(backlog(b, channel::email) == 2);
 }
@@ -334,4 +402,31 @@ TEST_CASE("claim_due takes no more than its limit, the oldest first", "[contract
     CHECK(message_ids(claim(b, channel::sms, t0, 2)) == std::vector<std::string>{message_id_of(5)});
     CHECK(claim(b, channel::sms, t0, 2).empty());
     CHECK(message_ids(claim(b, channel::sms, t0 + lease, 1)) == std::vector<std::string>{message_id_of(1)});
+}
+
+TEST_CASE("requeue and requeue_all_dead revive only dead messages whose code is still valid", "[contract][messages]") {
+    backend_under_test b;
+    auto short_lived = sample(1, channel::sms, 1);
+    short_lived.expires_at = t0 + 10min;
+    add(b, {short_lived, sample(2, channel::sms, 2), sample(3, channel::email, 3), sample(4, channel::sms, 4)});
+    const auto sms = claim(b, channel::sms, t0);
+    const auto email = claim(b, channel::email, t0);
+    REQUIRE(sms.size() == 3);
+    REQUIRE(email.size() == 1);
+    REQUIRE(killed(b, sms[0], 1, "401 from the gateway"));
+    REQUIRE(killed(b, sms[1], 1, "401 from the gateway"));
+    REQUIRE(killed(b, email[0], 1, "535 authentication failed"));
+    REQUIRE(sent(b, sms[2], t0));
+
+    CHECK_FALSE(requeue(b, sms[0].id, t0 + 10min));  // its code expired: sending it helps nobody
+    const int revived = write_tx(*b.uow, [&](repositories& r) { return r.messages.requeue_all_dead(t0 + 10min); });
+    CHECK(revived == 2);
+    CHECK(message_ids(dead(b)) == std::vector<std::string>{message_id_of(1)});
+    CHECK(backlog(b, channel::sms) == 1);
+    CHECK(backlog(b, channel::email) == 1);
+    CHECK(write_tx(*b.uow, [&](repositories& r) { return r.messages.requeue_all_dead(t0 + 10min); }) == 0);
+    const auto again = claim(b, channel::sms, t0 + 10min);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].message_id == message_id_of(2));
+    CHECK(again[0].attempts == 0);
 }

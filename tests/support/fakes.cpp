@@ -95,6 +95,7 @@ public:
         d_.recovery_codes.erase(std::string(id));
         std::erase_if(d_.mfa_challenges, [&](const auto& e) { return e.second.user_id == id; });
         std::erase_if(d_.email_verifications, [&](const auto& v) { return v.user_id == id; });
+        std::erase_if(d_.password_resets, [&](const auto& v) { return v.user_id == id; });
         return d_.users.erase(std::string(id)) > 0;
     }
     std::vector<user> list(const page_query& q) override {
@@ -316,7 +317,7 @@ public:
     explicit memory_outbox(memory_data& d) : d_(d) {}
     void add_event_change(std::string_view type, const event& e, time_point now) override {
         outbox_message m;
-        m.id = static_cast<std::int64_t>(d_.outbox.size()) + 1;
+        m.id = d_.next_outbox_id++;
         m.aggregate_type = "EVENT";
         m.aggregate_id = std::to_string(e.id);
         m.event_type = std::string(type);
@@ -332,7 +333,7 @@ public:
     }
     void add_client_change(std::string_view type, const user& client, time_point now) override {
         outbox_message m;
-        m.id = static_cast<std::int64_t>(d_.outbox.size()) + 1;
+        m.id = d_.next_outbox_id++;
         m.aggregate_type = "CLIENT";
         m.aggregate_id = client.id;
         m.event_type = std::string(type);
@@ -341,7 +342,8 @@ public:
         d_.outbox.push_back(m);
     }
     void mark_processed(std::int64_t id, time_point now) override {
-        d_.outbox.at(static_cast<std::size_t>(id - 1)).processed_at = now;
+        for (auto& m : d_.outbox)
+            if (m.id == id) m.processed_at = now;
     }
 
 private:
@@ -389,28 +391,28 @@ private:
     memory_data& d_;
 };
 
-class memory_verifications final : public email_verification_repository {
+class memory_emailed_tokens final : public emailed_token_repository {
 public:
-    explicit memory_verifications(memory_data& d) : d_(d) {}
-    void insert(const email_verification& v) override { d_.email_verifications.push_back(v); }
-    std::optional<email_verification> find(std::string_view digest) override {
-        for (const auto& v : d_.email_verifications)
-            if (v.token_digest == digest) return v;
+    explicit memory_emailed_tokens(std::vector<emailed_token>& rows) : rows_(rows) {}
+    void insert(const emailed_token& t) override { rows_.push_back(t); }
+    std::optional<emailed_token> find(std::string_view digest) override {
+        for (const auto& t : rows_)
+            if (t.token_digest == digest) return t;
         return std::nullopt;
     }
-    std::optional<email_verification> latest(std::string_view user_id) override {
-        std::optional<email_verification> out;
-        for (const auto& v : d_.email_verifications)
-            if (v.user_id == user_id && (!out || v.created_at >= out->created_at)) out = v;
+    std::optional<emailed_token> latest(std::string_view user_id) override {
+        std::optional<emailed_token> out;
+        for (const auto& t : rows_)
+            if (t.user_id == user_id && (!out || t.created_at >= out->created_at)) out = t;
         return out;
     }
     void end_all(std::string_view user_id, time_point now) override {
-        for (auto& v : d_.email_verifications)
-            if (v.user_id == user_id && !v.used_at) v.used_at = now;
+        for (auto& t : rows_)
+            if (t.user_id == user_id && !t.used_at) t.used_at = now;
     }
 
 private:
-    memory_data& d_;
+    std::vector<emailed_token>& rows_;
 };
 
 class memory_messages final : public message_queue_repository {
@@ -418,7 +420,7 @@ public:
     explicit memory_messages(memory_data& d) : d_(d) {}
     void add(const queued_message& m) override {
         d_.messages.push_back(m);
-        d_.messages.back().id = static_cast<std::int64_t>(d_.messages.size());
+        d_.messages.back().id = d_.next_message_id++;
     }
     std::vector<queued_message> claim_due(channel c, time_point now, time_point lease_until, int limit) override {
         std::vector<queued_message> out;
@@ -426,34 +428,51 @@ public:
         for (auto& m : d_.messages) {
             if (m.status != message_status::pending) continue;
             const bool free = waiting.insert(m.recipient_key).second;
-            if (!free || m.message.channel != c || m.next_attempt_at > now) continue;
-            if (auto it = leases_.find(m.id); it != leases_.end() && it->second > now) continue;
+            if (!free || m.message.channel != c || m.next_attempt_at > now || leased(m, now)) continue;
             if (static_cast<int>(out.size()) == limit) break;
-            leases_[m.id] = lease_until;
+            m.lease_until = lease_until;
             out.push_back(m);
         }
         return out;
     }
-    void mark_sent(std::int64_t id, time_point now) override {
-        auto& m = at(id);
-        m.status = message_status::sent;
-        m.sealed_secret.clear();
-        m.sent_at = now;
-        leases_.erase(id);
+    int expire_overdue(channel c, time_point now) override {
+        int n = 0;
+        for (auto& m : d_.messages) {
+            if (m.status != message_status::pending || m.message.channel != c || m.expires_at > now || leased(m, now))
+                continue;
+            m.status = message_status::expired;
+            m.sealed_secret.clear();
+            ++n;
+        }
+        return n;
     }
-    void retry_later(std::int64_t id, int attempts, time_point next, std::string_view error) override {
-        auto& m = at(id);
-        m.attempts = attempts;
-        m.next_attempt_at = next;
-        m.last_error = std::string(error);
-        leases_.erase(id);
+    bool mark_sent(std::int64_t id, time_point lease, time_point now) override {
+        auto* m = under_lease(id, lease);
+        if (!m) return false;
+        m->status = message_status::sent;
+        m->sealed_secret.clear();
+        m->sent_at = now;
+        m->lease_until.reset();
+        return true;
     }
-    void mark_dead(std::int64_t id, int attempts, std::string_view error) override {
-        auto& m = at(id);
-        m.status = message_status::dead;
-        m.attempts = attempts;
-        m.last_error = std::string(error);
-        leases_.erase(id);
+    bool retry_later(std::int64_t id, time_point lease, int attempts, time_point next,
+                     std::string_view error) override {
+        auto* m = under_lease(id, lease);
+        if (!m) return false;
+        m->attempts = attempts;
+        m->next_attempt_at = next;
+        m->last_error = std::string(error);
+        m->lease_until.reset();
+        return true;
+    }
+    bool mark_dead(std::int64_t id, time_point lease, int attempts, std::string_view error) override {
+        auto* m = under_lease(id, lease);
+        if (!m) return false;
+        m->status = message_status::dead;
+        m->attempts = attempts;
+        m->last_error = std::string(error);
+        m->lease_until.reset();
+        return true;
     }
     std::vector<queued_message> list_dead(int limit) override {
         std::vector<queued_message> out;
@@ -462,13 +481,13 @@ public:
         return out;
     }
     bool requeue(std::int64_t id, time_point now) override {
-        if (id < 1 || id > static_cast<std::int64_t>(d_.messages.size())) return false;
-        auto& m = at(id);
-        if (m.status != message_status::dead) return false;
-        m.status = message_status::pending;
-        m.attempts = 0;
-        m.next_attempt_at = now;
-        return true;
+        auto* m = find(id);
+        return m && revive(*m, now);
+    }
+    int requeue_all_dead(time_point now) override {
+        int n = 0;
+        for (auto& m : d_.messages) n += revive(m, now) ? 1 : 0;
+        return n;
     }
     std::int64_t backlog(channel c) override {
         return std::count_if(d_.messages.begin(), d_.messages.end(), [&](const queued_message& m) {
@@ -477,9 +496,25 @@ public:
     }
 
 private:
-    queued_message& at(std::int64_t id) { return d_.messages.at(static_cast<std::size_t>(id - 1)); }
+    queued_message* find(std::int64_t id) {
+        for (auto& m : d_.messages)
+            if (m.id == id) return &m;
+        return nullptr;
+    }
+    static bool leased(const queued_message& m, time_point now) { return m.lease_until && *m.lease_until > now; }
+    queued_message* under_lease(std::int64_t id, time_point lease) {
+        auto* m = find(id);
+        return m && m->status == message_status::pending && m->lease_until == lease ? m : nullptr;
+    }
+    static bool revive(queued_message& m, time_point now) {
+        if (m.status != message_status::dead || m.expires_at <= now) return false;
+        m.status = message_status::pending;
+        m.attempts = 0;
+        m.next_attempt_at = now;
+        m.lease_until.reset();
+        return true;
+    }
     memory_data& d_;
-    std::map<std::int64_t, time_point>& leases_ = d_.message_leases;
 };
 
 class memory_catalog final : public catalog_repository {
@@ -568,6 +603,70 @@ private:
 };
 }  // namespace
 
+/// The clean-up over the memory tables. Lockouts keep no time of their last change here: one ends with its lock.
+class memory_retention final : public retention_repository {
+public:
+    explicit memory_retention(memory_data& d) : d_(d) {}
+    int delete_ended(ended_rows rows, time_point cutoff, int limit) override {
+        const auto before = [&](std::optional<time_point> t) { return t && *t < cutoff; };
+        switch (rows) {
+            case ended_rows::otp_codes:
+                return erase_some(d_.otp_codes, limit, [&](const otp_code& c) { return c.expires_at < cutoff; });
+            case ended_rows::otp_lockouts:
+                return erase_some(d_.otp_lockouts, limit, [&](const auto& e) { return before(e.second.locked_until); });
+            case ended_rows::mfa_challenges:
+                return erase_some(d_.mfa_challenges, limit,
+                                  [&](const auto& e) { return e.second.expires_at < cutoff; });
+            case ended_rows::email_verifications:
+                return erase_some(d_.email_verifications, limit,
+                                  [&](const emailed_token& t) { return t.expires_at < cutoff; });
+            case ended_rows::password_resets:
+                return erase_some(d_.password_resets, limit,
+                                  [&](const emailed_token& t) { return t.expires_at < cutoff; });
+            case ended_rows::refresh_tokens:
+                return erase_some(d_.refresh_tokens, limit,
+                                  [&](const auto& e) { return e.second.expires_at < cutoff; });
+            case ended_rows::expired_sessions:
+                return erase_some(d_.sessions, limit, [&](const auto& e) { return e.second.expires_at < cutoff; });
+            case ended_rows::revoked_sessions:
+                return erase_some(d_.sessions, limit, [&](const auto& e) { return before(e.second.revoked_at); });
+            case ended_rows::finished_messages:
+                return erase_some(d_.messages, limit, [&](const queued_message& m) {
+                    return m.status != message_status::pending && m.created_at < cutoff;
+                });
+            case ended_rows::published_outbox:
+                return erase_some(d_.outbox, limit, [&](const outbox_message& m) { return before(m.processed_at); });
+        }
+        return 0;
+    }
+    bool lease_task(std::string_view task, time_point now, time_point until) override {
+        auto [it, added] = d_.task_leases.try_emplace(std::string(task), time_point{});
+        if (it->second > now) return false;
+        it->second = until;
+        return true;
+    }
+    void release_task(std::string_view task, time_point until) override {
+        if (auto it = d_.task_leases.find(std::string(task)); it != d_.task_leases.end() && it->second == until)
+            it->second = time_point{};
+    }
+
+private:
+    template <class Rows, class Ended>
+    static int erase_some(Rows& rows, int limit, Ended ended) {
+        int n = 0;
+        for (auto it = rows.begin(); it != rows.end() && n < limit;) {
+            if (ended(*it)) {
+                it = rows.erase(it);
+                ++n;
+            } else {
+                ++it;
+            }
+        }
+        return n;
+    }
+    memory_data& d_;
+};
+
 void memory_store::write(const std::function<void(repositories&)>& work) {
     std::lock_guard lock(mutex_);
     memory_data copy = data_;  // the transaction's "before" image
@@ -580,11 +679,14 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_catalog catalog(data_);
     memory_challenges challenges(data_);
     memory_recovery_codes recovery_codes(data_);
-    memory_verifications verifications(data_);
+    memory_emailed_tokens verifications(data_.email_verifications);
+    memory_emailed_tokens password_resets(data_.password_resets);
     memory_messages messages(data_);
+    memory_retention retention(data_);
     std::vector<std::function<void()>> after_commit;
-    repositories repos{users,   sessions,   agents,         otps,          events,   outbox,
-                       catalog, challenges, recovery_codes, verifications, messages, after_commit};
+    repositories repos{users,           sessions, agents,     otps,           events,
+                       outbox,          catalog,  challenges, recovery_codes, verifications,
+                       password_resets, messages, retention,  after_commit};
     try {
         work(repos);
     } catch (...) {

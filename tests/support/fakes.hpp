@@ -108,9 +108,12 @@ struct memory_data {
     std::map<std::int64_t, supplier_contact> supplier_contacts;
     std::map<std::string, mfa_challenge> mfa_challenges;                ///< by token digest
     std::map<std::string, std::map<std::string, bool>> recovery_codes;  ///< user id -> digest -> used
-    std::vector<email_verification> email_verifications;
-    std::vector<queued_message> messages;  ///< the delivery queue; id = index + 1
-    std::map<std::int64_t, time_point> message_leases;
+    std::vector<emailed_token> email_verifications;
+    std::vector<emailed_token> password_resets;
+    std::vector<queued_message> messages;  ///< the delivery queue, in id order
+    std::int64_t next_message_id = 1;
+    std::int64_t next_outbox_id = 1;
+    std::map<std::string, time_point> task_leases;  ///< task name -> lease end
     std::int64_t next_catalog_id = 1;  ///< one sequence for the catalog's tables: an id need only be unique in its own
 };
 

@@ -59,8 +59,9 @@ std::string delivery_metrics(services& s) {
         "# HELP authd_messages_total Messages the deliverers of this process handled, by channel and outcome.\n"
         "# TYPE authd_messages_total counter\n";
     for (const auto& [name, c] : {std::pair{"email", &d.email}, std::pair{"sms", &d.sms}})
-        for (const auto& [outcome, n] : {std::pair{"queued", c->queued}, std::pair{"sent", c->sent},
-                                         std::pair{"retried", c->retried}, std::pair{"dead", c->dead}})
+        for (const auto& [outcome, n] :
+             {std::pair{"queued", c->queued}, std::pair{"sent", c->sent}, std::pair{"retried", c->retried},
+              std::pair{"dead", c->dead}, std::pair{"expired", c->expired}})
             out += std::string("authd_messages_total{channel=\"") + name + "\",outcome=\"" + outcome + "\"} " +
                    std::to_string(n) + "\n";
     out +=

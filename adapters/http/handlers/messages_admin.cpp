@@ -33,6 +33,7 @@ response dead_messages(services& s, exchange&) {
             .field("attempts", q.attempts)
             .field("lastError", q.last_error.value_or(""))
             .field("createdAt", to_rfc3339(q.created_at))
+            .field("expiresAt", to_rfc3339(q.expires_at))
             .end_object();
     }
     return json_response(200, std::move(w.end_array().end_object()).str());
@@ -40,9 +41,16 @@ response dead_messages(services& s, exchange&) {
 
 response requeue_message(services& s, exchange& x) {
     const auto id = path_id(x.req, "id");
-    auto done = id ? s.messages.requeue(*id) : outcome(fail(errc::not_found, "No dead message has this id."));
+    auto done = id ? s.messages.requeue(*id)
+                   : outcome(fail(errc::not_found, "No dead message with a valid code has this id."));
     if (!done) return problem_from(x.req, done.error());
     return no_content();
+}
+
+response requeue_dead_messages(services& s, exchange&) {
+    json::writer w;
+    w.begin_object().field("requeued", s.messages.requeue_all()).end_object();
+    return json_response(200, std::move(w).str());
 }
 }  // namespace
 
@@ -53,6 +61,10 @@ void add_message_admin_routes(router& r, services& s) {
            .path = "/api/admin/messages/:id/requeue",
            .access = admin,
            .handler = bind(s, requeue_message)});
+    r.add({.method = "POST",
+           .path = "/api/admin/messages/requeue-dead",
+           .access = admin,
+           .handler = bind(s, requeue_dead_messages)});
 }
 
 }  // namespace authd::http

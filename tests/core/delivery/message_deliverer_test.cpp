@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <deque>
+#include <functional>
+#include <utility>
 
 #include "core/delivery/message_outbox.hpp"
 #include "tests/support/fakes.hpp"
@@ -24,6 +26,7 @@ public:
     };
 
     void send(std::string_view message_id, const outgoing_message& m) override {
+        if (auto hook = std::exchange(during_next_send, nullptr)) hook();
         calls.push_back({std::string(message_id), m, !plan_.empty()});
         if (plan_.empty()) return;
         const auto next = plan_.front();
@@ -44,6 +47,8 @@ public:
     }
 
     std::vector<call> calls;
+    /// Runs once, inside the next send (before it is recorded): time passing, another deliverer at work.
+    std::function<void()> during_next_send;
 
 private:
     struct planned_failure {
@@ -303,7 +308,9 @@ TEST_CASE("a permanent failure is dead at once, its reason stored and its secret
 
 TEST_CASE("after max_attempts temporary failures a message is dead, and a requeue sends it", "[core][delivery]") {
     fixture f(with_max_attempts(3));
-    const auto q = f.queue(sms_to("+212612345678"));
+    auto long_lived = sms_to("+212612345678");
+    long_lived.lifetime = 48h;  // still valid when it is requeued a day later
+    const auto q = f.queue(long_lived);
     f.sender.fail_next(3, "gateway timeout", false);
 
     for (int failures = 1; failures <= 2; ++failures) {
@@ -461,6 +468,7 @@ TEST_CASE("a secret that does not open is dead at once, and its reason does not 
     copied.recipient_key = f.digest.keyed_hex("sms:+212698765432");
     copied.next_attempt_at = f.clock.now();
     copied.created_at = f.clock.now();
+    copied.expires_at = f.clock.now() + 300s;
     f.store.write([&](repositories& r) { r.messages.add(copied); });
     const auto bad_id = f.store.snapshot().messages.back().id;
 
@@ -485,4 +493,73 @@ TEST_CASE("a secret that does not open is dead at once, and its reason does not 
     REQUIRE(stored.last_error);
     CHECK(*stored.last_error == failure.reason);
     CHECK(stored.last_error->find("493817") == std::string::npos);
+}
+
+TEST_CASE("a message whose code expired while it waited is dropped unsent, and no longer holds back a newer one",
+          "[core][delivery]") {
+    delivery_policy slow_retry;
+    slow_retry.first_retry = 10min;  // the first retry falls after the code's end
+    fixture f(slow_retry);
+    const auto old_code = f.queue(sms_to("+212612345678", "111111"));  // valid for 5 minutes
+    f.sender.fail_next(1, "gateway timeout", false);
+    CHECK(f.sms_round().retried == 1);
+    f.clock.advance(1min);
+    const auto new_code = f.queue(sms_to("+212612345678", "222222"));
+    CHECK(f.sms_round().claimed == 0);  // the new code waits behind the old one
+
+    f.clock.advance(4min);
+    const auto round = f.sms_round();
+    CHECK(round.expired == 1);
+    CHECK(round.claimed == 1);
+    CHECK(round.sent == 1);
+    CHECK(f.sender.delivered() == std::vector<std::string>{new_code.message_id});
+    const auto dropped = f.row(old_code.id);
+    CHECK(dropped.status == message_status::expired);
+    CHECK(dropped.sealed_secret.empty());
+    CHECK(f.backlog(channel::sms) == 0);
+
+    f.clock.advance(24h);
+    CHECK(f.sms_round().claimed == 0);
+    CHECK(f.sender.calls.size() == 2);
+}
+
+TEST_CASE("a send that outlives its lease records nothing: the deliverer that took the message over does",
+          "[core][delivery]") {
+    fixture f;
+    const auto q = f.queue(sms_to("+212612345678"));
+    delivery_round second;
+    f.sender.during_next_send = [&] {
+        f.clock.advance(f.deliverer.policy().lease + 1s);  // the first send hangs past its lease
+        second = f.sms_round();                            // another deliverer claims the message and sends it
+    };
+    const auto first = f.sms_round();
+    CHECK(first.claimed == 1);
+    CHECK(first.sent == 0);
+    CHECK(first.lost == 1);
+    CHECK(second.claimed == 1);
+    CHECK(second.sent == 1);
+    CHECK(second.lost == 0);
+    // At least once, under one message id: the receiver can drop the second copy.
+    CHECK(f.sender.delivered() == std::vector<std::string>{q.message_id, q.message_id});
+    CHECK(f.row(q.id).status == message_status::sent);
+}
+
+TEST_CASE("a late failure does not undo the next deliverer's success", "[core][delivery]") {
+    fixture f;
+    const auto q = f.queue(sms_to("+212612345678"));
+    delivery_round second;
+    f.sender.fail_next(1, "gateway timeout", false);
+    f.sender.during_next_send = [&] {
+        f.clock.advance(f.deliverer.policy().lease + 1s);
+        f.sender.fail_next(1, "connection reset", false);  // this first send will fail, late
+        second = f.sms_round();
+    };
+    const auto first = f.sms_round();
+    CHECK(second.sent == 0);
+    CHECK(second.retried == 1);
+    CHECK(first.lost == 1);
+    CHECK(first.retried == 0);
+    const auto row = f.row(q.id);
+    CHECK(row.attempts == 1);  // the late failure was not counted on top
+    CHECK(row.status == message_status::pending);
 }

@@ -1,0 +1,122 @@
+#include "core/users/password_service.hpp"
+
+#include <utility>
+
+#include "core/common/random_values.hpp"
+#include "core/common/validation.hpp"
+#include "core/users/failed_logins.hpp"
+
+namespace authd {
+namespace {
+failure invalid_reset_token() {
+    return fail(errc::invalid_token, "This password reset token is wrong, used or expired.");
+}
+
+/// Whether a stored reset token can still be used at `now`.
+bool usable(const emailed_token& t, time_point now) { return !t.used_at && now < t.expires_at; }
+
+/// The notice that a password changed, to the account's address: no secret, nothing to click.
+outgoing_message password_changed_notice(const user& u) {
+    return outgoing_message{channel::email,
+                            message_kind::password_changed,
+                            u.email,
+                            u.first_name.value_or(u.name),
+                            "",
+                            std::chrono::hours{24},
+                            u.id};
+}
+}  // namespace
+
+password_service::password_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, notifier& notify,
+                                   secret_digest& digest, random_source& rng, const clock& clk,
+                                   lockout_policy login_lockout, password_settings settings)
+    : uow_(uow),
+      hasher_(hasher),
+      tokens_(tokens),
+      notify_(notify),
+      digest_(digest),
+      rng_(rng),
+      clock_(clk),
+      lockout_(login_lockout),
+      settings_(settings) {}
+
+outcome password_service::forgot(std::string email) {
+    email = ascii_lower(email);
+    if (auto e = check_email(email)) {
+        validator v;
+        v.add("email", *e);
+        return v.to_failure();
+    }
+    // Made before the transaction whether or not it is used: the two answers take the same steps.
+    const auto token = random_token(rng_, 32);
+    uow_.write([&](repositories& repos) {
+        const auto now = clock_.now();
+        const auto u = repos.users.find_by_email(email);
+        if (!u || !u->is_active) return;
+        // Locked: two requests at once see each other's link, and only one e-mail leaves a minute.
+        if (!repos.users.lock_by_id(u->id)) return;
+        if (const auto last = repos.password_resets.latest(u->id);
+            last && now < last->created_at + settings_.resend_after)
+            return;
+        repos.password_resets.end_all(u->id, now);
+        repos.password_resets.insert(
+            emailed_token{digest_.sha256_hex(token), u->id, now, now + settings_.reset_ttl, std::nullopt});
+        notify_.queue(repos,
+                      outgoing_message{channel::email, message_kind::password_reset, u->email,
+                                       u->first_name.value_or(u->name), token, settings_.reset_ttl, u->id},
+                      now);
+    });
+    return success();
+}
+
+outcome password_service::reset(std::string_view token, std::string_view new_password, validator found) {
+    if (token.empty()) found.add("token", "is required");
+    if (auto e = check_password(new_password)) found.add("password", *e);
+    if (!found.ok()) return found.to_failure();
+    const auto digest = digest_.sha256_hex(token);
+    // A wrong token costs no hashing.
+    const auto stored = read_tx(uow_, [&](repositories& repos) { return repos.password_resets.find(digest); });
+    if (!stored || !usable(*stored, clock_.now())) return invalid_reset_token();
+    const auto hash = hasher_.hash(new_password);
+    return write_tx(uow_, [&](repositories& repos) -> outcome {
+        const auto now = clock_.now();
+        // The account's row first: two resets with one token queue here, and the second finds it used.
+        auto u = repos.users.lock_by_id(stored->user_id);
+        const auto t = repos.password_resets.find(digest);
+        if (!u || !t || !usable(*t, now)) return invalid_reset_token();
+        u->password_hash = hash;
+        u->lockout = {};
+        u->updated_at = now;
+        repos.users.update(*u);
+        repos.password_resets.end_all(u->id, now);
+        tokens_.revoke_all(repos, u->id);
+        notify_.queue(repos, password_changed_notice(*u), now);
+        return success();
+    });
+}
+
+outcome password_service::change(const principal& who, std::string_view current_password, std::string_view new_password,
+                                 validator found) {
+    if (current_password.empty()) found.add("currentPassword", "is required");
+    if (auto e = check_password(new_password)) found.add("newPassword", *e);
+    if (!found.ok()) return found.to_failure();
+    auto guess = check_password_guess(uow_, hasher_, who.id, current_password);
+    if (!guess) return guess.error();
+    const auto hash = guess->matches ? hasher_.hash(new_password) : std::string();
+    return write_tx(uow_, [&](repositories& repos) -> outcome {
+        const auto now = clock_.now();
+        auto u = repos.users.lock_by_id(who.id);
+        if (!u) return account_gone();
+        if (auto refused = judge_guess(repos, *u, guess->matches, now, lockout_)) return *refused;
+        u->password_hash = hash;
+        u->updated_at = now;
+        repos.users.update(*u);
+        repos.password_resets.end_all(u->id, now);
+        for (const auto& s : repos.sessions.list_active(u->id, now))
+            if (s.id != who.session_id) repos.sessions.revoke(s.id, now);
+        notify_.queue(repos, password_changed_notice(*u), now);
+        return success();
+    });
+}
+
+}  // namespace authd

@@ -1,0 +1,160 @@
+// Passwords over real sockets, on the test run's backend: forgot (one answer for every address), reset by API and by
+// the e-mailed link's page, change; what each ends. The reset token is read where a person would: in the e-mail,
+// here the development console's copy.
+#include <catch2/catch.hpp>
+
+#include "tests/http/app_fixture.hpp"
+
+using namespace authd;
+using namespace authd::test;
+
+namespace {
+const std::vector<std::pair<std::string, std::string>> form{{"Content-Type", "application/x-www-form-urlencoded"}};
+
+bool has(const std::string& body, const std::string& text) { return body.find(text) != std::string::npos; }
+
+struct signed_in {
+    std::string access, refresh;
+};
+
+signed_in login(api& c, const std::string& password, const std::string& email = "ana@example.com") {
+    auto r = c.post("/api/auth/login", R"({"email":")" + email + R"(","password":")" + password + "\"}");
+    REQUIRE(r.status == 200);
+    return {json_string(r.body, "accessToken"), json_string(r.body, "refreshToken")};
+}
+
+void register_ana(api& c) {
+    REQUIRE(
+        c.post("/api/auth/register", R"({"email":"ana@example.com","password":"correct-horse","name":"Ana"})").status ==
+        201);
+}
+
+/// The token of the newest password reset e-mail, or empty when the newest e-mail is another.
+std::string reset_token_mailed(api& c) {
+    const auto body = json_string(c.get("/api/v1/dev/messages").body, "body");
+    const std::string marker = "password reset token is ";
+    const auto at = body.find(marker);
+    if (at == std::string::npos) return {};
+    const auto start = at + marker.size();
+    return body.substr(start, body.find(' ', start) - start);
+}
+
+std::string newest_subject(api& c) { return json_string(c.get("/api/v1/dev/messages").body, "subject"); }
+}  // namespace
+
+TEST_CASE("forgot answers the same for an account and for nobody, and only the account gets an e-mail",
+          "[http][passwords]") {
+    running_app app;
+    auto c = app.client();
+    register_ana(c);
+    const auto before = c.get("/api/v1/dev/messages").body;
+    const auto unknown = c.post("/api/auth/password/forgot", R"({"email":"nobody@example.com"})");
+    CHECK(c.get("/api/v1/dev/messages").body == before);  // nothing queued for nobody
+    const auto known = c.post("/api/auth/password/forgot", R"({"email":"ana@example.com"})");
+    CHECK(known.status == 202);
+    CHECK(unknown.status == known.status);
+    CHECK(unknown.body == known.body);
+    CHECK_FALSE(reset_token_mailed(c).empty());
+    // The same under /api/v1, for clients and users alike (one identity store).
+    const auto v1 = c.post("/api/v1/auth/password/forgot", R"({"email":"nobody@example.com"})");
+    CHECK(v1.status == 202);
+    CHECK(v1.body == known.body);
+}
+
+TEST_CASE("forgot and reset name the fields they refuse", "[http][passwords]") {
+    running_app app;
+    auto c = app.client();
+    auto missing = c.post("/api/auth/password/forgot", "{}");
+    CHECK(missing.status == 400);
+    CHECK(has(missing.body, R"("field":"email")"));
+    CHECK(c.post("/api/auth/password/forgot", R"({"email":"not an address"})").status == 400);
+    CHECK(c.post("/api/auth/password/forgot", R"({"email":42})").status == 400);
+    CHECK(c.call("POST", "/api/auth/password/forgot", "email=a@example.com", form).status == 415);
+    auto reset = c.post("/api/v1/auth/password/reset", R"({"token":"x","password":"short"})");
+    CHECK(reset.status == 400);
+    CHECK(has(reset.body, R"("field":"password")"));
+    auto no_token = c.post("/api/auth/password/reset", R"({"password":"new-horse-battery"})");
+    CHECK(no_token.status == 400);
+    CHECK(has(no_token.body, R"("field":"token")"));
+}
+
+TEST_CASE("a reset through the API sets the password once and signs every session out", "[http][passwords]") {
+    running_app app;
+    auto c = app.client();
+    register_ana(c);
+    const auto old = login(c, "correct-horse");
+    REQUIRE(c.post("/api/v1/auth/password/forgot", R"({"email":"ana@example.com"})").status == 202);
+    const auto token = reset_token_mailed(c);
+    REQUIRE_FALSE(token.empty());
+
+    const auto body = R"({"token":")" + token + R"(","password":"new-horse-battery"})";
+    CHECK(c.post("/api/v1/auth/password/reset", body).status == 204);
+    CHECK(has(newest_subject(c), "password was changed"));
+    CHECK(c.get("/api/auth/me", old.access).status == 401);
+    CHECK(c.post("/api/auth/refresh", R"({"refreshToken":")" + old.refresh + "\"}").status == 401);
+    login(c, "new-horse-battery");
+    CHECK(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})").status == 401);
+
+    auto again = c.post("/api/auth/password/reset", R"({"token":")" + token + R"(","password":"third-horse-battery"})");
+    CHECK(again.status == 400);
+    CHECK(has(again.body, "invalid_token"));
+    login(c, "new-horse-battery");
+}
+
+TEST_CASE("the reset link's page shows a form, and only its POST sets the password", "[http][passwords]") {
+    running_app app;
+    auto c = app.client();
+    register_ana(c);
+    REQUIRE(c.post("/api/auth/password/forgot", R"({"email":"ana@example.com"})").status == 202);
+    const auto token = reset_token_mailed(c);
+    REQUIRE_FALSE(token.empty());
+
+    auto page = c.get("/reset-password?token=" + token);
+    CHECK(page.status == 200);
+    CHECK(has(page.body, R"(<form method="post" action="/reset-password">)"));
+    CHECK(has(page.body, R"(name="token" value=")" + token + "\""));
+    CHECK(has(page.header("Content-Security-Policy").value_or(""), "form-action 'self'"));
+    login(c, "correct-horse");  // following the link changed nothing
+
+    CHECK(c.get("/reset-password").status == 400);
+    auto weak = c.call("POST", "/reset-password", "token=" + token + "&password=short", form);
+    CHECK(weak.status == 400);
+    CHECK(has(weak.body, "Choose another password"));
+    auto done = c.call("POST", "/reset-password", "token=" + token + "&password=new-horse-battery", form);
+    CHECK(done.status == 200);
+    CHECK(has(done.body, "Your password is changed"));
+    login(c, "new-horse-battery");
+    auto reused = c.call("POST", "/reset-password", "token=" + token + "&password=third-horse-battery", form);
+    CHECK(reused.status == 400);
+    CHECK(has(reused.body, "This link does not work"));
+
+    auto hostile = c.get("/reset-password?token=%22%3E%3Cscript%3Ealert(1)%3C/script%3E");
+    CHECK(hostile.status == 200);
+    CHECK_FALSE(has(hostile.body, "<script>"));
+    CHECK(has(hostile.body, "&quot;&gt;&lt;script&gt;"));
+}
+
+TEST_CASE("change needs the current password and a token, keeps this session and ends the others",
+          "[http][passwords]") {
+    running_app app;
+    auto c = app.client();
+    register_ana(c);
+    const auto here = login(c, "correct-horse");
+    const auto elsewhere = login(c, "correct-horse");
+
+    const auto body = R"({"currentPassword":"correct-horse","newPassword":"new-horse-battery"})";
+    CHECK(c.post("/api/auth/password/change", body).status == 401);
+    auto wrong = c.post("/api/auth/password/change",
+                        R"({"currentPassword":"wrong-horse","newPassword":"new-horse-battery"})", here.access);
+    CHECK(wrong.status == 401);
+    auto fields = c.post("/api/auth/password/change", R"({"newPassword":"short"})", here.access);
+    CHECK(fields.status == 400);
+    CHECK(has(fields.body, R"("field":"currentPassword")"));
+    CHECK(has(fields.body, R"("field":"newPassword")"));
+
+    CHECK(c.post("/api/auth/password/change", body, here.access).status == 204);
+    CHECK(c.get("/api/auth/me", here.access).status == 200);
+    CHECK(c.get("/api/auth/me", elsewhere.access).status == 401);
+    CHECK(has(newest_subject(c), "password was changed"));
+    login(c, "new-horse-battery");
+}
