@@ -37,6 +37,7 @@
 #include "core/outbox/outbox_relay.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
+#include "core/users/operator_commands.hpp"
 #include "core/users/password_service.hpp"
 #include "core/users/profile_service.hpp"
 #include "core/users/user_admin_service.hpp"
@@ -224,6 +225,7 @@ struct application::parts {
     catalog_service catalog;
     profile_service profile;
     password_service passwords;
+    operator_commands operators;
     user_admin_service admin;
     message_admin messages;
     std::unique_ptr<outbox_publisher> publisher;
@@ -274,6 +276,7 @@ struct application::parts {
           catalog(store, clk),
           profile(store, hasher, tokens, clk, policy.login_lockout),
           passwords(store, hasher, tokens, notifier, digest, rng, clk, policy.login_lockout, password_settings{}),
+          operators(store, hasher, tokens, rng, clk),
           admin(store, tokens, clk),
           messages(store, clk),
           publisher(publisher_for(c)),
@@ -445,6 +448,8 @@ std::vector<std::pair<std::string, std::string>> application::routes() const {
 }
 
 unit_of_work& application::store() { return parts_->store; }
+
+operator_commands& application::operators() { return parts_->operators; }
 
 void application::cleanup(std::ostream& out) {
     const auto r = parts_->cleanup.run();

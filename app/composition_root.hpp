@@ -8,6 +8,7 @@
 #include "app/config.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/unit_of_work.hpp"
+#include "core/users/operator_commands.hpp"
 
 namespace authd::app {
 
@@ -38,6 +39,9 @@ public:
     /// Every route served, as method and path template ("/api/events/:eventId"), for the test that holds the route
     /// table against docs/openapi.json.
     std::vector<std::pair<std::string, std::string>> routes() const;
+
+    /// The operator's commands (authd admin ...).
+    operator_commands& operators();
 
     /// Loads the sample data; harmless to run twice. Prints what a person needs to log in.
     void seed(std::ostream& out);

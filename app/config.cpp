@@ -317,17 +317,31 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
             } else {
                 return "--" + name + " needs a value";
             }
+            // The admin command's own arguments.
+            if (out.command == "admin" && (name == "email" || name == "role")) {
+                (name == "email" ? out.admin.email : out.admin.role) = value;
+                continue;
+            }
             const auto* s = find_setting(env_name_of_flag(name));
             if (!s) return "unknown option --" + name + " (see --help)";
             if (auto e = s->set(out.settings, value)) return "--" + name + " " + *e;
             continue;
         }
+        if (command_seen && out.command == "admin" && out.admin.action.empty()) {
+            if (arg != "create-user" && arg != "set-password" && arg != "revoke-sessions" && arg != "unlock")
+                return "unknown admin action " + arg + " (see --help)";
+            out.admin.action = arg;
+            continue;
+        }
         if (command_seen) return "unexpected argument " + arg + " (see --help)";
-        if (arg != "serve" && arg != "migrate" && arg != "seed" && arg != "outbox-relay" && arg != "cleanup")
+        if (arg != "serve" && arg != "migrate" && arg != "seed" && arg != "outbox-relay" && arg != "cleanup" &&
+            arg != "admin")
             return "unknown command " + arg + " (see --help)";
         out.command = arg;
         command_seen = true;
     }
+    if (out.command == "admin" && (out.admin.action.empty() || out.admin.email.empty()))
+        return "admin needs an action and --email (see --help)";
     if (auto e = check_tls_files(out.settings)) return *e;
     if (auto e = check_delivery(out.settings)) return *e;
     // Development hands every code to anyone who asks /api/v1/dev/messages: only this machine may, unless HOST says.
@@ -368,11 +382,16 @@ std::optional<std::string> check_secrets(config& c, const std::function<std::str
 std::string help_text() {
     std::string out =
         "authd — authentication and identity service\n\n"
-        "Usage: authd [serve|migrate|seed|cleanup|outbox-relay] [--option value ...]\n\n"
+        "Usage: authd [serve|migrate|seed|cleanup|admin|outbox-relay] [--option value ...]\n\n"
         "  serve    run the HTTP service (the default); migrations are applied first\n"
         "  migrate  apply pending database migrations and exit\n"
         "  seed     load sample data (harmless to run twice) and exit\n"
         "  cleanup  delete what ended more than RETENTION_DAYS ago, print the counts and exit\n"
+        "  admin create-user --email E [--role admin|staff|customer]\n"
+        "           a new account; its password is read from standard input, or generated and printed once\n"
+        "  admin set-password --email E    the password from standard input; ends every session\n"
+        "  admin revoke-sessions --email E\n"
+        "  admin unlock --email E          clears the failed-login lock\n"
         "  outbox-relay  publish the outbox (to REDIS_URL, else as JSON lines) until stopped\n\n"
         "Options (each also read from the environment variable in capitals):\n";
     for (const auto& s : settings()) {

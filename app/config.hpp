@@ -77,8 +77,16 @@ struct config {
     std::vector<std::string> warnings;
 };
 
+/// `authd admin <action> --email E [--role R]`
+struct admin_request {
+    std::string action;  ///< create-user, set-password, revoke-sessions, unlock
+    std::string email;
+    std::string role = "admin";  ///< create-user only
+};
+
 struct command_line {
-    std::string command = "serve";  ///< serve, migrate, seed, cleanup, outbox-relay
+    std::string command = "serve";  ///< serve, migrate, seed, cleanup, outbox-relay, admin
+    admin_request admin;
     bool help = false;
     bool version = false;
     config settings;

@@ -1,9 +1,12 @@
-// authd: serve (default), migrate, seed, cleanup, outbox-relay. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
+// authd: serve (default), migrate, seed, cleanup, admin, outbox-relay. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "adapters/crypto/openssl_random.hpp"
+#include "app/admin_cli.hpp"
 #include "app/composition_root.hpp"
 #include "core/common/random_values.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -62,6 +65,9 @@ int main(int argc, char** argv) {
             app.seed(std::cout);
             return 0;
         }
+        if (cmd.command == "admin")
+            return authd::app::run_admin(app.operators(), cmd.admin, std::cin, isatty(STDIN_FILENO) == 1, rng,
+                                         std::cout, std::cerr);
         if (cmd.command == "cleanup") {
             app.cleanup(std::cout);
             return 0;

@@ -79,6 +79,27 @@ check "cleanup exits 0" test $code -eq 0
 check "cleanup counts each kind of ended rows" bash -c "grep -q '^otp_codes: 0 deleted$' <<<'$out' && grep -q '^finished_messages: 0 deleted$' <<<'$out' && [ \$(grep -c ' deleted$' <<<'$out') -eq 10 ]"
 check "a second cleanup right after the first runs too (the lease was given back)" bash -c "'$authd' cleanup 2>/dev/null | grep -q '^published_outbox: 0 deleted$'"
 check "cleanup is in --help" grep -q "cleanup" <<<"$("$authd" --help)"
+# The operator's commands: a first admin without the seed, a password from standard input, clear refusals.
+out=$(printf 'operator-password-1\n' | "$authd" admin create-user --email Ops@Example.com --role admin 2>/dev/null); code=$?
+check "admin create-user exits 0" test $code -eq 0
+check "create-user says what it created" grep -q "created ops@example.com (admin)" <<<"$out"
+check "a password given on standard input is never printed" bash -c "! grep -q operator-password-1 <<<'$out'"
+gen=$("$authd" admin create-user --email gen@example.com --role staff </dev/null 2>/dev/null)
+check "an empty standard input makes create-user generate a password and print it once" grep -q "created gen@example.com (staff) with password " <<<"$gen"
+"$authd" admin create-user --email ops@example.com </dev/null >/dev/null 2>&1; code=$?
+check "create-user of a taken address exits 1" test $code -eq 1
+err=$("$authd" admin unlock --email nobody@example.com 2>&1 >/dev/null); code=$?
+check "an address with no account exits 1 and says so" bash -c "[ $code -eq 1 ] && grep -q 'No account' <<<'$err'"
+"$authd" admin frobnicate --email ops@example.com >/dev/null 2>&1; code=$?
+check "an unknown admin action exits 2" test $code -eq 2
+"$authd" admin unlock >/dev/null 2>&1; code=$?
+check "admin without --email exits 2" test $code -eq 2
+check "admin set-password reads standard input" bash -c "printf 'operator-password-2\n' | '$authd' admin set-password --email ops@example.com 2>/dev/null | grep -q 'password set for ops@example.com'"
+printf 'short\n' | "$authd" admin set-password --email ops@example.com >/dev/null 2>&1; code=$?
+check "a password the rules refuse exits 1" test $code -eq 1
+check "admin revoke-sessions" bash -c "'$authd' admin revoke-sessions --email ops@example.com 2>/dev/null | grep -q 'every session ended for'"
+check "admin unlock" bash -c "'$authd' admin unlock --email ops@example.com 2>/dev/null | grep -q 'unlocked ops@example.com'"
+check "admin is in --help" grep -q "admin set-password" <<<"$("$authd" --help)"
 given=$(DATABASE_URL="sqlite:///$work/other.db" SEED_ADMIN_PASSWORD=given-admin-password "$authd" seed 2>/dev/null)
 check "a given admin password is not printed" bash -c "! grep -q given-admin-password <<<'$given'"
 
@@ -96,6 +117,7 @@ check "serve announces its port" test -n "$port"
 # APP_ENV=development is exported above: its codes are readable at /api/v1/dev/messages, so loopback only.
 check "development listens on loopback unless HOST says otherwise" grep -q "listening on 127.0.0.1:" <<<"$listening"
 check "the served health is ok" bash -c "curl -sf http://127.0.0.1:$port/health/live | grep -q ok"
+check "the admin made on the command line signs in with the password set there" bash -c "curl -s -X POST -H 'Content-Type: application/json' -d '{\"email\":\"ops@example.com\",\"password\":\"operator-password-2\"}' http://127.0.0.1:$port/api/auth/login | grep -q accessToken"
 kill -TERM $server
 wait $server; code=$?
 check "SIGTERM drains and exits 0" test $code -eq 0
