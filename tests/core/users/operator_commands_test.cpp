@@ -66,8 +66,7 @@ TEST_CASE("set-password replaces the password, clears the lock and ends every se
     CHECK(weak.error().fields.at(0).field == "password");
 }
 
-TEST_CASE("revoke-sessions ends every session and unlock clears the lock, both by address",
-          "[core][users][operator]") {
+TEST_CASE("revoke-sessions ends every session and unlock clears the lock, both by address", "[core][users][operator]") {
     fixture f;
     f.registered();
     const auto one = f.signed_in("ana@example.com", "correct-horse");
