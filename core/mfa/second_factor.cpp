@@ -100,11 +100,15 @@ second_factor::new_seed second_factor::make_seed(const user& u) {
 std::vector<std::string> second_factor::new_recovery_codes(repositories& repos, const user& u, time_point now) {
     std::vector<std::string> codes, digests;
     for (int i = 0; i < recovery_code_count; ++i) {
-        std::array<std::uint8_t, 7> bytes{};  // 50 of these 56 bits make the 10 characters
+        // 120 bits, 24 base32 characters: far past guessing even if the digests leak (codes made before held 50
+        // bits in 10 characters; they still work, as every code is compared by its normalized digest).
+        std::array<std::uint8_t, 15> bytes{};
         rng_.fill(bytes);
-        auto text = normalize_recovery_code(base32_encode(bytes)).substr(0, 10);
+        const auto text = normalize_recovery_code(base32_encode(bytes));
         digests.push_back(digest_.keyed_hex(text));
-        codes.push_back(text.substr(0, 5) + "-" + text.substr(5));
+        std::string shown;  // "xxxx-xxxx-xxxx-xxxx-xxxx-xxxx": groups of four to copy by hand
+        for (std::size_t at = 0; at < text.size(); at += 4) shown += (at == 0 ? "" : "-") + text.substr(at, 4);
+        codes.push_back(shown);
     }
     repos.recovery_codes.replace(u.id, digests, now);
     return codes;

@@ -63,8 +63,9 @@ TEST_CASE("verify turns MFA on with a right code and returns ten distinct recove
     REQUIRE(codes->size() == 10);
     CHECK(std::set<std::string>(codes->begin(), codes->end()).size() == 10);
     for (const auto& c : codes.value()) {
-        CHECK(c.size() == 11);
-        CHECK(c[5] == '-');
+        CHECK(c.size() == 29);  // 24 base32 characters (120 bits) in groups of four
+        for (const std::size_t dash : {4u, 9u, 14u, 19u, 24u}) CHECK(c[dash] == '-');
+        CHECK(std::count(c.begin(), c.end(), '-') == 5);
     }
     const auto stored = f.store.snapshot().recovery_codes.at(id);
     CHECK(stored.size() == 10);
@@ -122,13 +123,24 @@ TEST_CASE("a recovery code completes a login once, in any case and without its d
     fixture f;
     const auto [id, recovery] = f.with_totp();
     auto typed = recovery[0];
-    typed.erase(5, 1);
+    std::erase(typed, '-');
     for (auto& c : typed) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     REQUIRE(f.auth.verify_mfa(mfa_token_of(f.login("correct-horse")), typed, {}).ok());
     auto again = f.auth.verify_mfa(mfa_token_of(f.login("correct-horse")), recovery[0], {});
     CHECK(again.error().code == errc::invalid_mfa_code);
     // Another one works, as totpCode too.
     tokens_of(f.login("correct-horse", "ana@example.com", recovery[1]));
+}
+
+TEST_CASE("a recovery code of the older, shorter format still works once", "[core][mfa]") {
+    fixture f;
+    const auto [id, recovery] = f.with_totp();
+    // Codes given out before they grew to 120 bits: 10 characters, stored as the digest of their normalized text.
+    f.store.write(
+        [&](repositories& r) { r.recovery_codes.replace(id, {f.digest.keyed_hex("maq5wpec3o")}, f.clock.now()); });
+    REQUIRE(f.auth.verify_mfa(mfa_token_of(f.login("correct-horse")), "MAQ5W-PEC3O", {}).ok());
+    CHECK(f.auth.verify_mfa(mfa_token_of(f.login("correct-horse")), "maq5w-pec3o", {}).error().code ==
+          errc::invalid_mfa_code);
 }
 
 TEST_CASE("a challenge expires after five minutes", "[core][mfa]") {
