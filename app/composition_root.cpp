@@ -8,6 +8,7 @@
 #include "adapters/crypto/openssl_random.hpp"
 #include "adapters/crypto/password_hashing.hpp"
 #include "adapters/crypto/sha256.hpp"
+#include "adapters/crypto/zxcvbn_screen.hpp"
 #include "adapters/delivery/channel_sender.hpp"
 #include "adapters/delivery/console_channel.hpp"
 #include "adapters/http/log.hpp"
@@ -213,6 +214,7 @@ struct application::parts {
     message_outbox outbox_notifier;
     waking_notifier notifier;
     crypto::argon2_bcrypt_hasher hasher;
+    crypto::zxcvbn_screen screen;
     storage::soci_store store;
     token_service tokens;
     second_factor factor;
@@ -259,15 +261,16 @@ struct application::parts {
                        (via == channel::email ? email_loop : sms_loop).wake();
                    }),
           hasher(rng),
+          screen(c.app_name),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
           tokens(store, codec, digest, rng, clk, tokens_from(c)),
           factor(digest, box, hmac, rng,
                  mfa_settings{.challenge_ttl = policy.challenge_ttl,
                               .max_code_failures = policy.challenge_max_failures,
                               .issuer = c.app_name}),
-          auth(store, hasher, tokens, factor, notifier, rng, clk, policy.login_lockout),
+          auth(store, hasher, screen, tokens, factor, notifier, rng, clk, policy.login_lockout),
           totp(store, hasher, factor, clk, policy.login_lockout),
-          clients(store, hasher, notifier, digest, rng, clk,
+          clients(store, hasher, screen, notifier, digest, rng, clk,
                   client_settings{policy.verification_ttl, policy.verification_resend_after}),
           agents(store, rng, clk),
           otp(store, notifier, digest, rng, clk, tokens,
@@ -275,8 +278,9 @@ struct application::parts {
           events(store, clk),
           catalog(store, clk),
           profile(store, hasher, tokens, clk, policy.login_lockout),
-          passwords(store, hasher, tokens, notifier, digest, rng, clk, policy.login_lockout, password_settings{}),
-          operators(store, hasher, tokens, rng, clk),
+          passwords(store, hasher, screen, tokens, notifier, digest, rng, clk, policy.login_lockout,
+                    password_settings{}),
+          operators(store, hasher, screen, tokens, rng, clk),
           admin(store, tokens, clk),
           messages(store, clk),
           publisher(publisher_for(c)),

@@ -26,6 +26,9 @@ target_compile_definitions(rapidjson_headers INTERFACE RAPIDJSON_HAS_STDSTRING=1
 find_path(ARGON2_INCLUDE_DIR argon2.h REQUIRED)
 find_library(ARGON2_LIBRARY argon2 REQUIRED)
 find_library(CRYPT_LIBRARY crypt REQUIRED)
+# zxcvbn (libzxcvbn-dev): its lists of common passwords, names and words, and the patterns people build from them.
+find_path(ZXCVBN_INCLUDE_DIR zxcvbn.h REQUIRED)
+find_library(ZXCVBN_LIBRARY zxcvbn REQUIRED)
 
 find_path(HIREDIS_INCLUDE_DIR hiredis/hiredis.h REQUIRED)
 find_library(HIREDIS_LIBRARY hiredis REQUIRED)

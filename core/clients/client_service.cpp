@@ -15,9 +15,16 @@ bool is_e164(std::string_view s) {
 failure no_such_client() { return fail(errc::not_found, "No such client."); }
 }  // namespace
 
-client_service::client_service(unit_of_work& uow, password_hasher& hasher, notifier& notify, secret_digest& digest,
-                               random_source& rng, const clock& clk, client_settings s)
-    : uow_(uow), hasher_(hasher), notify_(notify), digest_(digest), rng_(rng), clock_(clk), settings_(s) {}
+client_service::client_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen, notifier& notify,
+                               secret_digest& digest, random_source& rng, const clock& clk, client_settings s)
+    : uow_(uow),
+      hasher_(hasher),
+      screen_(screen),
+      notify_(notify),
+      digest_(digest),
+      rng_(rng),
+      clock_(clk),
+      settings_(s) {}
 
 void client_service::new_verification(repositories& repos, const user& u, time_point now) {
     const auto token = random_token(rng_, 32);
@@ -32,7 +39,7 @@ void client_service::new_verification(repositories& repos, const user& u, time_p
 
 result<user> client_service::register_client(client_registration r, validator found) {
     validator v = std::move(found);
-    check_account_fields(r.email, r.password, v);
+    check_account_fields(r.email, r.password, {r.first_name, r.last_name}, screen_, v);
     if (auto e = check_text(r.first_name, 100)) v.add("first_name", *e);
     if (auto e = check_text(r.last_name, 100)) v.add("last_name", *e);
     if (r.phone_number && !is_e164(*r.phone_number))

@@ -9,6 +9,7 @@
 #include "core/ports/clock.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
+#include "core/ports/password_screen.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/secret_digest.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -34,8 +35,8 @@ struct client_settings {
 /// before they can log in. (Logging in is auth_service's, the same for every account.)
 class client_service {
 public:
-    client_service(unit_of_work& uow, password_hasher& hasher, notifier& notify, secret_digest& digest,
-                   random_source& rng, const clock& clk, client_settings s);
+    client_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen, notifier& notify,
+                   secret_digest& digest, random_source& rng, const clock& clk, client_settings s);
 
     /// Registers the client and e-mails a verification token. Hashes a password: call it off the I/O threads.
     /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
@@ -54,6 +55,7 @@ private:
 
     unit_of_work& uow_;
     password_hasher& hasher_;
+    password_screen& screen_;
     notifier& notify_;
     secret_digest& digest_;
     random_source& rng_;

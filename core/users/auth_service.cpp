@@ -9,10 +9,12 @@
 
 namespace authd {
 
-auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, second_factor& factor,
-                           notifier& notify, random_source& rng, const clock& clk, lockout_policy login_lockout)
+auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen, token_service& tokens,
+                           second_factor& factor, notifier& notify, random_source& rng, const clock& clk,
+                           lockout_policy login_lockout)
     : uow_(uow),
       hasher_(hasher),
+      screen_(screen),
       tokens_(tokens),
       factor_(factor),
       notify_(notify),
@@ -23,7 +25,7 @@ auth_service::auth_service(unit_of_work& uow, password_hasher& hasher, token_ser
 result<user> auth_service::register_user(registration r, validator found) {
     validator v = std::move(found);
     if (r.username) r.username = ascii_lower(*r.username);  // case-insensitive, as e-mails, on every backend
-    check_account_fields(r.email, r.password, v);
+    check_account_fields(r.email, r.password, {r.name}, screen_, v);
     if (auto e = check_text(r.name, 100)) v.add("name", *e);
     if (r.username)
         if (auto e = check_username(*r.username)) v.add("username", *e);

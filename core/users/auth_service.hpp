@@ -9,6 +9,7 @@
 #include "core/mfa/second_factor.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
+#include "core/ports/password_screen.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/user.hpp"
 
@@ -44,8 +45,9 @@ struct login_outcome {
 /// Login and registration hash passwords: call them off the I/O threads.
 class auth_service {
 public:
-    auth_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, second_factor& factor,
-                 notifier& notify, random_source& rng, const clock& clk, lockout_policy login_lockout);
+    auth_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen, token_service& tokens,
+                 second_factor& factor, notifier& notify, random_source& rng, const clock& clk,
+                 lockout_policy login_lockout);
 
     /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
     result<user> register_user(registration r, validator found = {});
@@ -66,6 +68,7 @@ private:
 
     unit_of_work& uow_;
     password_hasher& hasher_;
+    password_screen& screen_;
     token_service& tokens_;
     second_factor& factor_;
     notifier& notify_;

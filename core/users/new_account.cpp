@@ -3,16 +3,18 @@
 #include <utility>
 
 #include "core/common/random_values.hpp"
+#include "core/users/password_rules.hpp"
 
 namespace authd {
 namespace {
 failure email_taken() { return fail(errc::email_taken, "This e-mail is already registered."); }
 }  // namespace
 
-void check_account_fields(std::string& email, std::string_view password, validator& v) {
+void check_account_fields(std::string& email, std::string_view password, const std::vector<std::string>& names,
+                          password_screen& screen, validator& v) {
     email = ascii_lower(email);
     if (auto e = check_email(email)) v.add("email", *e);
-    if (auto e = check_password(password)) v.add("password", *e);
+    if (auto e = check_new_password(password, personal_details(email, names), screen)) v.add("password", *e);
 }
 
 user new_account(std::string email, std::string_view password, password_hasher& hasher, random_source& rng,

@@ -5,19 +5,20 @@
 
 #include "core/common/validation.hpp"
 #include "core/users/new_account.hpp"
+#include "core/users/password_rules.hpp"
 
 namespace authd {
 namespace {
 failure no_account() { return fail(errc::not_found, "No account has this e-mail address."); }
 }  // namespace
 
-operator_commands::operator_commands(unit_of_work& uow, password_hasher& hasher, token_service& tokens,
-                                     random_source& rng, const clock& clk)
-    : uow_(uow), hasher_(hasher), tokens_(tokens), rng_(rng), clock_(clk) {}
+operator_commands::operator_commands(unit_of_work& uow, password_hasher& hasher, password_screen& screen,
+                                     token_service& tokens, random_source& rng, const clock& clk)
+    : uow_(uow), hasher_(hasher), screen_(screen), tokens_(tokens), rng_(rng), clock_(clk) {}
 
 result<user> operator_commands::create_user(std::string email, std::string_view role, std::string_view password) {
     validator v;
-    check_account_fields(email, password, v);
+    check_account_fields(email, password, {}, screen_, v);
     const auto& roles = known_roles();
     if (std::find(roles.begin(), roles.end(), role) == roles.end()) v.add("role", "must be customer, staff or admin");
     if (!v.ok()) return v.to_failure();
@@ -44,7 +45,10 @@ outcome operator_commands::on_account(std::string email, const std::function<voi
 }
 
 outcome operator_commands::set_password(std::string email, std::string_view password) {
-    if (auto e = check_password(password)) {
+    email = ascii_lower(email);
+    const auto account = read_tx(uow_, [&](repositories& repos) { return repos.users.find_by_email(email); });
+    if (!account) return no_account();
+    if (auto e = check_new_password(password, personal_details(*account), screen_)) {
         validator v;
         v.add("password", *e);
         return v.to_failure();

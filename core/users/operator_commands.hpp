@@ -9,6 +9,7 @@
 #include "core/common/result.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/password_hasher.hpp"
+#include "core/ports/password_screen.hpp"
 #include "core/ports/random.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/user.hpp"
@@ -17,8 +18,8 @@ namespace authd {
 
 class operator_commands {
 public:
-    operator_commands(unit_of_work& uow, password_hasher& hasher, token_service& tokens, random_source& rng,
-                      const clock& clk);
+    operator_commands(unit_of_work& uow, password_hasher& hasher, password_screen& screen, token_service& tokens,
+                      random_source& rng, const clock& clk);
     /// A new active account with one role and a verified address. 400 naming email, password or role; 409
     /// email_taken.
     result<user> create_user(std::string email, std::string_view role, std::string_view password);
@@ -35,6 +36,7 @@ private:
 
     unit_of_work& uow_;
     password_hasher& hasher_;
+    password_screen& screen_;
     token_service& tokens_;
     random_source& rng_;
     const clock& clock_;

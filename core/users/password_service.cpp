@@ -5,6 +5,7 @@
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 #include "core/users/failed_logins.hpp"
+#include "core/users/password_rules.hpp"
 
 namespace authd {
 namespace {
@@ -27,11 +28,12 @@ outgoing_message password_changed_notice(const user& u) {
 }
 }  // namespace
 
-password_service::password_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, notifier& notify,
-                                   secret_digest& digest, random_source& rng, const clock& clk,
-                                   lockout_policy login_lockout, password_settings settings)
+password_service::password_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen,
+                                   token_service& tokens, notifier& notify, secret_digest& digest, random_source& rng,
+                                   const clock& clk, lockout_policy login_lockout, password_settings settings)
     : uow_(uow),
       hasher_(hasher),
+      screen_(screen),
       tokens_(tokens),
       notify_(notify),
       digest_(digest),
@@ -75,8 +77,17 @@ outcome password_service::reset(std::string_view token, std::string_view new_pas
     if (!found.ok()) return found.to_failure();
     const auto digest = digest_.sha256_hex(token);
     // A wrong token costs no hashing.
-    const auto stored = read_tx(uow_, [&](repositories& repos) { return repos.password_resets.find(digest); });
-    if (!stored || !usable(*stored, clock_.now())) return invalid_reset_token();
+    std::optional<emailed_token> stored;
+    std::optional<user> account;
+    uow_.read([&](repositories& repos) {
+        stored = repos.password_resets.find(digest);
+        if (stored) account = repos.users.find_by_id(stored->user_id);
+    });
+    if (!stored || !account || !usable(*stored, clock_.now())) return invalid_reset_token();
+    if (auto e = check_new_password(new_password, personal_details(*account), screen_)) {
+        found.add("password", *e);
+        return found.to_failure();
+    }
     const auto hash = hasher_.hash(new_password);
     return write_tx(uow_, [&](repositories& repos) -> outcome {
         const auto now = clock_.now();
@@ -102,6 +113,11 @@ outcome password_service::change(const principal& who, std::string_view current_
     if (!found.ok()) return found.to_failure();
     auto guess = check_password_guess(uow_, hasher_, who.id, current_password);
     if (!guess) return guess.error();
+    if (guess->matches)  // what an attacker knows of the account, once the caller proved to be its owner
+        if (auto e = check_new_password(new_password, personal_details(guess->account), screen_)) {
+            found.add("newPassword", *e);
+            return found.to_failure();
+        }
     const auto hash = guess->matches ? hasher_.hash(new_password) : std::string();
     return write_tx(uow_, [&](repositories& repos) -> outcome {
         const auto now = clock_.now();

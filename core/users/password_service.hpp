@@ -10,6 +10,7 @@
 #include "core/ports/clock.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
+#include "core/ports/password_screen.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/secret_digest.hpp"
 #include "core/sessions/token_service.hpp"
@@ -23,9 +24,9 @@ struct password_settings {
 
 class password_service {
 public:
-    password_service(unit_of_work& uow, password_hasher& hasher, token_service& tokens, notifier& notify,
-                     secret_digest& digest, random_source& rng, const clock& clk, lockout_policy login_lockout,
-                     password_settings settings);
+    password_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen, token_service& tokens,
+                     notifier& notify, secret_digest& digest, random_source& rng, const clock& clk,
+                     lockout_policy login_lockout, password_settings settings);
 
     /// Sends a reset link to the account of `email`, if there is an active one and none was sent in the last minute.
     /// Succeeds alike whether or not the account exists (nothing tells who has an account); a malformed address is
@@ -48,6 +49,7 @@ public:
 private:
     unit_of_work& uow_;
     password_hasher& hasher_;
+    password_screen& screen_;
     token_service& tokens_;
     notifier& notify_;
     secret_digest& digest_;

@@ -10,6 +10,7 @@
 #include "core/ports/hmac_sha1.hpp"
 #include "core/ports/notifier.hpp"
 #include "core/ports/password_hasher.hpp"
+#include "core/ports/password_screen.hpp"
 #include "core/ports/random.hpp"
 #include "core/ports/secret_box.hpp"
 #include "core/ports/secret_digest.hpp"
@@ -51,6 +52,16 @@ class fake_hasher final : public password_hasher {
 public:
     std::string hash(std::string_view password) override { return "hash:" + std::string(password); }
     password_check verify(std::string_view password, std::string_view encoded) override;
+};
+
+/// Refuses a few of the passwords people use most, as zxcvbn would (the adapter's own tests cover zxcvbn itself).
+class fake_screen final : public password_screen {
+public:
+    std::optional<std::string> too_guessable(std::string_view password, const std::vector<std::string>&) override {
+        for (const auto* common : {"password", "password1", "12345678", "qwertyuiop", "iloveyou"})
+            if (password == common) return "is too easy to guess";
+        return std::nullopt;
+    }
 };
 
 class fake_digest final : public secret_digest {

@@ -14,15 +14,16 @@ struct identity_fixture {
     fake_digest digest;
     fake_codec codec;
     fake_hasher hasher;
+    fake_screen screen;
     fake_box box;
     fake_hmac_sha1 hmac;
     recording_notifier notifier;
     memory_store store;
     token_service tokens{store, codec, digest, rng, clock, token_settings{}};
     second_factor factor{digest, box, hmac, rng, mfa_settings{}};
-    auth_service auth{store, hasher, tokens, factor, notifier, rng, clock, lockout_policy{}};
+    auth_service auth{store, hasher, screen, tokens, factor, notifier, rng, clock, lockout_policy{}};
     totp_service totp{store, hasher, factor, clock, lockout_policy{}};
-    client_service clients{store, hasher, notifier, digest, rng, clock, client_settings{}};
+    client_service clients{store, hasher, screen, notifier, digest, rng, clock, client_settings{}};
 
     user registered(std::string email = "ana@example.com", std::optional<std::string> username = std::nullopt) {
         auto r = auth.register_user({std::move(email), "correct-horse", "Ana", std::move(username)});

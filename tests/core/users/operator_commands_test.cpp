@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 struct fixture : test::identity_fixture {
-    operator_commands ops{store, hasher, tokens, rng, clock};
+    operator_commands ops{store, hasher, screen, tokens, rng, clock};
 
     token_pair signed_in(const std::string& email, const std::string& password) {
         auto r = login(password, email);

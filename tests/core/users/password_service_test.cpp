@@ -11,8 +11,8 @@ using namespace std::chrono_literals;
 
 namespace {
 struct fixture : test::identity_fixture {
-    password_service passwords{store, hasher, tokens,           notifier,           digest,
-                               rng,   clock,  lockout_policy{}, password_settings{}};
+    password_service passwords{store,  hasher, screen, tokens,           notifier,
+                               digest, rng,    clock,  lockout_policy{}, password_settings{}};
 
     token_pair signed_in(const std::string& password = "correct-horse") {
         auto r = login(password);
@@ -189,4 +189,23 @@ TEST_CASE("change names the fields it refuses by their JSON names", "[core][user
     CHECK(r.error().fields[0].field == "currentPassword");
     CHECK(r.error().fields[1].field == "newPassword");
     CHECK(f.login("correct-horse").ok());
+}
+
+TEST_CASE("reset and change refuse a guessable password, and the account keeps its old one",
+          "[core][users][passwords]") {
+    fixture f;
+    f.registered();
+    REQUIRE(f.passwords.forgot("ana@example.com").ok());
+    auto reset = f.passwords.reset(f.reset_token(), "password1");
+    REQUIRE_FALSE(reset.ok());
+    CHECK(reset.error().fields.at(0).field == "password");
+    auto own = f.passwords.reset(f.reset_token(), "ana@example.com");
+    REQUIRE_FALSE(own.ok());
+    CHECK(own.error().fields.at(0).message == "must not be your e-mail address or your name");
+    const auto here = f.signed_in();
+    auto change = f.passwords.change(f.who(here), "correct-horse", "qwertyuiop");
+    REQUIRE_FALSE(change.ok());
+    CHECK(change.error().fields.at(0).field == "newPassword");
+    CHECK(f.login("correct-horse").ok());
+    CHECK(f.passwords.reset(f.reset_token(), "new-horse-battery").ok());  // the token survived the refusals
 }
