@@ -70,6 +70,7 @@ struct config {
     std::string app_url;  ///< where people reach authd: the verification link starts with it
     int delivery_interval_ms = 1000;
     int delivery_max_attempts = 8;
+    int reauth_window_minutes = 10;     ///< a sign-in this recent changes a sign-in factor without the password
     int retention_days = 30;            ///< ended rows are deleted this long after they end
     int cleanup_interval_minutes = 60;  ///< serve's clean-up; 0: only `authd cleanup`
     int delivery_workers = 4;  ///< deliverers per channel in this process: a slow server holds up only one of them

@@ -49,6 +49,8 @@ constexpr std::array rows{
     problem_row{errc::sale_not_started, 409, "sale_not_started", "The sale has not started yet."},
     problem_row{errc::unknown_supplier, 400, "unknown_supplier", "No such supplier."},
     problem_row{errc::sku_taken, 409, "sku_taken", "The SKU belongs to another product."},
+    problem_row{errc::reauthentication_required, 403, "reauthentication_required",
+                "Sign in again, or give the password, to change a sign-in factor."},
     problem_row{errc::overloaded, 503, "overloaded", "The server is busy; try again shortly.", none, 1},
     problem_row{errc::unavailable, 503, "database_unavailable", "The database is unavailable; try again shortly.", none,
                 5},

@@ -6,8 +6,8 @@
 
 namespace authd {
 
-agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock& clk)
-    : uow_(uow), rng_(rng), clock_(clk) {}
+agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock& clk, seconds reauth_window)
+    : uow_(uow), rng_(rng), clock_(clk), reauth_window_(reauth_window) {}
 
 result<agent> agent_service::register_agent(const agent_registration& r, validator found) {
     validator v = std::move(found);
@@ -57,7 +57,7 @@ result<agent> agent_service::find(std::string_view id) {
     return std::move(*a);
 }
 
-result<agent> agent_service::update_profile(std::string_view id, agent_changes changes, validator found) {
+result<agent> agent_service::update_profile(const principal& who, agent_changes changes, validator found) {
     validator v = std::move(found);
     if (changes.first_name)
         if (auto e = check_text(*changes.first_name, 100)) v.add("first_name", *e);
@@ -69,9 +69,10 @@ result<agent> agent_service::update_profile(std::string_view id, agent_changes c
     }
     if (!v.ok()) return v.to_failure();
     return write_tx(uow_, [&](repositories& repos) -> result<agent> {
-        auto a = repos.agents.find_by_id(id);
+        auto a = repos.agents.find_by_id(who.id);
         if (!a) return fail(errc::not_found, "No such agent.");
         if (changes.email && *changes.email != a->email) {
+            if (!signed_in_recently(who, clock_.now(), reauth_window_)) return reauthentication_required();
             if (repos.agents.find_by_email(*changes.email))
                 return fail(errc::email_taken, "This e-mail is already registered.");
             a->email = *changes.email;

@@ -29,19 +29,24 @@ struct agent_changes {
 /// Agents' accounts: registration with a unique license number, and their own profile.
 class agent_service {
 public:
-    agent_service(unit_of_work& uow, random_source& rng, const clock& clk);
+    /// `reauth_window`: how recent a sign-in must be to change the e-mail that backs up the phone.
+    agent_service(unit_of_work& uow, random_source& rng, const clock& clk,
+                  seconds reauth_window = std::chrono::minutes{10});
 
     /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
     result<agent> register_agent(const agent_registration& r, validator found = {});
     result<agent> find(std::string_view id);
     /// The caller's own account; account_gone() when it was deleted after the token was issued.
     result<agent> current_agent(const principal& who);
-    result<agent> update_profile(std::string_view id, agent_changes changes, validator found = {});
+    /// A new e-mail (which can receive the agent's codes) needs a sign-in within the reauthentication window:
+    /// reauthentication_required otherwise.
+    result<agent> update_profile(const principal& who, agent_changes changes, validator found = {});
 
 private:
     unit_of_work& uow_;
     random_source& rng_;
     const clock& clock_;
+    seconds reauth_window_;
 };
 
 }  // namespace authd

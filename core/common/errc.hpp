@@ -34,14 +34,15 @@ enum class errc {
     already_verified,
     resend_too_soon,  // e-mail verification sent less than a minute ago
     conflict,
-    own_account,         // admin: disabling, deleting or demoting one's own account
-    last_admin,          // the last active admin deleting their own profile
-    invalid_transition,  // events: a status change the state machine forbids
-    sale_not_started,    // events: ON_SALE before saleStartTime
-    unknown_supplier,    // catalog: a product naming a supplier that does not exist
-    sku_taken,           // catalog: the SKU belongs to another product
-    overloaded,          // a bounded pool is full: try again later
-    unavailable,         // a dependency (the database) is down; keep last: the problem table test counts up to it
+    own_account,                // admin: disabling, deleting or demoting one's own account
+    last_admin,                 // the last active admin deleting their own profile
+    invalid_transition,         // events: a status change the state machine forbids
+    sale_not_started,           // events: ON_SALE before saleStartTime
+    unknown_supplier,           // catalog: a product naming a supplier that does not exist
+    sku_taken,                  // catalog: the SKU belongs to another product
+    reauthentication_required,  // a factor change with neither a recent sign-in nor the password
+    overloaded,                 // a bounded pool is full: try again later
+    unavailable,  // a dependency (the database) is down; keep last: the problem table test counts up to it
 };
 
 }  // namespace authd

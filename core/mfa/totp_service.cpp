@@ -6,8 +6,13 @@
 namespace authd {
 
 totp_service::totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk,
-                           lockout_policy login_lockout)
-    : uow_(uow), hasher_(hasher), factor_(factor), clock_(clk), lockout_(login_lockout) {}
+                           lockout_policy login_lockout, seconds reauth_window)
+    : uow_(uow),
+      hasher_(hasher),
+      factor_(factor),
+      clock_(clk),
+      lockout_(login_lockout),
+      reauth_window_(reauth_window) {}
 
 result<totp_setup> totp_service::setup(std::string_view user_id) {
     return write_tx(uow_, [&](repositories& repos) -> result<totp_setup> {
@@ -23,10 +28,21 @@ result<totp_setup> totp_service::setup(std::string_view user_id) {
     });
 }
 
-result<std::vector<std::string>> totp_service::enable(std::string_view user_id, std::string_view code) {
+result<std::vector<std::string>> totp_service::enable(const principal& who, std::string_view code,
+                                                      std::optional<std::string_view> password) {
+    std::optional<password_guess> guess;
+    if (password) {
+        auto checked = check_password_guess(uow_, hasher_, who.id, *password);
+        if (!checked) return checked.error();
+        guess = std::move(checked.value());
+    } else if (!signed_in_recently(who, clock_.now(), reauth_window_)) {
+        return reauthentication_required();
+    }
     return write_tx(uow_, [&](repositories& repos) -> result<std::vector<std::string>> {
-        auto u = repos.users.lock_by_id(user_id);
+        auto u = repos.users.lock_by_id(who.id);
         if (!u) return account_gone();
+        if (guess)
+            if (auto refused = judge_guess(repos, *u, guess->matches, clock_.now(), lockout_)) return *refused;
         if (u->mfa_enabled) return fail(errc::mfa_already_enabled, "Two-factor authentication is already on.");
         if (!u->totp_secret) return fail(errc::mfa_not_set_up, "Set up two-factor authentication first.");
         const auto now = clock_.now();

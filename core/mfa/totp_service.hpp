@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "core/ports/clock.hpp"
 #include "core/ports/password_hasher.hpp"
 #include "core/ports/unit_of_work.hpp"
+#include "core/sessions/token_service.hpp"
 
 namespace authd {
 
@@ -21,13 +23,17 @@ struct totp_setup {
 /// once a code from the app proves the user holds it.
 class totp_service {
 public:
+    /// `reauth_window`: how recent a sign-in turns the factor on without the password (REAUTH_WINDOW_MINUTES).
     totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk,
-                 lockout_policy login_lockout);
+                 lockout_policy login_lockout, seconds reauth_window = std::chrono::minutes{10});
 
     /// A new seed, replacing one that was set up but never verified. mfa_already_enabled when on.
     result<totp_setup> setup(std::string_view user_id);
     /// Turns MFA on with a code from the app; returns the ten recovery codes, shown this once.
-    result<std::vector<std::string>> enable(std::string_view user_id, std::string_view code);
+    /// Turning the factor on needs more than an access token: a sign-in within the reauthentication window, or
+    /// `password` (a wrong one counts as a failed login); else reauthentication_required.
+    result<std::vector<std::string>> enable(const principal& who, std::string_view code,
+                                            std::optional<std::string_view> password = std::nullopt);
     /// Turns MFA off: needs the password and a code (authenticator or recovery). A wrong one counts
     /// as a failed login. Verifies a password hash: call it off the I/O threads.
     outcome disable(std::string_view user_id, std::string_view password, std::string_view code);
@@ -38,6 +44,7 @@ private:
     second_factor& factor_;
     const clock& clock_;
     lockout_policy lockout_;
+    seconds reauth_window_;
 };
 
 }  // namespace authd

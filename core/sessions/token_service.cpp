@@ -127,13 +127,23 @@ result<access_claims> token_service::verify(std::string_view access_token) {
 
 result<principal> token_service::authenticate(access_claims&& claims) {
     const auto now = clock_.now();
-    const bool live = read_tx(uow_, [&](repositories& repos) {
+    const auto signed_in_at = read_tx(uow_, [&](repositories& repos) -> std::optional<time_point> {
         const auto s = repos.sessions.find(claims.session_id);
-        return s && s->live(now) && s->principal_id == claims.subject && s->type == claims.type;
+        if (!s || !s->live(now) || s->principal_id != claims.subject || s->type != claims.type) return std::nullopt;
+        return s->created_at;
     });
-    if (!live) return fail(errc::unauthenticated, "The session of this access token has ended.");
-    return principal{std::move(claims.subject), claims.type, std::move(claims.session_id), std::move(claims.roles),
-                     claims.expires_at};
+    if (!signed_in_at) return fail(errc::unauthenticated, "The session of this access token has ended.");
+    return principal{std::move(claims.subject), claims.type,       std::move(claims.session_id),
+                     std::move(claims.roles),   claims.expires_at, *signed_in_at};
+}
+
+failure reauthentication_required() {
+    return fail(errc::reauthentication_required,
+                "Changing a sign-in factor needs a recent sign-in: sign in again, or give the password.");
+}
+
+bool signed_in_recently(const principal& who, time_point now, seconds window) {
+    return now - who.signed_in_at <= window;
 }
 
 outcome token_service::logout(const principal& who) {

@@ -37,9 +37,16 @@ struct principal {
     std::string session_id;
     std::vector<std::string> roles;
     time_point expires_at{};
+    time_point signed_in_at{};  ///< when its session began: the full sign-in, every factor passed (refresh keeps it)
 
     bool has_role(std::string_view role) const;
 };
+
+/// 403 reauthentication_required: changing how an account signs in needs more than an access token that may have
+/// been stolen.
+failure reauthentication_required();
+/// Whether `who` signed in fully within `window` before `now`.
+bool signed_in_recently(const principal& who, time_point now, seconds window);
 
 /// A live token whose account has since been deleted: 401, as for any token that proves nobody.
 inline failure account_gone() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }

@@ -194,3 +194,24 @@ TEST_CASE("mfa/disable needs the password and a code: 400, 401, then 200 and log
     CHECK(again.status == 409);
     CHECK(json_string(again.body, "code") == "mfa_not_enabled");
 }
+
+TEST_CASE("a token from a sign-in past the reauthentication window turns TOTP on only with the password",
+          "[http][mfa]") {
+    running_app app;
+    auto c = app.client();
+    REQUIRE(c.post("/api/auth/register", ana).status == 201);
+    const auto access = json_string(c.post("/api/auth/login", ana_login).body, "accessToken");
+    const auto secret = json_string(c.post("/api/auth/mfa/setup", "", access).body, "secret");
+    app.clock.advance(10min + 1s);  // the access token still works (15 minutes), the sign-in is not recent any more
+
+    auto stale = c.post("/api/auth/mfa/verify", R"({"code":")" + oathtool_code(app, secret) + R"("})", access);
+    CHECK(stale.status == 403);
+    CHECK(json_string(stale.body, "code") == "reauthentication_required");
+    auto wrong = c.post("/api/auth/mfa/verify",
+                        R"({"code":")" + oathtool_code(app, secret) + R"(","password":"wrong-horse"})", access);
+    CHECK(wrong.status == 401);
+    auto ok = c.post("/api/auth/mfa/verify",
+                     R"({"code":")" + oathtool_code(app, secret) + R"(","password":"correct-horse"})", access);
+    CHECK(ok.status == 200);
+    CHECK(has(ok.body, R"("mfaEnabled":true)"));
+}

@@ -35,6 +35,15 @@ struct identity_fixture {
         return auth.login({std::move(email), std::move(password), std::move(totp_code)}, {});
     }
     user stored(const std::string& id) { return store.snapshot().users.at(id); }
+    /// The user as a token of a sign-in made just now shows them (factor changes need a recent one).
+    principal just_signed_in(const std::string& id) {
+        return principal{id,
+                         principal_type::user,
+                         "0b7f3a52-9a8e-4a5c-8d5e-2f1c7e6b9a10",
+                         {},
+                         clock.now() + std::chrono::minutes{15},
+                         clock.now()};
+    }
 
     /// The authenticator code of the user's stored seed, `steps` periods from now.
     std::string totp_code(const std::string& user_id, int steps = 0) {
@@ -50,7 +59,7 @@ struct identity_fixture {
     std::pair<std::string, std::vector<std::string>> with_totp() {
         const auto id = registered().id;
         REQUIRE(totp.setup(id).ok());
-        auto codes = totp.enable(id, totp_code(id));
+        auto codes = totp.enable(just_signed_in(id), totp_code(id));
         REQUIRE(codes.ok());
         clock.advance(seconds{30});  // the code just used is spent: later checks need the next step
         return {id, codes.value()};

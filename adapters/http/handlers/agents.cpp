@@ -78,7 +78,7 @@ response me(services& s, exchange& x) {
 response update_me(services& s, exchange& x) {
     agent_changes changes{x.string("first_name"), x.string("last_name"), x.string("email")};
     // Not answered yet: the core adds its own findings, and one 400 lists them all.
-    auto a = s.agents.update_profile(x.who().id, std::move(changes), std::move(x.found));
+    auto a = s.agents.update_profile(x.who(), std::move(changes), std::move(x.found));
     if (!a) return problem_from(x.req, a.error());
     return agent_response(200, a.value());
 }

@@ -15,8 +15,9 @@ response setup(services& s, exchange& x) {
 
 response verify(services& s, exchange& x) {
     const auto code = x.required_string("code");
+    const auto password = x.string("password");
     if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
-    auto codes = s.totp.enable(x.who().id, *code);
+    auto codes = s.totp.enable(x.who(), *code, password ? std::optional<std::string_view>(*password) : std::nullopt);
     if (!codes) return problem_from(x.req, codes.error());
     json::writer w;
     w.begin_object().field("mfaEnabled", true).field("recoveryCodes", codes.value()).end_object();
@@ -38,9 +39,11 @@ void add_mfa_routes(router& r, services& s) {
     const access_rule user_only{true, {}, principal_type::user};
     const auto json = body_kind::json_object;
     r.add({.method = "POST", .path = "/api/auth/mfa/setup", .access = user_only, .handler = bind(s, setup)});
+    // Turning TOTP on may prove the password (a hash verification): the hashing pool.
     r.add({.method = "POST",
            .path = "/api/auth/mfa/verify",
            .access = user_only,
+           .pool = pool_kind::hashing,
            .body = json,
            .limits = rate_class::credential,
            .handler = bind(s, verify)});

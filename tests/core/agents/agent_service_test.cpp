@@ -15,6 +15,12 @@ struct fixture {
     test::counting_random rng;
     test::memory_store store;
     agent_service agents{store, rng, clock};
+
+    /// The agent as the token of a sign-in made just now shows it.
+    principal signed_in(const std::string& id) {
+        return principal{id, principal_type::agent, "0b7f3a52-9a8e-4a5c-8d5e-2f1c7e6b9a10",
+                         {}, clock.now() + 24h,     clock.now()};
+    }
 };
 
 agent_registration amina() { return {"0612345678", "+212", "Amina", "Benali", "Amina.Benali@Example.com"}; }
@@ -174,7 +180,8 @@ TEST_CASE("update_profile changes the names and the e-mail, and moves updated_at
     const auto created = f.agents.register_agent(amina());
     REQUIRE(created.ok());
     f.clock.advance(1h);
-    const auto updated = f.agents.update_profile(created->id, {"Amina-Rose", "El Idrissi", "New@Example.com"});
+    const auto updated =
+        f.agents.update_profile(f.signed_in(created->id), {"Amina-Rose", "El Idrissi", "New@Example.com"});
     REQUIRE(updated.ok());
     CHECK(updated->first_name == "Amina-Rose");
     CHECK(updated->last_name == "El Idrissi");
@@ -193,7 +200,7 @@ TEST_CASE("update_profile leaves the fields it is not given, the license number 
     fixture f;
     const auto created = f.agents.register_agent(amina());
     REQUIRE(created.ok());
-    const auto updated = f.agents.update_profile(created->id, {std::nullopt, "Alaoui", std::nullopt});
+    const auto updated = f.agents.update_profile(f.signed_in(created->id), {std::nullopt, "Alaoui", std::nullopt});
     REQUIRE(updated.ok());
     CHECK(updated->first_name == "Amina");
     CHECK(updated->last_name == "Alaoui");
@@ -210,7 +217,8 @@ TEST_CASE("update_profile refuses another agent's e-mail with email_taken and ke
     const auto b = f.agents.register_agent(louis());
     REQUIRE(a.ok());
     REQUIRE(b.ok());
-    const auto taken = f.agents.update_profile(b->id, {"Changed", std::nullopt, "Amina.Benali@example.com"});
+    const auto taken =
+        f.agents.update_profile(f.signed_in(b->id), {"Changed", std::nullopt, "Amina.Benali@example.com"});
     REQUIRE_FALSE(taken.ok());
     CHECK(taken.error().code == errc::email_taken);
     const auto unchanged = f.agents.find(b->id);
@@ -219,7 +227,8 @@ TEST_CASE("update_profile refuses another agent's e-mail with email_taken and ke
     CHECK(unchanged->first_name == "Louis");  // nothing of the refused change was written
 
     // Its own e-mail, in another case, is no conflict.
-    const auto same = f.agents.update_profile(a->id, {std::nullopt, std::nullopt, "AMINA.BENALI@EXAMPLE.COM"});
+    const auto same =
+        f.agents.update_profile(f.signed_in(a->id), {std::nullopt, std::nullopt, "AMINA.BENALI@EXAMPLE.COM"});
     REQUIRE(same.ok());
     CHECK(same->email == "amina.benali@example.com");
 }
@@ -228,7 +237,7 @@ TEST_CASE("update_profile lists every bad field", "[core][agents]") {
     fixture f;
     const auto created = f.agents.register_agent(amina());
     REQUIRE(created.ok());
-    const auto bad = f.agents.update_profile(created->id, {"", std::string(101, 'x'), "nope"});
+    const auto bad = f.agents.update_profile(f.signed_in(created->id), {"", std::string(101, 'x'), "nope"});
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == errc::validation_failed);
     CHECK(fields_of(bad.error()) == std::vector<std::string>{"first_name", "last_name", "email"});
@@ -236,7 +245,22 @@ TEST_CASE("update_profile lists every bad field", "[core][agents]") {
 
 TEST_CASE("update_profile of an unknown agent is not_found", "[core][agents]") {
     fixture f;
-    const auto missing = f.agents.update_profile("no-such-id", {"A", std::nullopt, std::nullopt});
+    const auto missing = f.agents.update_profile(f.signed_in("no-such-id"), {"A", std::nullopt, std::nullopt});
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().code == errc::not_found);
+}
+
+TEST_CASE("a new e-mail needs a sign-in within the reauthentication window, other changes do not", "[core][agents]") {
+    fixture f;
+    const auto created = f.agents.register_agent(amina());
+    REQUIRE(created.ok());
+    const auto token = f.signed_in(created->id);
+    f.clock.advance(10min + 1s);  // a stolen token, used later
+    const auto moved = f.agents.update_profile(token, {std::nullopt, std::nullopt, "thief@example.com"});
+    REQUIRE_FALSE(moved.ok());
+    CHECK(moved.error().code == errc::reauthentication_required);
+    CHECK(f.agents.find(created->id)->email == created->email);
+    CHECK(f.agents.update_profile(token, {"Amina-Rose", std::nullopt, std::nullopt}).ok());
+    CHECK(f.agents.update_profile(token, {std::nullopt, std::nullopt, created->email}).ok());  // unchanged: no check
+    CHECK(f.agents.update_profile(f.signed_in(created->id), {std::nullopt, std::nullopt, "new@example.com"}).ok());
 }

@@ -173,7 +173,7 @@ TEST_CASE("a client with TOTP on gets a totp challenge and no e-mail", "[core][c
     fixture f;
     const auto c = f.verified_client();
     REQUIRE(f.totp.setup(c.id).ok());
-    REQUIRE(f.totp.enable(c.id, f.totp_code(c.id)).ok());
+    REQUIRE(f.totp.enable(f.just_signed_in(c.id), f.totp_code(c.id)).ok());
     f.clock.advance(30s);
     const auto mails = f.notifier.sent().size();
     auto r = f.login("correct-horse", "cleo@example.com");

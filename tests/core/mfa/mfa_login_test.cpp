@@ -53,11 +53,12 @@ TEST_CASE("verify turns MFA on with a right code and returns ten distinct recove
           "[core][mfa]") {
     fixture f;
     const auto id = f.registered().id;
-    CHECK(f.totp.enable(id, "123456").error().code == errc::mfa_not_set_up);
+    CHECK(f.totp.enable(f.just_signed_in(id), "123456").error().code == errc::mfa_not_set_up);
     REQUIRE(f.totp.setup(id).ok());
-    CHECK(f.totp.enable(id, "000000" == f.totp_code(id) ? "111111" : "000000").error().code == errc::invalid_totp);
+    CHECK(f.totp.enable(f.just_signed_in(id), "000000" == f.totp_code(id) ? "111111" : "000000").error().code ==
+          errc::invalid_totp);
     CHECK_FALSE(f.stored(id).mfa_enabled);
-    auto codes = f.totp.enable(id, f.totp_code(id));
+    auto codes = f.totp.enable(f.just_signed_in(id), f.totp_code(id));
     REQUIRE(codes.ok());
     CHECK(f.stored(id).mfa_enabled);
     REQUIRE(codes->size() == 10);
@@ -72,7 +73,7 @@ TEST_CASE("verify turns MFA on with a right code and returns ten distinct recove
     for (const auto& [digest, used] : stored) CHECK(digest.rfind("keyed:", 0) == 0);
     // On already: setup and verify say so.
     CHECK(f.totp.setup(id).error().code == errc::mfa_already_enabled);
-    CHECK(f.totp.enable(id, f.totp_code(id)).error().code == errc::mfa_already_enabled);
+    CHECK(f.totp.enable(f.just_signed_in(id), f.totp_code(id)).error().code == errc::mfa_already_enabled);
 }
 
 TEST_CASE("with TOTP on, a password alone opens a totp challenge and sends nothing", "[core][mfa]") {
@@ -272,4 +273,19 @@ TEST_CASE("a lock from wrong passwords at account deletion voids open challenges
     const auto token = mfa_token_of(f.login("correct-horse"));
     for (int i = 0; i < 5; ++i) (void)profile.remove(id, "wrong-horse");
     CHECK(f.auth.verify_mfa(token, f.totp_code(id), {}).error().code == errc::mfa_expired);
+}
+
+TEST_CASE("turning TOTP on needs a recent sign-in or the password, and a wrong password counts as a failed login",
+          "[core][mfa]") {
+    fixture f;
+    const auto id = f.registered().id;
+    REQUIRE(f.totp.setup(id).ok());
+    const auto token = f.just_signed_in(id);
+    f.clock.advance(10min + 1s);  // a stolen token, used later
+    CHECK(f.totp.enable(token, f.totp_code(id)).error().code == errc::reauthentication_required);
+    CHECK_FALSE(f.stored(id).mfa_enabled);
+    CHECK(f.totp.enable(token, f.totp_code(id), "wrong-password").error().code == errc::invalid_credentials);
+    CHECK(f.stored(id).lockout.failures == 1);
+    REQUIRE(f.totp.enable(token, f.totp_code(id), "correct-horse").ok());
+    CHECK(f.stored(id).mfa_enabled);
 }
