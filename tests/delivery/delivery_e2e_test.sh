@@ -252,13 +252,53 @@ scenario_smtp_starttls() {
   api POST "$url/api/v1/auth/verify_mfa" "{\"mfa_token\":$(quote "$mfa_token"),\"code\":\"$(read_mail "$m3" code)\"}"
   check "the code from the sign-in mail completes the login (200, got $status)" test "$status" = 200
 
-  check "three distinct Message-IDs" \
-    test "$(for n in 1 2 3; do read_mail "$(nth_mail "$smtp" "$n")" message-id; done | sort -u | wc -l)" = 3
+  # ---- a forgotten password: the reset mail, its link's page, the form, and the notice
+  api POST "$url/api/auth/password/forgot" '{"email":"nobody@example.com"}'
+  local unknown_status=$status unknown_body=$body
+  api POST "$url/api/auth/password/forgot" '{"email":"Client.One@example.com"}'
+  check "forgot answers 202 (got $status)" test "$status" = 202
+  check "forgot answers an unknown address the same way" test "$unknown_status $unknown_body" = "$status $body"
+  poll 300 mails_at_least "$smtp" 4 || fatal "the password reset e-mail did not arrive within 30 s"
+  local m4 reset_token reset_link
+  m4=$(nth_mail "$smtp" 4)
+  check "the reset mail goes to the account, and only to it" test "$(read_mail "$m4" rcpt)" = "<client.one@example.com>"
+  check "the reset mail's subject" test "$(read_mail "$m4" subject)" = "Reset your authd password"
+  check "the reset mail parses without defects" test -z "$(read_mail "$m4" defects)"
+  reset_token=$(read_mail "$m4" reset-token)
+  check "the reset mail holds a 43-character token valid 30 minutes" \
+    grep -q "password reset token is $reset_token . It is valid for 30 minutes" <<<"$(read_mail "$m4" text)"
+  reset_link=$(read_mail "$m4" reset-link)
+  check "the reset link is APP_URL/reset-password?token=<token> (got '$reset_link')" \
+    test "$reset_link" = "https://auth.example.com/reset-password?token=$reset_token"
+  page_status=$(curl -s -o "$work/reset-page" -w '%{http_code}' --max-time 30 "$url${reset_link#https://auth.example.com}")
+  check "GET on the reset link answers a form (200, got $page_status)" test "$page_status" = 200
+  check "the reset page's form posts" grep -qi '<form[^>]*method="\?post' "$work/reset-page"
+  api POST "$url/api/v1/auth/login" '{"email":"client.one@example.com","password":"correct horse battery"}'
+  check "following the link changed nothing: the old password still signs in (200, got $status)" test "$status" = 200
+  form_status=$(curl -s -o "$work/reset-done" -w '%{http_code}' --max-time 30 --data-urlencode "token=$reset_token" \
+    --data-urlencode "password=new horse battery staple" "$url/reset-password")
+  check "the reset form's POST sets the password (200, got $form_status)" test "$form_status" = 200
+  check "the reset page says so" grep -q "Your password is changed" "$work/reset-done"
+  form_status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 --data-urlencode "token=$reset_token" \
+    --data-urlencode "password=third horse battery staple" "$url/reset-password")
+  check "the reset token works once (400, got $form_status)" test "$form_status" = 400
+  poll 300 mails_at_least "$smtp" 6 || fatal "the sign-in code and the password notice did not arrive within 30 s"
+  check "a notice that the password changed reached the account" \
+    grep -q "Your authd password was changed" <<<"$(read_mail "$smtp/mail" subject)"
+  api POST "$url/api/v1/auth/login" '{"email":"client.one@example.com","password":"correct horse battery"}'
+  check "the old password no longer signs in (401, got $status)" test "$status" = 401
+  api POST "$url/api/v1/auth/login" '{"email":"client.one@example.com","password":"new horse battery staple"}'
+  check "the new password signs in (200, got $status)" test "$status" = 200
+  poll 300 mails_at_least "$smtp" 7 || fatal "the last sign-in code did not arrive within 30 s"
+
+  check "seven distinct Message-IDs" \
+    test "$(for n in 1 2 3 4 5 6 7; do read_mail "$(nth_mail "$smtp" "$n")" message-id; done | sort -u | wc -l)" = 7
   check "/health's e-mail backlog goes back to 0" poll 100 backlog_is "$url" email 0
   check "/health still names smtp" test "$(health_field "$url" delivery.email.channel)" = smtp
-  check "/metrics counts 3 e-mails sent" test "$(messages_total "$url" email sent)" = 3
+  check "/metrics counts 7 e-mails sent" test "$(messages_total "$url" email sent)" = 7
   check "no delivery failed" test "$(log_count authd 'message delivery failed')" = 0
-  check "exactly three mails arrived" test "$(mails "$smtp")" = 3
+  check "the reset token never reaches the log" bash -c "! grep -q -- '$reset_token' '$work/authd.log'"
+  check "exactly seven mails arrived" test "$(mails "$smtp")" = 7
   stop_authd "$authd_pid"
   check "SIGTERM stops authd with exit 0" test "$stopped_code" = 0
 }

@@ -7,7 +7,8 @@
 FIELD: rcpt (the envelope recipients), tls (yes/no: the sink's X-Sink-TLS), message-id, from,
 to, subject, text or html (the decoded body part of that type), code (the 6 digits after
 "code is " in the text), token (the verification token of "verification token is <token> ."),
-link (the URL of "Or open this link to verify your address: <url>"), defects (the parser's
+link (the URL of "Or open this link to verify your address: <url>"), reset-token (the token of "password
+reset token is <token> ."), reset-link (the URL of "Open this link to choose a new password: <url>"), defects (the parser's
 complaints about the mail's structure, empty when none). Prints the value; exits 1 when the
 mail has none (for a folder: when any has none).
 """
@@ -48,6 +49,12 @@ def value_of(path, field):
         return m and m.group(1)
     if field == "link":
         m = re.search(r"Or open this link to verify your address: (\S+)", text)
+        return m and m.group(1)
+    if field == "reset-token":
+        m = re.search(r"password reset token is (\S+) \.", text)
+        return m and m.group(1)
+    if field == "reset-link":
+        m = re.search(r"Open this link to choose a new password: (\S+)", text)
         return m and m.group(1)
     if field == "defects":
         return "\n".join(repr(d) for part in msg.walk() for d in part.defects)

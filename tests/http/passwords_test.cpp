@@ -158,3 +158,41 @@ TEST_CASE("change needs the current password and a token, keeps this session and
     CHECK(has(newest_subject(c), "password was changed"));
     login(c, "new-horse-battery");
 }
+
+TEST_CASE("hostile values at the password routes and the reset page get 400 or 413, never a 500",
+          "[http][passwords][hostile]") {
+    running_app app;
+    auto c = app.client();
+    register_ana(c);
+    // NUL, bytes that are not UTF-8 (raw and escaped), and values at and past the bounds.
+    auto nul = c.post("/api/auth/password/forgot", R"({"email":"ana\u0000@example.com"})");
+    CHECK(nul.status == 400);
+    CHECK(has(nul.body, R"("field":"email")"));
+    CHECK(c.post("/api/auth/password/forgot", "{\"email\":\"ana\xff\xfe@example.com\"}").status == 400);
+    CHECK(c.post("/api/auth/password/forgot", R"({"email":")" + std::string(400, 'a') + R"(@example.com"})").status ==
+          400);
+    CHECK(c.post("/api/auth/password/forgot", R"({"email":{"deep":[[[[1]]]]}})").status == 400);
+    CHECK(c.post("/api/auth/password/forgot", R"({"email":")" + std::string(2 << 20, 'a') + "\"}").status == 413);
+
+    auto long_password =
+        c.post("/api/auth/password/reset", R"({"token":"x","password":")" + std::string(129, 'k') + "\"}");
+    CHECK(long_password.status == 400);
+    CHECK(has(long_password.body, R"("field":"password")"));
+    auto at_bound = c.post("/api/auth/password/reset", R"({"token":"x","password":")" + std::string(128, 'k') + "\"}");
+    CHECK(at_bound.status == 400);
+    CHECK(has(at_bound.body, "invalid_token"));  // the password passed its rules: only the token was wrong
+    CHECK(c.post("/api/auth/password/reset", R"({"token":"\u0000","password":"new-horse-battery"})").status == 400);
+    CHECK(c.post("/api/auth/password/reset", "{\"token\":\"\xc0\x80\",\"password\":\"new-horse-battery\"}").status ==
+          400);
+
+    const auto access = login(c, "correct-horse").access;
+    auto bad_new = c.post("/api/auth/password/change",
+                          R"({"currentPassword":"correct-horse","newPassword":"new\u0000horse\ud800"})", access);
+    CHECK(bad_new.status == 400);
+    CHECK(c.post("/api/auth/password/change", R"({"currentPassword":7,"newPassword":[]})", access).status == 400);
+
+    CHECK(c.call("POST", "/reset-password", "token=%00%FF%FE&password=%C0%80%C0%80%C0%80", form).status == 400);
+    CHECK(c.call("POST", "/reset-password", "token=" + std::string(2 << 20, 'a'), form).status == 413);
+    CHECK(c.get("/reset-password?token=%00%FF").status == 200);  // shown escaped, changes nothing
+    login(c, "correct-horse");                                   // none of it touched the account
+}
