@@ -4,7 +4,9 @@
 #include <thread>
 
 #include "adapters/crypto/aes_gcm_box.hpp"
-#include "adapters/crypto/jwt_hs256.hpp"
+#include "adapters/crypto/jwt_codec.hpp"
+#include "adapters/crypto/key_directory.hpp"
+#include "adapters/crypto/key_ring.hpp"
 #include "adapters/crypto/openssl_random.hpp"
 #include "adapters/crypto/password_hashing.hpp"
 #include "adapters/crypto/sha256.hpp"
@@ -31,6 +33,8 @@
 #include "core/delivery/message_deliverer.hpp"
 #include "core/delivery/message_outbox.hpp"
 #include "core/events/event_service.hpp"
+#include "core/keys/reseal.hpp"
+#include "core/keys/signing_keys.hpp"
 #include "core/maintenance/cleanup.hpp"
 #include "core/mfa/second_factor.hpp"
 #include "core/mfa/totp_service.hpp"
@@ -54,6 +58,10 @@ storage::database_url parse_url(const std::string& url) {
     auto parsed = storage::database_url::parse(url);
     if (!parsed)
         throw std::invalid_argument("DATABASE_URL is not a sqlite:///path (no spaces), postgresql:// or mysql:// URL");
+    if (!parsed->rejected_option.empty())
+        throw std::invalid_argument("DATABASE_URL: the parameter " + parsed->rejected_option +
+                                    " is not one authd passes to the " + std::string(to_string(parsed->kind)) +
+                                    " driver, or its value is not one it takes (see the README)");
     return *parsed;
 }
 
@@ -189,6 +197,32 @@ private:
     std::vector<std::unique_ptr<background_loop>> loops_;
 };
 
+/// A retired key verifies as long as the longest access token it may have signed lives, and a margin for instances
+/// that go on signing with it until they read the keys again (every 30 s).
+signing_key_settings signing_settings_from(const config& c) {
+    const auto longest = std::max<seconds>(std::chrono::minutes{c.access_token_expire_minutes},
+                                           std::chrono::hours{c.agent_token_ttl_hours});
+    return signing_key_settings{.algorithm = c.jwt_algorithm,
+                                .verify_after_retirement = longest + std::chrono::minutes{5}};
+}
+
+http::discovery_settings discovery_from(const config& c) {
+    http::discovery_settings d{.issuer = c.jwt_issuer,
+                               .audience = c.jwt_audience,
+                               .algorithm = c.jwt_algorithm,
+                               .public_url = c.app_url,
+                               .introspection_clients = {}};
+    for (const auto& [id, secret] : c.introspection_clients) d.introspection_clients.push_back({id, secret});
+    return d;
+}
+
+/// How long sessions and accounts read from the database are trusted from memory (SESSION_RECHECK_MS; 0: never).
+recent_reads_settings memory_settings(const config& c) {
+    return {.recheck = std::chrono::milliseconds{c.session_recheck_ms},
+            .quarantine = std::chrono::seconds{2},
+            .capacity = c.session_recheck_ms > 0 ? 65536u : 0u};
+}
+
 token_settings tokens_from(const config& c) {
     token_settings t;
     t.user_access_ttl = std::chrono::minutes{c.access_token_expire_minutes};
@@ -209,15 +243,21 @@ struct application::parts {
     crypto::openssl_digest digest;
     crypto::openssl_hmac_sha1 hmac;
     crypto::aes_gcm_box box;
-    crypto::jwt_hs256 codec;
+    crypto::openssl_key_pair_maker key_maker;
+    crypto::key_ring* ring = nullptr;  ///< the keys when JWT_ALGORITHM is asymmetric (owned by jws)
+    std::unique_ptr<crypto::jws_keys> jws;
+    crypto::jwt_codec codec;
     delivery::console_channel console;
     message_outbox outbox_notifier;
     waking_notifier notifier;
     crypto::argon2_bcrypt_hasher hasher;
     crypto::zxcvbn_screen screen;
     storage::soci_store store;
+    signing_keys signing;
+    session_view session_memory;  ///< sessions known live: most token checks read no database
     token_service tokens;
     second_factor factor;
+    recent_reads<user> profiles;  ///< accounts recently read for their owners: /me reads no database
     auth_service auth;
     totp_service totp;
     client_service clients;
@@ -227,9 +267,11 @@ struct application::parts {
     catalog_service catalog;
     profile_service profile;
     password_service passwords;
+    email_change_service email_changes;
     operator_commands operators;
     user_admin_service admin;
     message_admin messages;
+    audit_trail audit;
     std::unique_ptr<outbox_publisher> publisher;
     http::metrics stats;
     std::unique_ptr<rate_limiter> limiter;
@@ -242,6 +284,7 @@ struct application::parts {
     delivery_loops email_loop, sms_loop;
     cleanup_task cleanup;
     background_loop cleanup_loop;
+    background_loop keys_loop;  ///< re-reads the signing keys: a rotation made by another process
     http::services services;
     http::pipeline pipeline;
     http::server server;
@@ -250,9 +293,10 @@ struct application::parts {
         : cfg(c),
           policy(policy_from(c)),
           clk(override_clock ? *override_clock : real_clock),
-          digest(c.db_encryption_key),
-          box(c.db_encryption_key),
-          codec(c.jwt_secret, c.jwt_issuer),
+          digest(c.db_encryption_key, c.db_encryption_old_keys),
+          box(c.db_encryption_key, c.db_encryption_old_keys),
+          jws(jws_keys_for(c)),
+          codec(*jws, crypto::jwt_settings{c.jwt_issuer, c.jwt_audience, seconds{c.jwt_leeway_seconds}}),
           console(c.development),
           outbox_notifier(box, digest, rng),
           notifier(outbox_notifier,
@@ -263,26 +307,32 @@ struct application::parts {
           hasher(rng),
           screen(c.app_name),
           store(parse_url(c.database_url), static_cast<std::size_t>(c.db_pool_size)),
-          tokens(store, codec, digest, rng, clk, tokens_from(c)),
+          signing(store, key_maker, box, rng, clk, signing_settings_from(c)),
+          session_memory(memory_settings(c)),
+          tokens(store, codec, digest, rng, clk, tokens_from(c), &session_memory),
           factor(digest, box, hmac, rng,
                  mfa_settings{.challenge_ttl = policy.challenge_ttl,
                               .max_code_failures = policy.challenge_max_failures,
                               .issuer = c.app_name}),
-          auth(store, hasher, screen, tokens, factor, notifier, rng, clk, policy.login_lockout),
-          totp(store, hasher, factor, clk, policy.login_lockout, std::chrono::minutes{c.reauth_window_minutes}),
+          profiles(memory_settings(c)),
+          auth(store, hasher, screen, tokens, factor, notifier, rng, clk, policy.login_lockout, &profiles),
+          totp(store, hasher, factor, tokens, clk, policy.login_lockout, std::chrono::minutes{c.reauth_window_minutes}),
           clients(store, hasher, screen, notifier, digest, rng, clk,
                   client_settings{policy.verification_ttl, policy.verification_resend_after}),
-          agents(store, rng, clk, std::chrono::minutes{c.reauth_window_minutes}),
+          agents(store, rng, clk, std::chrono::minutes{c.reauth_window_minutes}, c.agent_phone_proof),
           otp(store, notifier, digest, rng, clk, tokens,
-              otp_settings{policy.otp_ttl, policy.otp_resend_after, policy.otp_lockout, c.development}),
+              otp_settings{policy.otp_ttl, policy.otp_resend_after, policy.otp_lockout, c.development,
+                           c.agent_phone_proof}),
           events(store, clk),
           catalog(store, clk),
           profile(store, hasher, tokens, clk, policy.login_lockout),
           passwords(store, hasher, screen, tokens, notifier, digest, rng, clk, policy.login_lockout,
                     password_settings{}),
+          email_changes(store, hasher, notifier, digest, rng, clk, policy.login_lockout, email_change_settings{}),
           operators(store, hasher, screen, tokens, rng, clk),
           admin(store, tokens, clk),
           messages(store, clk),
+          audit(store),
           publisher(publisher_for(c)),
           limiter(limiter_for(c)),
           relay(store, *publisher, clk),
@@ -296,9 +346,18 @@ struct application::parts {
           sms_loop(
               "sms deliverer", c.delivery_workers, [this] { return delivery_round(channel::sms, sms_counts); },
               std::chrono::milliseconds{c.delivery_interval_ms}),
-          cleanup(store, clk, retention_policy{.keep = std::chrono::days{c.retention_days}}),
+          cleanup(store, clk,
+                  retention_policy{.keep = std::chrono::days{c.retention_days},
+                                   .keep_audit = std::chrono::days{c.audit_retention_days}}),
           cleanup_loop(
               "cleanup", [this] { return cleanup_round(); }, std::chrono::minutes{c.cleanup_interval_minutes}),
+          keys_loop(
+              "signing keys",
+              [this] {
+                  if (ring) ring->reload();
+                  return false;
+              },
+              std::chrono::seconds{30}),
           services{auth,
                    tokens,
                    totp,
@@ -311,6 +370,11 @@ struct application::parts {
                    admin,
                    messages,
                    passwords,
+                   email_changes,
+                   audit,
+                   keys_in_database() ? &signing : nullptr,
+                   [this](std::string_view actor) { return rotate_keys(actor); },
+                   [this] { return ring ? ring->jwks_json() : std::string(R"({"keys":[]})"); },
                    [this] { return store.ping(); },
                    [this] { return store.pool_usage(); },
                    stats,
@@ -322,7 +386,8 @@ struct application::parts {
                                                     sms_counts.report(std::string(sender->kind_of(channel::sms)))};
                    },
                    c.development,
-                   c.docs_assets_dir},
+                   c.docs_assets_dir,
+                   discovery_from(c)},
           pipeline(http::make_routes(services), tokens, *limiter, stats, clk,
                    http::pipeline_options{.worker_threads = worker_threads_for(c),
                                           .hashing_threads = static_cast<std::size_t>(c.hashing_threads),
@@ -330,7 +395,8 @@ struct application::parts {
                                           .hsts = c.hsts || !c.tls_cert_file.empty(),  // HTTPS: always HSTS
                                           .rate_limit_per_minute = c.rate_limit_per_minute,
                                           .auth_rate_limit_per_minute = c.auth_rate_limit_per_minute,
-                                          .cors_origins = split_list(c.cors_origins)}),
+                                          .cors_origins = split_list(c.cors_origins),
+                                          .proxies = http::trusted_proxies::parse(c.trusted_proxies)}),
           server(
               http::server_options{.address = c.host,
                                    .port = static_cast<unsigned short>(c.port),
@@ -340,6 +406,8 @@ struct application::parts {
                                    .read_timeout = std::chrono::seconds{c.read_timeout_seconds},
                                    .max_connections = c.max_connections,
                                    .max_connections_per_ip = c.max_connections_per_ip,
+                                   .uncapped_peer = [proxies = http::trusted_proxies::parse(c.trusted_proxies)](
+                                                        const std::string& peer) { return proxies.contains(peer); },
                                    .tls_cert_file = c.tls_cert_file,
                                    .tls_key_file = c.tls_key_file},
               [this](http::request req, std::function<void(http::response)> respond) {
@@ -347,9 +415,41 @@ struct application::parts {
               },
               [this](int status, const std::string& ip) { return pipeline.protocol_error(status, ip); }) {
         http::set_access_log(c.access_log);
+        store.on_audit_event(http::log_audit_event);
+        // A change to an account, made here, is shown at once: the next read of it goes to the database.
+        store.on_user_changed([this](const std::string& id) { profiles.forget(id); });
     }
 
-    /// One batch of the outbox relay; true when a full batch suggests more are waiting.
+    /// Whether authd makes and rotates the signing keys (an asymmetric JWT_ALGORITHM without JWT_SIGNING_KEYS_DIR).
+    bool keys_in_database() const { return ring && cfg.jwt_signing_keys_dir.empty(); }
+
+    /// A new signing key, signing in this process from now on (others pick it up within 30 s).
+    std::string rotate_keys(std::string_view actor) {
+        auto kid = signing.rotate(actor);
+        if (ring) ring->reload();
+        return kid;
+    }
+
+    /// HS256 with JWT_SECRET_KEY, or a key ring: of the operator's key files, or of the database's signing keys.
+    std::unique_ptr<crypto::jws_keys> jws_keys_for(const config& c) {
+        if (c.jwt_algorithm == "HS256") return std::make_unique<crypto::hmac_keys>(c.jwt_secret);
+        if (!c.jwt_signing_keys_dir.empty()) {
+            auto made = std::make_unique<crypto::key_ring>(c.jwt_algorithm, [dir = c.jwt_signing_keys_dir] {
+                return crypto::read_key_directory(dir);
+            });
+            ring = made.get();
+            return made;
+        }
+        auto made = std::make_unique<crypto::key_ring>(c.jwt_algorithm, [this] {
+            std::vector<crypto::ring_key> keys;
+            for (auto& k : signing.usable())
+                keys.push_back({std::move(k.kid), std::move(k.public_pem), std::move(k.private_pem)});
+            return keys;
+        });
+        ring = made.get();
+        return made;
+    }
+
     bool relay_round() {
         constexpr int batch = 100;
         const auto r = relay.relay_once(batch);
@@ -407,6 +507,8 @@ application::application(const config& cfg, const clock* clock_override)
     : parts_(std::make_unique<parts>(cfg, clock_override)) {
     for (const auto& name : parts_->store.migrate())
         http::log_event("info", "migration applied", {{"migration", name}});
+    if (parts_->keys_in_database()) parts_->signing.ensure_active();
+    if (parts_->ring) parts_->ring->reload();
 }
 
 application::~application() {
@@ -417,6 +519,7 @@ application::~application() {
     parts_->email_loop.stop();
     parts_->sms_loop.stop();
     parts_->cleanup_loop.stop();
+    parts_->keys_loop.stop();
 }
 
 void application::start() {
@@ -425,6 +528,7 @@ void application::start() {
     parts_->email_loop.start();
     parts_->sms_loop.start();
     parts_->cleanup_loop.start();
+    if (parts_->ring) parts_->keys_loop.start();
 }
 
 void application::start_relay_only() { parts_->relay_loop.start(); }
@@ -462,6 +566,38 @@ void application::cleanup(std::ostream& out) {
         return;
     }
     for (const auto& [rows, n] : r.deleted) out << to_string(rows) << ": " << n << " deleted\n";
+}
+
+int application::keys(const std::string& action, std::ostream& out, std::ostream& err) {
+    if (action == "reseal") {
+        const auto r = reseal_secrets(parts_->store, parts_->box);
+        out << "resealed " << r.resealed << " values under the first key of DB_ENCRYPTION_KEYS; " << r.current
+            << " already were\n";
+        if (r.unreadable > 0)
+            err << "authd: warning: " << r.unreadable
+                << " values open under no key of the list (sealed under a key no longer given): left as they are\n";
+        return 0;
+    }
+    if (!parts_->ring) {
+        err << "authd: JWT_ALGORITHM is HS256: tokens are signed with JWT_SECRET_KEY, there is no key pair\n";
+        return 2;
+    }
+    if (!parts_->keys_in_database()) {
+        err << "authd: the signing keys are the files of JWT_SIGNING_KEYS_DIR: rotate by adding a <kid>.pem whose "
+               "name sorts last\n";
+        return 2;
+    }
+    if (action == "rotate") {
+        out << "new signing key " << parts_->signing.rotate(operator_actor)
+            << "; the previous one verifies until its tokens have expired\n";
+        return 0;
+    }
+    const auto now = parts_->clk.now();
+    for (const auto& k : parts_->signing.list())
+        out << k.kid << "  " << k.algorithm << "  " << to_string(k.state) << "  made " << to_rfc3339(k.created_at)
+            << " (" << std::chrono::duration_cast<std::chrono::hours>(now - k.created_at).count() << " h ago)"
+            << (k.retired_at ? "  retired " + to_rfc3339(*k.retired_at) : std::string()) << "\n";
+    return 0;
 }
 
 void application::seed(std::ostream& out) {

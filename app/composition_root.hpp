@@ -48,6 +48,9 @@ public:
     /// One clean-up run (authd cleanup): prints how many rows of each kind it deleted, or that another process is
     /// running one.
     void cleanup(std::ostream& out);
+    /// authd keys rotate|list: a new signing key, or the list of them. Returns the exit code: 2 when JWT_ALGORITHM
+    /// is HS256 (there is no key pair).
+    int keys(const std::string& action, std::ostream& out, std::ostream& err);
 
 private:
     struct parts;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <string_view>
@@ -73,6 +74,36 @@ setter one_of(std::string config::*field, std::vector<std::string> allowed) {
     };
 }
 
+/// "id:secret,id:secret": the services that may call /oauth2/introspect. Ids are short names; a secret is at least
+/// 32 bytes, which no rate of guesses reaches (the route is not rate limited: services share a gateway's address).
+setter client_list(std::vector<std::pair<std::string, std::string>> config::*field) {
+    return [=](config& c, const std::string& v) -> std::optional<std::string> {
+        std::vector<std::pair<std::string, std::string>> clients;
+        std::size_t start = 0;
+        while (start < v.size()) {
+            auto end = v.find(',', start);
+            if (end == std::string::npos) end = v.size();
+            const std::string item = v.substr(start, end - start);
+            start = end + 1;
+            const auto colon = item.find(':');
+            if (colon == std::string::npos) return "must be id:secret pairs separated by commas";
+            std::string id = item.substr(0, colon), secret = item.substr(colon + 1);
+            const bool id_ok = !id.empty() && id.size() <= 64 &&
+                               std::all_of(id.begin(), id.end(), [](unsigned char ch) {
+                                   return std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
+                               });
+            if (!id_ok) return "must have client ids of 1 to 64 letters, digits, '.', '_' or '-'";
+            if (secret.size() < 32)
+                return "must give each client a secret of at least 32 bytes (" + id + "'s is shorter)";
+            for (const auto& [known, unused] : clients)
+                if (known == id) return "must name each client once (" + id + " is listed twice)";
+            clients.emplace_back(std::move(id), std::move(secret));
+        }
+        c.*field = std::move(clients);
+        return std::nullopt;
+    };
+}
+
 const std::vector<setting>& settings() {
     static const std::vector<setting> all{
         {"HOST", "address to listen on (0.0.0.0; 127.0.0.1 in development)", text(&config::host)},
@@ -85,10 +116,29 @@ const std::vector<setting>& settings() {
              c.development = v == "development";
              return std::nullopt;
          }},
-        {"JWT_SECRET_KEY", "HS256 key, at least 32 bytes (required in production)", text(&config::jwt_secret), true},
+        {"JWT_SECRET_KEY", "HS256 key, at least 32 bytes (required in production under HS256)",
+         text(&config::jwt_secret), true},
         {"JWT_ISSUER", "iss claim of access tokens (authd)", text(&config::jwt_issuer)},
+        {"JWT_ALGORITHM",
+         "HS256 (JWT_SECRET_KEY), or EdDSA, ES256 or RS256: key pairs in the database, published at "
+         "/.well-known/jwks.json (HS256)",
+         one_of(&config::jwt_algorithm, {"HS256", "EdDSA", "ES256", "RS256"})},
+        {"JWT_SIGNING_KEYS_DIR",
+         "directory of PEM signing keys an operator manages (<kid>.pem private, <kid>.pub.pem public only; the private "
+         "key named last signs) instead of key pairs in the database (none)",
+         text(&config::jwt_signing_keys_dir)},
+        {"JWT_AUDIENCE", "aud claim of access tokens, checked when set (none)", text(&config::jwt_audience)},
+        {"JWT_LEEWAY_SECONDS", "clock skew allowed when checking exp, nbf and iat (0)",
+         integer(&config::jwt_leeway_seconds, 0, 300)},
+        {"INTROSPECTION_CLIENTS",
+         "services that may call /oauth2/introspect: id:secret pairs, comma-separated, secrets at least 32 bytes "
+         "(none: the route refuses everyone)",
+         client_list(&config::introspection_clients), true},
         {"DB_ENCRYPTION_KEY", "key for secrets at rest, at least 32 bytes (required in production)",
          text(&config::db_encryption_key), true},
+        {"DB_ENCRYPTION_KEYS",
+         "instead of DB_ENCRYPTION_KEY, a list to change it: new,old,...: the first seals, every one opens (none)",
+         text(&config::db_encryption_keys), true},
         {"ACCESS_TOKEN_EXPIRE_MINUTES", "user access token lifetime (15)",
          integer(&config::access_token_expire_minutes, 1, 24 * 60)},
         {"AGENT_TOKEN_TTL_HOURS", "agent access token lifetime (24)",
@@ -99,11 +149,20 @@ const std::vector<setting>& settings() {
          integer(&config::refresh_reuse_grace_seconds, 0, 300)},
         {"SESSION_MAX_DAYS", "a session ends this long after sign-in however often it is refreshed (30)",
          integer(&config::session_max_days, 1, 3650)},
+        {"SESSION_RECHECK_MS",
+         "a session seen live, and an account read for /api/auth/me, are trusted from memory this long before the "
+         "database is read again: the bound within which another instance's logout, disable or profile change is "
+         "seen (100; 0: read it for every request)",
+         integer(&config::session_recheck_ms, 0, 60000)},
         {"OTP_TTL_SECONDS", "OTP code lifetime (300)", integer(&config::otp_ttl_seconds, 30, 3600)},
         {"OTP_RESEND_SECONDS", "minimum time between two codes (60)", integer(&config::otp_resend_seconds, 0, 3600)},
         {"OTP_LOCKOUT_MINUTES", "lock after 5 wrong codes (15)", integer(&config::otp_lockout_minutes, 1, 24 * 60)},
         {"LOGIN_LOCKOUT_MINUTES", "lock after 5 failed logins (15)",
          integer(&config::login_lockout_minutes, 1, 24 * 60)},
+        {"TRUSTED_PROXIES",
+         "proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, comma-separated (none: the peer "
+         "is the client)",
+         text(&config::trusted_proxies)},
         {"CORS_ORIGINS", "comma-separated allowed origins", text(&config::cors_origins)},
         {"RATE_LIMIT_PER_MINUTE", "requests per client per minute, 0 = off (100)",
          integer(&config::rate_limit_per_minute, 0, 1000000)},
@@ -130,7 +189,8 @@ const std::vector<setting>& settings() {
          integer(&config::read_timeout_seconds, 1, 600)},
         {"MAX_CONNECTIONS", "open connections at once; more are closed at once (10000)",
          size(&config::max_connections, 1, 1000000)},
-        {"MAX_CONNECTIONS_PER_IP", "open connections of one client address, IPv6 per /64 (256)",
+        {"MAX_CONNECTIONS_PER_IP",
+         "open connections of one client address, IPv6 per /64; TRUSTED_PROXIES are not held to it (256)",
          size(&config::max_connections_per_ip, 1, 1000000)},
         {"ACCESS_LOG", "one JSON line per request on stdout, 1 or 0 (1)", flag(&config::access_log)},
         {"HSTS", "send Strict-Transport-Security, 1 or 0 (0)", flag(&config::hsts)},
@@ -176,6 +236,12 @@ const std::vector<setting>& settings() {
          integer(&config::reauth_window_minutes, 1, 1440)},
         {"RETENTION_DAYS", "days ended codes, tokens, sessions and sent messages are kept before deletion (30)",
          integer(&config::retention_days, 1, 3650)},
+        {"AGENT_PHONE_PROOF",
+         "new agents stay pending until they verify a code sent by SMS; e-mailed codes only for proven numbers, "
+         "1 or 0 (0)",
+         flag(&config::agent_phone_proof)},
+        {"AUDIT_RETENTION_DAYS", "days audit events are kept before deletion (365)",
+         integer(&config::audit_retention_days, 1, 36500)},
         {"CLEANUP_INTERVAL_MINUTES", "how often serve deletes what RETENTION_DAYS lets go; 0: never (60)",
          integer(&config::cleanup_interval_minutes, 0, 10080)},
         {"DELIVERY_WORKERS", "messages sent at once per channel by this process (4)",
@@ -271,6 +337,33 @@ std::optional<std::string> check_delivery(config& c) {
     return std::nullopt;
 }
 
+/// DB_ENCRYPTION_KEYS=new,old,...: the first becomes the sealing key, the rest keys that only open. Each at least 32
+/// bytes; DB_ENCRYPTION_KEY beside it only when it is the same first key (a deployment moving to the list).
+std::optional<std::string> take_encryption_keys(config& c) {
+    if (c.db_encryption_keys.empty()) return std::nullopt;
+    std::vector<std::string> keys;
+    std::size_t start = 0;
+    while (start <= c.db_encryption_keys.size()) {
+        auto end = c.db_encryption_keys.find(',', start);
+        if (end == std::string::npos) end = c.db_encryption_keys.size();
+        keys.push_back(c.db_encryption_keys.substr(start, end - start));
+        start = end + 1;
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i].size() < 32)
+            return "DB_ENCRYPTION_KEYS: key " + std::to_string(i + 1) + " is shorter than 32 bytes";
+        for (std::size_t j = 0; j < i; ++j)
+            if (keys[j] == keys[i]) return "DB_ENCRYPTION_KEYS: key " + std::to_string(i + 1) + " is listed twice";
+    }
+    if (!c.db_encryption_key.empty() && c.db_encryption_key != keys.front())
+        return std::string(
+            "DB_ENCRYPTION_KEY and DB_ENCRYPTION_KEYS disagree: set only DB_ENCRYPTION_KEYS, whose first "
+            "key seals");
+    c.db_encryption_key = keys.front();
+    c.db_encryption_old_keys.assign(keys.begin() + 1, keys.end());
+    return std::nullopt;
+}
+
 const setting* find_setting(const std::string& env) {
     for (const auto& s : settings())
         if (env == s.env) return &s;
@@ -328,6 +421,11 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
             const auto* s = find_setting(env_name_of_flag(name));
             if (!s) return "unknown option --" + name + " (see --help)";
             if (auto e = s->set(out.settings, value)) return "--" + name + " " + *e;
+            if (s->secret)
+                out.settings.warnings.push_back("--" + name +
+                                                " shows in the process list (ps) to every user of this "
+                                                "machine: set " +
+                                                s->env + " or " + s->env + "_FILE instead");
             continue;
         }
         if (command_seen && out.command == "admin" && out.admin.action.empty()) {
@@ -336,17 +434,31 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
             out.admin.action = arg;
             continue;
         }
+        if (command_seen && out.command == "keys" && out.keys_action.empty()) {
+            if (arg != "rotate" && arg != "list" && arg != "reseal")
+                return "unknown keys action " + arg + " (see --help)";
+            out.keys_action = arg;
+            continue;
+        }
         if (command_seen) return "unexpected argument " + arg + " (see --help)";
         if (arg != "serve" && arg != "migrate" && arg != "seed" && arg != "outbox-relay" && arg != "cleanup" &&
-            arg != "admin")
+            arg != "admin" && arg != "keys")
             return "unknown command " + arg + " (see --help)";
         out.command = arg;
         command_seen = true;
     }
     if (out.command == "admin" && (out.admin.action.empty() || out.admin.email.empty()))
         return "admin needs an action and --email (see --help)";
+    if (out.command == "keys" && out.keys_action.empty())
+        return "keys needs an action: rotate, list or reseal (see --help)";
     if (auto e = check_tls_files(out.settings)) return *e;
     if (auto e = check_delivery(out.settings)) return *e;
+    if (auto e = take_encryption_keys(out.settings)) return *e;
+    if (out.settings.redis_url.rfind("rediss://", 0) == 0)
+        return "REDIS_URL: rediss:// (TLS) is not supported: Debian's hiredis is built without TLS. Keep Redis on a "
+               "private network, or run a TLS tunnel (stunnel, spiped) and give its local end as redis://";
+    if (!out.settings.jwt_signing_keys_dir.empty() && out.settings.jwt_algorithm == "HS256")
+        return "JWT_SIGNING_KEYS_DIR holds key pairs: set JWT_ALGORITHM to EdDSA, ES256 or RS256";
     // Development hands every code to anyone who asks /api/v1/dev/messages: only this machine may, unless HOST says.
     if (out.settings.host.empty()) out.settings.host = out.settings.development ? "127.0.0.1" : "0.0.0.0";
     if (out.settings.hashing_threads == 0)
@@ -354,13 +466,30 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
     return out;
 }
 
+bool weak_secret(const std::string& v) {
+    if (v.size() < 32) return true;
+    // The placeholders of this repository's own files (docker/.env.example, the README) and of common examples.
+    std::string lower = v;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    for (const std::string_view placeholder : {"change-me", "changeme", "change_me", "replace-with", "replace_me",
+                                               "your-secret", "your-256-bit-secret", "random-bytes", "example"})
+        if (lower.find(placeholder) != std::string::npos) return true;
+    // Low entropy by its own alphabet: one repeated character, or a few, gives far less than 128 bits however long.
+    // A random 32-byte value in hex (16 symbols), base32, base64 or raw bytes is well above.
+    std::string distinct = v;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (static_cast<double>(v.size()) * std::log2(static_cast<double>(distinct.size())) < 128.0) return true;
+    // A phrase: lower-case words with separators ("my-super-secret-jwt-signing-key"), guessed from a dictionary long
+    // before its length says. Random encodings have digits or upper case, and base32 no separators.
+    const bool words_only = std::all_of(v.begin(), v.end(), [](unsigned char ch) {
+        return (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '_' || ch == ' ' || ch == '.';
+    });
+    return words_only && v.find_first_of("-_ .") != std::string::npos;
+}
+
 std::optional<std::string> check_secrets(config& c, const std::function<std::string()>& random_secret) {
-    static const std::vector<std::string> well_known{
-        "secret", "changeme", "change-me", "your-secret-key", "your-256-bit-secret", "development", "jwt-secret"};
-    const auto weak = [&](const std::string& v) {
-        return v.size() < 32 || std::find(well_known.begin(), well_known.end(), v) != well_known.end() ||
-               v.find("change-me") != std::string::npos || v.find("changeme") != std::string::npos;
-    };
+    const auto weak = [](const std::string& v) { return weak_secret(v); };
     struct secret_setting {
         const char* name;
         std::string config::*field;
@@ -369,9 +498,14 @@ std::optional<std::string> check_secrets(config& c, const std::function<std::str
                                       secret_setting{"DB_ENCRYPTION_KEY", &config::db_encryption_key}}) {
         std::string& value = c.*field;
         if (!weak(value)) continue;
+        // An asymmetric JWT_ALGORITHM signs with key pairs: JWT_SECRET_KEY then has nothing to sign and may be unset.
+        if (field == &config::jwt_secret && value.empty() && c.jwt_algorithm != "HS256") continue;
         // A key that is set but weak is a mistake in every mode: replacing it in development would make whatever
         // was sealed with it unreadable after the next restart, without a word.
-        if (!value.empty()) return std::string(name) + " is too short or well known: use at least 32 random bytes";
+        if (!value.empty())
+            return std::string(name) +
+                   " is too short, a placeholder or guessable: use at least 32 random bytes "
+                   "(head -c 32 /dev/urandom | base64)";
         if (!c.development) return std::string(name) + " is required in production (or set APP_ENV=development)";
         value = random_secret();
         c.warnings.push_back(std::string(name) + " was not set: a random one was generated for this run; " +
@@ -385,16 +519,21 @@ std::optional<std::string> check_secrets(config& c, const std::function<std::str
 std::string help_text() {
     std::string out =
         "authd — authentication and identity service\n\n"
-        "Usage: authd [serve|migrate|seed|cleanup|admin|outbox-relay] [--option value ...]\n\n"
+        "Usage: authd [serve|migrate|seed|cleanup|admin|keys|outbox-relay] [--option value ...]\n\n"
         "  serve    run the HTTP service (the default); migrations are applied first\n"
         "  migrate  apply pending database migrations and exit\n"
         "  seed     load sample data (harmless to run twice) and exit\n"
-        "  cleanup  delete what ended more than RETENTION_DAYS ago, print the counts and exit\n"
+        "  cleanup  delete what ended more than RETENTION_DAYS ago (audit events:\n"
+        "           AUDIT_RETENTION_DAYS), print the counts and exit\n"
         "  admin create-user --email E [--role admin|staff|customer]\n"
         "           a new account; its password is read from standard input, or generated and printed once\n"
         "  admin set-password --email E    the password from standard input; ends every session\n"
         "  admin revoke-sessions --email E\n"
         "  admin unlock --email E          clears the failed-login lock\n"
+        "  keys rotate  a new token signing key (JWT_ALGORITHM EdDSA, ES256, RS256); the previous one\n"
+        "               verifies until its tokens have expired\n"
+        "  keys list    the signing keys: id, state, age\n"
+        "  keys reseal  seal every stored secret again under the first key of DB_ENCRYPTION_KEYS\n"
         "  outbox-relay  publish the outbox (to REDIS_URL, else as JSON lines) until stopped\n\n"
         "Options (each also read from the environment variable in capitals):\n";
     for (const auto& s : settings()) {

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -19,12 +20,24 @@ struct config {
     bool development = false;  ///< APP_ENV=development
     std::string jwt_secret;
     std::string jwt_issuer = "authd";
-    std::string db_encryption_key;
+    std::string jwt_algorithm = "HS256";  ///< HS256, EdDSA, ES256, RS256
+    std::string jwt_audience;             ///< aud; empty: none
+    std::string jwt_signing_keys_dir;     ///< PEM key files the operator manages; empty: keys in the database
+    int jwt_leeway_seconds = 0;
+    /// INTROSPECTION_CLIENTS: client id and secret of each service allowed to introspect tokens.
+    std::vector<std::pair<std::string, std::string>> introspection_clients;
+    std::string db_encryption_key;  ///< seals; DB_ENCRYPTION_KEY, or the first of DB_ENCRYPTION_KEYS
+    /// The rest of DB_ENCRYPTION_KEYS: they still open what they sealed (until `authd keys reseal`).
+    std::vector<std::string> db_encryption_old_keys;
+    std::string db_encryption_keys;
+    std::string
+        trusted_proxies;  ///< TRUSTED_PROXIES: CIDR blocks whose X-Forwarded-For names the client  ///< DB_ENCRYPTION_KEYS as given: "new,old,..."
     int access_token_expire_minutes = 15;
     int agent_token_ttl_hours = 24;
     int refresh_token_expire_days = 7;
     int refresh_reuse_grace_seconds = 10;
     int session_max_days = 30;
+    int session_recheck_ms = 100;
     int otp_ttl_seconds = 300;
     int otp_resend_seconds = 60;
     int otp_lockout_minutes = 15;
@@ -47,7 +60,8 @@ struct config {
     std::size_t max_connections_per_ip = 256;
     bool access_log = true;
     bool hsts = false;
-    std::string tls_cert_file;  ///< with tls_key_file: serve HTTPS only (both or neither)
+    bool agent_phone_proof = false;  ///< new agents are pending until a code sent by SMS proves their number
+    std::string tls_cert_file;       ///< with tls_key_file: serve HTTPS only (both or neither)
     std::string tls_key_file;
     std::string seed_admin_password;
     std::string docs_assets_dir = default_docs_assets_dir();  ///< Swagger UI's files for /api/docs
@@ -72,6 +86,7 @@ struct config {
     int delivery_max_attempts = 8;
     int reauth_window_minutes = 10;     ///< a sign-in this recent changes a sign-in factor without the password
     int retention_days = 30;            ///< ended rows are deleted this long after they end
+    int audit_retention_days = 365;     ///< audit events are deleted this long after they happened
     int cleanup_interval_minutes = 60;  ///< serve's clean-up; 0: only `authd cleanup`
     int delivery_workers = 4;  ///< deliverers per channel in this process: a slow server holds up only one of them
     /// Messages for the operator (e.g. a generated development secret); never holds a secret.
@@ -88,6 +103,7 @@ struct admin_request {
 struct command_line {
     std::string command = "serve";  ///< serve, migrate, seed, cleanup, outbox-relay, admin
     admin_request admin;
+    std::string keys_action;  ///< keys: rotate, list
     bool help = false;
     bool version = false;
     config settings;
@@ -101,6 +117,9 @@ std::variant<command_line, std::string> parse_command_line(int argc, const char*
 
 /// Applies the secret rules: production refuses a missing, short or well-known secret;
 /// development generates one (via `random_secret`) and records a warning.
+/// Whether a secret is too weak to use: under 32 bytes, a placeholder of this repository's files or of common examples,
+/// under 128 bits by its own alphabet (length times log2 of its distinct characters), or a phrase of lower-case words.
+bool weak_secret(const std::string& value);
 std::optional<std::string> check_secrets(config& c, const std::function<std::string()>& random_secret);
 
 std::string help_text();

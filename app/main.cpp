@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
         if (cmd.command == "admin")
             return authd::app::run_admin(app.operators(), cmd.admin, std::cin, isatty(STDIN_FILENO) == 1, rng,
                                          std::cout, std::cerr);
+        if (cmd.command == "keys") return app.keys(cmd.keys_action, std::cout, std::cerr);
         if (cmd.command == "cleanup") {
             app.cleanup(std::cout);
             return 0;

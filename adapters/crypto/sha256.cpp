@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "adapters/crypto/key_derivation.hpp"
 #include "core/common/encoding.hpp"
 
 namespace authd::crypto {
@@ -53,9 +54,26 @@ std::string openssl_hmac_sha1::sign(std::string_view key, std::string_view messa
 
 std::string openssl_digest::sha256_hex(std::string_view secret) { return crypto::sha256_hex(secret); }
 
-std::string openssl_digest::keyed_hex(std::string_view secret) {
-    const std::string mac = hmac_sha256(key_, secret);
+namespace {
+std::string keyed_hex_under(std::string_view key, std::string_view secret) {
+    const std::string mac = hmac_sha256(key, secret);
     return hex_encode({reinterpret_cast<const std::uint8_t*>(mac.data()), mac.size()});
+}
+}  // namespace
+
+openssl_digest::openssl_digest(std::string_view server_key, const std::vector<std::string>& old_keys) {
+    keys_.push_back(purpose_key(server_key, "code digest"));
+    for (const auto& k : old_keys) keys_.push_back(purpose_key(k, "code digest"));
+    keys_.emplace_back(server_key);
+    keys_.insert(keys_.end(), old_keys.begin(), old_keys.end());
+}
+
+std::string openssl_digest::keyed_hex(std::string_view secret) { return keyed_hex_under(keys_.front(), secret); }
+
+std::vector<std::string> openssl_digest::keyed_hex_candidates(std::string_view secret) {
+    std::vector<std::string> out;
+    for (const auto& k : keys_) out.push_back(keyed_hex_under(k, secret));
+    return out;
 }
 
 }  // namespace authd::crypto

@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/ports/hmac_sha1.hpp"
 #include "core/ports/secret_digest.hpp"
@@ -17,13 +18,16 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 /// they carry 256 random bits, so there is nothing for a slow hash to protect.
 class openssl_digest final : public authd::secret_digest {
 public:
-    /// `key` keys keyed_hex(); derived from DB_ENCRYPTION_KEY by the composition root.
-    explicit openssl_digest(std::string key) : key_(std::move(key)) {}
+    /// keyed_hex() is keyed with the "code digest" key derived from `server_key` (DB_ENCRYPTION_KEY, or the first of
+    /// DB_ENCRYPTION_KEYS). keyed_hex_candidates() also offers the digests under each of `old_keys` (the rest of
+    /// DB_ENCRYPTION_KEYS), and those of digests written before per-purpose keys, keyed with a server key itself.
+    explicit openssl_digest(std::string_view server_key, const std::vector<std::string>& old_keys = {});
     std::string sha256_hex(std::string_view secret) override;
     std::string keyed_hex(std::string_view secret) override;
+    std::vector<std::string> keyed_hex_candidates(std::string_view secret) override;
 
 private:
-    std::string key_;
+    std::vector<std::string> keys_;  ///< the current key first, then old ones, then the pre-HKDF keys
 };
 
 /// HMAC-SHA-1 for TOTP (the hmac_sha1 port).

@@ -19,7 +19,7 @@ constexpr std::size_t max_template_size = 64 * 1024;
 // Tests (and people's scripts) read the codes out of these sentences: keep "Your <app> code is <code>. It expires in
 // <n> minutes.", "Your <app> sign-in code is <code>. ..." and "Your <app> verification token is <token> . It is valid
 // for <n> hours." (the space before the period ends the token for a reader that cuts at " " or "."), and "Your
-// password reset token is <token> ." word for word.
+// password reset token is <token> ." and "Your e-mail change token is <token> ." word for word.
 
 constexpr std::string_view otp_sms = "Your {{app_name}} code is {{code}}. It expires in {{minutes}} minutes.";
 constexpr std::string_view otp_subject = "Your {{app_name}} code";
@@ -162,17 +162,80 @@ constexpr std::string_view changed_html = R"(<!DOCTYPE html>
 </html>
 )";
 
+// E-mail only in practice. The token goes to the new address: the change happens only when it is used.
+constexpr std::string_view email_change_sms =
+    "Your {{app_name}} e-mail change token is {{code}} . It is valid for {{hours}} hours.";
+constexpr std::string_view email_change_subject = "Confirm your new {{app_name}} e-mail address";
+constexpr std::string_view email_change_text = R"({{greeting}}
+
+Someone asked to make this the e-mail address of their {{app_name}} account.
+Your e-mail change token is {{code}} . It is valid for {{hours}} hours and works once.
+{{#link}}Open this link to confirm: {{link}}
+
+If it was not you, ignore this message: nothing changes.
+)";
+constexpr std::string_view email_change_html = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Confirm your new {{app_name}} e-mail address</title>
+</head>
+<body style="margin:0;padding:24px;background-color:#f4f4f5;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">
+<div style="max-width:480px;margin:0 auto;padding:24px;background-color:#ffffff;border-radius:8px;">
+<p style="margin:0 0 16px;">{{greeting}}</p>
+<p style="margin:0 0 16px;">Someone asked to make this the e-mail address of their {{app_name}} account.</p>
+<p style="margin:0 0 16px;word-break:break-all;">Your e-mail change token is {{code}} . It is valid for {{hours}} hours and works once.</p>
+{{#link}}<p style="margin:0 0 16px;text-align:center;"><a href="{{link}}" style="display:inline-block;padding:12px 24px;background-color:#2563eb;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">Confirm this address</a></p>
+{{#link}}<p style="margin:0 0 16px;font-size:13px;word-break:break-all;">Or open this link: <a href="{{link}}" style="color:#2563eb;">{{link}}</a></p>
+<p style="margin:0;font-size:13px;color:#71717a;">If it was not you, ignore this message: nothing changes.</p>
+</div>
+</body>
+</html>
+)";
+
+// A notice to the address in use: no secret, nothing to click.
+constexpr std::string_view change_notice_sms =
+    "Someone asked to change the e-mail address of your {{app_name}} account.";
+constexpr std::string_view change_notice_subject = "A change of your {{app_name}} e-mail address was asked for";
+constexpr std::string_view change_notice_text = R"({{greeting}}
+
+Someone signed in to your {{app_name}} account with its password and asked to change its e-mail address. The address
+changes only when the link sent to the new one is used.
+
+If it was not you, change your password at once and tell the people who run {{app_name}}.
+)";
+constexpr std::string_view change_notice_html = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>A change of your {{app_name}} e-mail address was asked for</title>
+</head>
+<body style="margin:0;padding:24px;background-color:#f4f4f5;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#18181b;">
+<div style="max-width:480px;margin:0 auto;padding:24px;background-color:#ffffff;border-radius:8px;">
+<p style="margin:0 0 16px;">{{greeting}}</p>
+<p style="margin:0 0 16px;">Someone signed in to your {{app_name}} account with its password and asked to change its e-mail address. The address changes only when the link sent to the new one is used.</p>
+<p style="margin:0;font-size:13px;color:#71717a;">If it was not you, change your password at once and tell the people who run {{app_name}}.</p>
+</div>
+</body>
+</html>
+)";
+
 struct kind_defaults {
     message_kind kind;
     std::array<std::string_view, 4> texts;  // sms text, e-mail subject, e-mail text, e-mail HTML
 };
 // In the order of message_kind's values.
-constexpr std::array<kind_defaults, 5> defaults{{
+constexpr std::array<kind_defaults, 7> defaults{{
     {message_kind::otp_code, {otp_sms, otp_subject, otp_text, otp_html}},
     {message_kind::sign_in_code, {sign_in_sms, sign_in_subject, sign_in_text, sign_in_html}},
     {message_kind::email_verification, {verification_sms, verification_subject, verification_text, verification_html}},
     {message_kind::password_reset, {reset_sms, reset_subject, reset_text, reset_html}},
     {message_kind::password_changed, {changed_sms, changed_subject, changed_text, changed_html}},
+    {message_kind::email_change, {email_change_sms, email_change_subject, email_change_text, email_change_html}},
+    {message_kind::email_change_notice,
+     {change_notice_sms, change_notice_subject, change_notice_text, change_notice_html}},
 }};
 constexpr std::array<std::string_view, 4> suffixes{".sms.txt", ".email.subject", ".email.txt", ".email.html"};
 constexpr std::size_t sms_text = 0, email_subject = 1, email_text = 2, email_html = 3;
@@ -344,6 +407,8 @@ rendered_message templates::render(const outgoing_message& m) const {
                "&token=" + percent_encoded(m.secret);
     if (m.kind == message_kind::password_reset && !settings_.app_url.empty())
         link = settings_.app_url + "/reset-password?token=" + percent_encoded(m.secret);
+    if (m.kind == message_kind::email_change && !settings_.app_url.empty())
+        link = settings_.app_url + "/confirm-email-change?token=" + percent_encoded(m.secret);
     const std::string name = greetable(m.recipient_name);
     const std::array<variable, 7> variables{{
         {"code", m.secret},

@@ -31,8 +31,8 @@ struct rendered_message {
 ///
 /// Variables: `{{code}}` (the secret), `{{minutes}}` and `{{hours}}` (the lifetime in whole minutes and hours,
 /// rounded up), `{{link}}` (the verification link: `app_url/verify-email?id=<account id>&token=<secret>`, both
-/// percent-encoded; the reset link: `app_url/reset-password?token=<secret>`; empty for other kinds or without
-/// app_url), `{{app_name}}`, `{{name}}` (the recipient's name; empty
+/// percent-encoded; the reset link: `app_url/reset-password?token=<secret>`; the e-mail change link:
+/// `app_url/confirm-email-change?token=<secret>`; empty for other kinds or without app_url), `{{app_name}}`, `{{name}}` (the recipient's name; empty
 /// when absent or when it holds more than letters, blanks, ' - and a closing full stop, at most 50 bytes: a name
 /// chosen by whoever registered must not smuggle a link or a message into someone's mailbox) and `{{greeting}}` ("Hello <name>," or "Hello," without a name). Values are put in as they are, never
 /// read again for variables; in the HTML part each is HTML-escaped (& < > " '). An unknown `{{x}}` stays as written.
@@ -46,7 +46,7 @@ public:
     rendered_message render(const outgoing_message& m) const;
 
 private:
-    static constexpr std::size_t kinds = 5;  // message_kind's values
+    static constexpr std::size_t kinds = 7;  // message_kind's values
     static constexpr std::size_t parts = 4;  // sms text, e-mail subject, e-mail text, e-mail HTML
     template_settings settings_;
     std::array<std::array<std::string, parts>, kinds> texts_;

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "adapters/json/json.hpp"
+#include "core/audit/audit_event.hpp"
 #include "core/common/time.hpp"
 
 namespace authd::http {
@@ -30,6 +31,19 @@ void log_event(std::string_view level, std::string_view message,
     std::lock_guard lock(out_mutex);
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
+}
+
+void log_audit_event(const audit_event& e) {
+    log_event("info", "audit",
+              {{"event", std::string(to_string(e.type))},
+               {"outcome", std::string(to_string(e.outcome))},
+               {"at", to_rfc3339(e.at)},
+               {"principal", e.principal_id},
+               {"actor", e.actor_id},
+               {"remote_ip", e.ip},
+               {"user_agent", e.user_agent},
+               {"request_id", e.request_id},
+               {"detail", e.detail}});
 }
 
 }  // namespace authd::http

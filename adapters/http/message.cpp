@@ -18,6 +18,8 @@ int hex_value(char c) {
     return -1;
 }
 
+}  // namespace
+
 std::string url_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -33,12 +35,17 @@ std::string url_decode(std::string_view s) {
     }
     return out;
 }
-}  // namespace
-
 std::optional<std::string_view> request::find_header(std::string_view name) const {
     for (const auto& h : headers)
         if (iequals(h.name, name)) return std::string_view{h.value};
     return std::nullopt;
+}
+
+std::vector<std::string_view> request::find_headers(std::string_view name) const {
+    std::vector<std::string_view> out;
+    for (const auto& h : headers)
+        if (iequals(h.name, name)) out.emplace_back(h.value);
+    return out;
 }
 
 std::string_view request::path_param(std::string_view name) const {

@@ -24,11 +24,16 @@ struct request {
     std::vector<header> headers;
     std::string body;
     std::string remote_ip;
-    std::string request_id;                                        ///< set by the pipeline
+    std::string request_id;    ///< set by the pipeline
+    std::string principal_id;  ///< set by the pipeline once a token proved who calls: the access log names it
+    bool via_trusted_proxy =
+        false;  ///< set by the pipeline: the peer is in TRUSTED_PROXIES (remote_ip is then the client)
     std::vector<std::pair<std::string, std::string>> path_params;  ///< set by the router
 
     /// First header of that name (case-insensitive), if any.
     std::optional<std::string_view> find_header(std::string_view name) const;
+    /// Every header of that name, in order.
+    std::vector<std::string_view> find_headers(std::string_view name) const;
     std::string_view path_param(std::string_view name) const;
     /// Decoded value of a query parameter, if present.
     std::optional<std::string> query_param(std::string_view name) const;
@@ -45,6 +50,9 @@ struct response {
     void set_header(std::string name, std::string value);
     std::optional<std::string_view> find_header(std::string_view name) const;
 };
+
+/// Percent-decodes a form or query value ('+' is a space); a '%' not followed by two hex digits stays as it is.
+std::string url_decode(std::string_view s);
 
 /// Answers a request. `respond` may be called from any thread, exactly once.
 using handler_fn = std::function<void(request, std::function<void(response)> respond)>;

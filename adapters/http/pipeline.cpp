@@ -9,6 +9,7 @@
 #include "adapters/http/body.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/responses.hpp"
+#include "core/audit/audit_event.hpp"
 #include "core/common/encoding.hpp"
 #include "core/ports/unit_of_work.hpp"
 
@@ -61,6 +62,15 @@ std::string rate_address(const std::string& ip) {
     return std::string(text) + "/64";
 }
 
+/// Whether the route lets this caller in: its principal type and one of its roles, if it names any.
+bool permits(const route& r, const principal& caller) {
+    const bool type_ok = !r.access.principal || caller.type == *r.access.principal;
+    const bool role_ok = r.access.any_role.empty() ||
+                         std::any_of(r.access.any_role.begin(), r.access.any_role.end(),
+                                     [&](const std::string& role) { return caller.has_role(role); });
+    return type_ok && role_ok;
+}
+
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -90,6 +100,10 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     const auto started = std::chrono::steady_clock::now();
     const auto sent_id = req.find_header("X-Request-Id");
     req.request_id = sent_id && sane_request_id(*sent_id) ? std::string(*sent_id) : new_request_id();
+    if (!options_.proxies.empty() && options_.proxies.contains(req.remote_ip)) {
+        req.via_trusted_proxy = true;
+        req.remote_ip = options_.proxies.client_of(req.remote_ip, req.find_headers("X-Forwarded-For"));
+    }
     auto answer = [&](response res, const route* r) {
         finish(req, r, res, started);
         respond(std::move(res));
@@ -115,6 +129,8 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     admission admitted;
     if (auto refused = admit(req, r, admitted)) return answer(std::move(*refused), &r);
     if (r.pool == pool_kind::io_thread) return answer(run(req, r, std::move(admitted)), &r);
+    if (r.quick)
+        if (auto res = run_quick(req, r, admitted)) return answer(std::move(*res), &r);
 
     const auto body_bytes = req.body.size();
     auto shared = std::make_shared<request>(std::move(req));
@@ -155,11 +171,8 @@ response pipeline::run(request& req, const route& r, admission admitted) {
             auto who = tokens_.authenticate(std::move(*admitted.claims));
             if (!who) return problem_from(req, who.error());
             caller = std::move(who.value());
-            const bool type_ok = !r.access.principal || caller->type == *r.access.principal;
-            const bool role_ok = r.access.any_role.empty() ||
-                                 std::any_of(r.access.any_role.begin(), r.access.any_role.end(),
-                                             [&](const std::string& role) { return caller->has_role(role); });
-            if (!type_ok || !role_ok) return problem_from(req, fail(errc::forbidden));
+            req.principal_id = caller->id;
+            if (!permits(r, *caller)) return problem_from(req, fail(errc::forbidden));
         }
         x.caller = caller ? &*caller : nullptr;
         if (r.body == body_kind::json_object) {
@@ -167,6 +180,9 @@ response pipeline::run(request& req, const route& r, admission admitted) {
             x.body = json::object_reader::parse(req.body);
             if (!x.body) return problem(req, http_problem::malformed_json);
         }
+        // Every audit event the handler records carries where the request came from.
+        const origin_scope origin(
+            {req.remote_ip, std::string(req.find_header("User-Agent").value_or("")), req.request_id});
         auto res = r.handler(x);
         for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
         return res;
@@ -180,9 +196,34 @@ response pipeline::run(request& req, const route& r, admission admitted) {
     }
 }
 
+std::optional<response> pipeline::run_quick(request& req, const route& r, const admission& admitted) {
+    try {
+        exchange x{req};
+        // On an authenticated route the caller must be known from memory too, and let in; anything else (a session
+        // only the database knows, a 403) is the pool's to decide.
+        std::optional<principal> caller;
+        if (admitted.claims) {
+            caller = tokens_.authenticate_from_memory(*admitted.claims);
+            if (!caller || !permits(r, *caller)) return std::nullopt;
+            req.principal_id = caller->id;
+            x.caller = &*caller;
+        }
+        auto res = r.quick(x);
+        if (res)
+            for (const auto& h : admitted.limit_headers) res->set_header(h.name, h.value);
+        return res;
+    } catch (const std::exception& e) {
+        // The fast path never decides a failure: the route's handler runs on its pool and answers for itself.
+        log_event("warn", "fast path failed", {{"request_id", req.request_id}, {"error", e.what()}});
+        return std::nullopt;
+    }
+}
+
 std::optional<response> pipeline::check_limits(const request& req, const route& r, const std::string* subject,
                                                std::vector<header>& headers) {
     if (r.limits == rate_class::none) return std::nullopt;
+    // A gateway's auth_request turns a 429 into an error for its own client: token checks it makes are not counted.
+    if (r.limits == rate_class::token_check && req.via_trusted_proxy) return std::nullopt;
     constexpr seconds minute{60};
     const auto now = clock_.now();
     std::optional<rate_decision> tightest;
@@ -269,7 +310,8 @@ void pipeline::finish(const request& req, const route* r, response& res,
                {"route", route_path},
                {"status", std::to_string(res.status)},
                {"duration_ms", std::to_string(micros / 1000) + "." + std::to_string(micros % 1000 / 100)},
-               {"remote_ip", req.remote_ip}});
+               {"remote_ip", req.remote_ip},
+               {"principal", req.principal_id}});
 }
 
 }  // namespace authd::http

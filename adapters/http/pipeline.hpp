@@ -5,6 +5,7 @@
 #include "adapters/http/message.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/router.hpp"
+#include "adapters/http/trusted_proxies.hpp"
 #include "adapters/http/work_pool.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/rate_limiter.hpp"
@@ -22,6 +23,7 @@ struct pipeline_options {
     int rate_limit_per_minute = 100;     ///< per user when signed in, else per IP; 0 = off
     int auth_rate_limit_per_minute = 5;  ///< credential routes, per IP; 0 = off
     std::vector<std::string> cors_origins = {};
+    trusted_proxies proxies = {};  ///< TRUSTED_PROXIES: whose X-Forwarded-For names the client
 };
 
 /// Everything around a handler: request id, CORS, routing (404/405), Content-Type
@@ -52,6 +54,8 @@ private:
     /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
     std::optional<response> admit(const request& req, const route& r, admission& admitted);
     response run(request& req, const route& r, admission admitted);
+    /// The route's quick handler on the network thread: its answer, or nothing to go on to the pool.
+    std::optional<response> run_quick(request& req, const route& r, const admission& admitted);
     /// 429, or nothing when the request is within its limits; sets the RateLimit-* headers to add.
     /// `subject`: the signed-in caller, counted per user; null counts the client's address.
     std::optional<response> check_limits(const request& req, const route& r, const std::string* subject,

@@ -34,9 +34,10 @@ struct access_rule {
 
 /// Which rate limits a route counts against (API.md "Conventions").
 enum class rate_class {
-    standard,    ///< RATE_LIMIT_PER_MINUTE per user when signed in, else per IP
-    credential,  ///< also AUTH_RATE_LIMIT_PER_MINUTE per IP: register, login, OTP, MFA, refresh
-    none,        ///< health and metrics: probes must never be turned away
+    standard,     ///< RATE_LIMIT_PER_MINUTE per user when signed in, else per IP
+    credential,   ///< also AUTH_RATE_LIMIT_PER_MINUTE per IP: register, login, OTP, MFA, refresh
+    none,         ///< health and metrics: probes must never be turned away
+    token_check,  ///< validate: standard, but not counted from TRUSTED_PROXIES (a gateway's auth_request)
 };
 
 /// What a handler gets: the request, the caller on authenticated routes, and on json_object routes the parsed body
@@ -58,6 +59,9 @@ struct exchange {
 };
 
 using route_handler = std::function<response(exchange&)>;
+/// A handler's fast path on the network thread: the answer when it needs nothing that blocks (no database), nothing
+/// when the request must go to the route's pool and its handler after all.
+using quick_handler = std::function<std::optional<response>(exchange&)>;
 
 /// One route, described once; the pipeline, the metrics and the route test read everything from here.
 struct route {
@@ -69,6 +73,7 @@ struct route {
     rate_class limits = rate_class::standard;
     std::string metric = {};  ///< the kind under which authd_auth_results_total counts its outcomes, if any
     route_handler handler = {};
+    quick_handler quick = {};  ///< tried first, on the network thread (validate answers from the session view)
 };
 
 struct route_match {

@@ -5,6 +5,7 @@ namespace authd::http {
 router make_routes(services& s) {
     router r;
     add_health_routes(r, s);
+    add_discovery_routes(r, s);
     add_user_auth_routes(r, s);
     add_mfa_routes(r, s);
     add_client_routes(r, s);

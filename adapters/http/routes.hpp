@@ -35,5 +35,7 @@ void add_event_routes(router& r, services& s);
 void add_catalog_routes(router& r, services& s);
 void add_dev_routes(router& r, services& s);
 void add_docs_routes(router& r, services& s);  ///< /api/openapi.json, /api/docs
+/// /.well-known/jwks.json, /.well-known/openid-configuration (and oauth-authorization-server), /oauth2/introspect
+void add_discovery_routes(router& r, services& s);
 
 }  // namespace authd::http

@@ -2,6 +2,7 @@
 
 #include "adapters/http/beast_request.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -175,8 +176,9 @@ public:
         return protocol_error_(status, remote_ip);
     }
 
-    /// Counts a new connection of `network` against the caps; false (and nothing counted) when it is over one.
-    bool reserve(const std::string& network);
+    /// Counts a new connection of `network` against the caps (the per-IP one only when `capped_per_ip`); false (and
+    /// nothing counted) when it is over one.
+    bool reserve(const std::string& network, bool capped_per_ip);
     void track(connection_base* connection, std::weak_ptr<connection_base> weak);
     /// Forgets a connection and gives back what reserve() counted.
     void untrack(connection_base* connection, const std::string& network);
@@ -424,7 +426,9 @@ private:
 
 namespace {
 
-// The state behind a handler's `respond`: posts the response back onto the connection's strand, once.
+// The state behind a handler's `respond`: hands the response to the connection's strand, once. A handler that answers
+// at once on the network thread (a fast path) is already on that strand: dispatch then delivers inline, saving a
+// queue round trip; from a worker thread it posts.
 class pending_response {
 public:
     explicit pending_response(std::shared_ptr<connection_base> connection) : connection_(std::move(connection)) {}
@@ -441,7 +445,7 @@ public:
 
     void fulfil(response res, bool close_after) {
         if (done_.exchange(true)) return;  // "exactly once": later calls are ignored
-        asio::post(connection_->strand(), [c = connection_, res = std::move(res), close_after]() mutable {
+        asio::dispatch(connection_->strand(), [c = connection_, res = std::move(res), close_after]() mutable {
             c->deliver(std::move(res), close_after);
         });
     }
@@ -541,7 +545,8 @@ void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
     if (!ec) {
         const auto address = peer_address(socket);
         const auto network = client_network(address);
-        if (!reserve(network)) {
+        const bool capped = !options_.uncapped_peer || !options_.uncapped_peer(address.to_string());
+        if (!reserve(network, capped)) {
             beast::error_code ignored;
             socket.close(ignored);  // over a connection cap: no response, the cheapest refusal
         } else {
@@ -602,10 +607,10 @@ void server_core::run() noexcept {
     }
 }
 
-bool server_core::reserve(const std::string& network) {
+bool server_core::reserve(const std::string& network, bool capped_per_ip) {
     std::lock_guard lock(connections_mutex_);
     auto& mine = open_per_network_[network];
-    if (open_connections_ >= options_.max_connections || mine >= options_.max_connections_per_ip) {
+    if (open_connections_ >= options_.max_connections || (capped_per_ip && mine >= options_.max_connections_per_ip)) {
         if (mine == 0) open_per_network_.erase(network);
         return false;
     }

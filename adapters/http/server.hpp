@@ -22,6 +22,9 @@ struct server_options {
     std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive connection waiting for its next request
     std::size_t max_connections = 10000;             ///< open sockets at once; past it new ones are closed at once
     std::size_t max_connections_per_ip = 256;        ///< open sockets of one client address (IPv6: per /64)
+    /// Peers not held to max_connections_per_ip (TRUSTED_PROXIES: a gateway carries every client's connections);
+    /// max_connections still counts them. Empty: every peer is held to it.
+    std::function<bool(const std::string& peer)> uncapped_peer = {};
     /// Both set: HTTPS only (TLS 1.2 or later, handshake within read_timeout) with this PEM certificate chain and
     /// private key, loaded by start() (std::invalid_argument if unusable). Both empty: plain HTTP.
     std::string tls_cert_file;

@@ -10,15 +10,18 @@
 #include "core/ports/rate_limiter.hpp"
 
 #include "core/agents/agent_service.hpp"
+#include "core/audit/audit_trail.hpp"
 #include "core/catalog/catalog_service.hpp"
 #include "core/clients/client_service.hpp"
 #include "core/delivery/message.hpp"
 #include "core/delivery/message_admin.hpp"
 #include "core/events/event_service.hpp"
+#include "core/keys/signing_keys.hpp"
 #include "core/mfa/totp_service.hpp"
 #include "core/otp/otp_service.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/auth_service.hpp"
+#include "core/users/email_change_service.hpp"
 #include "core/users/password_service.hpp"
 #include "core/users/profile_service.hpp"
 #include "core/users/user_admin_service.hpp"
@@ -45,6 +48,21 @@ struct delivery_report {
     channel_report email, sms;
 };
 
+/// A service allowed to ask /oauth2/introspect (INTROSPECTION_CLIENTS).
+struct introspection_client {
+    std::string id;
+    std::string secret;
+};
+
+/// What the discovery document and introspection say about the tokens.
+struct discovery_settings {
+    std::string issuer;      ///< JWT_ISSUER
+    std::string audience;    ///< JWT_AUDIENCE; empty: none
+    std::string algorithm;   ///< JWT_ALGORITHM
+    std::string public_url;  ///< APP_URL; empty: the request's Host
+    std::vector<introspection_client> introspection_clients;
+};
+
 /// The use cases the HTTP adapter drives, handed over by the composition root.
 struct services {
     auth_service& auth;
@@ -59,6 +77,14 @@ struct services {
     user_admin_service& admin;
     message_admin& messages;
     password_service& passwords;
+    email_change_service& email_changes;
+    audit_trail& audit;
+    /// The signing keys when JWT_ALGORITHM is asymmetric; null with HS256.
+    signing_keys* signing;
+    /// Rotates the signing keys for `actor` and signs with the new key at once in this process; the new kid.
+    std::function<std::string(std::string_view actor)> rotate_keys;
+    /// The JWK Set of /.well-known/jwks.json.
+    std::function<std::string()> jwks;
     std::function<bool()> database_ready;
     /// Connections in use, and the pool's size.
     std::function<std::pair<int, int>()> pool_usage;
@@ -72,6 +98,7 @@ struct services {
     bool development = false;
     /// Swagger UI's files (swagger-ui-dist) for /api/docs/<asset>; missing: those answer 404.
     std::string docs_assets_dir = {};
+    discovery_settings discovery = {};
 };
 
 }  // namespace authd::http

@@ -26,6 +26,35 @@ std::optional<std::string> decode(std::string_view s) {
     return out;
 }
 
+bool all_digits(std::string_view v) {
+    return !v.empty() && v.size() <= 6 && v.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+/// The driver's name for a query parameter of `kind`, if it is one authd passes on, and whether `value` suits it.
+std::optional<std::string> option_name(dialect kind, std::string_view name, std::string_view value) {
+    if (kind == dialect::postgresql) {
+        if (name == "sslmode") {
+            for (const std::string_view mode : {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
+                if (value == mode) return std::string(name);
+            return std::nullopt;
+        }
+        if (name == "connect_timeout") return all_digits(value) ? std::optional<std::string>(name) : std::nullopt;
+        for (const std::string_view known : {"sslrootcert", "sslcert", "sslkey", "application_name"})
+            if (name == known) return std::string(name);
+        return std::nullopt;
+    }
+    for (const auto& [url_name, driver_name] : {std::pair<std::string_view, std::string_view>{"ssl_ca", "sslca"},
+                                                {"sslca", "sslca"},
+                                                {"ssl_cert", "sslcert"},
+                                                {"sslcert", "sslcert"},
+                                                {"ssl_key", "sslkey"},
+                                                {"sslkey", "sslkey"}})
+        if (name == url_name) return std::string(driver_name);
+    for (const std::string_view known : {"connect_timeout", "read_timeout", "write_timeout"})
+        if (name == known) return all_digits(value) ? std::optional<std::string>(name) : std::nullopt;
+    return std::nullopt;
+}
+
 /// Quotes a value for a SOCI/libpq connection string.
 std::string quoted(const std::string& v) {
     std::string out = "'";
@@ -76,7 +105,29 @@ std::optional<database_url> database_url::parse(std::string_view url) {
     if (slash == std::string_view::npos) return std::nullopt;
     std::string_view authority = rest.substr(0, slash);
     std::string_view db = rest.substr(slash + 1);
-    if (const auto q = db.find('?'); q != std::string_view::npos) db = db.substr(0, q);
+    if (const auto q = db.find('?'); q != std::string_view::npos) {
+        std::string_view query = db.substr(q + 1);
+        db = db.substr(0, q);
+        while (!query.empty()) {
+            const auto amp = query.find('&');
+            const auto pair = query.substr(0, amp);
+            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+            if (pair.empty()) continue;
+            const auto eq = pair.find('=');
+            const auto name = decode(pair.substr(0, eq));
+            const auto value = eq == std::string_view::npos ? std::optional<std::string>("")
+                                                            : decode(pair.substr(eq + 1));
+            if (!name || !value) return std::nullopt;
+            auto known = option_name(out.kind, *name, *value);
+            if (!known) {
+                if (out.rejected_option.empty()) out.rejected_option = *name;
+                continue;
+            }
+            for (auto& [held, unused] : out.options)
+                if (held == *known) return std::nullopt;  // one option given twice
+            out.options.emplace_back(std::move(*known), *value);
+        }
+    }
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
         const std::string_view userinfo = authority.substr(0, at);
         authority = authority.substr(at + 1);
@@ -102,17 +153,18 @@ std::optional<database_url> database_url::parse(std::string_view url) {
 }
 
 std::string database_url::soci_connect_string() const {
-    switch (kind) {
-        case dialect::sqlite: return "db=" + path + " timeout=5";
-        case dialect::postgresql:
-            return "host=" + quoted(host) + " port=" + std::to_string(port) + " dbname=" + quoted(database) +
-                   " user=" + quoted(user) + " password=" + quoted(password) +
-                   " connect_timeout=5 options='-c client_min_messages=warning'";
-        case dialect::mysql:
-            return "host=" + quoted(host) + " port=" + std::to_string(port) + " db=" + quoted(database) +
-                   " user=" + quoted(user) + " password=" + quoted(password) + " charset=utf8mb4";
+    if (kind == dialect::sqlite) return "db=" + path + " timeout=5";
+    std::string out = "host=" + quoted(host) + " port=" + std::to_string(port) +
+                      (kind == dialect::postgresql ? " dbname=" : " db=") + quoted(database) + " user=" + quoted(user) +
+                      " password=" + quoted(password);
+    bool timeout_given = false;
+    for (const auto& [name, value] : options) {
+        out += " " + name + "=" + quoted(value);
+        timeout_given = timeout_given || name == "connect_timeout";
     }
-    return {};
+    if (kind == dialect::postgresql)
+        return out + (timeout_given ? "" : " connect_timeout=5") + " options='-c client_min_messages=warning'";
+    return out + " charset=utf8mb4";
 }
 
 std::string database_url::redacted() const {

@@ -2,8 +2,9 @@
 
 namespace authd::storage {
 namespace {
-/// One row of a table of e-mailed tokens (email_verifications, password_resets: the same columns).
-template <sql_name Table>
+/// One row of a table of e-mailed tokens (email_verifications, password_resets: the same columns; email_changes has
+/// the new address too).
+template <sql_name Table, bool WithAddress = false>
 struct token_row : row_of<emailed_token, Table, "token_hash"> {
     emailed_token t;
     std::tm created{}, expires{};
@@ -20,6 +21,7 @@ struct token_row : row_of<emailed_token, Table, "token_hash"> {
         each("created_at", created);
         each("expires_at", expires);
         each("used_at", used.value, used.ind);
+        if constexpr (WithAddress) each("new_email", t.new_email);
     }
 
     emailed_token to_entity() const {
@@ -36,6 +38,7 @@ struct token_row : row_of<emailed_token, Table, "token_hash"> {
 template <class Work>
 decltype(auto) soci_emailed_tokens::with_row(Work&& work) {
     if (table_ == emailed_token_table::password_resets) return work(token_row<"password_resets">{});
+    if (table_ == emailed_token_table::email_changes) return work(token_row<"email_changes", true>{});
     return work(token_row<"email_verifications">{});
 }
 

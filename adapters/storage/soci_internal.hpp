@@ -4,15 +4,18 @@
 #include <soci/soci.h>
 
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/storage/database_url.hpp"
 #include "adapters/storage/sql_dialect.hpp"
 #include "core/common/time.hpp"
 #include "core/ports/agent_repository.hpp"
+#include "core/ports/audit_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/emailed_token_repository.hpp"
 #include "core/ports/event_repository.hpp"
@@ -22,7 +25,9 @@
 #include "core/ports/outbox_repository.hpp"
 #include "core/ports/recovery_code_repository.hpp"
 #include "core/ports/retention_repository.hpp"
+#include "core/ports/sealed_value_repository.hpp"
 #include "core/ports/session_repository.hpp"
+#include "core/ports/signing_key_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
 namespace authd::storage {
@@ -89,7 +94,10 @@ long long execute_counting(soci::statement& st);
 // --- repositories bound to one connection -------------------------------------------
 class soci_users final : public user_repository {
 public:
-    soci_users(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
+    /// `changed`: told each user id whose row or roles a write changed, once the transaction has committed.
+    soci_users(soci::session& sql, const sql_dialect& d, std::vector<std::function<void()>>& after_commit,
+               const std::function<void(const std::string&)>& changed)
+        : sql_(sql), dialect_(d), after_commit_(after_commit), changed_(changed) {}
     bool insert(const user& u) override;
     std::optional<user> find_by_id(std::string_view id) override;
     std::optional<user> find_by_email(std::string_view email) override;
@@ -107,9 +115,12 @@ public:
 private:
     std::optional<user> find_where(const std::string& condition, const std::string& value, bool lock);
     std::vector<std::string> roles_of(const std::string& id);
+    void changed(const std::string& id);
 
     soci::session& sql_;
     const sql_dialect& dialect_;
+    std::vector<std::function<void()>>& after_commit_;
+    const std::function<void(const std::string&)>& changed_;
 };
 
 class soci_sessions final : public session_repository {
@@ -206,7 +217,7 @@ private:
 };
 
 /// Which table of e-mailed tokens a soci_emailed_tokens reads.
-enum class emailed_token_table { email_verifications, password_resets };
+enum class emailed_token_table { email_verifications, password_resets, email_changes };
 
 class soci_emailed_tokens final : public emailed_token_repository {
 public:
@@ -241,6 +252,42 @@ public:
 private:
     soci::session& sql_;
     const sql_dialect& dialect_;
+};
+
+class soci_audit final : public audit_repository {
+public:
+    soci_audit(soci::session& sql, std::vector<std::function<void()>>& after_commit,
+               const std::function<void(const audit_event&)>& listener)
+        : sql_(sql), after_commit_(after_commit), listener_(listener) {}
+    void add(const audit_event& e) override;
+    std::vector<audit_event> list(const audit_query& q) override;
+    std::int64_t count(const audit_query& q) override;
+
+private:
+    soci::session& sql_;
+    std::vector<std::function<void()>>& after_commit_;
+    const std::function<void(const audit_event&)>& listener_;
+};
+
+class soci_signing_keys final : public signing_key_repository {
+public:
+    explicit soci_signing_keys(soci::session& sql) : sql_(sql) {}
+    std::vector<stored_signing_key> list() override;
+    void insert(const stored_signing_key& k) override;
+    int retire_active(std::string_view algorithm, time_point now) override;
+
+private:
+    soci::session& sql_;
+};
+
+class soci_sealed_values final : public sealed_value_repository {
+public:
+    explicit soci_sealed_values(soci::session& sql) : sql_(sql) {}
+    std::vector<sealed_value> page(sealed_column column, std::string_view after, int limit) override;
+    bool replace(const sealed_value& old, std::string_view sealed) override;
+
+private:
+    soci::session& sql_;
 };
 
 class soci_retention final : public retention_repository {

@@ -4,7 +4,7 @@
 namespace authd::storage {
 namespace {
 /// Where the rows are, their key, and what "ended before :cutoff" means for them. Each condition has its index
-/// (migrations 0010_retention).
+/// (migrations 0010_retention, 0011_audit_events).
 struct ended_rule {
     const char* table;
     const char* key;
@@ -20,12 +20,14 @@ ended_rule rule_of(ended_rows rows) {
         case ended_rows::mfa_challenges: return {"mfa_challenges", "token_hash", "expires_at < :cutoff"};
         case ended_rows::email_verifications: return {"email_verifications", "token_hash", "expires_at < :cutoff"};
         case ended_rows::password_resets: return {"password_resets", "token_hash", "expires_at < :cutoff"};
+        case ended_rows::email_changes: return {"email_changes", "token_hash", "expires_at < :cutoff"};
         case ended_rows::refresh_tokens: return {"refresh_tokens", "token_hash", "expires_at < :cutoff"};
         case ended_rows::expired_sessions: return {"sessions", "id", "expires_at < :cutoff"};
         case ended_rows::revoked_sessions: return {"sessions", "id", "revoked_at < :cutoff"};
         case ended_rows::finished_messages:
             return {"messages", "id", "status IN ('sent', 'dead', 'expired') AND created_at < :cutoff"};
         case ended_rows::published_outbox: return {"outbox", "id", "processed AND processed_at < :cutoff"};
+        case ended_rows::audit_events: return {"audit_events", "id", "occurred_at < :cutoff"};
     }
     throw std::invalid_argument("unknown kind of ended rows");
 }

@@ -31,6 +31,11 @@ public:
     /// the tests check that all three dialects expose the same ones.
     std::map<std::string, std::vector<std::string>> schema();
     dialect kind() const;
+    /// Called once for each audit event a transaction wrote, after it committed (the structured log line). Set it
+    /// before the store is shared between threads.
+    void on_audit_event(std::function<void(const audit_event&)> listener);
+    /// Calls `listener` with the id of each user whose row or roles a committed transaction changed (set before use).
+    void on_user_changed(std::function<void(const std::string&)> listener);
     /// Connections leased right now, and the pool's size (for /metrics).
     std::pair<int, int> pool_usage() const;
 

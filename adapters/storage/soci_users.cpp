@@ -114,12 +114,18 @@ std::optional<user> soci_users::find_by_username(std::string_view username) {
 }
 std::optional<user> soci_users::lock_by_id(std::string_view id) { return find_where("id = :v", std::string(id), true); }
 
+void soci_users::changed(const std::string& id) {
+    if (changed_) after_commit_.push_back([&listener = changed_, id] { listener(id); });
+}
+
 bool soci_users::update(const user& u) {
+    changed(u.id);
     return dialect_.unless_duplicate(sql_, [&] { update_row<user_row>(sql_, u); });
 }
 
 void soci_users::set_roles(std::string_view id_view, const std::vector<std::string>& roles) {
     const std::string id(id_view);
+    changed(id);
     sql_ << "DELETE FROM user_roles WHERE user_id = :id", soci::use(id);
     for (const auto& role : roles)
         sql_ << "INSERT INTO user_roles (user_id, role) VALUES (:id, :role)", soci::use(id), soci::use(role);
@@ -127,10 +133,11 @@ void soci_users::set_roles(std::string_view id_view, const std::vector<std::stri
 
 bool soci_users::remove(std::string_view id_view) {
     const std::string id(id_view);
+    changed(id);
     // The foreign keys cascade too, but MySQL ignores a column's inline REFERENCES (0001 declares them so).
     sql_ << "DELETE FROM user_roles WHERE user_id = :id", soci::use(id);
     sql_ << "DELETE FROM user_preferences WHERE user_id = :id", soci::use(id);
-    for (const char* table : {"mfa_challenges", "recovery_codes", "email_verifications"})
+    for (const char* table : {"mfa_challenges", "recovery_codes", "email_verifications", "email_changes"})
         sql_ << "DELETE FROM " << table << " WHERE user_id = :id", soci::use(id);
     soci::statement st = (sql_.prepare << "DELETE FROM users WHERE id = :id", soci::use(id));
     return execute_counting(st) > 0;

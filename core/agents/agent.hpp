@@ -7,10 +7,11 @@
 
 namespace authd {
 
-/// A suspended agent cannot sign in, and its sessions end when it is suspended.
-enum class agent_status { active, suspended };
+/// A suspended agent cannot sign in, and its sessions end when it is suspended. A pending agent registered while
+/// AGENT_PHONE_PROOF is on: it becomes active when it verifies a code sent by SMS to its number.
+enum class agent_status { active, suspended, pending };
 
-/// "active", "suspended"
+/// "active", "suspended", "pending"
 std::string_view to_string(agent_status s) noexcept;
 std::optional<agent_status> parse_agent_status(std::string_view text) noexcept;
 

@@ -1,13 +1,15 @@
 #include "core/agents/agent_service.hpp"
 
 #include "core/agents/phone.hpp"
+#include "core/audit/audit_trail.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 
 namespace authd {
 
-agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock& clk, seconds reauth_window)
-    : uow_(uow), rng_(rng), clock_(clk), reauth_window_(reauth_window) {}
+agent_service::agent_service(unit_of_work& uow, random_source& rng, const clock& clk, seconds reauth_window,
+                             bool phone_proof)
+    : uow_(uow), rng_(rng), clock_(clk), reauth_window_(reauth_window), phone_proof_(phone_proof) {}
 
 result<agent> agent_service::register_agent(const agent_registration& r, validator found) {
     validator v = std::move(found);
@@ -36,11 +38,13 @@ result<agent> agent_service::register_agent(const agent_registration& r, validat
         a.first_name = r.first_name;
         a.last_name = r.last_name;
         a.email = email;
+        a.status = phone_proof_ ? agent_status::pending : agent_status::active;
         a.created_at = a.updated_at = now;
         // A million numbers: draw again on the rare collision (the unique index is the last word).
         do a.license_number = random_digits(rng_, 6);
         while (repos.agents.find_by_license(a.license_number));
         if (!repos.agents.insert(a)) return fail(errc::phone_taken, "This phone number is already registered.");
+        record(repos, {.type = audit_type::agent_registered, .principal_id = a.id}, a.created_at);
         return a;
     });
 }
@@ -76,6 +80,7 @@ result<agent> agent_service::update_profile(const principal& who, agent_changes 
             if (repos.agents.find_by_email(*changes.email))
                 return fail(errc::email_taken, "This e-mail is already registered.");
             a->email = *changes.email;
+            record(repos, {.type = audit_type::email_changed, .principal_id = a->id}, clock_.now());
         }
         if (changes.first_name) a->first_name = *changes.first_name;
         if (changes.last_name) a->last_name = *changes.last_name;

@@ -30,8 +30,9 @@ struct agent_changes {
 class agent_service {
 public:
     /// `reauth_window`: how recent a sign-in must be to change the e-mail that backs up the phone.
+    /// `phone_proof` (AGENT_PHONE_PROOF): new agents are pending until they verify a code sent by SMS.
     agent_service(unit_of_work& uow, random_source& rng, const clock& clk,
-                  seconds reauth_window = std::chrono::minutes{10});
+                  seconds reauth_window = std::chrono::minutes{10}, bool phone_proof = false);
 
     /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
     result<agent> register_agent(const agent_registration& r, validator found = {});
@@ -47,6 +48,7 @@ private:
     random_source& rng_;
     const clock& clock_;
     seconds reauth_window_;
+    bool phone_proof_;
 };
 
 }  // namespace authd

@@ -1,5 +1,6 @@
 #include "core/clients/client_service.hpp"
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 #include "core/users/new_account.hpp"
@@ -58,6 +59,7 @@ result<user> client_service::register_client(client_registration r, validator fo
         if (auto taken = insert_account(repos, u)) return *taken;
         new_verification(repos, u, now);
         repos.outbox.add_client_change("client.registered", u, now);
+        record(repos, {.type = audit_type::account_registered, .principal_id = u.id, .detail = "client"}, now);
         return u;
     });
 }

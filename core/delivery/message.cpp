@@ -19,6 +19,8 @@ std::string_view to_string(message_kind k) noexcept {
         case message_kind::email_verification: return "email_verification";
         case message_kind::password_reset: return "password_reset";
         case message_kind::password_changed: return "password_changed";
+        case message_kind::email_change: return "email_change";
+        case message_kind::email_change_notice: return "email_change_notice";
     }
     return "";
 }

@@ -9,11 +9,13 @@ std::string_view to_string(ended_rows r) noexcept {
         case ended_rows::mfa_challenges: return "mfa_challenges";
         case ended_rows::email_verifications: return "email_verifications";
         case ended_rows::password_resets: return "password_resets";
+        case ended_rows::email_changes: return "email_changes";
         case ended_rows::refresh_tokens: return "refresh_tokens";
         case ended_rows::expired_sessions: return "expired_sessions";
         case ended_rows::revoked_sessions: return "revoked_sessions";
         case ended_rows::finished_messages: return "finished_messages";
         case ended_rows::published_outbox: return "published_outbox";
+        case ended_rows::audit_events: return "audit_events";
     }
     return "";
 }
@@ -33,8 +35,8 @@ cleanup_report cleanup_task::run() {
     cleanup_report report;
     report.ran = write_tx(uow_, [&](repositories& r) { return r.retention.lease_task("cleanup", now, until); });
     if (!report.ran) return report;
-    const auto cutoff = now - policy_.keep;
     for (const auto rows : all_ended_rows) {
+        const auto cutoff = now - (rows == ended_rows::audit_events ? policy_.keep_audit : policy_.keep);
         int deleted = 0;
         for (int batch = 0; batch < policy_.max_batches; ++batch) {
             const int n =

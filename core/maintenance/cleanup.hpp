@@ -14,6 +14,7 @@ namespace authd {
 
 struct retention_policy {
     std::chrono::days keep{30};                ///< RETENTION_DAYS
+    std::chrono::days keep_audit{365};         ///< AUDIT_RETENTION_DAYS: audit events, counted from when they happened
     int batch = 500;                           ///< rows per transaction
     int max_batches = 200;                     ///< per kind of rows and run: a run ends even while rows keep coming
     seconds lease = std::chrono::minutes{10};  ///< no other process starts a run before this has passed

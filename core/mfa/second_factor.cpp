@@ -1,7 +1,9 @@
 #include "core/mfa/second_factor.hpp"
 
+#include <algorithm>
 #include <array>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/encoding.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
@@ -40,7 +42,12 @@ bool second_factor::accept_totp(repositories& repos, user& u, std::string_view c
     }
     const auto normalized = normalize_recovery_code(code);
     if (normalized.empty()) return false;
-    return repos.recovery_codes.use(u.id, digest_.keyed_hex(normalized), now);
+    const auto digests = digest_.keyed_hex_candidates(normalized);
+    if (std::none_of(digests.begin(), digests.end(),
+                     [&](const std::string& d) { return repos.recovery_codes.use(u.id, d, now); }))
+        return false;
+    record(repos, {.type = audit_type::recovery_code_used, .principal_id = u.id}, now);
+    return true;
 }
 
 opened_challenge second_factor::open(repositories& repos, const user& u, time_point now) {
@@ -66,7 +73,10 @@ opened_challenge second_factor::open(repositories& repos, const user& u, time_po
 }
 
 bool second_factor::matches_email_code(const mfa_challenge& c, std::string_view code) {
-    return c.code_digest && constant_time_equal(digest_.keyed_hex(code), *c.code_digest);
+    if (!c.code_digest) return false;
+    const auto digests = digest_.keyed_hex_candidates(code);
+    return std::any_of(digests.begin(), digests.end(),
+                       [&](const std::string& d) { return constant_time_equal(d, *c.code_digest); });
 }
 
 lockout_policy second_factor::code_policy() const {

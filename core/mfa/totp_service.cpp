@@ -1,15 +1,17 @@
 #include "core/mfa/totp_service.hpp"
 
+#include "core/audit/audit_trail.hpp"
 #include "core/sessions/token_service.hpp"
 #include "core/users/failed_logins.hpp"
 
 namespace authd {
 
-totp_service::totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, const clock& clk,
-                           lockout_policy login_lockout, seconds reauth_window)
+totp_service::totp_service(unit_of_work& uow, password_hasher& hasher, second_factor& factor, token_service& tokens,
+                           const clock& clk, lockout_policy login_lockout, seconds reauth_window)
     : uow_(uow),
       hasher_(hasher),
       factor_(factor),
+      tokens_(tokens),
       clock_(clk),
       lockout_(login_lockout),
       reauth_window_(reauth_window) {}
@@ -29,7 +31,8 @@ result<totp_setup> totp_service::setup(std::string_view user_id) {
 }
 
 result<std::vector<std::string>> totp_service::enable(const principal& who, std::string_view code,
-                                                      std::optional<std::string_view> password) {
+                                                      std::optional<std::string_view> password,
+                                                      bool end_other_sessions) {
     std::optional<password_guess> guess;
     if (password) {
         auto checked = check_password_guess(uow_, hasher_, who.id, *password);
@@ -42,7 +45,15 @@ result<std::vector<std::string>> totp_service::enable(const principal& who, std:
         auto u = repos.users.lock_by_id(who.id);
         if (!u) return account_gone();
         if (guess)
-            if (auto refused = judge_guess(repos, *u, guess->matches, clock_.now(), lockout_)) return *refused;
+            if (auto refused = judge_guess(repos, *u, guess->matches, clock_.now(), lockout_)) {
+                record(repos,
+                       {.type = audit_type::mfa_enabled,
+                        .outcome = audit_outcome::failure,
+                        .principal_id = u->id,
+                        .detail = refused_guess_detail(*refused)},
+                       clock_.now());
+                return *refused;
+            }
         if (u->mfa_enabled) return fail(errc::mfa_already_enabled, "Two-factor authentication is already on.");
         if (!u->totp_secret) return fail(errc::mfa_not_set_up, "Set up two-factor authentication first.");
         const auto now = clock_.now();
@@ -52,11 +63,14 @@ result<std::vector<std::string>> totp_service::enable(const principal& who, std:
         u->totp_last_step = *step;
         u->updated_at = now;
         repos.users.update(*u);
+        record(repos, {.type = audit_type::mfa_enabled, .principal_id = u->id}, now);
+        if (end_other_sessions) tokens_.revoke_others(repos, u->id, who.session_id);
         return factor_.new_recovery_codes(repos, *u, now);
     });
 }
 
-outcome totp_service::disable(std::string_view user_id, std::string_view password, std::string_view code) {
+outcome totp_service::disable(std::string_view user_id, std::string_view password, std::string_view code,
+                              std::optional<std::string_view> keep_only) {
     auto guess = check_password_guess(uow_, hasher_, user_id, password);
     if (!guess) return guess.error();
     return write_tx(uow_, [&](repositories& repos) -> outcome {
@@ -69,13 +83,25 @@ outcome totp_service::disable(std::string_view user_id, std::string_view passwor
         // The password and the code are one guess: a wrong one counts once, like a failed login.
         const bool code_ok = guess->matches && factor_.accept_totp(repos, *u, code, now);
         const auto wrong = guess->matches ? fail(errc::invalid_totp, "That code does not match.") : wrong_password();
-        if (auto refused = judge_guess(repos, *u, code_ok, now, lockout_, wrong)) return *refused;
+        if (auto refused = judge_guess(repos, *u, code_ok, now, lockout_, wrong)) {
+            record(repos,
+                   {.type = audit_type::mfa_disabled,
+                    .outcome = audit_outcome::failure,
+                    .principal_id = u->id,
+                    .detail = refused->code == errc::account_locked ? "account locked"
+                              : guess->matches                      ? "wrong code"
+                                                                    : "wrong password"},
+                   now);
+            return *refused;
+        }
         u->mfa_enabled = false;
         u->totp_secret.reset();
         u->updated_at = now;
         repos.users.update(*u);
         repos.recovery_codes.replace(u->id, {}, now);
         repos.challenges.end_all(u->id, now);
+        record(repos, {.type = audit_type::mfa_disabled, .principal_id = u->id}, now);
+        if (keep_only) tokens_.revoke_others(repos, u->id, *keep_only);
         return success();
     });
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/agents/phone.hpp"
+#include "core/audit/audit_trail.hpp"
 #include "core/common/encoding.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
@@ -55,6 +56,9 @@ result<otp_sent> otp_service::request(std::string_view phone_text, std::string_v
         repos.otps.void_open(e164, now);
         repos.otps.insert(otp_code{uuid_v4(rng_), e164, digest_of(e164, code), method, now, now + settings_.ttl, {}});
         auto a = repos.agents.find_by_phone(e164);
+        // A number nobody proved yet gets no code by e-mail: else whoever registered someone else's number with
+        // their own address would receive its codes. The answer stays the same.
+        if (a && a->status == agent_status::pending && method != delivery_method::sms) a.reset();
         if (a)
             notify_.queue(repos,
                           outgoing_message{method == delivery_method::sms ? channel::sms : channel::email,
@@ -78,7 +82,8 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
     if (code.size() != 6 || !is_digits(code)) v.add("code", "must be 6 digits");
     if (!v.ok()) return v.to_failure();
     const std::string e164 = phone->e164();
-    const std::string presented = digest_of(e164, code);
+    // A code stored by an older version may carry an older key's digest.
+    const auto presented = digest_.keyed_hex_candidates(e164 + ":" + std::string(code));
 
     return write_tx(uow_, [&](repositories& repos) -> result<agent_login> {
         const auto now = clock_.now();
@@ -86,7 +91,9 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         auto state = repos.otps.lock_lockout(e164);
         if (auto left = lock_remaining(state, now)) return locked(*left);
         const auto current = repos.otps.latest(e164);
-        const bool matches = current && constant_time_equal(current->code_digest, presented);
+        const bool matches = current && std::any_of(presented.begin(), presented.end(), [&](const std::string& d) {
+                                 return constant_time_equal(current->code_digest, d);
+                             });
         // Presenting the right code again (a double submit, a lost race) proves knowledge of it:
         // refuse it without counting a failure, so that it cannot lock the number.
         if (matches && current->consumed_at)
@@ -97,8 +104,18 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         if (!matches) {
             const bool now_locked = record_failure(state, now, settings_.lockout);
             repos.otps.save_lockout(e164, state, now);
+            // The trail names the agent of the number when there is one; never the number itself.
+            const auto owner = repos.agents.find_by_phone(e164);
+            const std::string owner_id = owner ? owner->id : std::string();
+            record(repos,
+                   {.type = audit_type::sign_in,
+                    .outcome = audit_outcome::failure,
+                    .principal_id = owner_id,
+                    .detail = "wrong otp code"},
+                   now);
             if (now_locked) {
                 repos.otps.void_open(e164, now);
+                record(repos, {.type = audit_type::account_locked, .principal_id = owner_id, .detail = "otp"}, now);
                 return locked(settings_.lockout.lock_for);
             }
             failure f = fail(errc::invalid_otp, "Wrong code.");
@@ -116,7 +133,25 @@ result<agent_login> otp_service::verify(std::string_view phone_text, std::string
         // (and this login is refused) or waits for this one (and revokes the session it opens).
         if (a) a = repos.agents.lock_by_id(a->id);
         if (!a) return fail(errc::invalid_otp, "Wrong code.");
-        if (!a->active()) return fail(errc::account_disabled, "This account is suspended.");
+        if (a->status == agent_status::pending && current->method == delivery_method::sms) {
+            // The code reached the phone: the number is proven.
+            a->status = agent_status::active;
+            a->updated_at = now;
+            repos.agents.update(*a);
+            record(repos,
+                   {.type = audit_type::agent_status_changed, .principal_id = a->id, .detail = "active: phone proven"},
+                   now);
+        }
+        if (!a->active()) {
+            record(repos,
+                   {.type = audit_type::sign_in,
+                    .outcome = audit_outcome::failure,
+                    .principal_id = a->id,
+                    .detail = "account suspended"},
+                   now);
+            return fail(errc::account_disabled, "This account is suspended.");
+        }
+        record(repos, {.type = audit_type::sign_in, .principal_id = a->id, .detail = "otp"}, now);
         auto pair = tokens_.start_session(repos, a->id, principal_type::agent, {"agent"}, from);
         return agent_login{std::move(*a), std::move(pair)};
     });

@@ -16,6 +16,8 @@ struct otp_settings {
     seconds resend_after = security_policy{}.otp_resend_after;
     lockout_policy lockout = security_policy{}.otp_lockout;
     bool reveal_codes = false;  ///< development: hand the code back as debug_code
+    /// AGENT_PHONE_PROOF: a pending agent's codes go by SMS only, and verifying one makes it active.
+    bool phone_proof = false;
 };
 
 struct otp_sent {

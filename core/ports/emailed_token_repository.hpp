@@ -8,13 +8,15 @@
 namespace authd {
 
 /// A single-use token e-mailed to prove something: that an address is one's own (e-mail verification), that one may
-/// set a new password (password reset). Only the token's digest is kept.
+/// set a new password (password reset), that a new address for an account is one's own (e-mail change). Only the
+/// token's digest is kept.
 struct emailed_token {
     std::string token_digest;  ///< SHA-256 of the token
     std::string user_id;
     time_point created_at{};
     time_point expires_at{};
     std::optional<time_point> used_at;  ///< used, or replaced by a newer one
+    std::string new_email = {};         ///< e-mail changes only: the address the token confirms
 };
 
 /// The tokens of one purpose (each purpose has its own store: a verification token never resets a password).

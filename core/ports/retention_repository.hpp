@@ -12,17 +12,20 @@ enum class ended_rows {
     mfa_challenges,       ///< expired
     email_verifications,  ///< expired
     password_resets,      ///< expired
+    email_changes,        ///< expired
     refresh_tokens,       ///< expired
     expired_sessions,     ///< past their end
     revoked_sessions,     ///< signed out
     finished_messages,    ///< sent, dead or expired
     published_outbox,     ///< relayed
+    audit_events,         ///< recorded (kept for their own retention, AUDIT_RETENTION_DAYS)
 };
-inline constexpr ended_rows all_ended_rows[] = {ended_rows::otp_codes,         ended_rows::otp_lockouts,
-                                                ended_rows::mfa_challenges,    ended_rows::email_verifications,
-                                                ended_rows::password_resets,   ended_rows::refresh_tokens,
-                                                ended_rows::expired_sessions,  ended_rows::revoked_sessions,
-                                                ended_rows::finished_messages, ended_rows::published_outbox};
+inline constexpr ended_rows all_ended_rows[] = {ended_rows::otp_codes,        ended_rows::otp_lockouts,
+                                                ended_rows::mfa_challenges,   ended_rows::email_verifications,
+                                                ended_rows::password_resets,  ended_rows::email_changes,
+                                                ended_rows::refresh_tokens,   ended_rows::expired_sessions,
+                                                ended_rows::revoked_sessions, ended_rows::finished_messages,
+                                                ended_rows::published_outbox, ended_rows::audit_events};
 std::string_view to_string(ended_rows r) noexcept;
 
 /// Deleting what has ended, a batch at a time, and the lease that lets one process at a time do it.

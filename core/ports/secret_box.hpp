@@ -15,6 +15,8 @@ public:
     virtual std::string seal(std::string_view plaintext, std::string_view context) = 0;
     /// Nothing when the text was not sealed by this key for this context, or was altered.
     virtual std::optional<std::string> open(std::string_view sealed, std::string_view context) = 0;
+    /// Whether `sealed` is sealed under the key seal() uses now: `authd keys reseal` leaves those alone.
+    virtual bool sealed_with_current_key(std::string_view sealed) const = 0;
 };
 
 }  // namespace authd

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/ports/agent_repository.hpp"
+#include "core/ports/audit_repository.hpp"
 #include "core/ports/catalog_repository.hpp"
 #include "core/ports/emailed_token_repository.hpp"
 #include "core/ports/event_repository.hpp"
@@ -15,7 +16,9 @@
 #include "core/ports/outbox_repository.hpp"
 #include "core/ports/recovery_code_repository.hpp"
 #include "core/ports/retention_repository.hpp"
+#include "core/ports/sealed_value_repository.hpp"
 #include "core/ports/session_repository.hpp"
+#include "core/ports/signing_key_repository.hpp"
 #include "core/ports/user_repository.hpp"
 
 namespace authd {
@@ -33,8 +36,12 @@ struct repositories {
     recovery_code_repository& recovery_codes;
     emailed_token_repository& verifications;    ///< e-mail verification tokens
     emailed_token_repository& password_resets;  ///< password reset tokens
+    emailed_token_repository& email_changes;    ///< confirmations of a new address (with the address)
     message_queue_repository& messages;
     retention_repository& retention;
+    audit_repository& audit;
+    signing_key_repository& signing_keys;
+    sealed_value_repository& sealed_values;  ///< every value sealed under DB_ENCRYPTION_KEY, for a reseal
     /// Run once the transaction has committed (never after a rollback, nor for an attempt that is run again):
     /// what must see the committed rows, such as waking a deliverer.
     std::vector<std::function<void()>>& after_commit;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 
@@ -12,8 +13,13 @@ bool principal::has_role(std::string_view role) const {
 }
 
 token_service::token_service(unit_of_work& uow, token_codec& codec, secret_digest& digest, random_source& rng,
-                             const clock& clk, token_settings settings)
-    : uow_(uow), codec_(codec), digest_(digest), rng_(rng), clock_(clk), settings_(settings) {}
+                             const clock& clk, token_settings settings, session_view* view)
+    : uow_(uow), codec_(codec), digest_(digest), rng_(rng), clock_(clk), settings_(settings), view_(view) {}
+
+void token_service::end_session(repositories& repos, std::string_view session_id, time_point now) {
+    repos.sessions.revoke(session_id, now);
+    if (view_) view_->forget(session_id);
+}
 
 seconds token_service::access_ttl(principal_type type) const {
     return type == principal_type::agent ? settings_.agent_access_ttl : settings_.user_access_ttl;
@@ -90,18 +96,25 @@ result<token_pair> token_service::refresh(std::string_view presented) {
             // more than N (times are whole seconds, so the window may close up to a second early, never late).
             const auto rotated_at = token->rotated_at.value_or(now);
             if (now - rotated_at >= settings_.reuse_grace) {
-                repos.sessions.revoke(s->id, now);
+                end_session(repos, s->id, now);
+                record(repos,
+                       {.type = audit_type::refresh_token_reused,
+                        .outcome = audit_outcome::failure,
+                        .principal_id = s->principal_id,
+                        .actor_id = {},
+                        .detail = "session " + s->id},
+                       now);
                 return fail(errc::refresh_token_reused, "This refresh token was already used; the session is revoked.");
             }
         }
         if (!s->live(now)) return fail(errc::invalid_refresh_token, "The session has ended.");
         if (now - s->created_at >= settings_.session_max) {
-            repos.sessions.revoke(s->id, now);
+            end_session(repos, s->id, now);
             return fail(errc::invalid_refresh_token, "The session reached its maximum lifetime; sign in again.");
         }
         const auto roles = current_roles(repos, *s);
         if (!roles) {
-            repos.sessions.revoke(s->id, now);
+            end_session(repos, s->id, now);
             return fail(errc::invalid_refresh_token, "The account can no longer sign in.");
         }
         token_pair pair;
@@ -125,16 +138,42 @@ result<access_claims> token_service::verify(std::string_view access_token) {
     return std::move(*claims);
 }
 
+namespace {
+principal principal_of(access_claims&& claims, time_point signed_in_at) {
+    return principal{.id = std::move(claims.subject),
+                     .type = claims.type,
+                     .session_id = std::move(claims.session_id),
+                     .roles = std::move(claims.roles),
+                     .expires_at = claims.expires_at,
+                     .signed_in_at = signed_in_at,
+                     .issued_at = claims.issued_at};
+}
+
+bool same_owner(const live_session& s, const access_claims& claims) {
+    return s.principal_id == claims.subject && s.type == claims.type;
+}
+}  // namespace
+
+std::optional<principal> token_service::authenticate_from_memory(const access_claims& claims) const {
+    if (!view_) return std::nullopt;
+    const auto s = view_->find(claims.session_id, clock_.now());
+    if (!s || !same_owner(*s, claims)) return std::nullopt;
+    return principal_of(access_claims(claims), s->created_at);
+}
+
 result<principal> token_service::authenticate(access_claims&& claims) {
+    if (auto known = authenticate_from_memory(claims)) return std::move(*known);
     const auto now = clock_.now();
-    const auto signed_in_at = read_tx(uow_, [&](repositories& repos) -> std::optional<time_point> {
+    const auto live = read_tx(uow_, [&](repositories& repos) -> std::optional<live_session> {
         const auto s = repos.sessions.find(claims.session_id);
-        if (!s || !s->live(now) || s->principal_id != claims.subject || s->type != claims.type) return std::nullopt;
-        return s->created_at;
+        if (!s || !s->live(now)) return std::nullopt;
+        return live_session{s->principal_id, s->type, s->created_at, s->expires_at};
     });
-    if (!signed_in_at) return fail(errc::unauthenticated, "The session of this access token has ended.");
-    return principal{std::move(claims.subject), claims.type,       std::move(claims.session_id),
-                     std::move(claims.roles),   claims.expires_at, *signed_in_at};
+    if (!live || !same_owner(*live, claims))
+        return fail(errc::unauthenticated, "The session of this access token has ended.");
+    const auto signed_in_at = live->created_at;
+    if (view_) view_->remember(claims.session_id, *live);
+    return principal_of(std::move(claims), signed_in_at);
 }
 
 failure reauthentication_required() {
@@ -147,16 +186,30 @@ bool signed_in_recently(const principal& who, time_point now, seconds window) {
 }
 
 outcome token_service::logout(const principal& who) {
-    uow_.write([&](repositories& repos) { repos.sessions.revoke(who.session_id, clock_.now()); });
+    uow_.write([&](repositories& repos) {
+        const auto now = clock_.now();
+        end_session(repos, who.session_id, now);
+        record(repos, {.type = audit_type::logout, .principal_id = who.id, .detail = "session " + who.session_id}, now);
+    });
     return success();
 }
 
 void token_service::logout_all(std::string_view principal_id) {
-    uow_.write([&](repositories& repos) { revoke_all(repos, principal_id); });
+    uow_.write([&](repositories& repos) {
+        revoke_all(repos, principal_id);
+        record(repos, {.type = audit_type::logout_all, .principal_id = principal_id}, clock_.now());
+    });
 }
 
 void token_service::revoke_all(repositories& repos, std::string_view principal_id) {
     repos.sessions.revoke_all(principal_id, clock_.now());
+    if (view_) view_->forget_principal(principal_id);
+}
+
+void token_service::revoke_others(repositories& repos, std::string_view principal_id, std::string_view kept) {
+    const auto now = clock_.now();
+    for (const auto& s : repos.sessions.list_active(principal_id, now))
+        if (s.id != kept) end_session(repos, s.id, now);
 }
 
 std::vector<session> token_service::sessions_of(std::string_view principal_id) {
@@ -171,7 +224,8 @@ outcome token_service::revoke_session(const principal& who, std::string_view ses
         const auto s = repos.sessions.find(session_id);
         if (!s || s->principal_id != who.id || s->type != who.type || !s->live(now))
             return fail(errc::not_found, "No such session.");
-        repos.sessions.revoke(s->id, now);
+        end_session(repos, s->id, now);
+        record(repos, {.type = audit_type::session_revoked, .principal_id = who.id, .detail = "session " + s->id}, now);
         return success();
     });
 }

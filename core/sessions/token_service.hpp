@@ -9,6 +9,7 @@
 #include "core/ports/secret_digest.hpp"
 #include "core/ports/token_codec.hpp"
 #include "core/ports/unit_of_work.hpp"
+#include "core/sessions/session_view.hpp"
 
 namespace authd {
 
@@ -38,6 +39,7 @@ struct principal {
     std::vector<std::string> roles;
     time_point expires_at{};
     time_point signed_in_at{};  ///< when its session began: the full sign-in, every factor passed (refresh keeps it)
+    time_point issued_at{};     ///< when this access token was signed
 
     bool has_role(std::string_view role) const;
 };
@@ -60,8 +62,9 @@ struct client_info {
 /// Sessions and tokens, shared by every kind of principal.
 class token_service {
 public:
+    /// `view`: sessions known to be live, consulted before the database (null: every check reads the database).
     token_service(unit_of_work& uow, token_codec& codec, secret_digest& digest, random_source& rng, const clock& clk,
-                  token_settings settings);
+                  token_settings settings, session_view* view = nullptr);
 
     /// Opens a session and issues its first pair, inside the caller's transaction.
     token_pair start_session(repositories& repos, std::string_view principal_id, principal_type type,
@@ -77,11 +80,16 @@ public:
     result<access_claims> verify(std::string_view access_token);
     /// The second half: claims from verify(), checked against their session.
     result<principal> authenticate(access_claims&& claims);
+    /// The second half from memory only: the principal when the session view knows the session is live, nothing
+    /// when only the database can tell (then call authenticate). Never blocks: the network threads call it.
+    std::optional<principal> authenticate_from_memory(const access_claims& claims) const;
 
     outcome logout(const principal& who);
     void logout_all(std::string_view principal_id);
     /// Revokes every session of a principal inside the caller's transaction (disable, delete).
     void revoke_all(repositories& repos, std::string_view principal_id);
+    /// Revokes every session of a principal but `kept` (the caller's own), inside the caller's transaction.
+    void revoke_others(repositories& repos, std::string_view principal_id, std::string_view kept);
 
     /// The live sessions of a principal, oldest first: its "devices" list.
     std::vector<session> sessions_of(std::string_view principal_id);
@@ -93,6 +101,8 @@ public:
 
 private:
     seconds access_ttl(principal_type type) const;
+    /// Revokes one session, in storage and in the session view: every revocation of one session goes through here.
+    void end_session(repositories& repos, std::string_view session_id, time_point now);
     std::string issue_access(std::string_view principal_id, principal_type type, std::string_view session_id,
                              const std::vector<std::string>& roles);
     std::string issue_refresh(repositories& repos, std::string_view session_id, time_point session_start);
@@ -103,6 +113,7 @@ private:
     random_source& rng_;
     const clock& clock_;
     token_settings settings_;
+    session_view* view_;
 };
 
 }  // namespace authd

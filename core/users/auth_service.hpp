@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "core/common/recent_reads.hpp"
 #include "core/common/result.hpp"
 #include "core/common/validation.hpp"
 #include "core/lockout/lockout.hpp"
@@ -45,9 +46,11 @@ struct login_outcome {
 /// Login and registration hash passwords: call them off the I/O threads.
 class auth_service {
 public:
+    /// `profiles`: accounts recently read for their owners, without secrets (null: always read the database). The
+    /// storage must tell it of every change (forget) once committed.
     auth_service(unit_of_work& uow, password_hasher& hasher, password_screen& screen, token_service& tokens,
                  second_factor& factor, notifier& notify, random_source& rng, const clock& clk,
-                 lockout_policy login_lockout);
+                 lockout_policy login_lockout, recent_reads<user>* profiles = nullptr);
 
     /// `found`: what the adapter already found wrong reading the request; one 400 then lists it with the rest.
     result<user> register_user(registration r, validator found = {});
@@ -58,15 +61,22 @@ public:
     /// enough of them void the challenge.
     result<login_success> verify_mfa(std::string_view mfa_token, std::string_view code, const client_info& from);
     result<user> find(std::string_view user_id);
-    /// The caller's own account; account_gone() when it was deleted after the token was issued.
+    /// The caller's own account as shown to its owner: no password hash, TOTP seed or lockout state.
+    /// account_gone() when it was deleted after the token was issued.
     result<user> current_user(const principal& who);
+    /// The same from memory only, when it was read within the recheck interval; nothing when only the database can
+    /// tell. Never blocks: the network threads call it.
+    std::optional<user> current_user_from_memory(const principal& who) const;
 
 private:
     const std::string& decoy_hash();
     /// Ends a login in its transaction: resets the failure count, ends open challenges, starts a session.
-    login_success complete_login(repositories& repos, user& u, const client_info& from, time_point now);
+    /// `method`: how the account proved itself, for the audit trail.
+    login_success complete_login(repositories& repos, user& u, const client_info& from, time_point now,
+                                 std::string_view method);
 
     unit_of_work& uow_;
+    recent_reads<user>* profiles_;
     password_hasher& hasher_;
     password_screen& screen_;
     token_service& tokens_;

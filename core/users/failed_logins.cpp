@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/sessions/token_service.hpp"
 
 namespace authd {
@@ -21,6 +22,7 @@ std::optional<failure> count_failed_login(repositories& repos, user& u, time_poi
     repos.users.update(u);
     if (!locked) return std::nullopt;
     repos.challenges.end_all(u.id, now);  // a lock voids second steps already under way
+    record(repos, {.type = audit_type::account_locked, .principal_id = u.id}, now);
     return account_locked(p.lock_for);
 }
 
@@ -33,6 +35,10 @@ result<password_guess> check_password_guess(unit_of_work& uow, password_hasher& 
 }
 
 failure wrong_password() { return fail(errc::invalid_credentials, "Wrong password."); }
+
+std::string refused_guess_detail(const failure& refused) {
+    return refused.code == errc::account_locked ? "account locked" : "wrong password";
+}
 
 std::optional<failure> judge_guess(repositories& repos, user& u, bool right, time_point now, const lockout_policy& p,
                                    failure wrong) {

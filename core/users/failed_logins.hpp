@@ -2,6 +2,7 @@
 // The account lock of password accounts, in one place for every check that counts: a password
 // at either login route, a second-factor code, and a guess made with an access token.
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/common/result.hpp"
@@ -36,6 +37,9 @@ result<password_guess> check_password_guess(unit_of_work& uow, password_hasher& 
 
 /// 401 invalid_credentials: the password of a guess is wrong.
 failure wrong_password();
+
+/// How a guess judge_guess() refused reads in the audit trail: "account locked" or "wrong password".
+std::string refused_guess_detail(const failure& refused);
 
 /// In the write transaction, on the user locked for update: account_locked while the lock holds; else, for a
 /// wrong guess, one failed login counted and `wrong` answered (account_locked when this failure locks). Nothing

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/validation.hpp"
 #include "core/users/new_account.hpp"
 #include "core/users/password_rules.hpp"
@@ -28,11 +29,18 @@ result<user> operator_commands::create_user(std::string email, std::string_view 
     u.email_verified = true;  // the operator vouches for it
     return write_tx(uow_, [&](repositories& repos) -> result<user> {
         if (auto taken = insert_account(repos, u)) return std::move(*taken);
+        record(repos,
+               {.type = audit_type::account_created,
+                .principal_id = u.id,
+                .actor_id = operator_actor,
+                .detail = "role " + u.roles.front()},
+               u.created_at);
         return u;
     });
 }
 
-outcome operator_commands::on_account(std::string email, const std::function<void(repositories&, user&)>& change) {
+outcome operator_commands::on_account(std::string email, audit_type recorded,
+                                      const std::function<void(repositories&, user&)>& change) {
     email = ascii_lower(email);
     return write_tx(uow_, [&](repositories& repos) -> outcome {
         const auto found = repos.users.find_by_email(email);
@@ -40,6 +48,7 @@ outcome operator_commands::on_account(std::string email, const std::function<voi
         auto u = repos.users.lock_by_id(found->id);
         if (!u) return no_account();
         change(repos, *u);
+        record(repos, {.type = recorded, .principal_id = u->id, .actor_id = operator_actor}, clock_.now());
         return success();
     });
 }
@@ -54,22 +63,24 @@ outcome operator_commands::set_password(std::string email, std::string_view pass
         return v.to_failure();
     }
     const auto hash = hasher_.hash(password);
-    return on_account(std::move(email), [&](repositories& repos, user& u) {
+    return on_account(std::move(email), audit_type::password_changed, [&](repositories& repos, user& u) {
         u.password_hash = hash;
         u.lockout = {};
         u.updated_at = clock_.now();
         repos.users.update(u);
         repos.password_resets.end_all(u.id, clock_.now());
+        repos.email_changes.end_all(u.id, clock_.now());
         tokens_.revoke_all(repos, u.id);
     });
 }
 
 outcome operator_commands::revoke_sessions(std::string email) {
-    return on_account(std::move(email), [&](repositories& repos, user& u) { tokens_.revoke_all(repos, u.id); });
+    return on_account(std::move(email), audit_type::sessions_revoked,
+                      [&](repositories& repos, user& u) { tokens_.revoke_all(repos, u.id); });
 }
 
 outcome operator_commands::unlock(std::string email) {
-    return on_account(std::move(email), [&](repositories& repos, user& u) {
+    return on_account(std::move(email), audit_type::account_unlocked, [&](repositories& repos, user& u) {
         u.lockout = {};
         u.updated_at = clock_.now();
         repos.users.update(u);

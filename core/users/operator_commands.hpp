@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/audit/audit_event.hpp"
 #include "core/common/result.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/password_hasher.hpp"
@@ -31,8 +32,9 @@ public:
     outcome unlock(std::string email);
 
 private:
-    /// Runs `change` on the account of `email`, locked for update, in one transaction; not_found when there is none.
-    outcome on_account(std::string email, const std::function<void(repositories&, user&)>& change);
+    /// Runs `change` on the account of `email`, locked for update, in one transaction, and records it as `recorded`
+    /// done by the operator; not_found when there is no such account.
+    outcome on_account(std::string email, audit_type recorded, const std::function<void(repositories&, user&)>& change);
 
     unit_of_work& uow_;
     password_hasher& hasher_;

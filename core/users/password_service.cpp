@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
 #include "core/users/failed_logins.hpp"
@@ -100,8 +101,10 @@ outcome password_service::reset(std::string_view token, std::string_view new_pas
         u->updated_at = now;
         repos.users.update(*u);
         repos.password_resets.end_all(u->id, now);
+        repos.email_changes.end_all(u->id, now);  // a pending address change ends with the old password
         tokens_.revoke_all(repos, u->id);
         notify_.queue(repos, password_changed_notice(*u), now);
+        record(repos, {.type = audit_type::password_reset, .principal_id = u->id}, now);
         return success();
     });
 }
@@ -123,14 +126,23 @@ outcome password_service::change(const principal& who, std::string_view current_
         const auto now = clock_.now();
         auto u = repos.users.lock_by_id(who.id);
         if (!u) return account_gone();
-        if (auto refused = judge_guess(repos, *u, guess->matches, now, lockout_)) return *refused;
+        if (auto refused = judge_guess(repos, *u, guess->matches, now, lockout_)) {
+            record(repos,
+                   {.type = audit_type::password_changed,
+                    .outcome = audit_outcome::failure,
+                    .principal_id = u->id,
+                    .detail = refused_guess_detail(*refused)},
+                   now);
+            return *refused;
+        }
         u->password_hash = hash;
         u->updated_at = now;
         repos.users.update(*u);
         repos.password_resets.end_all(u->id, now);
-        for (const auto& s : repos.sessions.list_active(u->id, now))
-            if (s.id != who.session_id) repos.sessions.revoke(s.id, now);
+        repos.email_changes.end_all(u->id, now);  // a pending address change ends with the old password
+        tokens_.revoke_others(repos, u->id, who.session_id);
         notify_.queue(repos, password_changed_notice(*u), now);
+        record(repos, {.type = audit_type::password_changed, .principal_id = u->id}, now);
         return success();
     });
 }

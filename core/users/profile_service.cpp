@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/validation.hpp"
 #include "core/users/failed_logins.hpp"
 
@@ -59,6 +60,7 @@ outcome profile_service::remove(std::string_view user_id, std::string_view passw
         // Sessions are not tied to users by a foreign key: revoke them first, so that every token stops at once.
         tokens_.revoke_all(repos, user_id);
         if (!repos.users.remove(user_id)) return account_gone();
+        record(repos, {.type = audit_type::account_deleted, .principal_id = user_id}, clock_.now());
         return success();
     });
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/audit/audit_trail.hpp"
 #include "core/common/validation.hpp"
 
 namespace authd {
@@ -83,6 +84,11 @@ result<user> user_admin_service::set_active(const principal& actor, std::string_
             r.users.update(u.value());
         }
         if (!active) tokens_.revoke_all(r, id);
+        record(r,
+               {.type = active ? audit_type::account_enabled : audit_type::account_disabled,
+                .principal_id = id,
+                .actor_id = actor.id},
+               clock_.now());
         return u;
     });
 }
@@ -94,6 +100,7 @@ outcome user_admin_service::remove_user(const principal& actor, std::string_view
         if (!locked) return locked.error();
         tokens_.revoke_all(r, id);
         r.users.remove(id);
+        record(r, {.type = audit_type::account_deleted, .principal_id = id, .actor_id = actor.id}, clock_.now());
         return success();
     });
 }
@@ -104,6 +111,7 @@ outcome user_admin_service::revoke_sessions(const principal& actor, std::string_
         if (auto refused = check_actor(r, actor)) return *refused;
         if (!r.users.lock_by_id(id)) return no_user();
         tokens_.revoke_all(r, id);
+        record(r, {.type = audit_type::sessions_revoked, .principal_id = id, .actor_id = actor.id}, clock_.now());
         return success();
     });
 }
@@ -138,6 +146,10 @@ result<user> user_admin_service::set_roles(const principal& actor, std::string_v
             r.users.update(u.value());
         }
         if (lost_one) tokens_.revoke_all(r, id);
+        std::string listed;
+        for (const auto& role : roles) listed += (listed.empty() ? "" : ",") + role;
+        record(r, {.type = audit_type::roles_changed, .principal_id = id, .actor_id = actor.id, .detail = listed},
+               clock_.now());
         return u;
     });
 }
@@ -151,6 +163,7 @@ outcome user_admin_service::unlock(const principal& actor, std::string_view id) 
         u->lockout = lockout_state{};
         u->updated_at = clock_.now();
         r.users.update(*u);
+        record(r, {.type = audit_type::account_unlocked, .principal_id = id, .actor_id = actor.id}, clock_.now());
         return success();
     });
 }
@@ -166,7 +179,7 @@ result<page_of<agent>> user_admin_service::list_agents(page_query q) {
 result<agent> user_admin_service::set_agent_status(const principal& actor, std::string_view id,
                                                    std::string_view status_text) {
     const auto status = parse_agent_status(status_text);
-    if (!status) {
+    if (!status || *status == agent_status::pending) {
         validator v;
         v.add("status", "must be active or suspended");
         return v.to_failure();
@@ -182,6 +195,12 @@ result<agent> user_admin_service::set_agent_status(const principal& actor, std::
             r.agents.update(*a);
         }
         if (!a->active()) tokens_.revoke_all(r, id);
+        record(r,
+               {.type = audit_type::agent_status_changed,
+                .principal_id = id,
+                .actor_id = actor.id,
+                .detail = std::string(status_text)},
+               clock_.now());
         return std::move(*a);
     });
 }

@@ -32,10 +32,13 @@ struct pipeline_fixture {
     std::shared_future<void> released = release.get_future().share();
     pipeline p;
 
-    explicit pipeline_fixture(int per_minute = 100)
+    explicit pipeline_fixture(int per_minute = 100, const std::string& proxies = "")
         : p(routes(handled, released), tokens, limits, stats, clock,
-            pipeline_options{
-                .worker_threads = 1, .worker_queue = 1, .hashing_threads = 1, .rate_limit_per_minute = per_minute}) {
+            pipeline_options{.worker_threads = 1,
+                             .worker_queue = 1,
+                             .hashing_threads = 1,
+                             .rate_limit_per_minute = per_minute,
+                             .proxies = trusted_proxies::parse(proxies)}) {
         set_access_log(false);  // the metrics tell what the tests check; the log would only be noise
     }
     ~pipeline_fixture() {
@@ -54,6 +57,7 @@ struct pipeline_fixture {
         };
         r.add({.method = "GET", .path = "/open", .handler = ok});
         r.add({.method = "GET", .path = "/mine", .access = {.authenticated = true}, .handler = ok});
+        r.add({.method = "GET", .path = "/check", .limits = rate_class::token_check, .handler = ok});
         r.add({.method = "GET",
                .path = "/live",
                .pool = pool_kind::io_thread,
@@ -63,6 +67,13 @@ struct pipeline_fixture {
                    ++handled;
                    released.wait();
                    return no_content();
+               }});
+        // A fast path: answers 200 itself for "X-Quick: yes", throws for "X-Quick: throw", else hands over to the pool.
+        r.add({.method = "GET", .path = "/quick", .handler = ok, .quick = [](exchange& x) -> std::optional<response> {
+                   const auto quick = x.req.find_header("X-Quick").value_or("");
+                   if (quick == "throw") throw std::runtime_error("the fast path broke");
+                   if (quick == "yes") return json_response(200, "\"quick\"");
+                   return std::nullopt;
                }});
         r.add({.method = "POST", .path = "/named", .body = body_kind::json_object, .handler = [](exchange& x) {
                    const auto name = x.required_string("name");
@@ -211,4 +222,69 @@ TEST_CASE("a route on the I/O thread may take no token, rate limit or body", "[p
                            .limits = none,
                            .handler = ok}),
                     std::logic_error);
+}
+
+TEST_CASE("behind a trusted proxy each client has its own budget, and a direct client cannot pose as another",
+          "[pipeline][limits][proxies]") {
+    pipeline_fixture f(2, "10.0.0.0/8");
+    const auto via_gateway = [&](const std::string& client) {
+        return f.send("GET", "/open", "10.0.0.2", {{"X-Forwarded-For", client}}).status;
+    };
+    CHECK(via_gateway("198.51.100.1") == 204);
+    CHECK(via_gateway("198.51.100.1") == 204);
+    CHECK(via_gateway("198.51.100.1") == 429);                // that client's budget
+    CHECK(via_gateway("198.51.100.2") == 204);                // another client behind the same gateway
+    CHECK(f.send("GET", "/open", "10.0.0.2").status == 204);  // the gateway itself, no header
+    // A client talking directly: its header is ignored, so it spends its own budget.
+    const std::vector<header> forged{{"X-Forwarded-For", "198.51.100.9"}};
+    CHECK(f.send("GET", "/open", "203.0.113.5", forged).status == 204);
+    CHECK(f.send("GET", "/open", "203.0.113.5", forged).status == 204);
+    CHECK(f.send("GET", "/open", "203.0.113.5", forged).status == 429);
+    CHECK(via_gateway("198.51.100.9") == 204);  // the address it named was not charged
+}
+
+TEST_CASE("token checks from a trusted proxy are never throttled, and from anyone else count as usual",
+          "[pipeline][limits][proxies]") {
+    pipeline_fixture f(2, "10.0.0.0/8");
+    for (int i = 0; i < 20; ++i)
+        REQUIRE(f.send("GET", "/check", "10.0.0.2", {{"X-Forwarded-For", "198.51.100.1"}}).status == 204);
+    CHECK(f.send("GET", "/check", "203.0.113.5").status == 204);
+    CHECK(f.send("GET", "/check", "203.0.113.5").status == 204);
+    CHECK(f.send("GET", "/check", "203.0.113.5").status == 429);
+    // Without TRUSTED_PROXIES the gateway is a client like any other.
+    pipeline_fixture direct(2);
+    CHECK(direct.send("GET", "/check", "10.0.0.2").status == 204);
+    CHECK(direct.send("GET", "/check", "10.0.0.2").status == 204);
+    CHECK(direct.send("GET", "/check", "10.0.0.2").status == 429);
+}
+
+TEST_CASE("a quick handler answers on the network thread, or hands the request to its pool's handler",
+          "[pipeline][limits]") {
+    pipeline_fixture f(4);
+    // The only worker is held and the queue's one slot taken: only an answer from the network thread gets through.
+    std::thread stuck([&] { (void)f.send("GET", "/stuck", "10.9.0.1"); });
+    for (int i = 0; i < 2000 && f.handled == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(f.handled == 1);
+    std::promise<response> queued_answer;
+    request queued;
+    queued.method = "GET";
+    queued.path = queued.target = "/open";
+    queued.remote_ip = "10.9.0.2";
+    f.p.handle(std::move(queued), [&](response res) { queued_answer.set_value(std::move(res)); });
+
+    const auto fast = f.send("GET", "/quick", "10.0.0.1", {{"X-Quick", "yes"}});
+    CHECK(fast.status == 200);
+    CHECK(fast.body == "\"quick\"");
+    CHECK(has_security_headers(fast));
+    CHECK(fast.find_header("RateLimit-Remaining") == "3");  // counted like any request
+    CHECK(f.handled == 1);                                  // the pool's handler never ran
+
+    f.release.set_value();
+    stuck.join();
+    CHECK(queued_answer.get_future().get().status == 204);
+    CHECK(f.send("GET", "/quick", "10.0.0.1").status == 204);  // nothing to answer from: the handler runs
+    CHECK(f.send("GET", "/quick", "10.0.0.1", {{"X-Quick", "throw"}}).status == 204);  // a broken fast path too
+    CHECK(f.handled == 4);
+    CHECK(f.send("GET", "/quick", "10.0.0.1", {{"X-Quick", "yes"}}).status == 200);  // the 4th of 4 a minute
+    CHECK(f.send("GET", "/quick", "10.0.0.1", {{"X-Quick", "yes"}}).status == 429);  // the limit comes first
 }

@@ -43,6 +43,67 @@ check "the database password is never printed" bash -c "! grep -q hunter2 <<<'$e
 err=$(DATABASE_URL=oracle://x "$authd" migrate 2>&1); code=$?
 check "a DATABASE_URL of no known kind exits 2" test $code -eq 2
 
+for bad in "gateway" "gateway:short-introspection-secret" "bad id:$(openssl rand -hex 32)" \
+  "gw:$(openssl rand -hex 32),gw:$(openssl rand -hex 32)"; do
+  err=$(APP_ENV=development INTROSPECTION_CLIENTS="$bad" "$authd" migrate 2>&1); code=$?
+  check "INTROSPECTION_CLIENTS=${bad%%:*}:... is refused (exit 2)" test $code -eq 2
+  check "INTROSPECTION_CLIENTS=${bad%%:*}:... is named on one line" test "$(grep -c INTROSPECTION_CLIENTS <<<"$err")" -eq 1
+  check "INTROSPECTION_CLIENTS=${bad%%:*}:... does not echo the secret" test "${err/short-introspection-secret/}" = "$err"
+done
+check "INTROSPECTION_CLIENTS with two clients of 32-byte secrets is accepted" env APP_ENV=development \
+  DATABASE_URL="sqlite:///$work/introspect.db" INTROSPECTION_CLIENTS="gateway:$(openssl rand -hex 16),billing:$(openssl rand -hex 20)" \
+  "$authd" migrate
+
+mkdir "$work/keyfiles"
+openssl genpkey -algorithm ed25519 -out "$work/keyfiles/2026-12-01.pem" 2>/dev/null
+err=$(APP_ENV=development JWT_SIGNING_KEYS_DIR="$work/keyfiles" "$authd" migrate 2>&1); code=$?
+check "JWT_SIGNING_KEYS_DIR under HS256 is refused (exit 2), naming JWT_ALGORITHM" \
+  bash -c "[ $code -eq 2 ] && grep -q JWT_ALGORITHM <<<\"\$1\"" _ "$err"
+keyfiles=(APP_ENV=development JWT_ALGORITHM=EdDSA JWT_SIGNING_KEYS_DIR="$work/keyfiles" DATABASE_URL="sqlite:///$work/keyfiles.db")
+check "an asymmetric JWT_ALGORITHM needs no JWT_SECRET_KEY in production" env DB_ENCRYPTION_KEY="$(openssl rand -hex 32)" \
+  JWT_ALGORITHM=EdDSA DATABASE_URL="sqlite:///$work/eddsa-production.db" "$authd" keys list
+err=$(env "${keyfiles[@]}" "$authd" keys rotate 2>&1); code=$?
+check "authd keys rotate with JWT_SIGNING_KEYS_DIR exits 2, saying the files are the keys" \
+  bash -c "[ $code -eq 2 ] && grep -q 'files of JWT_SIGNING_KEYS_DIR' <<<\"\$1\"" _ "$err"
+err=$(env "${keyfiles[@]}" JWT_SIGNING_KEYS_DIR="$work/nowhere" "$authd" migrate 2>&1); code=$?
+check "a JWT_SIGNING_KEYS_DIR that cannot be read stops the start (exit 1), naming it" \
+  bash -c "[ $code -eq 1 ] && grep -q 'JWT_SIGNING_KEYS_DIR: cannot read the directory' <<<\"\$1\"" _ "$err"
+
+# Changing DB_ENCRYPTION_KEY: the signing key sealed under the old key opens under the list, a reseal moves it, and
+# the new key alone then signs with the same key (none retired, none made).
+old_key=$(openssl rand -hex 32) new_key=$(openssl rand -hex 32)
+eddsa=(APP_ENV=development JWT_ALGORITHM=EdDSA DATABASE_URL="sqlite:///$work/reseal.db")
+first_kid=$(env "${eddsa[@]}" DB_ENCRYPTION_KEY="$old_key" "$authd" keys list 2>/dev/null | awk '/active/ {print $1}')
+check "a first signing key is made under the old key" test -n "$first_kid"
+out=$(env "${eddsa[@]}" DB_ENCRYPTION_KEYS="$new_key,$old_key" "$authd" keys reseal 2>&1); code=$?
+check "authd keys reseal exits 0" test $code -eq 0
+check "authd keys reseal moves the sealed signing key" grep -q "resealed 1 values" <<<"$out"
+out=$(env "${eddsa[@]}" DB_ENCRYPTION_KEYS="$new_key,$old_key" "$authd" keys reseal 2>&1)
+check "a second reseal has nothing left to do" grep -q "resealed 0 values under the first key of DB_ENCRYPTION_KEYS; 1 already were" <<<"$out"
+listed=$(env "${eddsa[@]}" DB_ENCRYPTION_KEY="$new_key" "$authd" keys list 2>/dev/null)
+check "the new key alone opens the resealed key: it is still the one active key" \
+  test "$(awk '/active/ {print $1}' <<<"$listed")" = "$first_kid" -a "$(wc -l <<<"$listed")" -eq 1
+err=$(env "${eddsa[@]}" DB_ENCRYPTION_KEYS="$new_key,short" "$authd" keys list 2>&1); code=$?
+check "DB_ENCRYPTION_KEYS with a short key is refused (exit 2), naming which" \
+  bash -c "[ $code -eq 2 ] && grep -q 'DB_ENCRYPTION_KEYS: key 2 is shorter than 32 bytes' <<<\"\$1\"" _ "$err"
+err=$(env "${eddsa[@]}" DB_ENCRYPTION_KEY="$old_key" DB_ENCRYPTION_KEYS="$new_key,$old_key" "$authd" keys list 2>&1); code=$?
+check "DB_ENCRYPTION_KEY beside a list it does not head is refused (exit 2)" \
+  bash -c "[ $code -eq 2 ] && grep -q 'disagree' <<<\"\$1\"" _ "$err"
+check "no key is ever echoed" bash -c "! grep -q -e \"\$1\" -e \"\$2\" <<<\"\$3\"" _ "$old_key" "$new_key" "$err"
+
+err=$(APP_ENV=development TRUSTED_PROXIES="10.0.0.0/8, 10.0.0.300" "$authd" migrate 2>&1); code=$?
+check "a malformed TRUSTED_PROXIES entry stops the start (exit 2), naming it" \
+  bash -c "[ $code -eq 2 ] && grep -q 'TRUSTED_PROXIES: 10.0.0.300 is not an address' <<<\"\$1\"" _ "$err"
+
+err=$(APP_ENV=development REDIS_URL=rediss://redis.example.com:6380 "$authd" migrate 2>&1); code=$?
+check "REDIS_URL=rediss:// is refused (exit 2) with what to do instead" \
+  bash -c "[ $code -eq 2 ] && grep -q 'rediss:// (TLS) is not supported' <<<\"\$1\" && grep -q 'TLS tunnel' <<<\"\$1\"" _ "$err"
+
+err=$(APP_ENV=development DATABASE_URL="postgresql://u:hunter2@127.0.0.1:1/db?sslmode=verify-full&ssl_mode=x" "$authd" migrate 2>&1); code=$?
+check "an unknown DATABASE_URL parameter stops the start (exit 2), naming it, before any connection" \
+  bash -c "[ $code -eq 2 ] && grep -q 'the parameter ssl_mode is not one authd passes' <<<\"\$1\"" _ "$err"
+check "the refused DATABASE_URL's password is never printed" bash -c "! grep -q hunter2 <<<\"\$1\"" _ "$err"
+
 # Production sends codes over a network only encrypted: http:// webhooks and SMTP without TLS are for loopback relays.
 prod=(JWT_SECRET_KEY="$(openssl rand -hex 32)" DB_ENCRYPTION_KEY="$(openssl rand -hex 32)"
   WEBHOOK_SECRET="$(openssl rand -hex 32)" DATABASE_URL="sqlite:///$work/prod.db")
@@ -76,7 +137,7 @@ done
 check "the second seed prints no password" bash -c "! grep -q 'with password' <<<'$second'"
 out=$("$authd" cleanup 2>/dev/null); code=$?
 check "cleanup exits 0" test $code -eq 0
-check "cleanup counts each kind of ended rows" bash -c "grep -q '^otp_codes: 0 deleted$' <<<'$out' && grep -q '^finished_messages: 0 deleted$' <<<'$out' && [ \$(grep -c ' deleted$' <<<'$out') -eq 10 ]"
+check "cleanup counts each kind of ended rows" bash -c "grep -q '^otp_codes: 0 deleted$' <<<'$out' && grep -q '^finished_messages: 0 deleted$' <<<'$out' && [ \$(grep -c ' deleted$' <<<'$out') -eq 12 ]"
 check "a second cleanup right after the first runs too (the lease was given back)" bash -c "'$authd' cleanup 2>/dev/null | grep -q '^published_outbox: 0 deleted$'"
 check "cleanup is in --help" grep -q "cleanup" <<<"$("$authd" --help)"
 # The operator's commands: a first admin without the seed, a password from standard input, clear refusals.

@@ -5,8 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/crypto/jwt_hs256.hpp"
+#include "adapters/crypto/jwt_codec.hpp"
 #include "core/common/encoding.hpp"
+#include "tests/crypto/sample_claims.hpp"
 
 using authd::crypto::hs256_signature;
 using authd::crypto::jwt_hs256;
@@ -15,19 +16,9 @@ namespace {
 
 const std::string secret = "test-secret-0123456789abcdef-0123456789abcdef";
 const std::string issuer = "https://authd.example.test";
-const authd::time_point now{authd::seconds{1'700'000'000}};
+const authd::time_point now = authd::test::claims_now;
 
-authd::access_claims sample_claims() {
-    authd::access_claims c;
-    c.subject = "u-42";
-    c.type = authd::principal_type::user;
-    c.session_id = "s-7";
-    c.roles = {"admin", "support"};
-    c.issued_at = now - authd::seconds{60};
-    c.expires_at = now + authd::seconds{900};
-    c.token_id = "j-1";
-    return c;
-}
+authd::access_claims sample_claims() { return authd::test::sample_claims({"admin", "support"}); }
 
 std::string b64(std::string_view s) { return authd::base64url_encode(s); }
 

@@ -32,12 +32,26 @@ TEST_CASE("openssl_digest gives lower-case hex SHA-256 like sha256_hex", "[crypt
     CHECK(port.sha256_hex("abc") == sha256_hex("abc"));
 }
 
-TEST_CASE("openssl_digest's keyed digest is the hex HMAC-SHA-256 under its key (RFC 4231 case 2)", "[crypto][sha256]") {
+TEST_CASE("openssl_digest's keyed digest is HMAC-SHA-256 under the code digest key, not under the server key",
+          "[crypto][sha256]") {
     authd::crypto::openssl_digest digest("Jefe");
+    // HMAC-SHA-256 under HKDF-SHA-256("Jefe", no salt, info "authd code digest"), computed outside authd (Python's
+    // cryptography package).
     CHECK(digest.keyed_hex("what do ya want for nothing?") ==
-          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+          "187abff073e21e656d8090644c30f835cdb08e808d2a2540dcfc1834d019d63f");
     CHECK(authd::crypto::openssl_digest("other key").keyed_hex("what do ya want for nothing?") !=
           digest.keyed_hex("what do ya want for nothing?"));
+}
+
+TEST_CASE(
+    "openssl_digest's candidates are the current digest, then the one keyed with the server key itself "
+    "(RFC 4231 case 2), which rows written before per-purpose keys hold",
+    "[crypto][sha256]") {
+    authd::crypto::openssl_digest digest("Jefe");
+    const auto all = digest.keyed_hex_candidates("what do ya want for nothing?");
+    REQUIRE(all.size() == 2);
+    CHECK(all[0] == digest.keyed_hex("what do ya want for nothing?"));
+    CHECK(all[1] == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST_CASE("hmac_sha256 returns the raw 32-byte MAC of RFC 4231 test case 1", "[crypto][sha256]") {
@@ -57,4 +71,16 @@ TEST_CASE("hmac_sha256 matches RFC 4231 test case 6, a key longer than the block
     const std::string key(131, '\xaa');
     CHECK(hex(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")) ==
           "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST_CASE("with DB_ENCRYPTION_KEYS the candidates add each old key's digests, so codes made before a key change match",
+          "[crypto][sha256]") {
+    authd::crypto::openssl_digest before("Jefe"), during("a-new-key-of-at-least-32-bytes-long!!", {"Jefe"});
+    const std::string code = "what do ya want for nothing?";
+    const auto all = during.keyed_hex_candidates(code);
+    REQUIRE(all.size() == 4);
+    CHECK(all[0] == during.keyed_hex(code));
+    CHECK(all[0] != before.keyed_hex(code));
+    CHECK(all[1] == before.keyed_hex(code));
+    CHECK(all[3] == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");  // RFC 4231 case 2
 }

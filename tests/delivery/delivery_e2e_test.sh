@@ -5,7 +5,8 @@
 #   delivery_e2e_test.sh AUTHD_EXECUTABLE SCENARIO
 # Scenarios (one ctest each, see e2e.cmake):
 #   smtp_starttls           STARTTLS with a certificate made here: an agent's e-mailed OTP signs in, a client's
-#                           verification mail and its link, a client's e-mailed sign-in code; /health's backlog
+#                           verification mail and its link, a client's e-mailed sign-in code, a password reset, an
+#                           e-mail change (the link to the new address, the notice to the old one); /health's backlog
 #   smtp_wrong_certificate  a server certificate SMTP_CA_FILE does not trust: retried, never sent, nothing secret
 #                           in the log; delivered once the server shows a trusted certificate. And a server that
 #                           offers no STARTTLS: nothing sent in clear
@@ -100,6 +101,14 @@ stop_authd() {  # stop_authd PID: SIGTERM, then its exit code in stopped_code
 # api METHOD URL [JSON]: sets status and body.
 api() {
   local args=(-s -o "$work/response" -w '%{http_code}' --max-time 30 -X "$1")
+  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
+  status=$(curl "${args[@]}" "$2")
+  body=$(cat "$work/response" 2>/dev/null)
+}
+# api_as ACCESS_TOKEN METHOD URL [JSON]: api with the access token as a Bearer; sets status and body.
+api_as() {
+  local token=$1; shift
+  local args=(-s -o "$work/response" -w '%{http_code}' --max-time 30 -X "$1" -H "Authorization: Bearer $token")
   [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
   status=$(curl "${args[@]}" "$2")
   body=$(cat "$work/response" 2>/dev/null)
@@ -289,16 +298,88 @@ scenario_smtp_starttls() {
   check "the old password no longer signs in (401, got $status)" test "$status" = 401
   api POST "$url/api/v1/auth/login" '{"email":"client.one@example.com","password":"new horse battery staple"}'
   check "the new password signs in (200, got $status)" test "$status" = 200
+  mfa_token=$(json mfa_token)
   poll 300 mails_at_least "$smtp" 7 || fatal "the last sign-in code did not arrive within 30 s"
 
-  check "seven distinct Message-IDs" \
-    test "$(for n in 1 2 3 4 5 6 7; do read_mail "$(nth_mail "$smtp" "$n")" message-id; done | sort -u | wc -l)" = 7
+  # ---- an e-mail change: the link to the new address, the notice to the old one, the link's page and its form
+  local m7 access
+  m7=$(nth_mail "$smtp" 7)
+  check "the seventh mail is the sign-in code, to the client" test "$(read_mail "$m7" rcpt)" = "<client.one@example.com>"
+  api POST "$url/api/v1/auth/verify_mfa" "{\"mfa_token\":$(quote "$mfa_token"),\"code\":\"$(read_mail "$m7" code)\"}"
+  check "the code from the seventh mail completes the login (200, got $status)" test "$status" = 200
+  access=$(json access_token)
+  [ -n "$access" ] || fatal "verify_mfa gave no access token: $body"
+  api_as "$access" POST "$url/api/auth/email/change" \
+    '{"newEmail":"Client.New@Example.com","password":"new horse battery staple"}'
+  check "the e-mail change answers 202 (got $status)" test "$status" = 202
+  poll 300 mails_at_least "$smtp" 9 || fatal "the e-mail change mails did not arrive within 30 s"
+  local n candidate change_mail="" notice_mail="" change_token change_link
+  for n in 8 9; do
+    candidate=$(nth_mail "$smtp" "$n")
+    case "$(read_mail "$candidate" rcpt)" in
+      "<client.new@example.com>") change_mail=$candidate ;;
+      "<client.one@example.com>") notice_mail=$candidate ;;
+    esac
+  done
+  [ -n "$change_mail" ] || fatal "no mail went to the new address (client.new@example.com)"
+  [ -n "$notice_mail" ] || fatal "no notice went to the old address (client.one@example.com)"
+  check "the change mail came under STARTTLS" test "$(read_mail "$change_mail" tls)" = yes
+  check "the change mail's subject" test "$(read_mail "$change_mail" subject)" = "Confirm your new authd e-mail address"
+  check "the change mail parses without defects" test -z "$(read_mail "$change_mail" defects)"
+  change_token=$(read_mail "$change_mail" text | tr -d '\r' | sed -n 's/.*e-mail change token is \([^ ]*\) \..*/\1/p')
+  [ -n "$change_token" ] || fatal "the change mail holds no token: $(read_mail "$change_mail" text)"
+  check "the change mail holds a 43-character token" grep -qE '^[A-Za-z0-9_-]{43}$' <<<"$change_token"
+  check "the change mail says the token is valid for 24 hours" \
+    grep -qF "e-mail change token is $change_token . It is valid for 24 hours" <<<"$(read_mail "$change_mail" text)"
+  change_link=$(read_mail "$change_mail" text | tr -d '\r' | sed -n 's/^Open this link to confirm: //p')
+  check "the change link is APP_URL/confirm-email-change?token=<token> (got '$change_link')" \
+    test "$change_link" = "https://auth.example.com/confirm-email-change?token=$change_token"
+  check "the change mail's HTML part holds the link too" \
+    grep -qF "confirm-email-change?token=$change_token" <<<"$(read_mail "$change_mail" html)"
+  check "the notice's subject" \
+    test "$(read_mail "$notice_mail" subject)" = "A change of your authd e-mail address was asked for"
+  check "the notice parses without defects" test -z "$(read_mail "$notice_mail" defects)"
+  check "the notice holds neither the token nor a link" \
+    bash -c "! grep -qF -e '$change_token' -e 'confirm-email-change' <<<\"\$1\"" _ "$(read_mail "$notice_mail" text)"
+  # Following the link shows a form and changes nothing.
+  page_status=$(curl -s -o "$work/change-page" -w '%{http_code}' --max-time 30 \
+    "$url${change_link#https://auth.example.com}")
+  check "GET on the change link answers a form (200, got $page_status)" test "$page_status" = 200
+  check "the change page's form posts" grep -qi '<form[^>]*method="\?post' "$work/change-page"
+  api_as "$access" GET "$url/api/v1/me"
+  check "following the link changed nothing: the account keeps its address" \
+    test "$(json email)" = "client.one@example.com"
+  # The person's click on the page's button.
+  form_status=$(curl -s -o "$work/change-done" -w '%{http_code}' --max-time 30 --data-urlencode "token=$change_token" \
+    "$url/confirm-email-change")
+  check "the change form's POST changes the address (200, got $form_status)" test "$form_status" = 200
+  check "the change page says so" grep -q "Your e-mail address is changed" "$work/change-done"
+  form_status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 --data-urlencode "token=$change_token" \
+    "$url/confirm-email-change")
+  check "the change token works once (400, got $form_status)" test "$form_status" = 400
+  api_as "$access" GET "$url/api/v1/me"
+  check "the session goes on, with the new address" test "$(json email)" = "client.new@example.com"
+  api POST "$url/api/v1/auth/login" '{"email":"client.one@example.com","password":"new horse battery staple"}'
+  check "the old address no longer signs in (401, got $status)" test "$status" = 401
+  api POST "$url/api/v1/auth/login" '{"email":"client.new@example.com","password":"new horse battery staple"}'
+  check "the new address signs in (200, got $status)" test "$status" = 200
+  mfa_token=$(json mfa_token)
+  poll 300 mails_at_least "$smtp" 10 || fatal "the sign-in code to the new address did not arrive within 30 s"
+  local m10
+  m10=$(nth_mail "$smtp" 10)
+  check "the sign-in code now goes to the new address" test "$(read_mail "$m10" rcpt)" = "<client.new@example.com>"
+  api POST "$url/api/v1/auth/verify_mfa" "{\"mfa_token\":$(quote "$mfa_token"),\"code\":\"$(read_mail "$m10" code)\"}"
+  check "its code completes the login (200, got $status)" test "$status" = 200
+
+  check "ten distinct Message-IDs" \
+    test "$(for n in $(seq 1 10); do read_mail "$(nth_mail "$smtp" "$n")" message-id; done | sort -u | wc -l)" = 10
   check "/health's e-mail backlog goes back to 0" poll 100 backlog_is "$url" email 0
   check "/health still names smtp" test "$(health_field "$url" delivery.email.channel)" = smtp
-  check "/metrics counts 7 e-mails sent" test "$(messages_total "$url" email sent)" = 7
+  check "/metrics counts 10 e-mails sent" test "$(messages_total "$url" email sent)" = 10
   check "no delivery failed" test "$(log_count authd 'message delivery failed')" = 0
   check "the reset token never reaches the log" bash -c "! grep -q -- '$reset_token' '$work/authd.log'"
-  check "exactly seven mails arrived" test "$(mails "$smtp")" = 7
+  check "the change token never reaches the log" bash -c "! grep -q -- '$change_token' '$work/authd.log'"
+  check "exactly ten mails arrived" test "$(mails "$smtp")" = 10
   stop_authd "$authd_pid"
   check "SIGTERM stops authd with exit 0" test "$stopped_code" = 0
 }

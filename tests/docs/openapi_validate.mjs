@@ -47,11 +47,19 @@ check("the document has operations", operations.length > 60, String(operations.l
 for (const [method, path, op] of operations) {
   const statuses = Object.keys(op.responses ?? {});
   check(`${method} ${path} has a success response`, statuses.some((s) => s.startsWith("2")), statuses.join(","));
-  for (const s of statuses.filter((s) => /^[45]/.test(s)))
+  // Pages for people (paths outside /api and /health) may answer a refusal as a page of their own.
+  const page = !path.startsWith("/api") && !path.startsWith("/health");
+  // OAuth endpoints answer errors as RFC 6749 section 5.2 describes ({"error":...} in application/json), and
+  // authenticate OAuth clients (HTTP Basic), not bearer tokens.
+  const oauth = path.startsWith("/oauth2/");
+  for (const s of statuses.filter((s) => /^[45]/.test(s))) {
+    const content = responseObject(op.responses[s]).content ?? {};
     check(`${method} ${path} ${s} is a problem document`,
-      s === "503" && path.startsWith("/health") || !!responseObject(op.responses[s]).content?.["application/problem+json"]);
+      s === "503" && path.startsWith("/health") || !!content["application/problem+json"] || page && !!content["text/html"] ||
+        oauth && ["400", "401"].includes(s) && !!content["application/json"]);
+  }
   const secured = (op.security ?? raw.security ?? []).some((r) => "bearerAuth" in r);
-  if (statuses.includes("401") && !path.includes("validate") && !path.includes("login") && !path.includes("refresh") && !path.includes("verify"))
+  if (statuses.includes("401") && !oauth && !path.includes("validate") && !path.includes("login") && !path.includes("refresh") && !path.includes("verify"))
     check(`${method} ${path} answers 401, so it names the bearer scheme`, secured);
 }
 for (const [method, path, want] of requiredStatuses) {

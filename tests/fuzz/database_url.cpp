@@ -2,7 +2,7 @@
 // or reads out of bounds; an accepted URL has a usable shape (a port of 1-65535, a host and a database for the
 // servers, a path without blanks or quotes for SQLite); and its SOCI connection string cannot be injected: read
 // back the way libpq reads key='value' pairs (backslash escapes), it holds exactly the expected keys, with the
-// host, database, user and password unchanged, whatever quotes, backslashes or blanks they contain.
+// host, database, user, password and query options unchanged, whatever quotes, backslashes or blanks they contain.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -58,7 +58,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(url->port >= 1 && url->port <= 65535 && !url->host.empty() && !url->database.empty());
     const bool pg = url->kind == dialect::postgresql;
-    FUZZ_CHECK(pairs->size() == (pg ? 7u : 6u));
+    // The query's options are there too, each once and unchanged; PostgreSQL's own connect_timeout replaces ours.
+    bool timeout_given = false;
+    for (const auto& [name, value] : url->options) {
+        FUZZ_CHECK(pairs->count(name) == 1 && pairs->at(name) == value);
+        timeout_given = timeout_given || name == "connect_timeout";
+    }
+    FUZZ_CHECK(pairs->size() == (pg ? 7u : 6u) + url->options.size() - (pg && timeout_given ? 1u : 0u));
     FUZZ_CHECK(pairs->at("host") == url->host && pairs->at(pg ? "dbname" : "db") == url->database);
     FUZZ_CHECK(pairs->at("user") == url->user && pairs->at("password") == url->password);
     FUZZ_CHECK(pairs->at("port") == std::to_string(url->port));

@@ -27,7 +27,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "adapters/crypto/jwt_hs256.hpp"
+#include "adapters/crypto/jwt_codec.hpp"
 #include "adapters/http/beast_request.hpp"
 #include "adapters/http/body.hpp"
 #include "adapters/http/log.hpp"
@@ -152,7 +152,8 @@ struct app {
     http::metrics stats;
     std::string admin_token = session("u-admin", authd::principal_type::user, {"admin"});
     std::string agent_token = session("a-agent", authd::principal_type::agent, {"agent"});
-    // Small pools, a credential limit of three per IP (a few pipelined logins reach 429), CORS for one origin.
+    // Small pools, a credential limit of three per IP (a few pipelined logins reach 429), CORS for one origin, and the
+    // peer trusted as a proxy, so that any X-Forwarded-For the input holds is read.
     http::pipeline pipe{routes(),
                         tokens,
                         limits,
@@ -164,7 +165,9 @@ struct app {
                                                .hashing_queue = 4,
                                                .rate_limit_per_minute = 1000,
                                                .auth_rate_limit_per_minute = 3,
-                                               .cors_origins = {"https://app.example.test"}}};
+                                               .cors_origins = {"https://app.example.test"},
+                                               // The fuzzer's peer is a trusted proxy: X-Forwarded-For is parsed.
+                                               .proxies = http::trusted_proxies::parse("203.0.113.0/24, 10.0.0.0/8")}};
 
     std::string session(const std::string& id, authd::principal_type type, std::vector<std::string> roles) {
         std::string token;
@@ -227,13 +230,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             const auto used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
             rest.remove_prefix(used);
-            // need_more with nothing taken: the rest of the input is not enough, as if the peer stopped.
+            // need_more: the parser went as far as the input allows. Beast's read loop (http::async_read)
+            // only calls put again once more bytes have arrived, and the parser relies on that (calling it
+            // again with the same bytes trips its assertions); here no more will come, as if the peer stopped.
             if (ec == bhttp::error::need_more) {
                 ec = {};
-                if (used == 0) {
-                    parser.put_eof(ec);
-                    break;
-                }
+                parser.put_eof(ec);
+                break;
             }
         }
         if (ec) {

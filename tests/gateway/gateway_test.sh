@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The gateway of API.md "Gateway": docker/nginx/nginx.conf run by Debian's nginx on loopback in
 # front of the real authd and a stub upstream that echoes the headers it received (standing in
-# for the inventory, bookings and search services). Checks routing, 401 without or with a bad
-# token, 200 with a good one, X-Auth-Subject passed on (and not forgeable), and 429 over the limit.
+# for the inventory, bookings and search services), on an EdDSA deployment (JWT_ALGORITHM=EdDSA) with authd's
+# default rate limits and TRUSTED_PROXIES naming the gateway. Checks routing of the whole contract, 401 without or
+# with a bad token, 200 with a good one, X-Auth-Subject passed on (and not forgeable), 429 over the limit, and that
+# clients behind the gateway keep budgets of their own: 200 users' protected requests all pass (auth_request is
+# never throttled), and six bad logins from one client do not stop another's. Clients are told apart by the
+# loopback address curl binds (127.0.1.x: Linux routes all of 127.0.0.0/8 to lo).
 #   gateway_test.sh AUTHD_EXECUTABLE [NGINX_CONF]
 set -uo pipefail
 authd=$(realpath "$1")
@@ -58,8 +62,8 @@ wait_http() {  # wait_http URL PID: polls until URL answers (any status), at mos
 
 # ---- authd on a free port, read from its stderr ------------------------------------------
 mkfifo "$work/authd.stderr"
-env HOST=127.0.0.1 PORT=0 APP_ENV=development DATABASE_URL="sqlite:///$work/authd.db" ACCESS_LOG=0 \
-    RATE_LIMIT_PER_MINUTE=0 AUTH_RATE_LIMIT_PER_MINUTE=0 OUTBOX_RELAY_INTERVAL_MS=0 \
+env HOST=127.0.0.1 PORT=0 APP_ENV=development DATABASE_URL="sqlite:///$work/authd.db" ACCESS_LOG=0 JWT_ALGORITHM=EdDSA \
+    TRUSTED_PROXIES=127.0.0.1 OUTBOX_RELAY_INTERVAL_MS=0 \
     "$authd" serve 2>"$work/authd.stderr" >/dev/null &
 pids+=($!)
 exec 3<"$work/authd.stderr"
@@ -131,6 +135,8 @@ login=$(curl -s -X POST "$gw/api/auth/login" -H 'Content-Type: application/json'
   -d '{"email":"gw@example.com","password":"correct horse battery"}')
 token=$(sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p' <<<"$login")
 check "login through the gateway without a token gives an access token" test -n "$token"
+header=$(python3 -c 'import base64,sys; h=sys.argv[1].split(".")[0]; print(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)).decode())' "$token")
+check "the access token is EdDSA-signed and names its key" grep -q '"alg":"EdDSA","typ":"JWT","kid":"' <<<"$header"
 auth=(-H "Authorization: Bearer $token")
 sub=$(curl -s "http://127.0.0.1:$authd_port/api/v1/auth/validate" "${auth[@]}" | sed -n 's/.*"sub":"\([^"]*\)".*/\1/p')
 check "validate (directly on authd) names the subject" test -n "$sub"
@@ -161,7 +167,53 @@ check "/api/bookings/* is routed to the bookings upstream" \
 check "/api/search/* is routed to the search upstream" \
   grep -qF "stub uri=/api/search/events?q=x subject=$sub " <<<"$(curl -s "$gw/api/search/events?q=x" "${auth[@]}")"
 check "/api/search without a token is 401" test "$(status "$gw/api/search/events")" = 401
-check "a route the gateway does not know is 404" test "$(status "$gw/api/v1/agents/me" "${auth[@]}")" = 404
+check "a route the gateway does not know is 404" test "$(status "$gw/metrics")" = 404
+
+# ---- authd's whole contract is routed -----------------------------------------------------
+for path in /api/v1/auth/validate /api/admin/users /api/products /api/suppliers /api/auth/profile; do
+  code=$(status "$gw$path")
+  check "$path reaches authd through the gateway (401 without a token, got $code)" test "$code" = 401
+done
+check "/api/products with the token is authd's answer" test "$(status "$gw/api/products" "${auth[@]}")" = 200
+check "/api/admin/users with a customer's token is authd's 403" test "$(status "$gw/api/admin/users" "${auth[@]}")" = 403
+for page in /verify-email /reset-password /confirm-email-change; do
+  check "$page reaches authd's page" grep -qi '^Content-Type: text/html' <<<"$(curl -s -D - -o /dev/null "$gw$page?token=x")"
+done
+check "/.well-known/jwks.json reaches authd" grep -q '"kty":"OKP"' <<<"$(curl -s "$gw/.well-known/jwks.json")"
+check "/.well-known/openid-configuration reaches authd" \
+  grep -q '"jwks_uri"' <<<"$(curl -s "$gw/.well-known/openid-configuration")"
+check "/oauth2/introspect reaches authd (401 without client credentials)" \
+  test "$(status -X POST "$gw/oauth2/introspect" -d "token=$token")" = 401
+
+# ---- clients behind the gateway keep budgets of their own ---------------------------------
+# authd's default limits are on (5 credential requests a minute per client): behind a gateway it did not trust,
+# every client would share the gateway's budget.
+as() { local ip=$1; shift; curl -s --interface "$ip" "$@"; }
+for i in 1 2 3 4 5 6; do
+  last=$(as 127.0.1.1 -o /dev/null -w '%{http_code}' -X POST "$gw/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email":"nobody@example.com","password":"wrong password here"}')
+done
+check "a sixth bad login from one client is refused (got $last)" test "$last" = 429
+code=$(as 127.0.1.2 -o /dev/null -w '%{http_code}' -X POST "$gw/api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"gw@example.com","password":"correct horse battery"}')
+check "another client's login still passes (got $code)" test "$code" = 200
+# 200 users, each from its own address: register, sign in, then one protected request each, all within a minute.
+tokens=()
+for i in $(seq 1 200); do
+  ip=127.0.2.$i
+  as "$ip" -o /dev/null -X POST "$gw/api/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"user$i@example.com\",\"password\":\"correct horse battery\",\"name\":\"U\"}"
+  t=$(as "$ip" -X POST "$gw/api/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"user$i@example.com\",\"password\":\"correct horse battery\"}" |
+    sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+  tokens+=("$t")
+done
+ok=0
+for i in $(seq 1 200); do
+  code=$(as "127.0.2.$i" -o /dev/null -w '%{http_code}' "$gw/api/inventory/items" -H "Authorization: Bearer ${tokens[$((i - 1))]}")
+  [ "$code" = 200 ] && ok=$((ok + 1))
+done
+check "200 users' protected requests through auth_request all pass ($ok of 200)" test "$ok" -eq 200
 
 # ---- 100 requests/minute per client IP ----------------------------------------------------
 # One curl, 120 requests on one connection (URL globbing); rejected before auth_request runs.

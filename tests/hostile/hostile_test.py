@@ -3,7 +3,7 @@
 
     hostile_test.py AUTHD_EXECUTABLE GROUP
 
-GROUP is one of json_nesting, methods, preferences, admission, connections, redis_away, or all.
+GROUP is one of json_nesting, methods, preferences, admission, connections, redis_away, chunked, or all.
 Each group starts its own `authd serve` (SQLite in a temp folder, PORT=0, the port read from the
 "listening on ...:PORT" line on stderr), attacks it, checks after every attack that the process is
 still running and that /health/live answers 200, stops it, and prints `N passed, M failed` last.
@@ -25,6 +25,9 @@ import tempfile
 import threading
 import time
 import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from local_servers import free_port, start_redis, stop_redis  # noqa: E402
 
 # ---- results -------------------------------------------------------------------------------------
 
@@ -833,40 +836,6 @@ def _wait_closed(s, deadline):
 # ---- 6. redis_away -------------------------------------------------------------------------------
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def start_redis(port, workdir):
-    """redis-server on 127.0.0.1:port, without persistence; returns the process once it answers PING."""
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", workdir], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(64).startswith(b"+PONG"):
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    proc.wait(timeout=10)
-    return None
-
-
-def stop_redis(proc):
-    if proc and proc.poll() is None:
-        proc.kill()  # a crash, not a shutdown: what an outage looks like to authd
-        proc.wait(timeout=10)
-
-
 def scenario_redis_away(binary):
     """When Redis goes away, rate limits fall back to counting in the process (never "no limit"), /health
     says degraded, the outage is logged once, and recovery is noticed and logged once."""
@@ -943,6 +912,71 @@ def _poll(cond, seconds, interval=0.2):
 
 # ---- main ----------------------------------------------------------------------------------------
 
+# ---- 7. chunked framing in pieces ----------------------------------------------------------------
+
+
+def _send_pieces(srv, pieces, wait_answer):
+    """Sends `pieces` on one connection, a pause-free flush after each (TCP_NODELAY), then half-closes it.
+    Answers the status line's code if one came within 5 s, else None."""
+    s = socket.create_connection((srv.client_host, srv.port), timeout=5)
+    try:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for piece in pieces:
+            s.sendall(piece)
+        if not wait_answer:
+            s.shutdown(socket.SHUT_WR)
+        data = b""
+        deadline = time.monotonic() + 5
+        while b"\r\n" not in data and time.monotonic() < deadline:
+            s.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                got = s.recv(4096)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not got:
+                break
+            data += got
+        m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+        return int(m.group(1)) if m else None
+    finally:
+        s.close()
+
+
+def scenario_chunked(binary):
+    """Chunked request bodies cut anywhere: in the final chunk, in its trailer, one byte at a time, with
+    sizes past 64 bits and endless extensions. The parser must ask for more bytes or refuse, never stop the
+    process (the fuzzer found a harness-only assertion in exactly this spot; the server is checked here)."""
+    head = (b"POST /api/auth/login HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    body = b'{"email":"nobody@example.com","password":"wrong password"}'
+    chunk = b"%x\r\n" % len(body) + body + b"\r\n"
+    with Authd(binary, {"RATE_LIMIT_PER_MINUTE": "0", "AUTH_RATE_LIMIT_PER_MINUTE": "0"}) as srv:
+        if not srv.start():
+            return
+        # Cut short, then closed: nothing to answer but nothing to crash on either.
+        for name, tail in [("a final chunk then one trailer byte", b"0\r\nX"),
+                           ("a final chunk without its CRLF", b"0\r\n"),
+                           ("a data chunk then half a final chunk", chunk + b"0\r"),
+                           ("a data chunk, a final chunk and half a trailer", chunk + b"0\r\nX-T: 1\r\n"),
+                           ("a chunk size cut mid-digit", b"1")]:
+            code = _send_pieces(srv, [head, tail], wait_answer=False)
+            check(f"{name}, then a close: no 5xx", code is None or code < 500, f"answered {code}")
+            still_up(srv, name)
+        # Byte by byte: a whole request in 1-byte writes is still one request, answered 401.
+        whole = head + chunk + b"0\r\nX-Trailer: 1\r\n\r\n"
+        code = _send_pieces(srv, [whole[i:i + 1] for i in range(len(whole))], wait_answer=True)
+        check("a chunked login sent one byte at a time answers 401", code == 401, f"answered {code}")
+        still_up(srv, "a chunked login sent one byte at a time")
+        # Refused outright: sizes no body can have, and extensions with no end.
+        for name, tail in [("a chunk size past 64 bits", b"1" + b"0" * 20 + b"\r\n"),
+                           ("a chunk size that is not hex", b"zz\r\n"),
+                           ("a 64 KiB chunk extension", b"5;" + b"a" * 65536 + b"\r\nhello\r\n0\r\n\r\n")]:
+            code = _send_pieces(srv, [head, tail], wait_answer=True)
+            check(f"{name} is refused with a 4xx (or the connection closed)",
+                  code is None or 400 <= code < 500, f"answered {code}")
+            still_up(srv, name)
+
+
 GROUPS = {
     "json_nesting": scenario_json_nesting,
     "methods": scenario_methods,
@@ -950,6 +984,7 @@ GROUPS = {
     "admission": scenario_admission,
     "connections": scenario_connections,
     "redis_away": scenario_redis_away,
+    "chunked": scenario_chunked,
 }
 
 

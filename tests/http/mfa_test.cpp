@@ -75,7 +75,7 @@ TEST_CASE("mfa/setup answers a base32 secret and an otpauth URI, and 401 without
     app.app->store().read([&](repositories& r) {
         const auto u = r.users.find_by_email("ana@example.com");
         REQUIRE(u->totp_secret);
-        CHECK(u->totp_secret->rfind("v1.", 0) == 0);
+        CHECK(u->totp_secret->rfind("v3.", 0) == 0);
         CHECK(u->totp_secret->find(secret) == std::string::npos);
     });
     REQUIRE(c.post("/api/auth/mfa/verify", R"({"code":")" + oathtool_code(app, secret) + R"("})", access).status ==

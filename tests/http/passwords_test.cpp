@@ -3,6 +3,10 @@
 // here the development console's copy.
 #include <catch2/catch.hpp>
 
+#include <latch>
+#include <memory>
+#include <thread>
+
 #include "tests/http/app_fixture.hpp"
 
 using namespace authd;
@@ -99,6 +103,59 @@ TEST_CASE("a reset through the API sets the password once and signs every sessio
     CHECK(again.status == 400);
     CHECK(has(again.body, "invalid_token"));
     login(c, "new-horse-battery");
+}
+
+TEST_CASE("of four concurrent resets with one token exactly one sets its password, on every backend",
+          "[http][passwords][concurrency]") {
+    auto cfg = test_config();
+    cfg.db_pool_size = 8;
+    cfg.worker_threads = 8;
+    cfg.hashing_threads = 4;  // the four hash their passwords at once, then race to spend the token
+    running_app app(cfg);
+    auto c = app.client();
+    register_ana(c);
+    REQUIRE(c.post("/api/auth/password/forgot", R"({"email":"ana@example.com"})").status == 202);
+    const auto token = reset_token_mailed(c);
+    REQUIRE_FALSE(token.empty());
+
+    // One connection each, opened beforehand, released together. No Catch assertion runs off the main thread.
+    constexpr std::size_t racers = 4;
+    std::vector<std::unique_ptr<http_client>> clients;
+    for (std::size_t i = 0; i < racers; ++i) {
+        clients.push_back(std::make_unique<http_client>(app.app->port()));
+        (void)clients.back()->request("GET", "/health/live");
+    }
+    std::vector<http_reply> replies(racers);
+    std::latch start(racers);
+    {
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < racers; ++i)
+            threads.emplace_back([&, i] {
+                start.arrive_and_wait();
+                try {
+                    replies[i] = clients[i]->request("POST", "/api/auth/password/reset",
+                                                     R"({"token":")" + token + R"(","password":"racer-)" +
+                                                         std::to_string(i) + R"(-horse-battery"})");
+                } catch (const std::exception&) {
+                    replies[i].status = -1;
+                }
+            });
+        for (auto& t : threads) t.join();
+    }
+    std::size_t winner = racers;
+    int refused = 0;
+    for (std::size_t i = 0; i < racers; ++i) {
+        if (replies[i].status == 204) winner = i;
+        if (replies[i].status == 400 && has(replies[i].body, "invalid_token")) ++refused;
+    }
+    REQUIRE(winner < racers);
+    CHECK(refused == static_cast<int>(racers) - 1);
+    // The winner's password is the one that works; every other is refused.
+    for (std::size_t i = 0; i < racers; ++i) {
+        const auto r = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"racer-)" +
+                                                     std::to_string(i) + R"(-horse-battery"})");
+        CHECK(r.status == (i == winner ? 200 : 401));
+    }
 }
 
 TEST_CASE("the reset link's page shows a form, and only its POST sets the password", "[http][passwords]") {

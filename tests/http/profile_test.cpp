@@ -8,6 +8,7 @@ namespace {
 bool has(const std::string& body, const std::string& part) { return body.find(part) != std::string::npos; }
 
 struct profile_app {
+    explicit profile_app(app::config cfg = test_config()) : app(std::move(cfg)) {}
     running_app app;
     api c = app.client();
     std::string ana = sign_in_with_roles(c, app, "ana@example.com", {"customer"});
@@ -49,6 +50,20 @@ TEST_CASE("PUT profile changes the name and username and answers the user", "[ht
     auto cleared = t.send("PUT", "/api/auth/profile", R"({"username":null})", t.ana);
     REQUIRE(cleared.status == 200);
     CHECK(has(cleared.body, R"("username":null,"name":"Ana María")"));
+}
+
+TEST_CASE("me answered from memory shows a change made here at once", "[http][profile]") {
+    auto cfg = test_config();
+    cfg.session_recheck_ms = 60000;  // memory trusted a minute: only the storage's word of the change can refresh it
+    profile_app t{cfg};
+    // Read twice: the second answer comes from memory (the session and the account were just read).
+    REQUIRE(t.c.get("/api/auth/me", t.ana).status == 200);
+    REQUIRE(has(t.c.get("/api/auth/me", t.ana).body, R"("username":null,"name":)"));
+    REQUIRE(t.send("PUT", "/api/auth/profile", R"({"name":"Ana B","username":"ana.b"})", t.ana).status == 200);
+    CHECK(has(t.c.get("/api/auth/me", t.ana).body, R"("username":"ana.b","name":"Ana B")"));
+    CHECK(has(t.c.get("/api/auth/profile", t.ana).body, R"("username":"ana.b","name":"Ana B")"));
+    REQUIRE(t.send("PUT", "/api/auth/profile", R"({"username":null})", t.ana).status == 200);
+    CHECK(has(t.c.get("/api/auth/me", t.ana).body, R"("username":null,"name":"Ana B")"));
 }
 
 TEST_CASE("PUT profile lists every bad field in one 400", "[http][profile]") {

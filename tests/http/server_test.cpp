@@ -356,6 +356,26 @@ TEST_CASE("Connections past max_connections_per_ip are closed at once, and the p
     CHECK(second.request("GET", "/d").status == 200);
 }
 
+TEST_CASE("A peer named uncapped (a trusted proxy) may hold more than max_connections_per_ip, but not max_connections",
+          "[http][server]") {
+    auto options = local_options();
+    options.max_connections_per_ip = 1;
+    options.max_connections = 3;
+    options.uncapped_peer = [](const std::string& peer) { return peer == "127.0.0.1"; };
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    http_client first(srv.port());
+    http_client second(srv.port());
+    http_client third(srv.port());
+    CHECK(first.request("GET", "/a").status == 200);
+    CHECK(second.request("GET", "/b").status == 200);  // past the per-IP cap of 1: the proxy is not held to it
+    CHECK(third.request("GET", "/c").status == 200);
+    CHECK(raw_exchange(srv.port(), "GET /d HTTP/1.1\r\nHost: t\r\n\r\n", 5s).empty());  // the global cap holds
+    CHECK(first.request("GET", "/e").status == 200);
+}
+
 TEST_CASE("Connections past max_connections are closed at once", "[http][server]") {
     auto options = local_options();
     options.max_connections = 1;

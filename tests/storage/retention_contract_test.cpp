@@ -250,6 +250,34 @@ TEST_CASE("password resets that expired before the cutoff are deleted, e-mail ve
     });
 }
 
+TEST_CASE("e-mail change links that expired before the cutoff are deleted, password resets left alone",
+          "[contract][retention][users]") {
+    backend_under_test b;
+    add_alice(b);
+    const auto change = [](int n, time_point expires, std::optional<time_point> used = std::nullopt) {
+        auto t = token(n, expires, used);
+        t.new_email = "alice" + std::to_string(n) + "@example.org";
+        return t;
+    };
+    b.uow->write([&](repositories& r) {
+        r.email_changes.insert(change(1, cutoff - std::chrono::days{1}, cutoff - std::chrono::days{1} - 1h));
+        r.email_changes.insert(change(2, cutoff - 1s));
+        r.email_changes.insert(change(3, t0 + 24h));
+        r.password_resets.insert(token(11, cutoff - std::chrono::days{1}));  // ended, but not this kind
+    });
+
+    CHECK(delete_ended(b, ended_rows::email_changes, cutoff) == 2);
+    CHECK(delete_ended(b, ended_rows::email_changes, cutoff) == 0);
+    b.uow->read([&](repositories& r) {
+        CHECK_FALSE(r.email_changes.find(digest(1)));
+        CHECK_FALSE(r.email_changes.find(digest(2)));
+        const auto kept = r.email_changes.find(digest(3));
+        REQUIRE(kept);
+        CHECK(kept->new_email == "alice3@example.org");
+        CHECK(r.password_resets.find(digest(11)));
+    });
+}
+
 TEST_CASE("refresh tokens that expired before the cutoff are deleted, rotated or not, their session kept",
           "[contract][retention][sessions]") {
     backend_under_test b;

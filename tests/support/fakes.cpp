@@ -623,6 +623,9 @@ public:
             case ended_rows::password_resets:
                 return erase_some(d_.password_resets, limit,
                                   [&](const emailed_token& t) { return t.expires_at < cutoff; });
+            case ended_rows::email_changes:
+                return erase_some(d_.email_changes, limit,
+                                  [&](const emailed_token& t) { return t.expires_at < cutoff; });
             case ended_rows::refresh_tokens:
                 return erase_some(d_.refresh_tokens, limit,
                                   [&](const auto& e) { return e.second.expires_at < cutoff; });
@@ -636,6 +639,8 @@ public:
                 });
             case ended_rows::published_outbox:
                 return erase_some(d_.outbox, limit, [&](const outbox_message& m) { return before(m.processed_at); });
+            case ended_rows::audit_events:
+                return erase_some(d_.audit_events, limit, [&](const audit_event& e) { return e.at < cutoff; });
         }
         return 0;
     }
@@ -667,6 +672,109 @@ private:
     memory_data& d_;
 };
 
+/// The audit trail as a vector in id order.
+class memory_audit final : public audit_repository {
+public:
+    explicit memory_audit(memory_data& d) : d_(d) {}
+    void add(const audit_event& e) override {
+        d_.audit_events.push_back(e);
+        d_.audit_events.back().id = d_.next_audit_id++;
+    }
+    std::vector<audit_event> list(const audit_query& q) override {
+        auto all = matching(q);
+        std::vector<audit_event> out;
+        const auto from = static_cast<std::size_t>(q.page) * static_cast<std::size_t>(q.size);
+        for (auto i = from; i < all.size() && out.size() < static_cast<std::size_t>(q.size); ++i) out.push_back(all[i]);
+        return out;
+    }
+    std::int64_t count(const audit_query& q) override { return static_cast<std::int64_t>(matching(q).size()); }
+
+private:
+    std::vector<audit_event> matching(const audit_query& q) const {
+        std::vector<audit_event> out;
+        for (auto it = d_.audit_events.rbegin(); it != d_.audit_events.rend(); ++it) {
+            if (q.principal_id && it->principal_id != *q.principal_id) continue;
+            if (q.type && it->type != *q.type) continue;
+            if (q.since && it->at < *q.since) continue;
+            if (q.until && it->at >= *q.until) continue;
+            out.push_back(*it);
+        }
+        return out;
+    }
+    memory_data& d_;
+};
+
+class memory_signing_keys final : public signing_key_repository {
+public:
+    explicit memory_signing_keys(memory_data& d) : d_(d) {}
+    std::vector<stored_signing_key> list() override {
+        auto out = d_.signing_keys;
+        std::sort(out.begin(), out.end(), [](const stored_signing_key& a, const stored_signing_key& b) {
+            return std::tie(a.created_at, a.kid) < std::tie(b.created_at, b.kid);
+        });
+        return out;
+    }
+    void insert(const stored_signing_key& k) override {
+        for (const auto& held : d_.signing_keys)
+            if (held.kid == k.kid) throw std::runtime_error("duplicate signing key id");  // the primary key
+        d_.signing_keys.push_back(k);
+    }
+    int retire_active(std::string_view algorithm, time_point now) override {
+        int n = 0;
+        for (auto& k : d_.signing_keys)
+            if (k.algorithm == algorithm && !k.retired_at) {
+                k.retired_at = now;
+                ++n;
+            }
+        return n;
+    }
+
+private:
+    memory_data& d_;
+};
+
+class memory_sealed_values final : public sealed_value_repository {
+public:
+    explicit memory_sealed_values(memory_data& d) : d_(d) {}
+    std::vector<sealed_value> page(sealed_column column, std::string_view after, int limit) override {
+        std::vector<sealed_value> out;
+        for_each(column, [&](const std::string& key, std::string& sealed) {
+            if (!sealed.empty() && key > after) out.push_back({column, key, sealed});
+        });
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+        if (out.size() > static_cast<std::size_t>(limit)) out.resize(static_cast<std::size_t>(limit));
+        return out;
+    }
+    bool replace(const sealed_value& old, std::string_view sealed) override {
+        bool done = false;
+        for_each(old.column, [&](const std::string& key, std::string& value) {
+            if (key == old.key && value == old.sealed) {
+                value = sealed;
+                done = true;
+            }
+        });
+        return done;
+    }
+
+private:
+    template <class Fn>
+    void for_each(sealed_column column, Fn fn) {
+        switch (column) {
+            case sealed_column::totp_secret:
+                for (auto& [id, u] : d_.users)
+                    if (u.totp_secret) fn(id, *u.totp_secret);
+                break;
+            case sealed_column::message_secret:
+                for (auto& m : d_.messages) fn(m.message_id, m.sealed_secret);
+                break;
+            case sealed_column::signing_key:
+                for (auto& k : d_.signing_keys) fn(k.kid, k.sealed_private);
+                break;
+        }
+    }
+    memory_data& d_;
+};
+
 void memory_store::write(const std::function<void(repositories&)>& work) {
     std::lock_guard lock(mutex_);
     memory_data copy = data_;  // the transaction's "before" image
@@ -681,12 +789,16 @@ void memory_store::write(const std::function<void(repositories&)>& work) {
     memory_recovery_codes recovery_codes(data_);
     memory_emailed_tokens verifications(data_.email_verifications);
     memory_emailed_tokens password_resets(data_.password_resets);
+    memory_emailed_tokens email_changes(data_.email_changes);
     memory_messages messages(data_);
     memory_retention retention(data_);
+    memory_audit audit(data_);
+    memory_signing_keys signing_keys(data_);
+    memory_sealed_values sealed_values(data_);
     std::vector<std::function<void()>> after_commit;
-    repositories repos{users,           sessions, agents,     otps,           events,
-                       outbox,          catalog,  challenges, recovery_codes, verifications,
-                       password_resets, messages, retention,  after_commit};
+    repositories repos{users,    sessions,   agents,         otps,          events,          outbox,
+                       catalog,  challenges, recovery_codes, verifications, password_resets, email_changes,
+                       messages, retention,  audit,          signing_keys,  sealed_values,   after_commit};
     try {
         work(repos);
     } catch (...) {

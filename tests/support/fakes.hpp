@@ -68,6 +68,10 @@ class fake_digest final : public secret_digest {
 public:
     std::string sha256_hex(std::string_view secret) override { return "digest:" + std::string(secret); }
     std::string keyed_hex(std::string_view secret) override { return "keyed:" + std::string(secret); }
+    /// What an older version wrote comes second: "legacy:" + secret.
+    std::vector<std::string> keyed_hex_candidates(std::string_view secret) override {
+        return {keyed_hex(secret), "legacy:" + std::string(secret)};
+    }
 };
 
 /// A keyed mixing function standing in for HMAC-SHA-1: 20 bytes that depend on every input byte.
@@ -88,6 +92,7 @@ public:
         if (sealed.substr(0, prefix.size()) != prefix) return std::nullopt;
         return std::string(sealed.substr(prefix.size()));
     }
+    bool sealed_with_current_key(std::string_view sealed) const override { return sealed.substr(0, 7) == "sealed:"; }
 };
 
 /// Encodes the claims readably; verify checks exp like the real codec does.
@@ -121,10 +126,14 @@ struct memory_data {
     std::map<std::string, std::map<std::string, bool>> recovery_codes;  ///< user id -> digest -> used
     std::vector<emailed_token> email_verifications;
     std::vector<emailed_token> password_resets;
+    std::vector<emailed_token> email_changes;
     std::vector<queued_message> messages;  ///< the delivery queue, in id order
     std::int64_t next_message_id = 1;
     std::int64_t next_outbox_id = 1;
     std::map<std::string, time_point> task_leases;  ///< task name -> lease end
+    std::vector<audit_event> audit_events;          ///< in id order
+    std::vector<stored_signing_key> signing_keys;   ///< oldest first
+    std::int64_t next_audit_id = 1;
     std::int64_t next_catalog_id = 1;  ///< one sequence for the catalog's tables: an id need only be unique in its own
 };
 

@@ -22,7 +22,7 @@ struct identity_fixture {
     token_service tokens{store, codec, digest, rng, clock, token_settings{}};
     second_factor factor{digest, box, hmac, rng, mfa_settings{}};
     auth_service auth{store, hasher, screen, tokens, factor, notifier, rng, clock, lockout_policy{}};
-    totp_service totp{store, hasher, factor, clock, lockout_policy{}};
+    totp_service totp{store, hasher, factor, tokens, clock, lockout_policy{}};
     client_service clients{store, hasher, screen, notifier, digest, rng, clock, client_settings{}};
 
     user registered(std::string email = "ana@example.com", std::optional<std::string> username = std::nullopt) {

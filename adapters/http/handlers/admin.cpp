@@ -1,4 +1,4 @@
-// The admin API: users and agents (API.md "Users", /api/admin/*). Users and the page envelope are camelCase;
+// The admin API: users, agents and the audit trail (API.md "Users", /api/admin/*). Users and the page envelope are camelCase;
 // an agent is the same snake_case object as everywhere else (docs/openapi.json: AgentList of Agent).
 #include <algorithm>
 
@@ -108,6 +108,76 @@ response patch_agent(services& s, exchange& x) {
     return json_response(200, std::move(w).str());
 }
 
+/// A time of the audit list's `since` or `until`, reported to the validator when it is no RFC 3339 time.
+std::optional<time_point> query_time(const request& req, std::string_view name, validator& v) {
+    const auto text = query_value(req, name);
+    if (!text) return std::nullopt;
+    auto t = parse_rfc3339(*text);
+    if (!t) v.add(std::string(name), "must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z");
+    return t;
+}
+
+response list_audit_events(services& s, exchange& x) {
+    validator v;
+    const auto page = read_page(x.req, v);
+    audit_query q{.page = page.page, .size = page.size, .principal_id = query_value(x.req, "principal")};
+    if (const auto type = query_value(x.req, "type")) {
+        q.type = parse_audit_type(*type);
+        if (!q.type) v.add("type", "is not an audit event type (docs/API.md lists them)");
+    }
+    q.since = query_time(x.req, "since", v);
+    q.until = query_time(x.req, "until", v);
+    if (!v.ok()) return problem_from(x.req, v.to_failure());
+    auto events = s.audit.list(q);
+    if (!events) return problem_from(x.req, events.error());
+    return page_response("events", events.value(), [](json::writer& w, const audit_event& e) {
+        w.begin_object()
+            .field("id", e.id)
+            .field("at", to_rfc3339(e.at))
+            .field("type", to_string(e.type))
+            .field("outcome", to_string(e.outcome))
+            .field("principalId", e.principal_id)
+            .field("actorId", e.actor_id)
+            .field("ip", e.ip)
+            .field("userAgent", e.user_agent)
+            .field("requestId", e.request_id)
+            .field("detail", e.detail)
+            .end_object();
+    });
+}
+
+/// 409 conflict: authd keeps no key pairs of its own: with HS256 the shared secret is JWT_SECRET_KEY, and with
+/// JWT_SIGNING_KEYS_DIR the keys are files; the operator changes either.
+failure no_key_pairs() {
+    return fail(errc::conflict,
+                "authd keeps no key pairs: with JWT_ALGORITHM HS256 tokens are signed with JWT_SECRET_KEY, with "
+                "JWT_SIGNING_KEYS_DIR the operator manages the key files.");
+}
+
+response list_keys(services& s, exchange& x) {
+    if (!s.signing) return problem_from(x.req, no_key_pairs());
+    json::writer w;
+    w.begin_object().key("keys").begin_array();
+    for (const auto& k : s.signing->list()) {
+        w.begin_object()
+            .field("kid", k.kid)
+            .field("algorithm", k.algorithm)
+            .field("state", to_string(k.state))
+            .field("createdAt", to_rfc3339(k.created_at))
+            .field("retiredAt", k.retired_at ? std::optional<std::string>(to_rfc3339(*k.retired_at)) : std::nullopt)
+            .end_object();
+    }
+    return json_response(200, std::move(w.end_array().end_object()).str());
+}
+
+response rotate_keys(services& s, exchange& x) {
+    if (!s.signing) return problem_from(x.req, no_key_pairs());
+    const auto kid = s.rotate_keys(x.who().id);
+    json::writer w;
+    w.begin_object().field("kid", kid).end_object();
+    return json_response(200, std::move(w).str());
+}
+
 }  // namespace
 
 void add_admin_routes(router& r, services& s) {
@@ -131,6 +201,14 @@ void add_admin_routes(router& r, services& s) {
            .path = "/api/admin/users/:id/sessions/revoke",
            .access = admin,
            .handler = bind(s, revoke_sessions)});
+    r.add({.method = "GET", .path = "/api/admin/audit", .access = admin, .handler = bind(s, list_audit_events)});
+    r.add({.method = "GET", .path = "/api/admin/keys", .access = admin, .handler = bind(s, list_keys)});
+    // Making an RSA key takes a while: the hashing pool, as other slow work.
+    r.add({.method = "POST",
+           .path = "/api/admin/keys/rotate",
+           .access = admin,
+           .pool = pool_kind::hashing,
+           .handler = bind(s, rotate_keys)});
     r.add({.method = "GET", .path = "/api/admin/agents", .access = admin, .handler = bind(s, list_agents)});
     r.add({.method = "PATCH",
            .path = "/api/admin/agents/:id",

@@ -1,7 +1,8 @@
-// The pages e-mailed links land on: e-mail verification (APP_URL/verify-email?id=…&token=…) and password reset
-// (APP_URL/reset-password?token=…). Following a link must not change anything (mail scanners and link previews
+// The pages e-mailed links land on: e-mail verification (APP_URL/verify-email?id=…&token=…), password reset
+// (APP_URL/reset-password?token=…) and e-mail change (APP_URL/confirm-email-change?token=…). Following a link must not change anything (mail scanners and link previews
 // follow links too): the GET shows a form, and only the person's POST of that form acts, through the same use case
-// as the API's route (POST /api/v1/clients/{id}/verify_email, POST /api/auth/password/reset).
+// as the API's route (POST /api/v1/clients/{id}/verify_email, POST /api/auth/password/reset,
+// POST /api/auth/email/confirm).
 #include <string>
 #include <string_view>
 
@@ -80,6 +81,30 @@ response submit_reset(services& s, exchange& x) {
                         ". Go back and choose another.</p>");
     return problem_from(x.req, f);
 }
+response change_form(services&, exchange& x) {
+    const auto token = x.req.query_param("token").value_or("");
+    if (token.empty()) return incomplete_link();
+    return page(200, "Confirm your new e-mail address",
+                "<p>Make this address the one of your account.</p>"
+                "<form method=\"post\" action=\"/confirm-email-change\"><input type=\"hidden\" name=\"token\" "
+                "value=\"" +
+                    html_escaped(token) + "\"><button type=\"submit\">Confirm this address</button></form>");
+}
+
+response submit_change(services& s, exchange& x) {
+    auto changed = s.email_changes.confirm(x.req.form_param("token").value_or(""));
+    if (changed)
+        return page(200, "Your e-mail address is changed",
+                    "<p>Sign in with it from now on. You can close this page.</p>");
+    const auto& f = changed.error();
+    if (f.code == errc::invalid_token || f.code == errc::validation_failed || f.code == errc::account_disabled)
+        return page(400, "This link does not work",
+                    "<p>It is wrong, used or expired. Ask for the change again and use the new link.</p>");
+    if (f.code == errc::email_taken)
+        return page(409, "This address cannot be used",
+                    "<p>Another account has this e-mail address now. Your account keeps its address.</p>");
+    return problem_from(x.req, f);
+}
 }  // namespace
 
 void add_email_link_pages(router& r, services& s) {
@@ -96,6 +121,15 @@ void add_email_link_pages(router& r, services& s) {
            .body = body_kind::form,
            .limits = rate_class::credential,
            .handler = bind(s, submit_reset)});
+    r.add({.method = "GET",
+           .path = "/confirm-email-change",
+           .limits = rate_class::standard,
+           .handler = bind(s, change_form)});
+    r.add({.method = "POST",
+           .path = "/confirm-email-change",
+           .body = body_kind::form,
+           .limits = rate_class::credential,
+           .handler = bind(s, submit_change)});
 }
 
 }  // namespace authd::http

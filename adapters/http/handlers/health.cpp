@@ -49,9 +49,6 @@ response full_health(services& s, exchange&) { return health(s, probe::full); }
 response readiness(services& s, exchange&) { return health(s, probe::ready); }
 response liveness(services& s, exchange&) { return health(s, probe::live); }
 
-// A symmetric key is never published: the set stays empty while HS256 signs the tokens.
-response jwks(services&, exchange&) { return json_response(200, R"({"keys":[]})"); }
-
 /// The deliverers' counts by channel and outcome, and each channel's backlog as the deliverer last read it.
 std::string delivery_metrics(services& s) {
     const delivery_report d = s.delivery();
@@ -103,7 +100,6 @@ void add_health_routes(router& r, services& s) {
            .pool = pool_kind::io_thread,
            .limits = none,
            .handler = bind(s, liveness)});
-    r.add({.method = "GET", .path = "/.well-known/jwks.json", .limits = none, .handler = bind(s, jwks)});
     r.add({.method = "GET",
            .path = "/metrics",
            .pool = pool_kind::io_thread,

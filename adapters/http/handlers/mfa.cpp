@@ -16,8 +16,10 @@ response setup(services& s, exchange& x) {
 response verify(services& s, exchange& x) {
     const auto code = x.required_string("code");
     const auto password = x.string("password");
+    const auto end_others = x.boolean("endOtherSessions");
     if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
-    auto codes = s.totp.enable(x.who(), *code, password ? std::optional<std::string_view>(*password) : std::nullopt);
+    auto codes = s.totp.enable(x.who(), *code, password ? std::optional<std::string_view>(*password) : std::nullopt,
+                               end_others.value_or(false));
     if (!codes) return problem_from(x.req, codes.error());
     json::writer w;
     w.begin_object().field("mfaEnabled", true).field("recoveryCodes", codes.value()).end_object();
@@ -27,8 +29,11 @@ response verify(services& s, exchange& x) {
 response disable(services& s, exchange& x) {
     const auto password = x.required_string("password");
     const auto code = x.required_string("code");
+    const auto end_others = x.boolean("endOtherSessions");
     if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
-    auto done = s.totp.disable(x.who().id, *password, *code);
+    auto done =
+        s.totp.disable(x.who().id, *password, *code,
+                       end_others.value_or(false) ? std::optional<std::string_view>(x.who().session_id) : std::nullopt);
     if (!done) return problem_from(x.req, done.error());
     return json_response(200, R"({"mfaEnabled":false})");
 }

@@ -1,7 +1,8 @@
-// Passwords forgotten, reset and changed (docs/API.md "Passwords"). The same routes under /api/auth and /api/v1:
-// their bodies have no field whose name differs between camelCase and snake_case, except change's, which is
-// /api/auth's only.
+// Passwords forgotten, reset and changed, and e-mail addresses changed (docs/API.md "Passwords", "E-mail change").
+// The password reset routes are the same under /api/auth and /api/v1: their bodies have no field whose name differs
+// between camelCase and snake_case. Change routes are /api/auth's only (a client's token is a user's).
 #include "adapters/http/body.hpp"
+#include "adapters/http/dto/user_json.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace authd::http {
@@ -32,6 +33,24 @@ response change(services& s, exchange& x) {
     return no_content();
 }
 
+response change_email(services& s, exchange& x) {
+    const auto email = x.required_string("newEmail");
+    const auto password = x.required_string("password");
+    auto done = s.email_changes.request(x.who(), email.value_or(""), password.value_or(""), x.found);
+    if (!done) return problem_from(x.req, done.error());
+    // The same answer whether or not another account has the address.
+    return json_response(202,
+                         R"({"message":"A link to confirm the new address is on its way to it, if it can be used."})");
+}
+
+response confirm_email(services& s, exchange& x) {
+    const auto token = x.required_string("token");
+    if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
+    auto u = s.email_changes.confirm(*token);
+    if (!u) return problem_from(x.req, u.error());
+    return user_response(u.value());
+}
+
 }  // namespace
 
 void add_password_routes(router& r, services& s) {
@@ -57,6 +76,18 @@ void add_password_routes(router& r, services& s) {
            .body = json,
            .limits = rate_class::credential,
            .handler = bind(s, change)});
+    r.add({.method = "POST",
+           .path = "/api/auth/email/change",
+           .access = access_rule{true, {}, principal_type::user},
+           .pool = pool_kind::hashing,
+           .body = json,
+           .limits = rate_class::credential,
+           .handler = bind(s, change_email)});
+    r.add({.method = "POST",
+           .path = "/api/auth/email/confirm",
+           .body = json,
+           .limits = rate_class::credential,
+           .handler = bind(s, confirm_email)});
 }
 
 }  // namespace authd::http

@@ -71,9 +71,14 @@ response refresh(services& s, exchange& x) {
 response me(services& s, exchange& x) {
     auto u = s.auth.current_user(x.who());
     if (!u) return problem_from(x.req, u.error());
-    json::writer w;
-    write_user(w, u.value());
-    return json_response(200, std::move(w).str());
+    return user_response(u.value());
+}
+
+/// /me on the network thread, when both the session and the account were read within the recheck interval.
+std::optional<response> me_from_memory(services& s, exchange& x) {
+    const auto u = s.auth.current_user_from_memory(x.who());
+    if (!u) return std::nullopt;
+    return user_response(*u);
 }
 
 }  // namespace
@@ -101,7 +106,11 @@ void add_user_auth_routes(router& r, services& s) {
            .limits = credential,
            .metric = "refresh",
            .handler = bind(s, refresh)});
-    r.add({.method = "GET", .path = "/api/auth/me", .access = user_only, .handler = bind(s, me)});
+    r.add({.method = "GET",
+           .path = "/api/auth/me",
+           .access = user_only,
+           .handler = bind(s, me),
+           .quick = [&s](exchange& x) { return me_from_memory(s, x); }});
 }
 
 }  // namespace authd::http

@@ -56,6 +56,18 @@ struct fixture {
             r.verifications.insert({"v-old", "u1", old - 24h, old, std::nullopt});
             r.verifications.insert({"v-recent", "u1", recent - 24h, recent, std::nullopt});
             r.password_resets.insert({"p-old", "u1", old - 1h, old, old - 30min});
+            r.email_changes.insert({"e-old", "u1", old - 24h, old, std::nullopt, "cleo@example.org"});
+            r.email_changes.insert({"e-live", "u1", start, start + 24h, std::nullopt, "cleo@example.net"});
+            // Audit events keep for their own, longer retention (keep_audit, 365 days).
+            audit_event e;
+            e.type = audit_type::sign_in;
+            e.principal_id = "u1";
+            e.at = start - 366 * day;
+            r.audit.add(e);
+            e.at = start - 364 * day;
+            r.audit.add(e);
+            e.at = old;  // older than `keep`, far within `keep_audit`
+            r.audit.add(e);
             r.password_resets.insert({"p-live", "u1", start, start + 1h, std::nullopt});
 
             r.sessions.insert({"s-expired", "u1", principal_type::user, old - 7 * day, old - 1h, old, std::nullopt,
@@ -146,8 +158,8 @@ TEST_CASE("a run deletes what ended more than keep ago, keeps the rest, and repo
 
     const auto report = f.run();
     CHECK(report.ran);
-    check_counts(report, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
-    CHECK(report.total() == 10);
+    check_counts(report, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+    CHECK(report.total() == 12);
 
     const auto data = f.store.snapshot();
     CHECK(f.code_ids() == std::set<std::string>{"c-recent", "c-live"});
@@ -159,6 +171,10 @@ TEST_CASE("a run deletes what ended more than keep ago, keeps the rest, and repo
     CHECK(data.email_verifications[0].token_digest == "v-recent");
     REQUIRE(data.password_resets.size() == 1);
     CHECK(data.password_resets[0].token_digest == "p-live");
+    REQUIRE(data.email_changes.size() == 1);
+    CHECK(data.email_changes[0].token_digest == "e-live");
+    REQUIRE(data.audit_events.size() == 2);
+    CHECK(data.audit_events[0].at == f.start - 364 * day);
     CHECK(data.refresh_tokens.size() == 1);
     CHECK(data.refresh_tokens.count("r-live") == 1);
     CHECK(data.sessions.size() == 1);
@@ -172,7 +188,9 @@ TEST_CASE("a run deletes what ended more than keep ago, keeps the rest, and repo
     f.clock.advance(2 * day);
     const auto later = f.run();
     CHECK(later.ran);
-    check_counts(later, {1, 0, 0, 1, 0, 0, 0, 0, 1, 1});  // c-recent, v-recent, q-recent-sent, the recent outbox row
+    // c-recent, v-recent, q-recent-sent, the recent outbox row, and the audit event now 366 days old
+    check_counts(later, {1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1});
+    CHECK(f.store.snapshot().audit_events.size() == 1);
     CHECK(f.code_ids() == std::set<std::string>{"c-live"});
     CHECK(f.message_ids() == std::set<std::string>{"q-pending"});
 }
@@ -200,7 +218,7 @@ TEST_CASE("while another process holds the lease a run does nothing, and runs on
     f.clock.advance(1min);  // 10 minutes: the other process's lease has ended
     const auto again = f.run();
     CHECK(again.ran);
-    check_counts(again, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    check_counts(again, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     CHECK(again.total() == 1);
     CHECK(f.code_ids().empty());
 }
@@ -216,7 +234,7 @@ TEST_CASE("a run gives its lease back when it ends, so that the next one may sta
     f.clock.advance(1min);  // well within the lease the first run took
     const auto second = f.run();
     CHECK(second.ran);
-    check_counts(second, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    check_counts(second, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     CHECK(f.code_ids().empty());
     // Given back, not left to run out: another process could take it now.
     CHECK(write_tx(f.store, [&](repositories& r) {
@@ -233,7 +251,7 @@ TEST_CASE("one run deletes every ended row of a kind in several batches", "[core
 
     const auto report = f.run();
     CHECK(report.ran);
-    check_counts(report, {5, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    check_counts(report, {5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     CHECK(report.total() == 5);
     CHECK(f.code_ids() == std::set<std::string>{"c-live"});
 }
@@ -258,7 +276,7 @@ TEST_CASE("a run stops after max_batches per kind and leaves the rest to the nex
 
     const auto first = f.run();
     CHECK(first.ran);
-    check_counts(first, {2, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    check_counts(first, {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     CHECK(f.code_ids().size() == 4);  // 3 ended and the live one
 
     f.clock.advance(f.policy.lease);

@@ -289,3 +289,53 @@ TEST_CASE("turning TOTP on needs a recent sign-in or the password, and a wrong p
     REQUIRE(f.totp.enable(token, f.totp_code(id), "correct-horse").ok());
     CHECK(f.stored(id).mfa_enabled);
 }
+
+namespace {
+/// The ids of the live sessions of `id` in the store.
+std::set<std::string> live_sessions(fixture& f, const std::string& id) {
+    std::set<std::string> out;
+    for (const auto& [sid, s] : f.store.snapshot().sessions)
+        if (s.principal_id == id && !s.revoked_at) out.insert(sid);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("turning MFA on or off may end every other session and keeps the caller's", "[core][mfa][sessions]") {
+    fixture f;
+    const auto id = f.registered().id;
+    const auto mine = tokens_of(f.login("correct-horse")).session_id;
+    tokens_of(f.login("correct-horse"));  // another device
+    auto me = f.just_signed_in(id);
+    me.session_id = mine;
+
+    REQUIRE(f.totp.setup(id).ok());
+    REQUIRE(f.totp.enable(me, f.totp_code(id), std::nullopt, true).ok());
+    CHECK(live_sessions(f, id) == std::set<std::string>{mine});
+
+    // Off without asking: every session stays.
+    f.clock.advance(30s);
+    const auto third = tokens_of(f.login("correct-horse", "ana@example.com", f.totp_code(id))).session_id;
+    f.clock.advance(30s);
+    REQUIRE(f.totp.disable(id, "correct-horse", f.totp_code(id)).ok());
+    CHECK(live_sessions(f, id) == std::set<std::string>{mine, third});
+
+    // On again, then off asking: only the caller's stays.
+    f.clock.advance(30s);
+    REQUIRE(f.totp.setup(id).ok());
+    REQUIRE(f.totp.enable(me, f.totp_code(id)).ok());
+    CHECK(live_sessions(f, id) == std::set<std::string>{mine, third});
+    f.clock.advance(30s);
+    REQUIRE(f.totp.disable(id, "correct-horse", f.totp_code(id), mine).ok());
+    CHECK(live_sessions(f, id) == std::set<std::string>{mine});
+}
+
+TEST_CASE("a recovery code stored under the key before per-purpose keys still signs in, once", "[core][mfa]") {
+    fixture f;
+    const auto [id, recovery] = f.with_totp();
+    // What an older version stored: the digest under the server key itself (the fake names it "legacy:").
+    f.store.write([&](repositories& r) { r.recovery_codes.replace(id, {"legacy:olderc0de"}, f.clock.now()); });
+    const auto token = mfa_token_of(f.login("correct-horse"));
+    REQUIRE(f.auth.verify_mfa(token, "older-c0de", {}).ok());
+    const auto again = mfa_token_of(f.login("correct-horse"));
+    CHECK(f.auth.verify_mfa(again, "older-c0de", {}).error().code == errc::invalid_mfa_code);
+}

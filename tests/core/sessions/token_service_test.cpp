@@ -202,3 +202,80 @@ TEST_CASE("of many concurrent refreshes with one token, each gets a pair and exa
     CHECK(unrotated == 16);  // the 16 new tokens; the presented one rotated once
     CHECK(data.refresh_tokens.size() == 17);
 }
+
+namespace {
+/// Two instances on one database: each its own token service and session view, on the same store and clock.
+struct two_instances : fixture {
+    session_view::ticks t{};
+    session_view view_a{{}, [this] { return t; }};
+    session_view view_b{{}, [this] { return t; }};
+    token_service a{store, codec, digest, rng, clock, token_settings{}, &view_a};
+    token_service b{store, codec, digest, rng, clock, token_settings{}, &view_b};
+
+    bool live_on(token_service& on, const std::string& access_token) { return on.authenticate(access_token).ok(); }
+    bool live_in_memory(token_service& on, const std::string& access_token) {
+        const auto claims = on.verify(access_token);
+        return claims.ok() && on.authenticate_from_memory(claims.value()).has_value();
+    }
+};
+}  // namespace
+
+TEST_CASE("with a session view, a token checked once is then known from memory", "[core][sessions]") {
+    two_instances f;
+    const auto pair = f.login();
+    CHECK_FALSE(f.live_in_memory(f.a, pair.access_token));  // never read yet: only the database can tell
+    REQUIRE(f.live_on(f.a, pair.access_token));
+    CHECK(f.live_in_memory(f.a, pair.access_token));
+    const auto who = f.a.authenticate_from_memory(f.a.verify(pair.access_token).value());
+    REQUIRE(who);
+    CHECK(who->id == "u-1");
+    CHECK(who->session_id == pair.session_id);
+    CHECK(who->has_role("customer"));
+    CHECK_FALSE(f.live_in_memory(f.b, pair.access_token));  // each instance has its own memory
+}
+
+TEST_CASE("with a session view, a logout or a revocation is refused at once on the instance that made it",
+          "[core][sessions]") {
+    two_instances f;
+    const auto first = f.login();
+    const auto second = f.login();
+    const auto third = f.login();
+    for (const auto* p : {&first, &second, &third}) REQUIRE(f.live_on(f.a, p->access_token));
+
+    REQUIRE(f.a.logout(f.a.authenticate(first.access_token).value()).ok());
+    CHECK_FALSE(f.live_in_memory(f.a, first.access_token));
+    CHECK_FALSE(f.live_on(f.a, first.access_token));
+
+    const auto who = f.a.authenticate(second.access_token).value();
+    REQUIRE(f.a.revoke_session(who, third.session_id).ok());
+    CHECK_FALSE(f.live_on(f.a, third.access_token));
+
+    f.store.write([&](repositories& r) { f.a.revoke_all(r, "u-1"); });  // disable, delete, a role taken away
+    CHECK_FALSE(f.live_on(f.a, second.access_token));
+}
+
+TEST_CASE("with a session view, another instance's revocation is honoured within the recheck interval",
+          "[core][sessions]") {
+    two_instances f;
+    const auto pair = f.login();
+    REQUIRE(f.live_on(f.b, pair.access_token));
+    REQUIRE(f.a.logout(f.a.authenticate(pair.access_token).value()).ok());
+    // Instance b learns of it from the database: until its memory is 100 ms old it may still say live (the bound
+    // SESSION_RECHECK_MS documents), and from then on it never does.
+    f.t += 99ms;
+    CHECK(f.live_in_memory(f.b, pair.access_token));
+    f.t += 1ms;
+    CHECK_FALSE(f.live_in_memory(f.b, pair.access_token));
+    CHECK_FALSE(f.live_on(f.b, pair.access_token));
+}
+
+TEST_CASE("with a session view, a token whose subject does not own its session is refused from memory too",
+          "[core][sessions]") {
+    two_instances f;
+    const auto pair = f.login();
+    REQUIRE(f.live_on(f.a, pair.access_token));
+    auto claims = f.a.verify(pair.access_token).value();
+    claims.subject = "u-someone-else";
+    CHECK_FALSE(f.a.authenticate_from_memory(claims));
+    CHECK(f.a.authenticate(std::move(claims)).error().code == errc::unauthenticated);
+}

@@ -109,3 +109,30 @@ TEST_CASE("a legacy hash is upgraded on the next successful login", "[core][user
     REQUIRE(f.login("correct-horse").ok());
     CHECK(f.store.snapshot().users.at(u.id).password_hash == "hash:correct-horse");
 }
+
+TEST_CASE("the current user is shown without secrets, and from memory once read, until the recheck interval",
+          "[core][users]") {
+    fixture f;
+    recent_reads<user>::ticks t{};
+    recent_reads<user> profiles(recent_reads_settings{}, [&] { return t; });
+    auth_service auth{f.store,    f.hasher, f.screen, f.tokens,         f.factor,
+                      f.notifier, f.rng,    f.clock,  lockout_policy{}, &profiles};
+    const auto ana = f.registered();
+    REQUIRE_FALSE(ana.password_hash.empty());
+    const auto who = f.just_signed_in(ana.id);
+    CHECK_FALSE(auth.current_user_from_memory(who));  // never read: only the database can tell
+    const auto shown = auth.current_user(who);
+    REQUIRE(shown.ok());
+    CHECK(shown->email == "ana@example.com");
+    CHECK(shown->password_hash.empty());
+    const auto remembered = auth.current_user_from_memory(who);
+    REQUIRE(remembered);
+    CHECK(remembered->email == "ana@example.com");
+    CHECK(remembered->password_hash.empty());
+    t += std::chrono::milliseconds{100};
+    CHECK_FALSE(auth.current_user_from_memory(who));
+    // A change here is told to the memory by the storage (forget): the next read goes to the database.
+    REQUIRE(auth.current_user(who).ok());
+    profiles.forget(ana.id);
+    CHECK_FALSE(auth.current_user_from_memory(who));
+}

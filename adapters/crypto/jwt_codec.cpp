@@ -1,12 +1,10 @@
-#include "adapters/crypto/jwt_hs256.hpp"
+#include "adapters/crypto/jwt_codec.hpp"
 
-#include <openssl/crypto.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cstdint>
-#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -15,9 +13,6 @@
 
 namespace authd::crypto {
 namespace {
-
-constexpr std::string_view header_json = R"({"alg":"HS256","typ":"JWT"})";
-constexpr std::size_t min_secret_size = 32;
 
 // The header is parsed before the signature is checked, so its nesting depth is
 // the sender's choice: the iterative parser keeps that off the call stack.
@@ -68,16 +63,18 @@ std::string hs256_signature(std::string_view key, std::string_view signing_input
     return authd::base64url_encode(hmac_sha256(key, signing_input));
 }
 
-jwt_hs256::jwt_hs256(std::string secret, std::string issuer) : secret_(std::move(secret)), issuer_(std::move(issuer)) {
-    if (secret_.size() < min_secret_size) throw std::invalid_argument("HS256 secret must be at least 32 bytes");
-}
+jwt_codec::jwt_codec(jws_keys& keys, jwt_settings settings) : keys_(keys), settings_(std::move(settings)) {}
 
-std::string jwt_hs256::sign(const access_claims& claims) {
+std::string jwt_codec::sign(const access_claims& claims) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
     w.Key("iss");
-    write_string(w, issuer_);
+    write_string(w, settings_.issuer);
+    if (!settings_.audience.empty()) {
+        w.Key("aud");
+        write_string(w, settings_.audience);
+    }
     w.Key("sub");
     write_string(w, claims.subject);
     w.Key("typ");
@@ -96,16 +93,27 @@ std::string jwt_hs256::sign(const access_claims& claims) {
     write_string(w, claims.token_id);
     w.EndObject();
 
-    std::string token = authd::base64url_encode(header_json);
-    token += '.';
-    token += authd::base64url_encode(std::string_view(buffer.GetString(), buffer.GetSize()));
-    const std::string signature = hs256_signature(secret_, token);
-    token += '.';
-    token += signature;
-    return token;
+    const std::string payload = authd::base64url_encode(std::string_view(buffer.GetString(), buffer.GetSize()));
+    auto done = keys_.sign([&](std::string_view kid) {
+        rapidjson::StringBuffer header_buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> h(header_buffer);
+        h.StartObject();
+        h.Key("alg");
+        write_string(h, keys_.algorithm());
+        h.Key("typ");
+        h.String("JWT");
+        if (!kid.empty()) {
+            h.Key("kid");
+            write_string(h, kid);
+        }
+        h.EndObject();
+        return authd::base64url_encode(std::string_view(header_buffer.GetString(), header_buffer.GetSize())) + "." +
+               payload;
+    });
+    return std::move(done.input) + "." + authd::base64url_encode(done.bytes);
 }
 
-std::optional<access_claims> jwt_hs256::verify(std::string_view token, time_point now) {
+std::optional<access_claims> jwt_codec::verify(std::string_view token, time_point now) {
     const auto first_dot = token.find('.');
     if (first_dot == std::string_view::npos) return std::nullopt;
     const auto second_dot = token.find('.', first_dot + 1);
@@ -116,30 +124,35 @@ std::optional<access_claims> jwt_hs256::verify(std::string_view token, time_poin
     if (!header) return std::nullopt;
     // The algorithm is ours to fix, never the token's to choose: honouring the header is
     // what lets "none" and HS/RS key confusion through. Key-naming members are likewise ignored.
-    if (string_member(*header, "alg") != "HS256") return std::nullopt;
+    if (string_member(*header, "alg") != keys_.algorithm()) return std::nullopt;
     // No header extension is understood here, and RFC 7515 section 4.1.11 says to refuse any "crit".
     if (header->HasMember("crit")) return std::nullopt;
+    std::string kid;
+    if (header->HasMember("kid")) {
+        auto named = string_member(*header, "kid");
+        if (!named || named->empty()) return std::nullopt;
+        kid = std::move(*named);
+    }
 
     const auto signature = authd::base64url_decode(token.substr(second_dot + 1));
-    const std::string expected = hmac_sha256(secret_, token.substr(0, second_dot));
-    if (!signature || signature->size() != expected.size() ||
-        CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0)
-        return std::nullopt;
+    if (!signature || !keys_.verify(kid, token.substr(0, second_dot), *signature)) return std::nullopt;
 
     // Only an authentic payload gets this far; the checks below are about validity, not forgery.
     const auto payload = parse_object(token.substr(first_dot + 1, second_dot - first_dot - 1));
     if (!payload) return std::nullopt;
     const auto& claims = *payload;
-    const std::int64_t now_s = now.time_since_epoch().count();
+    const std::int64_t now_s = now.time_since_epoch().count(), leeway = settings_.leeway.count();
 
-    if (string_member(claims, "iss") != issuer_) return std::nullopt;
+    if (string_member(claims, "iss") != settings_.issuer) return std::nullopt;
+    if (!settings_.audience.empty() && string_member(claims, "aud") != settings_.audience) return std::nullopt;
     const auto exp = integer_member(claims, "exp");
-    if (!exp || *exp <= now_s) return std::nullopt;
+    if (!exp || *exp <= now_s - leeway) return std::nullopt;
     if (claims.HasMember("nbf")) {
         const auto nbf = integer_member(claims, "nbf");
-        if (!nbf || *nbf > now_s) return std::nullopt;
+        if (!nbf || *nbf > now_s + leeway) return std::nullopt;
     }
     const auto iat = integer_member(claims, "iat");
+    if (iat && *iat > now_s + leeway) return std::nullopt;  // issued in the future: not a token this service made
     const auto typ = string_member(claims, "typ");
     const auto type = typ ? parse_principal_type(*typ) : std::nullopt;
     auto sub = string_member(claims, "sub");

@@ -1,0 +1,26 @@
+#include "core/sessions/session_view.hpp"
+
+namespace authd {
+
+session_view::session_view(settings s, recent_reads<live_session>::ticker ticker)
+    : sessions_(s, ticker), principals_(s, std::move(ticker)) {}
+
+std::optional<live_session> session_view::find(std::string_view session_id, time_point now) const {
+    auto s = sessions_.find(session_id);
+    if (!s || s->expires_at <= now) return std::nullopt;
+    return s;
+}
+
+void session_view::remember(std::string_view session_id, live_session live) {
+    if (principals_.changed_recently(live.principal_id)) return;
+    sessions_.remember(session_id, std::move(live));
+}
+
+void session_view::forget(std::string_view session_id) { sessions_.forget(session_id); }
+
+void session_view::forget_principal(std::string_view principal_id) {
+    principals_.forget(principal_id);
+    sessions_.forget_if([&](const live_session& s) { return s.principal_id == principal_id; });
+}
+
+}  // namespace authd

@@ -1,0 +1,12 @@
+-- Confirmations of a new e-mail address: only the token's digest is kept, with the address it confirms; valid 24
+-- hours, used once; asking again or using one voids the others. The address changes only when one is used.
+CREATE TABLE email_changes (
+    token_hash CHAR(64)    PRIMARY KEY,
+    user_id    UUID        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP   NOT NULL,
+    expires_at TIMESTAMP   NOT NULL,
+    used_at    TIMESTAMP,
+    new_email  VARCHAR(254) NOT NULL
+);
+CREATE INDEX email_changes_user ON email_changes (user_id, created_at);
+CREATE INDEX email_changes_expires ON email_changes (expires_at);

@@ -1,0 +1,213 @@
+// The discovery document and token introspection (RFC 7662) over real sockets, on every backend: what a downstream
+// service reads to verify tokens on its own, and the answer it gets when it asks authd instead (a logout counts at
+// once; anything but a live access token is just {"active":false}).
+#include "core/common/encoding.hpp"
+#include "tests/http/app_fixture.hpp"
+
+using namespace authd;
+using namespace authd::test;
+
+namespace {
+bool has(const std::string& body, const std::string& part) { return body.find(part) != std::string::npos; }
+
+const std::string gateway_secret = "gateway-secret+0123456789/abcdefghij";  // '+': see the Basic test
+
+app::config introspecting_config() {
+    auto c = test_config();
+    c.app_url = "https://auth.example.com";
+    c.introspection_clients = {{"gateway", gateway_secret}, {"billing", "billing-secret-0123456789-abcdefghij"}};
+    return c;
+}
+
+std::vector<std::pair<std::string, std::string>> form_headers(std::string basic = {}) {
+    std::vector<std::pair<std::string, std::string>> h{{"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!basic.empty()) h.emplace_back("Authorization", "Basic " + basic);
+    return h;
+}
+
+/// HTTP Basic credentials: standard base64 (with padding) of "id:secret".
+std::string basic(const std::string& id, const std::string& secret) {
+    auto b = base64url_encode(id + ":" + secret);
+    for (char& c : b) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (b.size() % 4 != 0) b += '=';
+    return b;
+}
+
+http_reply introspect(api& c, const std::string& token, const std::string& credentials) {
+    return c.call("POST", "/oauth2/introspect", "token=" + token + "&token_type_hint=access_token",
+                  form_headers(credentials));
+}
+}  // namespace
+
+TEST_CASE("the discovery document names the issuer, the key set, the algorithm and the introspection endpoint",
+          "[http][keys][discovery]") {
+    running_app t(introspecting_config());
+    auto c = t.client();
+    for (const auto* path : {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
+        auto d = c.get(path);
+        REQUIRE(d.status == 200);
+        CHECK(json_string(d.body, "issuer") == "authd");
+        CHECK(json_string(d.body, "jwks_uri") == "https://auth.example.com/.well-known/jwks.json");
+        CHECK(json_string(d.body, "introspection_endpoint") == "https://auth.example.com/oauth2/introspect");
+        CHECK(has(d.body, R"("access_token_signing_alg_values_supported":["HS256"])"));
+        CHECK(has(d.body,
+                  R"("introspection_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post"])"));
+        // Nothing authd does not do.
+        CHECK_FALSE(has(d.body, "authorization_endpoint"));
+        CHECK_FALSE(has(d.body, "token_endpoint\""));
+        CHECK_FALSE(has(d.body, "id_token"));
+        CHECK(d.header("Cache-Control") == std::optional<std::string>("public, max-age=300"));
+    }
+}
+
+TEST_CASE(
+    "without introspection clients the document has no introspection endpoint, and without APP_URL it is "
+    "built from the Host and never cached",
+    "[http][keys][discovery]") {
+    auto cfg = test_config();
+    cfg.jwt_algorithm = "EdDSA";
+    running_app t(cfg);
+    auto c = t.client();
+    auto d = c.get("/.well-known/openid-configuration");
+    REQUIRE(d.status == 200);
+    CHECK(json_string(d.body, "jwks_uri") ==
+          "http://127.0.0.1:" + std::to_string(t.app->port()) + "/.well-known/jwks.json");
+    CHECK(has(d.body, R"("access_token_signing_alg_values_supported":["EdDSA"])"));
+    CHECK_FALSE(has(d.body, "introspection"));
+    CHECK(d.header("Cache-Control") == std::optional<std::string>("no-store"));
+    CHECK(c.call("GET", "/.well-known/openid-configuration", {}, {{"Host", "evil.example/<script>"}}).status == 400);
+
+    // No client can authenticate: introspection refuses everyone.
+    const auto token = sign_in_with_roles(c, t, "ann@example.com", {"customer"});
+    CHECK(introspect(c, token, basic("gateway", gateway_secret)).status == 401);
+}
+
+TEST_CASE("introspection answers a live access token with its claims, and active false once its session ends",
+          "[http][keys][introspection]") {
+    running_app t(introspecting_config());
+    auto c = t.client();
+    const auto token = sign_in_with_roles(c, t, "ann@example.com", {"admin", "customer"});
+    const auto me = c.get("/api/auth/me", token);
+    REQUIRE(me.status == 200);
+
+    auto r = introspect(c, token, basic("gateway", gateway_secret));
+    REQUIRE(r.status == 200);
+    CHECK(has(r.body, R"("active":true)"));
+    std::string id;
+    t.app->store().read([&](repositories& repos) { id = repos.users.find_by_email("ann@example.com")->id; });
+    CHECK(json_string(r.body, "sub") == id);
+    CHECK(json_string(r.body, "token_type") == "Bearer");
+    CHECK(json_string(r.body, "principal_type") == "user");
+    CHECK(json_string(r.body, "scope") == "admin customer");
+    CHECK(has(r.body, R"("roles":["admin","customer"])"));
+    CHECK(json_string(r.body, "iss") == "authd");
+    CHECK_FALSE(json_string(r.body, "sid").empty());
+    const auto now = t.clock.now().time_since_epoch().count();
+    CHECK(has(r.body, "\"iat\":" + std::to_string(now)));
+    CHECK(has(r.body, "\"exp\":" + std::to_string(now + 15 * 60)));
+    CHECK(r.header("Cache-Control") == std::optional<std::string>("no-store"));
+
+    // Basic as curl -u sends it (not form-encoded): the secret's '+' is taken as it is, as well as form-encoded.
+    CHECK(has(introspect(c, token, basic("gateway", "gateway-secret%2B0123456789%2Fabcdefghij")).body,
+              R"("active":true)"));
+
+    // client_secret_post works as well as Basic.
+    auto posted = c.call("POST", "/oauth2/introspect",
+                         "token=" + token + "&client_id=billing&client_secret=billing-secret-0123456789-abcdefghij",
+                         form_headers());
+    REQUIRE(posted.status == 200);
+    CHECK(has(posted.body, R"("active":true)"));
+
+    REQUIRE(c.post("/api/auth/logout", "", token).status == 204);
+    auto after = introspect(c, token, basic("gateway", gateway_secret));
+    REQUIRE(after.status == 200);
+    CHECK(after.body == R"({"active":false})");
+}
+
+TEST_CASE("introspection says only active false for anything but a live access token", "[http][keys][introspection]") {
+    running_app t(introspecting_config());
+    auto c = t.client();
+    auto login_user = [&] {
+        sign_in_with_roles(c, t, "bob@example.com", {"customer"});
+        return c.post("/api/auth/login", R"({"email":"bob@example.com","password":"correct-horse"})");
+    };
+    const auto login = login_user();
+    REQUIRE(login.status == 200);
+    const auto access = json_string(login.body, "accessToken");
+    const auto refresh = json_string(login.body, "refreshToken");
+    const auto credentials = basic("gateway", gateway_secret);
+
+    std::string tampered = access;
+    tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+    for (const auto& token : {refresh, tampered, std::string("not-a-token"), std::string(5000, 'x')}) {
+        auto r = introspect(c, token, credentials);
+        REQUIRE(r.status == 200);
+        CHECK(r.body == R"({"active":false})");
+    }
+    // Hostile bytes in the form: a NUL, bytes that are not UTF-8, a token cut at a NUL.
+    for (const auto* token : {"%00", "%FF%FE%00abc", "a%00b.c.d"}) {
+        CAPTURE(token);
+        auto r = c.call("POST", "/oauth2/introspect", std::string("token=") + token, form_headers(credentials));
+        REQUIRE(r.status == 200);
+        CHECK(r.body == R"({"active":false})");
+    }
+    CHECK(c.call("POST", "/oauth2/introspect", "token=" + access.substr(0, 20) + "%00" + access.substr(20),
+                 form_headers(credentials))
+              .body == R"({"active":false})");
+    for (const auto* form :
+         {"token=x&client_id=gateway%00&client_secret=x", "token=x&client_id=%FF&client_secret=%FF%00"})
+        CHECK(c.call("POST", "/oauth2/introspect", form, form_headers()).status == 401);
+
+    // Expired: the clock moves past the token's 15 minutes.
+    t.clock.advance(std::chrono::minutes{16});
+    CHECK(introspect(c, access, credentials).body == R"({"active":false})");
+}
+
+TEST_CASE("introspection refuses a caller without valid client credentials and a request without a token",
+          "[http][keys][introspection]") {
+    running_app t(introspecting_config());
+    auto c = t.client();
+    const auto token = sign_in_with_roles(c, t, "cy@example.com", {"customer"});
+
+    for (const auto& credentials :
+         {std::string{}, basic("gateway", "wrong-secret-0123456789-abcdefghijkl"), basic("nobody", gateway_secret),
+          basic("gateway", ""), std::string("not base64!"), std::string("Z2F0ZXdheQ==")}) {
+        auto r = introspect(c, token, credentials);
+        CHECK(r.status == 401);
+        CHECK(json_string(r.body, "error") == "invalid_client");
+        CHECK(r.header("WWW-Authenticate") == std::optional<std::string>("Basic realm=\"authd\""));
+        CHECK_FALSE(has(r.body, "active"));
+    }
+    // A bearer token is not client authentication.
+    CHECK(c.call("POST", "/oauth2/introspect", "token=" + token,
+                 {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Bearer " + token}})
+              .status == 401);
+    // Two ways of authenticating at once.
+    CHECK(c.call("POST", "/oauth2/introspect", "token=" + token + "&client_id=gateway&client_secret=" + gateway_secret,
+                 form_headers(basic("gateway", gateway_secret)))
+              .status == 401);
+
+    auto missing = c.call("POST", "/oauth2/introspect", "token_type_hint=access_token",
+                          form_headers(basic("gateway", gateway_secret)));
+    CHECK(missing.status == 400);
+    CHECK(json_string(missing.body, "error") == "invalid_request");
+    CHECK(c.call("POST", "/oauth2/introspect", R"({"token":")" + token + "\"}",
+                 {{"Content-Type", "application/json"}, {"Authorization", "Basic " + basic("gateway", gateway_secret)}})
+              .status == 415);
+    CHECK(c.get("/oauth2/introspect").status == 405);
+}
+
+TEST_CASE("introspection of an EdDSA token names the audience when JWT_AUDIENCE is set",
+          "[http][keys][introspection]") {
+    auto cfg = introspecting_config();
+    cfg.jwt_algorithm = "EdDSA";
+    cfg.jwt_audience = "https://api.example.com";
+    running_app t(cfg);
+    auto c = t.client();
+    const auto token = sign_in_with_roles(c, t, "dee@example.com", {"customer"});
+    auto r = introspect(c, token, basic("gateway", gateway_secret));
+    REQUIRE(r.status == 200);
+    CHECK(has(r.body, R"("active":true)"));
+    CHECK(json_string(r.body, "aud") == "https://api.example.com");
+    CHECK(has(c.get("/.well-known/openid-configuration").body, R"(["EdDSA"])"));
+}
