@@ -25,6 +25,7 @@
 #include "adapters/redis/redis_rate_limiter.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "app/background_loop.hpp"
+#include "app/deferred_work.hpp"
 #include "app/seed.hpp"
 #include "core/agents/agent_service.hpp"
 #include "core/catalog/catalog_service.hpp"
@@ -284,7 +285,8 @@ struct application::parts {
     delivery_loops email_loop, sms_loop;
     cleanup_task cleanup;
     background_loop cleanup_loop;
-    background_loop keys_loop;  ///< re-reads the signing keys: a rotation made by another process
+    background_loop keys_loop;   ///< re-reads the signing keys: a rotation made by another process
+    deferred_work after_answer;  ///< what a request asked for and does not wait for
     http::services services;
     http::pipeline pipeline;
     http::server server;
@@ -358,6 +360,7 @@ struct application::parts {
                   return false;
               },
               std::chrono::seconds{30}),
+          after_answer(1024, std::chrono::milliseconds{c.delivery_interval_ms}),
           services{auth,
                    tokens,
                    totp,
@@ -387,7 +390,8 @@ struct application::parts {
                    },
                    c.development,
                    c.docs_assets_dir,
-                   discovery_from(c)},
+                   discovery_from(c),
+                   [this](std::function<void()> job) { after_answer.post(std::move(job)); }},
           pipeline(http::make_routes(services), tokens, *limiter, stats, clk,
                    http::pipeline_options{.worker_threads = worker_threads_for(c),
                                           .hashing_threads = static_cast<std::size_t>(c.hashing_threads),
@@ -515,6 +519,7 @@ application::~application() {
     parts_->server.stop();
     parts_->server.wait();
     parts_->pipeline.stop();
+    parts_->after_answer.stop();  // before the deliverers: the links it makes go out too
     parts_->relay_loop.stop();
     parts_->email_loop.stop();
     parts_->sms_loop.stop();
@@ -524,6 +529,7 @@ application::~application() {
 
 void application::start() {
     parts_->server.start();
+    parts_->after_answer.start();
     parts_->relay_loop.start();
     parts_->email_loop.start();
     parts_->sms_loop.start();
@@ -534,6 +540,7 @@ void application::start() {
 void application::start_relay_only() { parts_->relay_loop.start(); }
 
 void application::deliver_pending() {
+    parts_->after_answer.run_all();
     while (parts_->delivery_round(channel::email, parts_->email_counts)) {
     }
     while (parts_->delivery_round(channel::sms, parts_->sms_counts)) {
@@ -544,6 +551,7 @@ void application::stop() { parts_->server.stop(); }
 void application::wait() {
     parts_->server.wait();
     parts_->pipeline.stop();
+    parts_->after_answer.stop();
     parts_->relay_loop.stop();  // after the last request: its outbox rows and messages go out too
     parts_->email_loop.stop();
     parts_->sms_loop.stop();

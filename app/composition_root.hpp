@@ -29,7 +29,7 @@ public:
 
     /// Starts only the outbox relay (authd outbox-relay); stop() ends it.
     void start_relay_only();
-    /// Sends every message that is due now, on this thread (the deliverers' background rounds, run to the end): for
+    /// Runs the work requests left for after their answer, then sends every message that is due now, on this thread (the deliverers' background rounds, run to the end): for
     /// tests, which then read what the console channel printed without waiting.
     void deliver_pending();
 

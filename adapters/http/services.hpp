@@ -99,6 +99,8 @@ struct services {
     /// Swagger UI's files (swagger-ui-dist) for /api/docs/<asset>; missing: those answer 404.
     std::string docs_assets_dir = {};
     discovery_settings discovery = {};
+    /// Runs work a request asked for after its answer has gone, in order (the password reset request).
+    std::function<void(std::function<void()>)> after_answer = {};
 };
 
 }  // namespace authd::http

@@ -43,14 +43,20 @@ password_service::password_service(unit_of_work& uow, password_hasher& hasher, p
       lockout_(login_lockout),
       settings_(settings) {}
 
-outcome password_service::forgot(std::string email) {
+result<std::string> password_service::forgot_address(std::string email) {
     email = ascii_lower(email);
     if (auto e = check_email(email)) {
         validator v;
         v.add("email", *e);
         return v.to_failure();
     }
-    // Made before the transaction whether or not it is used: the two answers take the same steps.
+    return email;
+}
+
+outcome password_service::forgot(std::string email) {
+    auto address = forgot_address(std::move(email));
+    if (!address) return address.error();
+    email = std::move(address).value();
     const auto token = random_token(rng_, 32);
     uow_.write([&](repositories& repos) {
         const auto now = clock_.now();
@@ -126,15 +132,8 @@ outcome password_service::change(const principal& who, std::string_view current_
         const auto now = clock_.now();
         auto u = repos.users.lock_by_id(who.id);
         if (!u) return account_gone();
-        if (auto refused = judge_guess(repos, *u, guess->matches, now, lockout_)) {
-            record(repos,
-                   {.type = audit_type::password_changed,
-                    .outcome = audit_outcome::failure,
-                    .principal_id = u->id,
-                    .detail = refused_guess_detail(*refused)},
-                   now);
+        if (auto refused = judge_audited_guess(repos, *u, guess->matches, now, lockout_, audit_type::password_changed))
             return *refused;
-        }
         u->password_hash = hash;
         u->updated_at = now;
         repos.users.update(*u);

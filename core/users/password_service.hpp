@@ -28,6 +28,11 @@ public:
                      notifier& notify, secret_digest& digest, random_source& rng, const clock& clk,
                      lockout_policy login_lockout, password_settings settings);
 
+    /// The address of a forgot request, lower-cased, or 400 naming `email` for a malformed one. All a request waits
+    /// for: the adapter answers, then calls forgot() off the request path, so that an address with an account is not
+    /// told apart by the time its answer takes.
+    static result<std::string> forgot_address(std::string email);
+
     /// Sends a reset link to the account of `email`, if there is an active one and none was sent in the last minute.
     /// Succeeds alike whether or not the account exists (nothing tells who has an account); a malformed address is
     /// 400 naming `email`. Replaces any earlier link.

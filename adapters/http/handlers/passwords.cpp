@@ -11,8 +11,11 @@ namespace {
 response forgot(services& s, exchange& x) {
     const auto email = x.required_string("email");
     if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
-    if (auto done = s.passwords.forgot(*email); !done) return problem_from(x.req, done.error());
-    // The same answer whether or not the address has an account.
+    auto address = password_service::forgot_address(*email);
+    if (!address) return problem_from(x.req, address.error());
+    // The same answer, in the same time, whether or not the address has an account: the lookup and the link come
+    // after it.
+    s.after_answer([&passwords = s.passwords, a = std::move(address).value()] { (void)passwords.forgot(a); });
     return json_response(
         202, R"({"message":"If an account has this address, a link to reset its password is on its way."})");
 }
