@@ -45,15 +45,9 @@ result<std::vector<std::string>> totp_service::enable(const principal& who, std:
         auto u = repos.users.lock_by_id(who.id);
         if (!u) return account_gone();
         if (guess)
-            if (auto refused = judge_guess(repos, *u, guess->matches, clock_.now(), lockout_)) {
-                record(repos,
-                       {.type = audit_type::mfa_enabled,
-                        .outcome = audit_outcome::failure,
-                        .principal_id = u->id,
-                        .detail = refused_guess_detail(*refused)},
-                       clock_.now());
+            if (auto refused =
+                    judge_audited_guess(repos, *u, guess->matches, clock_.now(), lockout_, audit_type::mfa_enabled))
                 return *refused;
-            }
         if (u->mfa_enabled) return fail(errc::mfa_already_enabled, "Two-factor authentication is already on.");
         if (!u->totp_secret) return fail(errc::mfa_not_set_up, "Set up two-factor authentication first.");
         const auto now = clock_.now();
@@ -83,17 +77,8 @@ outcome totp_service::disable(std::string_view user_id, std::string_view passwor
         // The password and the code are one guess: a wrong one counts once, like a failed login.
         const bool code_ok = guess->matches && factor_.accept_totp(repos, *u, code, now);
         const auto wrong = guess->matches ? fail(errc::invalid_totp, "That code does not match.") : wrong_password();
-        if (auto refused = judge_guess(repos, *u, code_ok, now, lockout_, wrong)) {
-            record(repos,
-                   {.type = audit_type::mfa_disabled,
-                    .outcome = audit_outcome::failure,
-                    .principal_id = u->id,
-                    .detail = refused->code == errc::account_locked ? "account locked"
-                              : guess->matches                      ? "wrong code"
-                                                                    : "wrong password"},
-                   now);
+        if (auto refused = judge_audited_guess(repos, *u, code_ok, now, lockout_, audit_type::mfa_disabled, wrong))
             return *refused;
-        }
         u->mfa_enabled = false;
         u->totp_secret.reset();
         u->updated_at = now;

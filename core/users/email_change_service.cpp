@@ -41,15 +41,9 @@ outcome email_change_service::request(const principal& who, std::string_view new
         const auto now = clock_.now();
         auto u = repos.users.lock_by_id(who.id);
         if (!u) return account_gone();
-        if (auto refused = judge_guess(repos, *u, guess->matches, now, lockout_)) {
-            record(repos,
-                   {.type = audit_type::email_change_requested,
-                    .outcome = audit_outcome::failure,
-                    .principal_id = u->id,
-                    .detail = refused_guess_detail(*refused)},
-                   now);
+        if (auto refused =
+                judge_audited_guess(repos, *u, guess->matches, now, lockout_, audit_type::email_change_requested))
             return *refused;
-        }
         if (u->email == new_email) {
             validator v;
             v.add("newEmail", "is already this account's address");

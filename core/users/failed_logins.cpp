@@ -36,16 +36,27 @@ result<password_guess> check_password_guess(unit_of_work& uow, password_hasher& 
 
 failure wrong_password() { return fail(errc::invalid_credentials, "Wrong password."); }
 
-std::string refused_guess_detail(const failure& refused) {
-    return refused.code == errc::account_locked ? "account locked" : "wrong password";
-}
-
 std::optional<failure> judge_guess(repositories& repos, user& u, bool right, time_point now, const lockout_policy& p,
                                    failure wrong) {
     if (auto locked = check_account_lock(u, now)) return locked;
     if (right) return std::nullopt;
     if (auto locked = count_failed_login(repos, u, now, p)) return locked;
     return wrong;
+}
+
+std::optional<failure> judge_audited_guess(repositories& repos, user& u, bool right, time_point now,
+                                           const lockout_policy& p, audit_type action, failure wrong) {
+    auto refused = judge_guess(repos, u, right, now, p, std::move(wrong));
+    if (refused)
+        record(repos,
+               {.type = action,
+                .outcome = audit_outcome::failure,
+                .principal_id = u.id,
+                .detail = refused->code == errc::account_locked ? "account locked"
+                          : refused->code == errc::invalid_totp ? "wrong code"
+                                                                : "wrong password"},
+               now);
+    return refused;
 }
 
 }  // namespace authd

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/audit/audit_event.hpp"
 #include "core/common/result.hpp"
 #include "core/lockout/lockout.hpp"
 #include "core/ports/password_hasher.hpp"
@@ -38,13 +39,16 @@ result<password_guess> check_password_guess(unit_of_work& uow, password_hasher& 
 /// 401 invalid_credentials: the password of a guess is wrong.
 failure wrong_password();
 
-/// How a guess judge_guess() refused reads in the audit trail: "account locked" or "wrong password".
-std::string refused_guess_detail(const failure& refused);
-
 /// In the write transaction, on the user locked for update: account_locked while the lock holds; else, for a
 /// wrong guess, one failed login counted and `wrong` answered (account_locked when this failure locks). Nothing
 /// for a right guess. So a stolen access token never becomes a way to guess without the lockout.
 std::optional<failure> judge_guess(repositories& repos, user& u, bool right, time_point now, const lockout_policy& p,
                                    failure wrong = wrong_password());
+
+/// judge_guess(), with a refused guess recorded in the audit trail as a failed `action` of the account: "account
+/// locked", "wrong code" (when `wrong` is invalid_totp) or "wrong password".
+std::optional<failure> judge_audited_guess(repositories& repos, user& u, bool right, time_point now,
+                                           const lockout_policy& p, audit_type action,
+                                           failure wrong = wrong_password());
 
 }  // namespace authd

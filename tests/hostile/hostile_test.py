@@ -17,7 +17,6 @@ import random
 import re
 import select
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from local_servers import free_port, start_redis, stop_redis  # noqa: E402
+from local_servers import AuthdProcess, free_port, poll, read_text, start_redis, stop_redis  # noqa: E402
 
 # ---- results -------------------------------------------------------------------------------------
 
@@ -247,14 +246,13 @@ TLS_CERT_FILE TLS_KEY_FILE SEED_ADMIN_PASSWORD DOCS_ASSETS_DIR MAX_CONNECTIONS M
 HEADER_TIMEOUT_SECONDS""".split()
 
 
-class Authd:
-    """`authd serve` in a temp folder of its own; output goes to files, so no pipe can ever fill up."""
+class Authd(AuthdProcess):
+    """`authd serve` in a temp folder of its own."""
 
     def __init__(self, binary, settings, host="127.0.0.1"):
-        self.binary = binary
         self.dir = tempfile.mkdtemp(prefix="authd-hostile-")
-        self.env = {k: v for k, v in os.environ.items() if k not in AUTHD_SETTINGS}
-        self.env.update({
+        env = {k: v for k, v in os.environ.items() if k not in AUTHD_SETTINGS}
+        env.update({
             "DATABASE_URL": f"sqlite:///{self.dir}/authd.db",
             "APP_ENV": "development",
             "HOST": host,
@@ -265,20 +263,18 @@ class Authd:
             "JWT_SECRET_KEY": os.urandom(24).hex(),
             "DB_ENCRYPTION_KEY": os.urandom(24).hex(),
         })
-        self.env.update(settings)
+        env.update(settings)
+        super().__init__("authd", binary, env, os.path.join(self.dir, "stdout.log"),
+                         os.path.join(self.dir, "stderr.log"))
         self.client_host = "::1" if ":" in host else ("127.0.0.1" if host in ("0.0.0.0", "") else host)
-        self.proc = None
-        self.port = None
-        self.out_path = os.path.join(self.dir, "stdout.log")
-        self.err_path = os.path.join(self.dir, "stderr.log")
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.stop()
+        self.stop(timeout=15)
         if group_failed:
-            self.print_log_tail()
+            self.print_tail()
         shutil.rmtree(self.dir, ignore_errors=True)
         return False
 
@@ -294,33 +290,16 @@ class Authd:
 
     def start(self):
         """Starts `authd serve` (which applies migrations itself) and waits for its port. True when it listens."""
-        with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
-            self.proc = subprocess.Popen([self.binary, "serve"], env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=err, start_new_session=True)
+        super().start()
         deadline = time.monotonic() + 60  # a sanitizer build on a busy 2-core machine starts slowly
         while time.monotonic() < deadline:
-            m = re.search(r"listening on .*:(\d+)", self._read(self.err_path))
-            if m:
-                self.port = int(m.group(1))
+            if self.listening():
                 return check(f"authd serve listens (port {self.port})", True)
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
         return check("authd serve announces its port", False,
-                     f"exit code {self.proc.poll()}; stderr: {self._read(self.err_path)[-2000:]}")
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=15)
+                     f"exit code {self.proc.poll()}; stderr: {read_text(self.err_path)[-2000:]}")
 
     def rss_bytes(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -328,27 +307,6 @@ class Authd:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) * 1024
         return 0
-
-    def log(self):
-        return self._read(self.out_path) + self._read(self.err_path)
-
-    def print_log_tail(self, lines=12):
-        for name, path in (("stdout", self.out_path), ("stderr", self.err_path)):
-            text = self._read(path).splitlines()
-            # A sanitizer report is hundreds of frames long: its head and SUMMARY say what happened.
-            report = [i for i, l in enumerate(text) if "ERROR: AddressSanitizer" in l or "runtime error:" in l]
-            shown = (text[report[0]:report[0] + 8] + ["..."] if report else []) + text[-lines:]
-            if text:
-                print(f"---- authd {name} ----")
-                print("\n".join(l[:300] for l in shown), flush=True)
-
-    @staticmethod
-    def _read(path):
-        try:
-            with open(path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
 
 
 class AuthdDown(Exception):
@@ -362,7 +320,7 @@ def still_up(srv, after):
     if r.status != 200:
         # A crashing sanitizer build is still alive while it writes its report: give it a moment to finish dying,
         # so that the check below tells a crash from a hang.
-        _poll(lambda: not srv.alive(), 10)
+        poll(lambda: not srv.alive(), 10)
     running = check(f"{after}: authd is still running", srv.alive(), f"exit code {srv.proc.poll()}")
     live = check(f"{after}: /health/live answers 200", r.status == 200, str(r))
     if not (running and live):
@@ -873,7 +831,7 @@ def scenario_redis_away(binary):
 
             unreachable = lambda: [l for l in srv.log().splitlines()
                                    if "redis" in l.lower() and "unreachable" in l.lower()]
-            _poll(lambda: unreachable(), 5)  # the line may be written just after the answer
+            poll(lambda: unreachable(), 5)  # the line may be written just after the answer
             lines = unreachable()
             check("exactly one log line says Redis is unreachable", len(lines) == 1, f"{len(lines)} lines: {lines[:3]}")
 
@@ -886,9 +844,9 @@ def scenario_redis_away(binary):
                 r = request(srv.port, "GET", "/health", timeout=10)
                 return (r.json or {}).get("status") == "ok"
 
-            check("with Redis back, /health is ok again within 15 s", _poll(healthy_again, 15))
+            check("with Redis back, /health is ok again within 15 s", poll(healthy_again, 15))
             again = lambda: [l for l in srv.log().splitlines() if "reachable again" in l.lower()]
-            _poll(lambda: again(), 5)
+            poll(lambda: again(), 5)
             lines = again()
             check("exactly one log line says Redis is reachable again", len(lines) == 1,
                   f"{len(lines)} lines: {lines[:3]}")
@@ -897,20 +855,6 @@ def scenario_redis_away(binary):
         stop_redis(redis)
         shutil.rmtree(redis_dir, ignore_errors=True)
 
-
-def _poll(cond, seconds, interval=0.2):
-    """True as soon as cond() is; False after `seconds`."""
-    deadline = time.monotonic() + seconds
-    for _ in range(int(seconds / interval) + 2):
-        if cond():
-            return True
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(interval)
-    return False
-
-
-# ---- main ----------------------------------------------------------------------------------------
 
 # ---- 7. chunked framing in pieces ----------------------------------------------------------------
 
@@ -987,6 +931,8 @@ GROUPS = {
     "chunked": scenario_chunked,
 }
 
+
+# ---- main ----------------------------------------------------------------------------------------
 
 def main():
     global group_failed

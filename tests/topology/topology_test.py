@@ -50,7 +50,7 @@ import traceback
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from local_servers import free_port, start_redis, stop_redis  # noqa: E402
+from local_servers import AuthdProcess, free_port, poll, read_text, start_redis, stop_redis  # noqa: E402
 
 # ---- results -------------------------------------------------------------------------------------
 
@@ -72,18 +72,6 @@ def check(name, cond, detail=""):
 
 def note(text):
     print(f"  .. {text}", flush=True)
-
-
-def poll(cond, seconds, interval=0.05):
-    """True as soon as cond() is; False after `seconds` (bounded in count and time)."""
-    deadline = time.monotonic() + seconds
-    for _ in range(int(seconds / interval) + 2):
-        if cond():
-            return True
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(interval)
-    return False
 
 
 # ---- HTTP ----------------------------------------------------------------------------------------
@@ -200,14 +188,6 @@ WRONG_PASSWORD = "wrong horse battery"
 processes = []  # every process this test started: stopped at the end, whatever happened
 
 
-def read_text(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
 def authd_settings(binary, env):
     """Every setting authd reads, from `authd --help`: none may leak in from the caller (nor its _FILE form)."""
     try:
@@ -220,59 +200,15 @@ def authd_settings(binary, env):
     return names
 
 
-class Authd:
-    """`authd serve`, its stdout and stderr in files of the work folder (no pipe can fill up)."""
+class Authd(AuthdProcess):
+    """`authd serve`, its stdout and stderr in files of the work folder."""
 
     def __init__(self, name, binary, env, workdir):
-        self.name = name
-        self.binary = binary
-        self.env = env
-        self.out_path = os.path.join(workdir, f"{name}.stdout.log")
-        self.err_path = os.path.join(workdir, f"{name}.stderr.log")
-        self.proc = None
-        self.port = None
+        super().__init__(name, binary, env, os.path.join(workdir, f"{name}.stdout.log"),
+                         os.path.join(workdir, f"{name}.stderr.log"))
 
     def start(self):
-        with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
-            self.proc = subprocess.Popen([self.binary, "serve"], env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=err, start_new_session=True)
-        processes.append(self.proc)
-
-    def listening(self):
-        """True once the "listening on HOST:PORT" line is there (and sets the port)."""
-        if self.port is None:
-            m = re.search(r"listening on [0-9.]+:(\d+)", read_text(self.err_path))
-            if m:
-                self.port = int(m.group(1))
-        return self.port is not None
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self):
-        """SIGTERM, then its exit code (SIGKILL after 20 s)."""
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=20)
-        return self.proc.returncode
-
-    def log(self):
-        return read_text(self.out_path) + read_text(self.err_path)
-
-    def print_tail(self, lines=15):
-        for kind, path in (("stdout", self.out_path), ("stderr", self.err_path)):
-            text = read_text(path).splitlines()
-            report = [i for i, l in enumerate(text) if "ERROR: AddressSanitizer" in l or "runtime error:" in l]
-            shown = (text[report[0]:report[0] + 8] + ["..."] if report else []) + text[-lines:]
-            if text:
-                print(f"---- {self.name} {kind} ----")
-                print("\n".join(l[:300] for l in shown), flush=True)
+        processes.append(super().start())
 
 
 def nginx_temp_paths(folder):
