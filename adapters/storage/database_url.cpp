@@ -32,6 +32,7 @@ bool all_digits(std::string_view v) {
 
 /// The driver's name for a query parameter of `kind`, if it is one authd passes on, and whether `value` suits it.
 std::optional<std::string> option_name(dialect kind, std::string_view name, std::string_view value) {
+    if (kind == dialect::sqlite) return std::nullopt;  // SOCI's sqlite3 backend takes none from a URL
     if (kind == dialect::postgresql) {
         if (name == "sslmode") {
             for (const std::string_view mode : {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
@@ -53,6 +54,36 @@ std::optional<std::string> option_name(dialect kind, std::string_view name, std:
     for (const std::string_view known : {"connect_timeout", "read_timeout", "write_timeout"})
         if (name == known) return all_digits(value) ? std::optional<std::string>(name) : std::nullopt;
     return std::nullopt;
+}
+
+/// Cuts the query string off `path` (what follows its '?') into out.options, the driver options of out.kind; the first
+/// parameter that is not one goes to out.rejected_option. False for a query that cannot be read (bad percent-encoding,
+/// an option given twice).
+bool split_query(database_url& out, std::string_view& path) {
+    const auto q = path.find('?');
+    if (q == std::string_view::npos) return true;
+    std::string_view query = path.substr(q + 1);
+    path = path.substr(0, q);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        const auto name = decode(pair.substr(0, eq));
+        const auto value =
+            eq == std::string_view::npos ? std::optional<std::string>("") : decode(pair.substr(eq + 1));
+        if (!name || !value) return false;
+        auto known = option_name(out.kind, *name, *value);
+        if (!known) {
+            if (out.rejected_option.empty()) out.rejected_option = *name;
+            continue;
+        }
+        for (auto& [held, unused] : out.options)
+            if (held == *known) return false;  // one option given twice
+        out.options.emplace_back(std::move(*known), *value);
+    }
+    return true;
 }
 
 /// Quotes a value for a SOCI/libpq connection string.
@@ -87,7 +118,9 @@ std::optional<database_url> database_url::parse(std::string_view url) {
         // sqlite:///relative.db has rest "/relative.db"; sqlite:////abs.db has rest "//abs.db".
         if (rest.size() < 2 || rest.front() != '/') return std::nullopt;
         out.kind = dialect::sqlite;
-        out.path = std::string(rest.substr(1));
+        std::string_view path = rest.substr(1);
+        if (!split_query(out, path)) return std::nullopt;  // a parameter is named, never made part of the file name
+        out.path = std::string(path);
         // SOCI 4.0's sqlite3 backend splits its connection string on spaces and knows no quoting.
         if (out.path.find_first_of(" \t\n'\"") != std::string::npos) return std::nullopt;
         return out;
@@ -105,29 +138,7 @@ std::optional<database_url> database_url::parse(std::string_view url) {
     if (slash == std::string_view::npos) return std::nullopt;
     std::string_view authority = rest.substr(0, slash);
     std::string_view db = rest.substr(slash + 1);
-    if (const auto q = db.find('?'); q != std::string_view::npos) {
-        std::string_view query = db.substr(q + 1);
-        db = db.substr(0, q);
-        while (!query.empty()) {
-            const auto amp = query.find('&');
-            const auto pair = query.substr(0, amp);
-            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-            if (pair.empty()) continue;
-            const auto eq = pair.find('=');
-            const auto name = decode(pair.substr(0, eq));
-            const auto value = eq == std::string_view::npos ? std::optional<std::string>("")
-                                                            : decode(pair.substr(eq + 1));
-            if (!name || !value) return std::nullopt;
-            auto known = option_name(out.kind, *name, *value);
-            if (!known) {
-                if (out.rejected_option.empty()) out.rejected_option = *name;
-                continue;
-            }
-            for (auto& [held, unused] : out.options)
-                if (held == *known) return std::nullopt;  // one option given twice
-            out.options.emplace_back(std::move(*known), *value);
-        }
-    }
+    if (!split_query(out, db)) return std::nullopt;
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
         const std::string_view userinfo = authority.substr(0, at);
         authority = authority.substr(at + 1);

@@ -62,6 +62,19 @@ TEST_CASE("MySQL URL parameters reach the driver under its names", "[url]") {
     CHECK(database_url::parse("mysql://u:p@h/db?read_timeout=")->rejected_option == "read_timeout");
 }
 
+TEST_CASE("a SQLite URL's query is named for the start to refuse, never made part of the file name", "[url]") {
+    const auto url = database_url::parse("sqlite:///data/authd.db?mode=ro&cache=shared");
+    REQUIRE(url);
+    CHECK(url->path == "data/authd.db");
+    CHECK(url->rejected_option == "mode");
+    CHECK(url->options.empty());
+    const auto plain = database_url::parse("sqlite:////var/lib/authd/authd.db");
+    REQUIRE(plain);
+    CHECK(plain->path == "/var/lib/authd/authd.db");
+    CHECK(plain->rejected_option.empty());
+    CHECK_FALSE(database_url::parse("sqlite:///authd.db?%zz"));  // not percent-encoding
+}
+
 TEST_CASE("the URL's options take effect on the real server", "[url][sql]") {
     authd::test::backend_under_test b;
     REQUIRE(b.database);
