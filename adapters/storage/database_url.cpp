@@ -71,8 +71,7 @@ bool split_query(database_url& out, std::string_view& path) {
         if (pair.empty()) continue;
         const auto eq = pair.find('=');
         const auto name = decode(pair.substr(0, eq));
-        const auto value =
-            eq == std::string_view::npos ? std::optional<std::string>("") : decode(pair.substr(eq + 1));
+        const auto value = eq == std::string_view::npos ? std::optional<std::string>("") : decode(pair.substr(eq + 1));
         if (!name || !value) return false;
         auto known = option_name(out.kind, *name, *value);
         if (!known) {
