@@ -396,6 +396,7 @@ struct application::parts {
                    http::pipeline_options{.worker_threads = worker_threads_for(c),
                                           .hashing_threads = static_cast<std::size_t>(c.hashing_threads),
                                           .hashing_queue = static_cast<std::size_t>(c.hashing_queue),
+                                          .hashing_niceness = c.hashing_nice,
                                           .hsts = c.hsts || !c.tls_cert_file.empty(),  // HTTPS: always HSTS
                                           .rate_limit_per_minute = c.rate_limit_per_minute,
                                           .auth_rate_limit_per_minute = c.auth_rate_limit_per_minute,

@@ -183,6 +183,11 @@ const std::vector<setting>& settings() {
         {"HASHING_THREADS", "threads for password hashing, 0 = one per core (0)",
          integer(&config::hashing_threads, 0, 64)},
         {"HASHING_QUEUE", "password hashes waiting before 503 (64)", integer(&config::hashing_queue, 1, 100000)},
+        {"HASHING_NICE",
+         "how much nicer than authd's other threads the hashing threads run, 0 to 19: under a login flood, token "
+         "checks keep their cores and logins wait; it also yields to other busy processes of authd's session or "
+         "cgroup (0)",
+         integer(&config::hashing_nice, 0, 19)},
         {"HEADER_TIMEOUT_SECONDS", "time a client has to send a request's headers (5)",
          integer(&config::header_timeout_seconds, 1, 600)},
         {"READ_TIMEOUT_SECONDS", "time a client has to send a whole request (15)",

@@ -54,6 +54,7 @@ struct config {
     int worker_threads = 0;   ///< 0: two per core on SQLite (in-process, CPU-bound), else 8 (waiting on the network)
     int hashing_threads = 0;  ///< 0: one per core
     int hashing_queue = 64;
+    int hashing_nice = 0;  ///< how much nicer than the rest the hashing threads run
     int header_timeout_seconds = 5;
     int read_timeout_seconds = 15;
     std::size_t max_connections = 10000;

@@ -87,7 +87,8 @@ pipeline::pipeline(router routes, token_service& tokens, rate_limiter& limits, m
       clock_(clk),
       options_(options),
       workers_("workers", options.worker_threads, options.worker_queue, options.queued_body_bytes),
-      hashing_("hashing", options.hashing_threads, options.hashing_queue, options.queued_body_bytes) {}
+      hashing_("hashing", options.hashing_threads, options.hashing_queue, options.queued_body_bytes,
+               options.hashing_niceness) {}
 
 pipeline::~pipeline() { stop(); }
 

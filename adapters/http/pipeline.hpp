@@ -18,6 +18,7 @@ struct pipeline_options {
     std::size_t worker_queue = 4096;
     std::size_t hashing_threads = 2;  ///< slow work: password hashing
     std::size_t hashing_queue = 64;
+    int hashing_niceness = 0;                  ///< added to the hashing threads' nice value (HASHING_NICE)
     std::size_t queued_body_bytes = 64 << 20;  ///< request bodies waiting in each pool, at most
     bool hsts = false;
     int rate_limit_per_minute = 100;     ///< per user when signed in, else per IP; 0 = off

@@ -1,10 +1,15 @@
 #include "adapters/http/work_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace authd::http {
 
-work_pool::work_pool(std::string name, std::size_t threads, std::size_t max_queued, std::size_t max_queued_bytes)
+work_pool::work_pool(std::string name, std::size_t threads, std::size_t max_queued, std::size_t max_queued_bytes,
+                     int niceness)
     : name_(std::move(name)), max_queued_(max_queued), max_queued_bytes_(max_queued_bytes) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) threads_.emplace_back([this] { run(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+        threads_.emplace_back([this, niceness] { run(niceness); });
 }
 
 work_pool::~work_pool() { stop(); }
@@ -37,7 +42,13 @@ void work_pool::stop() {
     threads_.clear();
 }
 
-void work_pool::run() {
+void work_pool::run(int niceness) {
+    // On Linux a thread is a task of its own: this sets this thread's priority only. Raising it needs no privilege;
+    // if it fails anyway, the thread runs at the process's priority, which is what it would have without it.
+    if (niceness != 0) {
+        const auto self = static_cast<id_t>(gettid());
+        (void)setpriority(PRIO_PROCESS, self, getpriority(PRIO_PROCESS, self) + niceness);
+    }
     for (;;) {
         std::function<void()> job;
         {

@@ -16,8 +16,10 @@ namespace authd::http {
 /// so that a few large bodies cannot pin memory that many small ones would not.
 class work_pool {
 public:
+    /// `niceness`: added to the process's nice value for these threads, as nice(1) does (0: the process's own; more
+    /// yields the CPU to the other threads when they compete for it; the kernel caps the sum at 19).
     work_pool(std::string name, std::size_t threads, std::size_t max_queued,
-              std::size_t max_queued_bytes = static_cast<std::size_t>(-1));
+              std::size_t max_queued_bytes = static_cast<std::size_t>(-1), int niceness = 0);
     ~work_pool();
     work_pool(const work_pool&) = delete;
     work_pool& operator=(const work_pool&) = delete;
@@ -30,7 +32,7 @@ public:
     std::size_t queued() const;
 
 private:
-    void run();
+    void run(int niceness);
 
     std::string name_;
     std::size_t max_queued_;

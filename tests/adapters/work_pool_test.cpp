@@ -4,6 +4,9 @@
 #include <atomic>
 #include <future>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "adapters/http/work_pool.hpp"
 
 using authd::http::work_pool;
@@ -29,4 +32,14 @@ TEST_CASE("the queue refuses jobs past its count and its bytes, and takes more o
     pool.stop();  // finishes what was queued
     CHECK(ran == 3);
     CHECK_FALSE(pool.try_post([] {}));  // stopped
+}
+
+TEST_CASE("a pool's threads run at the niceness it was given, and the rest of the process keeps its own",
+          "[work_pool]") {
+    const int own = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    work_pool pool("test", 1, 4, 1000, 10);
+    std::promise<int> seen;
+    REQUIRE(pool.try_post([&] { seen.set_value(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()))); }));
+    CHECK(seen.get_future().get() == std::min(own + 10, 19));
+    CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == own);
 }

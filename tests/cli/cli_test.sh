@@ -25,6 +25,8 @@ check "a bad flag is named on one line" test "$(wc -l <<<"$err")" -eq 1
 check "a bad flag is named" grep -q -- "--port" <<<"$err"
 err=$(PORT=70000 "$authd" 2>&1); code=$?
 check "a bad environment value exits 2 naming it" bash -c "[ $code -eq 2 ] && grep -q PORT <<<'$err'"
+err=$(HASHING_NICE=20 "$authd" 2>&1); code=$?
+check "a niceness past 19 exits 2 naming HASHING_NICE" bash -c "[ $code -eq 2 ] && grep -q HASHING_NICE <<<'$err'"
 err=$("$authd" frobnicate 2>&1); code=$?
 check "an unknown command exits 2" test $code -eq 2
 
@@ -166,7 +168,7 @@ check "a given admin password is not printed" bash -c "! grep -q given-admin-pas
 
 # Graceful stop: start on a free port, wait for "listening" on stderr, ask for health, send SIGTERM.
 mkfifo "$work/stderr"
-PORT=0 ACCESS_LOG=0 "$authd" serve 2>"$work/stderr" >/dev/null &
+PORT=0 ACCESS_LOG=0 HASHING_THREADS=2 HASHING_NICE=5 "$authd" serve 2>"$work/stderr" >/dev/null &
 server=$!
 exec 3<"$work/stderr"
 port=""
@@ -178,6 +180,10 @@ check "serve announces its port" test -n "$port"
 # APP_ENV=development is exported above: its codes are readable at /api/v1/dev/messages, so loopback only.
 check "development listens on loopback unless HOST says otherwise" grep -q "listening on 127.0.0.1:" <<<"$listening"
 check "the served health is ok" bash -c "curl -sf http://127.0.0.1:$port/health/live | grep -q ok"
+# HASHING_NICE reaches the two hashing threads, and only them (nice is field 19 of a task's stat).
+own_nice=$(awk '{print $19}' /proc/$server/stat)
+niced=$(cat /proc/$server/task/*/stat | awk -v want=$((own_nice + 5 > 19 ? 19 : own_nice + 5)) '$19 == want' | wc -l)
+check "HASHING_NICE=5 makes the two hashing threads 5 nicer (found $niced)" test "$niced" -eq 2
 check "the admin made on the command line signs in with the password set there" bash -c "curl -s -X POST -H 'Content-Type: application/json' -d '{\"email\":\"ops@example.com\",\"password\":\"operator-password-2\"}' http://127.0.0.1:$port/api/auth/login | grep -q accessToken"
 kill -TERM $server
 wait $server; code=$?
