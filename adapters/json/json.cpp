@@ -1,20 +1,24 @@
 #include "adapters/json/json.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <unordered_map>
 
 namespace authd::json {
 namespace {
 // Iterative: RapidJSON's default parser recurses once per nesting level, so a body of "[[[[…" would overflow the
 // C stack. Every document authd parses also passes acceptable_text(), so that the recursive walks done on parsed
-// values later (serializing, copying) stay shallow. Full precision: the fast default may read a number one bit off,
-// so that stored preferences would drift a little with every re-save (found by tests/fuzz/json_body).
+// values later (serializing, copying) stay shallow. Numbers as text: number_reader converts them.
 constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseFullPrecisionFlag;
+                                 rapidjson::kParseNumbersAsStringsFlag;
 
 /// The value of the four hex digits at text[i], or -1.
 int hex4(std::string_view text, std::size_t i) {
@@ -32,27 +36,54 @@ int hex4(std::string_view text, std::size_t i) {
     return v;
 }
 
-/// False for a zero with an exponent ("0e300", "-0.0E-99"): RapidJSON 1.1.0's full-precision path hands its zero
-/// significand to __builtin_clzll, which is undefined for 0 (found by tests/fuzz/json_body). Nobody writes a zero
-/// so; refusing it is cheaper than a wrong number. Moves `i` to the token's last character.
+/// False for a number RapidJSON 1.1.0's full-precision path cannot read (found by tests/fuzz/json_body): a zero with an
+/// exponent ("0e300", "-0.0E-99") or with more than 22 decimals ("0.000…0"), whose zero significand it hands to
+/// __builtin_clzll (undefined for 0); and a number below 1e-307 ("0.000…0001"), for which it indexes its table of
+/// powers of ten out of bounds. Nobody sends such numbers to authd; refusing them is cheaper than a wrong one. Reads
+/// the number as RapidJSON does, by JSON's grammar (what follows it is another token), and moves `i` to its last
+/// character.
 bool acceptable_number(std::string_view text, std::size_t& i) {
-    bool nonzero = false;
+    constexpr int fast_path_decimals = 22;
+    constexpr long smallest_magnitude = -307;  // a normal double's smallest power of ten
+    const auto at = [&](std::size_t k, auto... chars) { return k < text.size() && ((text[k] == chars) || ...); };
+    const auto digit = [&](std::size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
     std::size_t k = i;
-    for (; k < text.size(); ++k) {
-        const char c = text[k];
-        if (c >= '1' && c <= '9') nonzero = true;
-        else if (c == 'e' || c == 'E') {
-            if (!nonzero) return false;
-        } else if (c != '0' && c != '.' && c != '-' && c != '+') {
-            break;
+    bool nonzero = false;
+    long magnitude = -1;  // the power of ten of the first significant digit, once there is one
+    if (at(k, '-')) ++k;
+    if (at(k, '0')) {
+        ++k;  // a leading 0 is the whole integer part
+    } else {
+        for (; digit(k); ++k) {
+            nonzero = true;  // 1-9, then any digits
+            magnitude = std::min(magnitude + 1, 100000L);
         }
     }
-    i = k - 1;
-    return true;
+    int decimals = 0;
+    if (at(k, '.'))
+        for (++k; digit(k); ++k) {
+            ++decimals;
+            if (!nonzero && text[k] != '0') {
+                nonzero = true;
+                magnitude = -decimals;
+            }
+        }
+    const bool exponent = at(k, 'e', 'E');
+    if (exponent) {
+        ++k;
+        const bool negative = at(k, '-');
+        if (at(k, '+', '-')) ++k;
+        long value = 0;
+        for (; digit(k); ++k) value = std::min(value * 10 + (text[k] - '0'), 100000L);
+        magnitude += negative ? -value : value;
+    }
+    i = k - 1;  // at least the '-' or the first digit was read
+    if (!nonzero) return !exponent && decimals <= fast_path_decimals;
+    return magnitude >= smallest_magnitude;
 }
 
-/// What RapidJSON lets through and authd must not: arrays and objects nested deeper than max_depth, a zero with
-/// an exponent (acceptable_number), and a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by tests/fuzz/json_body). One pass, no
+/// What RapidJSON lets through and authd must not: arrays and objects nested deeper than max_depth, a number that
+/// RapidJSON's full-precision path cannot read (acceptable_number), and a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by tests/fuzz/json_body). One pass, no
 /// recursion; it needs no valid JSON (the parser judges the rest).
 bool acceptable_text(std::string_view text) {
     int depth = 0;
@@ -86,10 +117,62 @@ bool acceptable_text(std::string_view text) {
     return true;
 }
 
+/// Builds a document from RapidJSON's reader as Document::Parse does, but reads its numbers with the standard
+/// library, which rounds correctly: RapidJSON 1.1.0's default conversion may read a number one bit off (stored
+/// preferences would drift with every re-save), and its full-precision one has undefined behaviour on some digit
+/// strings (a zero significand handed to __builtin_clzll, a table of powers read out of bounds; all found by
+/// tests/fuzz/json_body). Integers keep RapidJSON's types: 64-bit when they fit, else a double.
+class number_reader {
+public:
+    explicit number_reader(rapidjson::Document& doc) : doc_(doc) {}
+    bool Null() { return doc_.Null(); }
+    bool Bool(bool b) { return doc_.Bool(b); }
+    bool Int(int i) { return doc_.Int(i); }
+    bool Uint(unsigned u) { return doc_.Uint(u); }
+    bool Int64(std::int64_t i) { return doc_.Int64(i); }
+    bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
+    bool Double(double d) { return doc_.Double(d); }
+    bool RawNumber(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+        const char* end = str + length;
+        if (std::string_view(str, length).find_first_of(".eE") == std::string_view::npos) {
+            if (*str == '-') {
+                std::int64_t i = 0;
+                if (const auto [at, ec] = std::from_chars(str, end, i); ec == std::errc{} && at == end) return Int64(i);
+            } else {
+                std::uint64_t u = 0;
+                if (const auto [at, ec] = std::from_chars(str, end, u); ec == std::errc{} && at == end)
+                    return Uint64(u);
+            }
+        }
+        double d = 0;
+        const auto [at, ec] = std::from_chars(str, end, d);
+        if (ec == std::errc::result_out_of_range) return false;  // past a double's range either way: refused
+        return ec == std::errc{} && at == end && Double(d);
+    }
+    bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+    bool StartObject() { return doc_.StartObject(); }
+    bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+    bool EndObject(rapidjson::SizeType members) { return doc_.EndObject(members); }
+    bool StartArray() { return doc_.StartArray(); }
+    bool EndArray(rapidjson::SizeType elements) { return doc_.EndArray(elements); }
+
+private:
+    rapidjson::Document& doc_;
+};
+
 bool parse_document(rapidjson::Document& doc, std::string_view text) {
     if (!acceptable_text(text)) return false;
-    doc.Parse<parse_flags>(text.data(), text.size());
-    return !doc.HasParseError();
+    bool parsed = false;
+    auto generate = [&](rapidjson::Document& into) {
+        rapidjson::MemoryStream bytes(text.data(), text.size());
+        rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+        number_reader numbers(into);
+        rapidjson::Reader reader;
+        parsed = !reader.Parse<parse_flags>(in, numbers).IsError();
+        return parsed;
+    };
+    doc.Populate(generate);
+    return parsed;
 }
 }  // namespace
 

@@ -118,7 +118,7 @@ std::optional<database_url> database_url::parse(std::string_view url) {
         if (rest.size() < 2 || rest.front() != '/') return std::nullopt;
         out.kind = dialect::sqlite;
         std::string_view path = rest.substr(1);
-        if (!split_query(out, path)) return std::nullopt;  // a parameter is named, never made part of the file name
+        if (!split_query(out, path) || path.empty()) return std::nullopt;  // a parameter is named, never in the name
         out.path = std::string(path);
         // SOCI 4.0's sqlite3 backend splits its connection string on spaces and knows no quoting.
         if (out.path.find_first_of(" \t\n'\"") != std::string::npos) return std::nullopt;

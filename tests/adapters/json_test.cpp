@@ -77,8 +77,20 @@ TEST_CASE("a lone surrogate escape is refused, never stored as bytes that are no
     CHECK(json::object_reader::parse(R"({"name":"\\udc00 is text"})").has_value());     // an escaped backslash
 }
 
-TEST_CASE("a zero with an exponent is refused, other numbers with one are read", "[json][limits]") {
+TEST_CASE("numbers RapidJSON would misread are refused: a zero with an exponent or past 22 decimals, below 1e-307",
+          "[json][limits]") {
     for (const char* zero : {"[0e300]", "[-0.0E-99]", "[0.000e5]", R"({"a":0E257})"}) CHECK_FALSE(json::compact(zero));
+    const std::string decimals_22 = "0." + std::string(22, '0'), decimals_23 = "0." + std::string(23, '0');
+    CHECK(json::compact("[" + decimals_22 + "]") == "[0.0]");
+    CHECK_FALSE(json::compact("[" + decimals_23 + "]"));
+    CHECK(json::compact("[-" + decimals_23 + "1e5]").has_value());  // not a zero: read
+    CHECK(json::compact("[" + decimals_23 + "1]").has_value());
+    // Below 1e-307, however written, is refused; down to it, read.
+    CHECK_FALSE(json::compact("[0." + std::string(345, '0') + "112]"));
+    CHECK_FALSE(json::compact("[1e-308]"));
+    CHECK_FALSE(json::compact("[0.001e-306]"));
+    CHECK(json::compact("[1e-307]").has_value());
+    CHECK(json::compact("[0." + std::string(345, '0') + "1e345]") == "[0.1]");
     CHECK(json::compact("[1e300,0.5e-3,0,0.0,-0]") == "[1e300,0.0005,0,0.0,0]");
     CHECK(json::compact(R"({"e":"0e300 in a string"})").has_value());
 }

@@ -73,6 +73,7 @@ TEST_CASE("a SQLite URL's query is named for the start to refuse, never made par
     CHECK(plain->path == "/var/lib/authd/authd.db");
     CHECK(plain->rejected_option.empty());
     CHECK_FALSE(database_url::parse("sqlite:///authd.db?%zz"));  // not percent-encoding
+    CHECK_FALSE(database_url::parse("sqlite:///?mode=ro"));      // no file at all
 }
 
 TEST_CASE("the URL's options take effect on the real server", "[url][sql]") {
