@@ -36,11 +36,10 @@ int hex4(std::string_view text, std::size_t i) {
     return v;
 }
 
-/// False for a number RapidJSON 1.1.0's full-precision path cannot read (found by tests/fuzz/json_body): a zero with an
-/// exponent ("0e300", "-0.0E-99") or with more than 22 decimals ("0.000…0"), whose zero significand it hands to
-/// __builtin_clzll (undefined for 0); and a number below 1e-307 ("0.000…0001"), for which it indexes its table of
-/// powers of ten out of bounds. Nobody sends such numbers to authd; refusing them is cheaper than a wrong one. Reads
-/// the number as RapidJSON does, by JSON's grammar (what follows it is another token), and moves `i` to its last
+/// False for a zero with an exponent ("0e300", "-0.0E-99") or more than 22 decimals, and for a number below 1e-307.
+/// RapidJSON 1.1.0's full-precision conversion had undefined behaviour on such numbers (found by tests/fuzz/json_body);
+/// number_reader no longer uses it; they are still refused, as nobody sends them to authd. Reads the
+/// number as RapidJSON does, by JSON's grammar (what follows it is another token), and moves `i` to its last
 /// character.
 bool acceptable_number(std::string_view text, std::size_t& i) {
     constexpr int fast_path_decimals = 22;
@@ -82,8 +81,8 @@ bool acceptable_number(std::string_view text, std::size_t& i) {
     return magnitude >= smallest_magnitude;
 }
 
-/// What RapidJSON lets through and authd must not: arrays and objects nested deeper than max_depth, a number that
-/// RapidJSON's full-precision path cannot read (acceptable_number), and a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by tests/fuzz/json_body). One pass, no
+/// What RapidJSON lets through and authd must not: arrays and objects nested deeper than max_depth, a number authd
+/// refuses (acceptable_number), and a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by tests/fuzz/json_body). One pass, no
 /// recursion; it needs no valid JSON (the parser judges the rest).
 bool acceptable_text(std::string_view text) {
     int depth = 0;
