@@ -4,9 +4,35 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace authd::storage {
+namespace {
+
+// Switching to WAL takes the file's exclusive lock for a moment. When another connection holds a
+// shared lock and waits for the same, SQLite answers busy at once instead of calling the busy
+// handler (waiting could deadlock), so several instances opening one file together can see
+// "database is locked" here. The switch is retried for as long as the busy timeout would wait.
+void switch_to_wal(soci::session& sql, std::chrono::milliseconds patience) {
+    const auto give_up = std::chrono::steady_clock::now() + patience;
+    for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+        try {
+            sql << "PRAGMA journal_mode = WAL";
+            return;
+        } catch (const soci::sqlite3_soci_error& error) {
+            const int primary = error.result() & 0xff;  // an extended code (SQLITE_BUSY_RECOVERY) counts too
+            const bool busy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+            if (!busy || std::chrono::steady_clock::now() >= give_up) throw;
+        }
+        std::this_thread::sleep_for(pause);
+    }
+}
+
+}  // namespace
 
 void sql_dialect::open(soci::session& sql, const database_url& url) const {
     switch (kind_) {
@@ -15,7 +41,7 @@ void sql_dialect::open(soci::session& sql, const database_url& url) const {
             // The busy timeout makes writers queue, not fail; it comes first, because switching to
             // WAL (which lets readers run beside the one writer) needs a lock another instance may hold.
             sql << "PRAGMA busy_timeout = 5000";
-            if (!url.in_memory()) sql << "PRAGMA journal_mode = WAL";
+            if (!url.in_memory()) switch_to_wal(sql, std::chrono::milliseconds(5000));
             sql << "PRAGMA foreign_keys = ON";
             sql << "PRAGMA synchronous = NORMAL";
             break;
