@@ -1,6 +1,7 @@
 #include "adapters/http/server.hpp"
 
 #include "adapters/http/beast_request.hpp"
+#include "adapters/http/response_bytes.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -9,7 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -18,14 +19,12 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <openssl/ssl.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <mutex>
@@ -51,26 +50,8 @@ constexpr std::size_t first_read_bytes = 4096;
 // After an error response the server drains what the client still sends (see http_connection::linger) up to these.
 constexpr milliseconds max_linger{1000};
 constexpr std::size_t max_drain_bytes = 1 << 20;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-bool has_close_token(std::string_view value) {
-    while (!value.empty()) {
-        const auto comma = value.find(',');
-        auto token = value.substr(0, comma);
-        while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-        if (iequals(token, "close")) return true;
-        if (comma == std::string_view::npos) break;
-        value.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
+// A connection keeps its response buffer between requests up to this; a bigger one (an events page) is let go.
+constexpr std::size_t max_kept_response_bytes = 16 * 1024;
 
 asio::ip::address peer_address(const tcp::socket& socket) {
     beast::error_code ec;
@@ -101,28 +82,6 @@ std::optional<int> protocol_status(const beast::error_code& ec) {
     return std::nullopt;
 }
 
-bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, bool head, bool keep_alive) {
-    bhttp::response<bhttp::string_body> out;
-    out.version(version);
-    const auto status = res.status >= 100 && res.status <= 999 ? static_cast<unsigned>(res.status) : 500U;
-    out.result(status);
-    for (const auto& h : res.headers) {
-        // Framing is ours to decide: a stale length from the handler would desynchronise the connection.
-        if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding")) continue;
-        if (iequals(h.name, "Connection")) {
-            keep_alive = keep_alive && !has_close_token(h.value);
-            continue;
-        }
-        out.insert(h.name, h.value);
-    }
-    if (status >= 200 && status != 204 && status != 304) {
-        out.content_length(res.body.size());
-        if (!head) out.body() = std::move(res.body);
-    }
-    out.keep_alive(keep_alive);
-    return out;
-}
-
 }  // namespace
 
 // What the core and a handler's `respond` need of a connection, whatever its stream (plain TCP or TLS).
@@ -132,7 +91,8 @@ public:
     virtual ~connection_base() = default;
     connection_base(const connection_base&) = delete;
     connection_base& operator=(const connection_base&) = delete;
-    virtual const asio::any_io_executor& strand() const noexcept = 0;
+    /// The executor of the one io thread the connection lives on: every handler of the connection runs there.
+    virtual const asio::any_io_executor& executor() const noexcept = 0;
     virtual void start() = 0;
     virtual void deliver(response res, bool close_after) = 0;
     virtual void on_stop() = 0;
@@ -148,10 +108,11 @@ public:
         : options_(std::move(options)),
           handler_(std::move(handler)),
           protocol_error_(std::move(protocol_error)),
-          io_(std::max(1, options_.io_threads)),
-          acceptor_(io_),
-          accept_retry_(io_) {
+          ios_(make_contexts(std::max(1, options_.io_threads))),
+          acceptor_(*ios_.front()),
+          accept_retry_(*ios_.front()) {
         if (!handler_ || !protocol_error_) throw std::invalid_argument("authd::http::server: empty handler");
+        for (auto& io : ios_) open_until_stop_.emplace_back(io->get_executor());
     }
     ~server_core() {
         // Only reached with live threads when wait() was misused from an io thread; better a leak than terminate().
@@ -168,7 +129,6 @@ public:
     unsigned short port() const noexcept { return port_; }
     bool stopping() const noexcept { return stopping_; }
     const server_options& options() const noexcept { return options_; }
-    asio::io_context& io() noexcept { return io_; }
     void handle(request req, std::function<void(response)> respond) const {
         handler_(std::move(req), std::move(respond));
     }
@@ -184,16 +144,26 @@ public:
     void untrack(connection_base* connection, const std::string& network);
 
 private:
+    static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count);
+    /// The io_context of the next connection: round robin over the io threads.
+    asio::io_context& next_context() noexcept { return *ios_[next_io_++ % ios_.size()]; }
     void load_tls();
     void listen();
     void accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
-    void run() noexcept;
+    void run(asio::io_context& io) noexcept;
 
     const server_options options_;
     const handler_fn handler_;
     const protocol_error_fn protocol_error_;
-    asio::io_context io_;  // before the io objects below, which must be destroyed first
+    // One io_context per io thread, each run by that thread alone: a connection lives on one of them, so its
+    // handlers never run at once and need no strand (no lock, no queue of their own), and the threads do not contend
+    // for one scheduler. Before the io objects below, which must be destroyed first.
+    std::vector<std::unique_ptr<asio::io_context>> ios_;
+    // Keeps every io thread running while there is nothing to do yet; released by stop(), after which a thread ends
+    // once its connections have.
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> open_until_stop_;
+    std::atomic<std::size_t> next_io_{0};
 
     std::mutex acceptor_mutex_;  // accept() runs on io threads, stop() on any thread
     tcp::acceptor acceptor_;
@@ -215,7 +185,7 @@ private:
 };
 
 // One TCP connection, over `Stream`: beast::tcp_stream (plain HTTP) or tls_stream (HTTPS: a TLS handshake first).
-// Every member is touched on its strand only, except strand_ (immutable) which pending_response and stop() post to
+// Every member is touched on its io thread only, except executor_ (immutable) which pending_response and stop() post to
 // from other threads.
 template <class Stream>
 class http_connection final : public connection_base {
@@ -231,14 +201,14 @@ public:
           remote_ip_(std::move(remote_ip)),
           network_(std::move(network)),
           stream_(std::move(socket), tls_context...),
-          strand_(stream_.get_executor()) {}
+          executor_(stream_.get_executor()) {}
     ~http_connection() override { core_->untrack(this, network_); }
 
-    const asio::any_io_executor& strand() const noexcept override { return strand_; }
+    const asio::any_io_executor& executor() const noexcept override { return executor_; }
 
     void start() override {
         core_->track(this, weak_from_this());
-        asio::post(strand_, [self = shared_self()] {
+        asio::post(executor_, [self = shared_self()] {
             if constexpr (is_tls) self->handshake();
             else self->read_request();
         });
@@ -262,14 +232,15 @@ public:
         phase_ = phase::writing;
         const bool keep_alive = keep_alive_ && !close_after && !core_->stopping();
         try {
-            response_.emplace(to_beast(std::move(res), version_, head_, keep_alive));
+            keep_open_ = write_response(std::move(res), {version_, head_, keep_alive}, out_);
         } catch (...) {
             in_flight_.reset();
             return close();
         }
         tcp().expires_after(core_->options().read_timeout);
-        bhttp::async_write(stream_, *response_, beast::bind_front_handler(&http_connection::on_write, shared_self()));
-        in_flight_.reset();  // the write now keeps the io threads alive
+        asio::async_write(stream_, asio::buffer(out_),
+                          beast::bind_front_handler(&http_connection::on_write, shared_self()));
+        in_flight_.reset();  // the write now keeps the io thread alive
     }
 
 private:
@@ -345,16 +316,15 @@ private:
         phase_ = phase::handling;
         // Nothing of ours is pending while the handler works: this keeps io_context::run from returning meanwhile,
         // which is also how stop() ends up waiting for in-flight requests.
-        in_flight_.emplace(core_->io().get_executor());
+        in_flight_.emplace(asio::prefer(executor_, asio::execution::outstanding_work.tracked));
         call_handler(std::move(message));
     }
 
     void call_handler(bhttp::request<bhttp::string_body>&& message);
 
     void on_write(beast::error_code ec, std::size_t) {
-        const bool keep_alive = response_ && response_->keep_alive();
-        response_.reset();
-        if (ec || !keep_alive || phase_ == phase::closing) return close();
+        if (ec || !keep_open_ || phase_ == phase::closing) return close();
+        if (out_.capacity() > max_kept_response_bytes) std::string().swap(out_);  // a large answer's buffer goes
         wait_for_request();
     }
 
@@ -367,13 +337,12 @@ private:
             res = response{status, {}, {}};
         }
         try {
-            response_.emplace(to_beast(std::move(res), 11, false, false));
+            write_response(std::move(res), {.version = 11, .head = false, .keep_alive = false}, out_);
         } catch (...) {
             return close();
         }
         tcp().expires_after(core_->options().read_timeout);
-        bhttp::async_write(stream_, *response_, [self = shared_self()](beast::error_code ec, std::size_t) {
-            self->response_.reset();
+        asio::async_write(stream_, asio::buffer(out_), [self = shared_self()](beast::error_code ec, std::size_t) {
             if (ec) return self->close();
             self->linger();
         });
@@ -413,21 +382,22 @@ private:
     std::string remote_ip_;
     std::string network_;
     Stream stream_;
-    asio::any_io_executor strand_;
+    asio::any_io_executor executor_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // a fresh one per request
-    std::optional<bhttp::response<bhttp::string_body>> response_;      // alive while it is written
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> in_flight_;
+    std::string out_;  // the response being written; its capacity is reused by the next one
+    std::optional<asio::any_io_executor> in_flight_;  // tracks work: the io thread runs on while a handler works
     phase phase_ = phase::reading;
-    bool keep_alive_ = false;
+    bool keep_alive_ = false;  // the request's wish
+    bool keep_open_ = false;   // the response's decision
     bool head_ = false;
     unsigned version_ = 11;
 };
 
 namespace {
 
-// The state behind a handler's `respond`: hands the response to the connection's strand, once. A handler that answers
-// at once on the network thread (a fast path) is already on that strand: dispatch then delivers inline, saving a
+// The state behind a handler's `respond`: hands the response to the connection's io thread, once. A handler that
+// answers at once on the network thread (a fast path) is already on that thread: dispatch then delivers inline, saving a
 // queue round trip; from a worker thread it posts.
 class pending_response {
 public:
@@ -445,7 +415,7 @@ public:
 
     void fulfil(response res, bool close_after) {
         if (done_.exchange(true)) return;  // "exactly once": later calls are ignored
-        asio::dispatch(connection_->strand(), [c = connection_, res = std::move(res), close_after]() mutable {
+        asio::dispatch(connection_->executor(), [c = connection_, res = std::move(res), close_after]() mutable {
             c->deliver(std::move(res), close_after);
         });
     }
@@ -474,8 +444,7 @@ void server_core::start() {
     listen();
     accept();
     std::lock_guard lock(threads_mutex_);
-    for (int i = 0; i < std::max(1, options_.io_threads); ++i)
-        threads_.emplace_back([self = shared_from_this()] { self->run(); });
+    for (auto& io : ios_) threads_.emplace_back([self = shared_from_this(), &io = *io] { self->run(io); });
 }
 
 void server_core::load_tls() {
@@ -526,8 +495,8 @@ void server_core::listen() {
 void server_core::accept() {
     std::lock_guard lock(acceptor_mutex_);
     if (!acceptor_.is_open()) return;
-    // Handlers hold `this` raw: they only run inside io_.run(), whose threads own the core.
-    acceptor_.async_accept(asio::make_strand(io_),
+    // Handlers hold `this` raw: they only run inside the io threads, which own the core.
+    acceptor_.async_accept(next_context(),
                            [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
@@ -572,9 +541,6 @@ void server_core::on_accept(beast::error_code ec, tcp::socket socket) {
 
 void server_core::stop() {
     if (stopping_.exchange(true)) return;
-    // Once the acceptor is closed the io threads may run out of work at any moment; a post into an io_context that
-    // has finished would never run, and the connection it holds would keep the whole core alive. Hold them on.
-    const auto keep_running = asio::make_work_guard(io_);
     {
         std::lock_guard lock(acceptor_mutex_);
         beast::error_code ignored;
@@ -586,9 +552,12 @@ void server_core::stop() {
         for (const auto& [raw, weak] : connections_)
             if (auto connection = weak.lock()) live.push_back(std::move(connection));
     }
-    for (auto& connection : live) asio::post(connection->strand(), [connection] { connection->on_stop(); });
+    for (auto& connection : live) asio::post(connection->executor(), [connection] { connection->on_stop(); });
     // A connection registered after the copy above saw stopping_ already (it is set before connections_mutex_ is
     // taken) and closes by itself before its first read.
+    // Only now may the io threads run out of work: a post into an io_context that has finished would never run, and
+    // the connection it holds would keep the whole core alive.
+    for (auto& guard : open_until_stop_) guard.reset();
 }
 
 void server_core::wait() {
@@ -597,10 +566,16 @@ void server_core::wait() {
         if (t.joinable()) t.join();
 }
 
-void server_core::run() noexcept {
+std::vector<std::unique_ptr<asio::io_context>> server_core::make_contexts(int count) {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < count; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));  // 1: one thread runs it
+    return contexts;
+}
+
+void server_core::run(asio::io_context& io) noexcept {
     for (;;) {
         try {
-            io_.run();  // returns once nothing is pending: acceptor closed, connections gone, no request in flight
+            io.run();  // returns after stop() once nothing is pending: connections gone, no request in flight
             return;
         } catch (...) {  // a handler threw: keep serving; nothing of ours throws on purpose
         }

@@ -490,7 +490,7 @@ scenario_smtp_outage() {
   # Each queued message once: the Message-IDs of the mails are the queue's ids, each exactly once.
   local arrived queued
   arrived=$(awk '{ print $3 }' <<<"$table")
-  queued=$(sqlite3 "$work/authd.db" 'SELECT message_id FROM messages ORDER BY id')
+  queued=$(sqlite3 -cmd '.timeout 5000' "$work/authd.db" 'SELECT message_id FROM messages ORDER BY id')
   check "7 distinct Message-IDs" test "$(sort -u <<<"$arrived" | wc -l)" = 7
   check "no Message-ID twice" test -z "$(sort <<<"$arrived" | uniq -d)"
   check "the Message-IDs are those of the 7 queued messages" test "$(sort <<<"$arrived")" = "$(sort <<<"$queued")"
@@ -498,7 +498,7 @@ scenario_smtp_outage() {
   local who in_arrival in_queue order_ok=1
   for who in agent.a@example.com agent.b@example.com agent.c@example.com client.x@example.com client.y@example.com; do
     in_arrival=$(awk -v who="$who" '$2 == who { print $3 }' <<<"$table")
-    in_queue=$(sqlite3 "$work/authd.db" "SELECT message_id FROM messages WHERE recipient = '$who' ORDER BY id")
+    in_queue=$(sqlite3 -cmd '.timeout 5000' "$work/authd.db" "SELECT message_id FROM messages WHERE recipient = '$who' ORDER BY id")
     if [ -z "$in_queue" ] || [ "$in_arrival" != "$in_queue" ]; then
       order_ok=0
       echo "order for $who: arrived [$in_arrival] queued [$in_queue]"

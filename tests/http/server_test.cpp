@@ -232,6 +232,25 @@ TEST_CASE("Pipelined requests are answered in order", "[http][server]") {
     CHECK(a < b);
 }
 
+TEST_CASE("An HTTP/1.0 client that asks to keep the connection gets both answers on it, in HTTP/1.0",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+
+    const auto raw = raw_exchange(srv.port(),
+                                  "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                                  "GET /b HTTP/1.0\r\n\r\n",
+                                  5s);
+
+    CHECK(raw.starts_with("HTTP/1.0 200 OK\r\n"));
+    const auto a = raw.find("Connection: keep-alive\r\nContent-Length: 2\r\n\r\n/a");
+    const auto b = raw.find("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n/b");
+    CHECK(a != std::string::npos);
+    CHECK(b != std::string::npos);
+    CHECK(a < b);
+}
+
 TEST_CASE("A body over max_body_bytes gets 413 from protocol_error and the connection is closed", "[http][server]") {
     auto options = local_options();
     options.max_body_bytes = 1024;

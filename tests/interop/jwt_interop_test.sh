@@ -80,7 +80,7 @@ for alg in EdDSA ES256; do
   a=${bases[0]} b=${bases[1]}
   curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
     -d '{"email":"ana@example.com","password":"correct horse battery","name":"Ana"}' "$a/api/auth/register"
-  ana=$(sqlite3 "$db" "SELECT id FROM users WHERE email = 'ana@example.com'")
+  ana=$(sqlite3 -cmd '.timeout 5000' "$db" "SELECT id FROM users WHERE email = 'ana@example.com'")
   check "$alg: ana is registered" test -n "$ana"
 
   first=$(login "$a")
@@ -101,7 +101,7 @@ PY
 )
   check "$alg: a forged kid is refused by authd, PyJWT and jose" all_refuse "$a" "$forged_kid"
   # HS256 keyed with the public key, which anyone can fetch:
-  public_pem=$(sqlite3 "$db" "SELECT public_pem FROM signing_keys LIMIT 1")
+  public_pem=$(sqlite3 -cmd '.timeout 5000' "$db" "SELECT public_pem FROM signing_keys LIMIT 1")
   confused=$("$python" - "$first" "$public_pem" <<'PY'
 import base64, hashlib, hmac, json, sys
 header, payload, _ = sys.argv[1].split(".")
@@ -123,7 +123,7 @@ PY
   check "$alg: authd keys list shows an active and a retired key" bash -c \
     "grep -q ' active ' <<<'$listed' && grep -q ' retired ' <<<'$listed'"
   check "$alg: the token minted before the rotation still verifies on both and in both libraries" all_accept "$b" "$first" "$ana"
-  new_kid=$(sqlite3 "$db" "SELECT kid FROM signing_keys WHERE retired_at IS NULL")
+  new_kid=$(sqlite3 -cmd '.timeout 5000' "$db" "SELECT kid FROM signing_keys WHERE retired_at IS NULL")
   # The instances sign with the new key once they read the keys again (an unknown kid, or 30 s): a token of it
   # made by a third process must verify on both at once.
   third_port=$(free_port)
@@ -138,10 +138,10 @@ PY
   # The old key's tokens have all expired: it leaves the set (pushed back in time here), and nothing accepts its
   # tokens any more.
   old_kid=$(kid_of "$first")
-  sqlite3 "$db" "UPDATE signing_keys SET retired_at = '2000-01-01 00:00:00' WHERE kid = '$old_kid'"
+  sqlite3 -cmd '.timeout 5000' "$db" "UPDATE signing_keys SET retired_at = '2000-01-01 00:00:00' WHERE kid = '$old_kid'"
   check "$alg: a rotation through the admin route is refused without a token" test "$(status POST "$b/api/admin/keys/rotate")" = 401
   # An admin rotates through b: b signs with the newest key at once, and no longer holds the expired one.
-  sqlite3 "$db" "INSERT INTO user_roles (user_id, role) VALUES ('$ana', 'admin')"
+  sqlite3 -cmd '.timeout 5000' "$db" "INSERT INTO user_roles (user_id, role) VALUES ('$ana', 'admin')"
   admin=$(login "$b")
   newest=$(curl -s -X POST -H "Authorization: Bearer $admin" "$b/api/admin/keys/rotate" | json_field kid)
   check "$alg: the admin route names the newest key" test -n "$newest"
