@@ -1,12 +1,15 @@
 #include "adapters/storage/soci_store.hpp"
 
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "adapters/storage/connection_pool.hpp"
 #include "adapters/storage/migrator.hpp"
 #include "adapters/storage/soci_internal.hpp"
+#include "adapters/storage/wal_checkpointer.hpp"
 
 namespace authd::storage {
 namespace {
@@ -120,7 +123,11 @@ struct soci_store::impl {
     /// of a second under load). Reads run beside a write on their own connections (WAL). Other processes on the
     /// same file (an `authd` command) still meet the busy handler.
     std::mutex sqlite_writer;
-    impl(const database_url& url, std::size_t size) : pool(url, size) {}
+    std::optional<wal_checkpointer> checkpointer;  // SQLite files only; stops before the pool closes
+    impl(const database_url& url, std::size_t size) : pool(url, size) {
+        if (url.kind == dialect::sqlite && !url.in_memory())
+            checkpointer.emplace(url, std::chrono::milliseconds(100), sqlite_writer);
+    }
     std::mutex* one_writer() { return pool.dialect_of().kind() == dialect::sqlite ? &sqlite_writer : nullptr; }
 };
 

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -32,16 +33,34 @@ void switch_to_wal(soci::session& sql, std::chrono::milliseconds patience) {
     }
 }
 
+// Once, before SQLite's first connection in the process. The pool lends each connection to one thread at a time, so
+// SQLite's own per-connection mutexes guard nothing (multi-thread mode instead of serialized); and its memory
+// statistics, which nobody reads, take a process-wide mutex on every allocation. Both cost the single writer time.
+// A no-op when SQLite was already initialised (sqlite3_config then refuses, and the defaults stay).
+void configure_sqlite_once() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // SOCI's header includes sqlite3.h inside namespace sqlite_api, and its include guard keeps it there.
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
+}
+
 }  // namespace
 
 void sql_dialect::open(soci::session& sql, const database_url& url) const {
     switch (kind_) {
         case dialect::sqlite:
+            configure_sqlite_once();
             sql.open(*soci::factory_sqlite3(), url.soci_connect_string());
             // The busy timeout makes writers queue, not fail; it comes first, because switching to
             // WAL (which lets readers run beside the one writer) needs a lock another instance may hold.
             sql << "PRAGMA busy_timeout = 5000";
-            if (!url.in_memory()) switch_to_wal(sql, std::chrono::milliseconds(5000));
+            if (!url.in_memory()) {
+                switch_to_wal(sql, std::chrono::milliseconds(5000));
+                // No commit copies the log back into the file: the pool's wal_checkpointer does, beside the writers.
+                sql << "PRAGMA wal_autocheckpoint = 0";
+            }
             sql << "PRAGMA foreign_keys = ON";
             sql << "PRAGMA synchronous = NORMAL";
             break;

@@ -1,0 +1,46 @@
+#include "adapters/storage/wal_checkpointer.hpp"
+
+#include "adapters/storage/sql_dialect.hpp"
+
+namespace authd::storage {
+
+wal_checkpointer::wal_checkpointer(const database_url& url, std::chrono::milliseconds interval, std::mutex& writers)
+    : interval_(interval), writers_(writers) {
+    sql_dialect(url.kind).open(sql_, url);
+    thread_ = std::thread([this] { run(); });
+}
+
+wal_checkpointer::~wal_checkpointer() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void wal_checkpointer::run() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+        lock.unlock();
+        checkpoint();  // the bulk, beside the writers
+        {
+            std::lock_guard no_writer(writers_);
+            if (checkpoint()) ++complete_;  // the frames committed meanwhile
+        }
+        lock.lock();
+    }
+}
+
+bool wal_checkpointer::checkpoint() {
+    try {
+        int busy = 0, log_frames = 0, copied_frames = 0;
+        sql_ << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log_frames), soci::into(copied_frames);
+        return busy == 0 && log_frames >= 0 && copied_frames == log_frames;
+    } catch (const soci::soci_error&) {
+        // A disk error here is also every writer's, and they report it; the next round tries again.
+        return false;
+    }
+}
+
+}  // namespace authd::storage

@@ -1,0 +1,50 @@
+#pragma once
+// SQLite's write-ahead log is copied back into the database file by a thread of its own, not by whichever commit
+// happens to cross the log's size threshold. That copy ends in an fsync; made by a commit, it held the single writer
+// (and so every writer queued behind it) for milliseconds: the refresh benchmark's p99.
+//
+// Each round copies the log beside the writers first, then once more holding the writers' lock, which copies only
+// the few frames committed meanwhile. Only a log copied whole while no writer adds to it is started over by the next
+// writer (otherwise it would grow without end under a steady load); the short second copy is what buys that.
+#include <soci/soci.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "adapters/storage/database_url.hpp"
+
+namespace authd::storage {
+
+class wal_checkpointer {
+public:
+    /// Opens a connection of its own to the SQLite file `url` and checkpoints every `interval` (PASSIVE: it never
+    /// waits for readers). `writers` is the lock every writer of the process holds. Throws soci::soci_error when the
+    /// file cannot be opened.
+    wal_checkpointer(const database_url& url, std::chrono::milliseconds interval, std::mutex& writers);
+    ~wal_checkpointer();  ///< stops the thread (within one checkpoint)
+    wal_checkpointer(const wal_checkpointer&) = delete;
+    wal_checkpointer& operator=(const wal_checkpointer&) = delete;
+
+    /// Rounds that left every frame of the log copied into the database file.
+    std::uint64_t complete_checkpoints() const { return complete_.load(); }
+
+private:
+    void run();
+    /// One PASSIVE checkpoint: whether it copied every frame of the log.
+    bool checkpoint();
+
+    soci::session sql_;
+    const std::chrono::milliseconds interval_;
+    std::mutex& writers_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> complete_{0};
+    std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace authd::storage
