@@ -5,8 +5,8 @@
 // on a keep-alive connection; a parse error gets the server's protocol_error answer and ends the input.
 // Proves, for any bytes: no crash, leak, memory error or undefined behaviour anywhere on that path; respond is
 // called exactly once per request (twice: future_error ends the process; never: the input times out); every
-// response has a status of 100-599, a request id and the security headers; every error response is a JSON
-// problem; a parse error is answered 400, 413 or 431. (Races are scripts/tsan's: ASan does not see them.)
+// response has a status of 100-599, a request id and the security headers, and its bytes on the wire read back as
+// that one response; every error response is a JSON problem; a parse error is answered 400, 413 or 431. (Races are scripts/tsan's: ASan does not see them.)
 //
 // The seeds of corpus/http_request/ carry bearer tokens of the two sessions made below. They are made the same
 // at every start (fake clock, counting random), so that the fuzzer starts past the 401s. FUZZ_VERBOSE=1 prints
@@ -32,6 +32,7 @@
 #include "adapters/http/body.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/pipeline.hpp"
+#include "adapters/http/response_bytes.hpp"
 #include "tests/fuzz/check.hpp"
 #include "tests/support/fakes.hpp"
 
@@ -200,6 +201,17 @@ void check_response(const http::response& res) {
     FUZZ_CHECK(res.find_header("X-Content-Type-Options").has_value());
     FUZZ_CHECK(res.find_header("Content-Security-Policy").has_value());
     if (res.status >= 400) FUZZ_CHECK(authd::json::object_reader::parse(res.body).has_value());
+    // On the wire (adapters/http/response_bytes.hpp) it is one whole response, read back as it was sent: no header
+    // value split it, and the length frames the body.
+    std::string wire;
+    http::write_response(http::response(res), {}, wire);
+    boost::beast::http::response_parser<boost::beast::http::string_body> parser;
+    parser.eager(true);
+    boost::beast::error_code ec;
+    const auto used = parser.put(boost::asio::buffer(wire), ec);
+    FUZZ_CHECK(!ec && parser.is_done() && used == wire.size());
+    FUZZ_CHECK(parser.get().result_int() == static_cast<unsigned>(res.status));
+    if (res.status >= 200 && res.status != 204 && res.status != 304) FUZZ_CHECK(parser.get().body() == res.body);
 }
 
 /// The server's mapping from a parse failure to a status (server.cpp protocol_status); nothing: no answer.
