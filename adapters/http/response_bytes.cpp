@@ -30,11 +30,12 @@ bool has_close_token(std::string_view value) {
     return false;
 }
 
-// RFC 9110 section 5.6.2: tchar.
+// RFC 9110 section 5.6.2: tchar, ASCII only (std::isalnum would follow the locale).
 bool is_token(std::string_view name) {
     static constexpr std::string_view specials = "!#$%&'*+-.^_`|~";
     return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || specials.find(c) != std::string_view::npos;
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               specials.find(c) != std::string_view::npos;
     });
 }
 

@@ -49,6 +49,7 @@ TEST_CASE("A header that could split the response is dropped, the others are kep
                   {"Bad Name", "x"},
                   {"", "x"},
                   {"X:Colon", "x"},
+                  {"X-\xc3\xa9", "a name that is not ASCII"},
                   {"X-Fine", "tab\tand spaces ok"}},
                  ""};
     CHECK(bytes_of(std::move(res)) == "HTTP/1.1 200 OK\r\nX-Fine: tab\tand spaces ok\r\nContent-Length: 0\r\n\r\n");

@@ -32,7 +32,7 @@ struct temp_folder {
     temp_folder& operator=(const temp_folder&) = delete;
 };
 
-/// Frames in the log now (a PASSIVE checkpoint's second column; it copies nothing a reader still needs).
+/// Frames in the log now: the second column of a PASSIVE checkpoint (which also copies them back).
 int log_frames(soci::session& sql) {
     int busy = 0, frames = 0, copied = 0;
     sql << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(frames), soci::into(copied);
