@@ -2,9 +2,7 @@
 
 #include <soci/mysql/soci-mysql.h>
 #include <soci/postgresql/soci-postgresql.h>
-#include <soci/sqlite3/soci-sqlite3.h>
-
-#include <sqlite3.h>
+#include <soci/sqlite3/soci-sqlite3.h>  // also sqlite3.h, inside namespace sqlite_api (its macros are global)
 
 #include <chrono>
 #include <mutex>
@@ -40,7 +38,6 @@ void switch_to_wal(soci::session& sql, std::chrono::milliseconds patience) {
 void configure_sqlite_once() {
     static std::once_flag once;
     std::call_once(once, [] {
-        // SOCI's header includes sqlite3.h inside namespace sqlite_api, and its include guard keeps it there.
         sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
         sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     });
