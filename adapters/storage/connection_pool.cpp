@@ -16,7 +16,7 @@ std::size_t pool_size_for(const database_url& url, std::size_t wanted) {
 }  // namespace
 
 connection_pool::connection_pool(const database_url& url, std::size_t size)
-    : url_(url), dialect_(url.kind), size_(pool_size_for(url, size)), pool_(size_), broken_(size_) {
+    : url_(url), dialect_(url.kind), size_(pool_size_for(url, size)), pool_(size_), broken_(size_), prepared_(size_) {
     if (url.kind == dialect::sqlite && !url.in_memory()) {
         // A fresh checkout has no data/ folder yet: make it rather than fail.
         const auto parent = std::filesystem::path(url.path).parent_path();
@@ -32,7 +32,7 @@ connection_pool::connection_pool(const database_url& url, std::size_t size)
     }
 }
 
-void connection_pool::with_connection(const std::function<void(soci::session&)>& work) {
+void connection_pool::with_connection(const std::function<void(soci::session&, statement_cache&)>& work) {
     std::size_t pos = 0;
     if (!pool_.try_lease(pos, 5000)) throw storage_unavailable("no database connection free within 5 s");
     ++in_use_;
@@ -48,11 +48,12 @@ void connection_pool::with_connection(const std::function<void(soci::session&)>&
     soci::session& sql = pool_.at(pos);
     try {
         if (broken_[pos].load()) {
+            prepared_[pos].clear();
             sql.close();
             dialect_.open(sql, url_);
             broken_[pos] = false;
         }
-        work(sql);
+        work(sql, prepared_[pos]);
     } catch (const soci::soci_error& e) {
         if (is_connection_error(e) || !sql.is_connected()) {
             // One dead connection means the server went away: every pooled connection

@@ -10,6 +10,7 @@
 
 #include "adapters/storage/database_url.hpp"
 #include "adapters/storage/sql_dialect.hpp"
+#include "adapters/storage/statement_cache.hpp"
 
 namespace authd::storage {
 
@@ -18,10 +19,10 @@ public:
     /// Opens every connection; throws storage_unavailable when the database cannot be reached.
     connection_pool(const database_url& url, std::size_t size);
 
-    /// Leases a connection, runs `work` on it and gives it back. A lost connection becomes storage_unavailable
+    /// Leases a connection, runs `work` on it (with the statements it keeps prepared) and gives it back. A lost connection becomes storage_unavailable
     /// (and every pooled connection reconnects before its next use); another driver error becomes a
     /// std::runtime_error that quotes only the first line of the driver's text.
-    void with_connection(const std::function<void(soci::session&)>& work);
+    void with_connection(const std::function<void(soci::session&, statement_cache&)>& work);
 
     const sql_dialect& dialect_of() const { return dialect_; }
     /// Connections leased right now, and the pool's size.
@@ -33,6 +34,7 @@ private:
     std::size_t size_;
     soci::connection_pool pool_;
     std::vector<std::atomic<bool>> broken_;  ///< a connection that failed is reconnected before its next use
+    std::vector<statement_cache> prepared_;  ///< by position in pool_; declared after it, so emptied before it closes
     std::atomic<int> in_use_{0};
 };
 

@@ -71,7 +71,7 @@ std::vector<std::string> apply_pending(soci::session& sql, const sql_dialect& d)
 std::vector<std::string> apply_migrations(connection_pool& pool) {
     std::vector<std::string> applied_now;
     const sql_dialect& d = pool.dialect_of();
-    pool.with_connection([&](soci::session& sql) {
+    pool.with_connection([&](soci::session& sql, statement_cache& /*prepared*/) {
         d.lock_migrations(sql);
         try {
             d.begin_migrations(sql);
@@ -89,7 +89,7 @@ std::vector<std::string> apply_migrations(connection_pool& pool) {
 
 std::map<std::string, std::vector<std::string>> read_schema(connection_pool& pool) {
     std::map<std::string, std::vector<std::string>> out;
-    pool.with_connection([&](soci::session& sql) {
+    pool.with_connection([&](soci::session& sql, statement_cache& /*prepared*/) {
         std::string table, column;
         soci::statement st = (sql.prepare << pool.dialect_of().schema_query(), soci::into(table), soci::into(column));
         for (bool row = st.execute(true); row; row = st.fetch())

@@ -151,6 +151,10 @@ auto uses(Params&... params) {
     return [&params...](soci::statement& st) { (st.exchange(soci::use(params)), ...); };
 }
 
+/// A one-off statement: on PostgreSQL a one-time query is one round trip, where a statement meant for reuse would be
+/// three (prepare, execute, deallocate). The hot paths keep theirs prepared instead (statement_cache.hpp).
+constexpr auto one_off = soci::details::st_one_time_query;
+
 /// Prepares `text`, binds `r` as into() and `params` as use(), and runs it; `on_row` is called after each row
 /// and returns whether to fetch the next.
 template <class Row, class Bind, class OnRow>
@@ -159,7 +163,7 @@ void select_rows(soci::session& sql, Row& r, const std::string& text, Bind&& par
     st.alloc();
     bind_into(st, r);
     params(st);
-    st.prepare(text);
+    st.prepare(text, one_off);
     st.define_and_bind();
     if (!st.execute(true)) return;
     while (on_row() && st.fetch()) {
@@ -198,7 +202,7 @@ std::int64_t count_rows(soci::session& sql, const std::string& text, Bind&& para
     st.alloc();
     st.exchange(soci::into(n));
     params(st);
-    st.prepare(text);
+    st.prepare(text, one_off);
     st.define_and_bind();
     st.execute(true);
     return n;
@@ -210,7 +214,7 @@ void execute_row(soci::session& sql, const std::string& text, Row& r, Bind bind)
     soci::statement st(sql);
     st.alloc();
     bind(st, r);
-    st.prepare(text);
+    st.prepare(text, one_off);
     st.define_and_bind();
     st.execute(true);
 }

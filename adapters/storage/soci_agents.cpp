@@ -1,4 +1,4 @@
-#include "adapters/storage/row_mapping.hpp"
+#include "adapters/storage/statement_cache.hpp"
 
 namespace authd::storage {
 namespace {
@@ -52,10 +52,10 @@ bool soci_agents::insert(const agent& a) {
 }
 
 std::optional<agent> soci_agents::find_where(const std::string& column, std::string_view value_view, bool lock) {
-    const std::string value(value_view);
-    return select_one<agent_row>(
-        sql_, select_from<agent_row>() + " WHERE " + column + " = :v" + (lock ? dialect_.for_update() : ""),
-        uses(value));
+    // A handful of texts (one per column, with and without the lock): each connection keeps them prepared.
+    return select_one_prepared<agent_row>(
+        sql_, prepared_, select_from<agent_row>() + " WHERE " + column + " = :v" + (lock ? dialect_.for_update() : ""),
+        std::string(value_view));
 }
 
 std::optional<agent> soci_agents::find_by_id(std::string_view id) { return find_where("id", id); }

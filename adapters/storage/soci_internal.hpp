@@ -32,6 +32,8 @@
 
 namespace authd::storage {
 
+class statement_cache;
+
 // --- time and null conversions ------------------------------------------------
 std::tm to_tm(time_point t);
 time_point from_tm(const std::tm& tm);
@@ -95,9 +97,9 @@ long long execute_counting(soci::statement& st);
 class soci_users final : public user_repository {
 public:
     /// `changed`: told each user id whose row or roles a write changed, once the transaction has committed.
-    soci_users(soci::session& sql, const sql_dialect& d, std::vector<std::function<void()>>& after_commit,
-               const std::function<void(const std::string&)>& changed)
-        : sql_(sql), dialect_(d), after_commit_(after_commit), changed_(changed) {}
+    soci_users(soci::session& sql, statement_cache& prepared, const sql_dialect& d,
+               std::vector<std::function<void()>>& after_commit, const std::function<void(const std::string&)>& changed)
+        : sql_(sql), prepared_(prepared), dialect_(d), after_commit_(after_commit), changed_(changed) {}
     bool insert(const user& u) override;
     std::optional<user> find_by_id(std::string_view id) override;
     std::optional<user> find_by_email(std::string_view email) override;
@@ -118,6 +120,7 @@ private:
     void changed(const std::string& id);
 
     soci::session& sql_;
+    statement_cache& prepared_;
     const sql_dialect& dialect_;
     std::vector<std::function<void()>>& after_commit_;
     const std::function<void(const std::string&)>& changed_;
@@ -125,7 +128,7 @@ private:
 
 class soci_sessions final : public session_repository {
 public:
-    explicit soci_sessions(soci::session& sql) : sql_(sql) {}
+    soci_sessions(soci::session& sql, statement_cache& prepared) : sql_(sql), prepared_(prepared) {}
     void insert(const session& s) override;
     std::optional<session> find(std::string_view id) override;
     std::vector<session> list_active(std::string_view principal_id, time_point now) override;
@@ -138,11 +141,13 @@ public:
 
 private:
     soci::session& sql_;
+    statement_cache& prepared_;
 };
 
 class soci_agents final : public agent_repository {
 public:
-    soci_agents(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
+    soci_agents(soci::session& sql, statement_cache& prepared, const sql_dialect& d)
+        : sql_(sql), prepared_(prepared), dialect_(d) {}
     bool insert(const agent& a) override;
     std::optional<agent> find_by_id(std::string_view id) override;
     std::optional<agent> lock_by_id(std::string_view id) override;
@@ -156,6 +161,7 @@ public:
 private:
     std::optional<agent> find_where(const std::string& column, std::string_view value, bool lock = false);
     soci::session& sql_;
+    statement_cache& prepared_;
     const sql_dialect& dialect_;
 };
 

@@ -1,4 +1,4 @@
-#include "adapters/storage/row_mapping.hpp"
+#include "adapters/storage/statement_cache.hpp"
 
 namespace authd::storage {
 namespace {
@@ -49,9 +49,9 @@ struct session_row : row_of<session, "sessions"> {
 
 void soci_sessions::insert(const session& s) { insert_row<session_row>(sql_, s); }
 
-std::optional<session> soci_sessions::find(std::string_view id_view) {
-    const std::string id(id_view);
-    return select_one<session_row>(sql_, select_from<session_row>() + " WHERE id = :id", uses(id));
+std::optional<session> soci_sessions::find(std::string_view id) {
+    static const std::string text = select_from<session_row>() + " WHERE id = :id";
+    return select_one_prepared<session_row>(sql_, prepared_, text, std::string(id));
 }
 
 std::vector<session> soci_sessions::list_active(std::string_view principal_view, time_point now) {
@@ -64,11 +64,9 @@ std::vector<session> soci_sessions::list_active(std::string_view principal_view,
         uses(principal, at));
 }
 
-void soci_sessions::touch(std::string_view id_view, time_point last_used_at, time_point expires_at) {
-    const std::string id(id_view);
-    std::tm used = to_tm(last_used_at), expires = to_tm(expires_at);
-    sql_ << "UPDATE sessions SET last_used_at = :used, expires_at = :expires WHERE id = :id", soci::use(used),
-        soci::use(expires), soci::use(id);
+void soci_sessions::touch(std::string_view id, time_point last_used_at, time_point expires_at) {
+    static const std::string text = "UPDATE sessions SET last_used_at = :used, expires_at = :expires WHERE id = :id";
+    execute_prepared(sql_, prepared_, text, to_tm(last_used_at), to_tm(expires_at), std::string(id));
 }
 
 bool soci_sessions::revoke(std::string_view id_view, time_point now) {
@@ -89,38 +87,50 @@ int soci_sessions::revoke_all(std::string_view principal_view, time_point now) {
 }
 
 void soci_sessions::insert_refresh_token(const refresh_token& t) {
-    std::tm issued = to_tm(t.issued_at), expires = to_tm(t.expires_at);
-    nullable_time rotated(t.rotated_at);
-    sql_ << "INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at, rotated_at) "
-            "VALUES (:hash, :session_id, :issued_at, :expires_at, :rotated_at)",
-        soci::use(t.digest), soci::use(t.session_id), soci::use(issued), soci::use(expires),
-        soci::use(rotated.value, rotated.ind);
+    static const std::string text =
+        "INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at, rotated_at) "
+        "VALUES (:hash, :session_id, :issued_at, :expires_at, :rotated_at)";
+    execute_prepared(sql_, prepared_, text, t.digest, t.session_id, to_tm(t.issued_at), to_tm(t.expires_at),
+                     nullable_time(t.rotated_at));
 }
 
-std::optional<refresh_token> soci_sessions::find_refresh_token(std::string_view digest_view) {
-    const std::string digest(digest_view);
-    refresh_token t;
-    std::tm issued{}, expires{};
-    nullable_time rotated;
-    sql_ << "SELECT session_id, issued_at, expires_at, rotated_at FROM refresh_tokens WHERE token_hash = :hash",
-        soci::use(digest), soci::into(t.session_id), soci::into(issued), soci::into(expires),
-        soci::into(rotated.value, rotated.ind);
-    if (!sql_.got_data()) return std::nullopt;
-    t.digest = digest;
-    t.issued_at = from_tm(issued);
-    t.expires_at = from_tm(expires);
-    t.rotated_at = rotated.get();
-    return t;
+namespace {
+/// The columns of a refresh_tokens row its digest finds.
+struct refresh_token_row {
+    std::string session_id;
+    std::tm issued_at{}, expires_at{};
+    nullable_time rotated_at;
+
+    template <class Each>
+    void each_column(Each each) {
+        each("session_id", session_id);
+        each("issued_at", issued_at);
+        each("expires_at", expires_at);
+        each("rotated_at", rotated_at.value, rotated_at.ind);
+    }
+};
+}  // namespace
+
+std::optional<refresh_token> soci_sessions::find_refresh_token(std::string_view digest) {
+    static const std::string text =
+        "SELECT session_id, issued_at, expires_at, rotated_at FROM refresh_tokens WHERE token_hash = :hash";
+    std::optional<refresh_token> out;
+    run_prepared<refresh_token_row>(
+        sql_, prepared_, text,
+        [&](const refresh_token_row& r) {
+            out = refresh_token{std::string(digest), r.session_id, from_tm(r.issued_at), from_tm(r.expires_at),
+                                r.rotated_at.get()};
+            return false;
+        },
+        std::string(digest));
+    return out;
 }
 
-bool soci_sessions::mark_rotated(std::string_view digest_view, time_point now) {
-    const std::string digest(digest_view);
-    std::tm at = to_tm(now);
+bool soci_sessions::mark_rotated(std::string_view digest, time_point now) {
     // The row count settles races: of concurrent rotations exactly one changes the row.
-    soci::statement st =
-        (sql_.prepare << "UPDATE refresh_tokens SET rotated_at = :at WHERE token_hash = :hash AND rotated_at IS NULL",
-         soci::use(at), soci::use(digest));
-    return execute_counting(st) == 1;
+    static const std::string text =
+        "UPDATE refresh_tokens SET rotated_at = :at WHERE token_hash = :hash AND rotated_at IS NULL";
+    return execute_prepared(sql_, prepared_, text, to_tm(now), std::string(digest)) == 1;
 }
 
 }  // namespace authd::storage

@@ -54,10 +54,10 @@ void run_once(connection_pool& pool, const listeners& listener, bool writing, st
     const sql_dialect& d = pool.dialect_of();
     std::vector<std::function<void()>> after_commit;  // an attempt that is run again starts with none
     writer_turn turn(writing ? one_writer : nullptr);
-    pool.with_connection([&](soci::session& sql) {
-        soci_users users(sql, d, after_commit, listener.user_changed);
-        soci_sessions sessions(sql);
-        soci_agents agents(sql, d);
+    pool.with_connection([&](soci::session& sql, statement_cache& prepared) {
+        soci_users users(sql, prepared, d, after_commit, listener.user_changed);
+        soci_sessions sessions(sql, prepared);
+        soci_agents agents(sql, prepared, d);
         soci_otps otps(sql, d);
         soci_events events(sql, d);
         soci_outbox outbox(sql, d);
@@ -158,7 +158,8 @@ std::pair<int, int> soci_store::pool_usage() const { return impl_->pool.usage();
 bool soci_store::ping() {
     try {
         int one = 0;
-        impl_->pool.with_connection([&](soci::session& sql) { sql << "SELECT 1", soci::into(one); });
+        impl_->pool.with_connection(
+            [&](soci::session& sql, statement_cache& /*prepared*/) { sql << "SELECT 1", soci::into(one); });
         return one == 1;
     } catch (const std::exception&) {
         return false;

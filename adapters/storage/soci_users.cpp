@@ -1,5 +1,5 @@
 #include "adapters/json/json.hpp"
-#include "adapters/storage/row_mapping.hpp"
+#include "adapters/storage/statement_cache.hpp"
 #include "core/common/validation.hpp"
 
 namespace authd::storage {
@@ -88,17 +88,33 @@ bool soci_users::insert(const user& u) {
 }
 
 std::optional<user> soci_users::find_where(const std::string& condition, const std::string& value, bool lock) {
-    auto u = select_one<user_row>(
-        sql_, select_from<user_row>() + " WHERE " + condition + (lock ? dialect_.for_update() : ""), uses(value));
+    // A handful of texts (one per condition, with and without the lock): each connection keeps them prepared.
+    auto u = select_one_prepared<user_row>(
+        sql_, prepared_, select_from<user_row>() + " WHERE " + condition + (lock ? dialect_.for_update() : ""), value);
     if (u) u->roles = roles_of(u->id);
     return u;
 }
 
+namespace {
+struct role_row {
+    std::string role;
+    template <class Each>
+    void each_column(Each each) {
+        each("role", role);
+    }
+};
+}  // namespace
+
 std::vector<std::string> soci_users::roles_of(const std::string& id) {
+    static const std::string text = "SELECT role FROM user_roles WHERE user_id = :id ORDER BY role";
     std::vector<std::string> roles;
-    soci::rowset<std::string> rs =
-        (sql_.prepare << "SELECT role FROM user_roles WHERE user_id = :id ORDER BY role", soci::use(id));
-    for (const auto& role : rs) roles.push_back(role);
+    run_prepared<role_row>(
+        sql_, prepared_, text,
+        [&](const role_row& r) {
+            roles.push_back(r.role);
+            return true;
+        },
+        id);
     return roles;
 }
 

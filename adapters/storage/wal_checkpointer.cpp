@@ -23,23 +23,33 @@ void wal_checkpointer::run() {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
         lock.unlock();
-        checkpoint();  // the bulk, beside the writers
-        {
-            std::lock_guard no_writer(writers_);
-            if (checkpoint()) ++complete_;  // the frames committed meanwhile
-        }
+        if (round()) ++complete_;
         lock.lock();
     }
 }
 
-bool wal_checkpointer::checkpoint() {
+bool wal_checkpointer::round() {
+    // Nothing committed since the last round (an idle database): the log is copied already, or the next writer
+    // starts it over.
+    const auto first = checkpoint();
+    if (first.complete && first.log_frames == last_log_frames_) return true;
+    // Beside the writers: the bulk (above), then what was committed during it. A pass costs milliseconds even when
+    // small, so this second one leaves the locked pass only the frames of those last milliseconds.
+    checkpoint();
+    std::lock_guard no_writer(writers_);
+    const auto last = checkpoint();
+    last_log_frames_ = last.log_frames;
+    return last.complete;
+}
+
+wal_checkpointer::pass wal_checkpointer::checkpoint() {
     try {
         int busy = 0, log_frames = 0, copied_frames = 0;
         sql_ << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log_frames), soci::into(copied_frames);
-        return busy == 0 && log_frames >= 0 && copied_frames == log_frames;
+        return {busy == 0 && log_frames >= 0 && copied_frames == log_frames, log_frames};
     } catch (const soci::soci_error&) {
         // A disk error here is also every writer's, and they report it; the next round tries again.
-        return false;
+        return {false, -1};
     }
 }
 

@@ -3,9 +3,10 @@
 // happens to cross the log's size threshold. That copy ends in an fsync; made by a commit, it held the single writer
 // (and so every writer queued behind it) for milliseconds: the refresh benchmark's p99.
 //
-// Each round copies the log beside the writers first, then once more holding the writers' lock, which copies only
-// the few frames committed meanwhile. Only a log copied whole while no writer adds to it is started over by the next
-// writer (otherwise it would grow without end under a steady load); the short second copy is what buys that.
+// Each round copies the log beside the writers first, twice, then once more holding the writers' lock, which copies
+// only the few frames committed since; a round that finds nothing new since the last stops after its first pass. Only a log copied whole while no writer adds to it
+// is started over by the next writer (otherwise it would grow without end under a steady load); the short locked copy
+// is what buys that.
 #include <soci/soci.h>
 
 #include <atomic>
@@ -29,13 +30,19 @@ public:
     wal_checkpointer(const wal_checkpointer&) = delete;
     wal_checkpointer& operator=(const wal_checkpointer&) = delete;
 
-    /// Rounds that left every frame of the log copied into the database file.
+    /// Rounds that left every frame of the log copied into the database file (idle ones included).
     std::uint64_t complete_checkpoints() const { return complete_.load(); }
 
 private:
     void run();
-    /// One PASSIVE checkpoint: whether it copied every frame of the log.
-    bool checkpoint();
+    /// Copies the whole log back, holding the writers' lock for the last frames only if writes went on meanwhile.
+    bool round();
+    /// What one PASSIVE checkpoint saw: whether it copied every frame the log held when it began, and how many.
+    struct pass {
+        bool complete;
+        int log_frames;
+    };
+    pass checkpoint();
 
     soci::session sql_;
     const std::chrono::milliseconds interval_;
@@ -44,7 +51,8 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;
     std::atomic<std::uint64_t> complete_{0};
-    std::thread thread_;  // last: starts once everything above exists
+    int last_log_frames_ = -1;  ///< the log's length after the last locked pass
+    std::thread thread_;        // last: starts once everything above exists
 };
 
 }  // namespace authd::storage

@@ -98,3 +98,26 @@ TEST_CASE("under a steady stream of writes the log stays small instead of holdin
     const auto log_bytes = std::filesystem::file_size(folder.path / "wal.db-wal");
     CHECK(log_bytes < static_cast<std::uintmax_t>(written) * 4096 / 4);
 }
+
+TEST_CASE("on an idle database the checkpointer leaves the writers' lock alone", "[sql][sqlite_file]") {
+    temp_folder folder;
+    const auto url = *storage::database_url::parse("sqlite:///" + (folder.path / "wal.db").string());
+    soci::session sql;
+    storage::sql_dialect(url.kind).open(sql, url);
+    sql << "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
+    sql << "INSERT INTO notes (body) VALUES ('note')";
+
+    std::mutex writers;
+    storage::wal_checkpointer checkpointer(url, std::chrono::milliseconds(5), writers);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (checkpointer.complete_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    REQUIRE(checkpointer.complete_checkpoints() > 0);
+
+    // Nothing is written from here on. Rounds go on while a writer holds the lock: none of them waits for it.
+    std::lock_guard turn(writers);
+    const auto before = checkpointer.complete_checkpoints();
+    while (checkpointer.complete_checkpoints() < before + 3 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    CHECK(checkpointer.complete_checkpoints() >= before + 3);
+}
