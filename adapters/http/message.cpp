@@ -1,15 +1,9 @@
 #include "adapters/http/message.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace authd::http {
 namespace {
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -37,14 +31,14 @@ std::string url_decode(std::string_view s) {
 }
 std::optional<std::string_view> request::find_header(std::string_view name) const {
     for (const auto& h : headers)
-        if (iequals(h.name, name)) return std::string_view{h.value};
+        if (ascii_iequals(h.name, name)) return std::string_view{h.value};
     return std::nullopt;
 }
 
 std::vector<std::string_view> request::find_headers(std::string_view name) const {
     std::vector<std::string_view> out;
     for (const auto& h : headers)
-        if (iequals(h.name, name)) out.emplace_back(h.value);
+        if (ascii_iequals(h.name, name)) out.emplace_back(h.value);
     return out;
 }
 
@@ -75,7 +69,7 @@ std::optional<std::string> request::form_param(std::string_view name) const { re
 
 void response::set_header(std::string name, std::string value) {
     for (auto& h : headers)
-        if (iequals(h.name, name)) {
+        if (ascii_iequals(h.name, name)) {
             h.value = std::move(value);
             return;
         }
@@ -84,7 +78,7 @@ void response::set_header(std::string name, std::string value) {
 
 std::optional<std::string_view> response::find_header(std::string_view name) const {
     for (const auto& h : headers)
-        if (iequals(h.name, name)) return std::string_view{h.value};
+        if (ascii_iequals(h.name, name)) return std::string_view{h.value};
     return std::nullopt;
 }
 

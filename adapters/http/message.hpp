@@ -2,6 +2,7 @@
 // Plain request/response values: the only HTTP types handlers, router and
 // middleware see. Boost.Beast stays inside server.cpp, so that the many files
 // that include this header compile fast.
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -10,6 +11,17 @@
 #include <vector>
 
 namespace authd::http {
+
+/// Equal but for the case of ASCII letters, as header names and tokens compare; other bytes must match exactly,
+/// whatever the locale.
+constexpr bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
 
 struct header {
     std::string name;  ///< as sent; look-ups are case-insensitive

@@ -5,17 +5,11 @@
 #include <boost/beast/http/status.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace authd::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 bool has_close_token(std::string_view value) {
     while (!value.empty()) {
@@ -23,7 +17,7 @@ bool has_close_token(std::string_view value) {
         auto token = value.substr(0, comma);
         while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
         while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-        if (iequals(token, "close")) return true;
+        if (ascii_iequals(token, "close")) return true;
         if (comma == std::string_view::npos) break;
         value.remove_prefix(comma + 1);
     }
@@ -53,7 +47,7 @@ bool write_response(response&& res, wire_framing framing, std::string& out) {
     const unsigned status = res.status >= 100 && res.status <= 999 ? static_cast<unsigned>(res.status) : 500U;
     bool keep_alive = framing.keep_alive;
     for (const auto& h : res.headers)
-        if (iequals(h.name, "Connection") && has_close_token(h.value)) keep_alive = false;
+        if (ascii_iequals(h.name, "Connection") && has_close_token(h.value)) keep_alive = false;
 
     out.clear();
     const bool http10 = framing.version < 11;  // what the parser calls HTTP/1.0 semantics
@@ -64,7 +58,8 @@ bool write_response(response&& res, wire_framing framing, std::string& out) {
     out.append(reason.data(), reason.size());
     out += "\r\n";
     for (const auto& h : res.headers) {
-        if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding") || iequals(h.name, "Connection"))
+        if (ascii_iequals(h.name, "Content-Length") || ascii_iequals(h.name, "Transfer-Encoding") ||
+            ascii_iequals(h.name, "Connection"))
             continue;
         if (!is_token(h.name) || !is_field_value(h.value)) continue;
         out += h.name;

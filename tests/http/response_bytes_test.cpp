@@ -76,3 +76,16 @@ TEST_CASE("A status outside 100 to 999 becomes 500", "[http][wire]") {
     CHECK(bytes_of({1000, {}, "x"}).starts_with("HTTP/1.1 500 "));
     CHECK(bytes_of({429, {}, ""}).starts_with("HTTP/1.1 429 Too Many Requests\r\n"));
 }
+
+TEST_CASE("Header names compare equal but for the case of ASCII letters, whatever the locale", "[http][wire]") {
+    CHECK(authd::http::ascii_iequals("Content-Length", "content-LENGTH"));
+    CHECK(authd::http::ascii_iequals("", ""));
+    CHECK_FALSE(authd::http::ascii_iequals("Connection", "Connectio"));
+    CHECK_FALSE(authd::http::ascii_iequals("X-A", "X_A"));
+    // Latin-1 'É' and 'é' (0xC9, 0xE9) are one letter in a Latin-1 locale's tolower, never here.
+    CHECK_FALSE(authd::http::ascii_iequals("X-\xC9", "X-\xE9"));
+    // '@' and '`' sit 32 below 'A' and 'a': only letters are folded.
+    CHECK_FALSE(authd::http::ascii_iequals("@", "`"));
+    CHECK_FALSE(authd::http::ascii_iequals("[", "{"));
+    static_assert(authd::http::ascii_iequals("Keep-Alive", "keep-alive"));
+}
