@@ -3,7 +3,6 @@
 #include <soci/soci.h>
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -12,6 +11,7 @@
 #include "adapters/storage/database_url.hpp"
 #include "adapters/storage/sql_dialect.hpp"
 #include "tests/support/scratch_database.hpp"
+#include "tests/support/temp_folder.hpp"
 
 using namespace authd;
 using storage::execute_prepared;
@@ -69,20 +69,6 @@ struct connected {
     }
 };
 
-struct temp_folder {
-    std::filesystem::path path;
-    temp_folder() {
-        char name[] = "/tmp/authd-prepared-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~temp_folder() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
-    }
-    temp_folder(const temp_folder&) = delete;
-    temp_folder& operator=(const temp_folder&) = delete;
-};
-
 }  // namespace
 
 TEST_CASE("a prepared statement runs again with new values, and each text is prepared once per connection",
@@ -129,7 +115,7 @@ TEST_CASE("a prepared read that stopped after its first row does not keep an old
           "[sql][sqlite_file][prepared]") {
     // An SQLite statement left in the middle of its rows keeps its read transaction open: every later read on that
     // connection would see the database as it was then.
-    temp_folder folder;
+    test::temp_folder folder("authd-prepared");
     const auto url = *storage::database_url::parse("sqlite:///" + (folder.path / "notes.db").string());
     soci::session reader, writer;
     storage::sql_dialect(url.kind).open(reader, url);

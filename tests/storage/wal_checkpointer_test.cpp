@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -13,24 +12,11 @@
 
 #include "adapters/storage/database_url.hpp"
 #include "adapters/storage/sql_dialect.hpp"
+#include "tests/support/temp_folder.hpp"
 
 using namespace authd;
 
 namespace {
-
-struct temp_folder {
-    std::filesystem::path path;
-    temp_folder() {
-        char name[] = "/tmp/authd-wal-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~temp_folder() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
-    }
-    temp_folder(const temp_folder&) = delete;
-    temp_folder& operator=(const temp_folder&) = delete;
-};
 
 /// Frames in the log now: the second column of a PASSIVE checkpoint (which also copies them back).
 int log_frames(soci::session& sql) {
@@ -39,26 +25,39 @@ int log_frames(soci::session& sql) {
     return frames;
 }
 
+/// A SQLite file of the test's own, open on `sql` as authd opens it, with an empty table of notes.
+struct notes_file {
+    test::temp_folder folder{"authd-wal"};
+    storage::database_url url = *storage::database_url::parse("sqlite:///" + (folder.path / "wal.db").string());
+    soci::session sql;
+    notes_file() {
+        storage::sql_dialect(url.kind).open(sql, url);
+        sql << "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
+    }
+};
+
+/// Waits (bounded) until the checkpointer has completed `rounds` rounds.
+bool completes(const storage::wal_checkpointer& checkpointer, std::uint64_t rounds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (checkpointer.complete_checkpoints() < rounds && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    return checkpointer.complete_checkpoints() >= rounds;
+}
+
 }  // namespace
 
 TEST_CASE("a SQLite file's log is copied back by the checkpointer and started over by the next writer",
           "[sql][sqlite_file]") {
-    temp_folder folder;
-    const auto url = *storage::database_url::parse("sqlite:///" + (folder.path / "wal.db").string());
-    soci::session sql;
-    storage::sql_dialect(url.kind).open(sql, url);
+    notes_file file;
+    auto& sql = file.sql;
     int autocheckpoint = -1;
     sql << "PRAGMA wal_autocheckpoint", soci::into(autocheckpoint);
     CHECK(autocheckpoint == 0);  // no commit copies the log back: the checkpointer does
-    sql << "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
     for (int i = 0; i < 200; ++i) sql << "INSERT INTO notes (body) VALUES ('note')";
 
     std::mutex writers;
-    storage::wal_checkpointer checkpointer(url, std::chrono::milliseconds(5), writers);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (checkpointer.complete_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::yield();
-    REQUIRE(checkpointer.complete_checkpoints() > 0);
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), writers);
+    REQUIRE(completes(checkpointer, 1));
 
     {
         std::lock_guard turn(writers);  // as a writer of the process would
@@ -72,14 +71,10 @@ TEST_CASE("a SQLite file's log is copied back by the checkpointer and started ov
 }
 
 TEST_CASE("under a steady stream of writes the log stays small instead of holding every write", "[sql][sqlite_file]") {
-    temp_folder folder;
-    const auto url = *storage::database_url::parse("sqlite:///" + (folder.path / "wal.db").string());
-    soci::session sql;
-    storage::sql_dialect(url.kind).open(sql, url);
-    sql << "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
-
+    notes_file file;
+    auto& sql = file.sql;
     std::mutex writers;
-    storage::wal_checkpointer checkpointer(url, std::chrono::milliseconds(5), writers);
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), writers);
     // Writes one after another, as the queue of a busy process does, until the checkpointer has had its turn a few
     // times (bounded by the deadline).
     int written = 0;
@@ -95,29 +90,18 @@ TEST_CASE("under a steady stream of writes the log stays small instead of holdin
     }
     REQUIRE(checkpointer.complete_checkpoints() >= 10);
     // Each write adds at least one 4 KiB page to the log; a log never started over would hold them all.
-    const auto log_bytes = std::filesystem::file_size(folder.path / "wal.db-wal");
+    const auto log_bytes = std::filesystem::file_size(file.folder.path / "wal.db-wal");
     CHECK(log_bytes < static_cast<std::uintmax_t>(written) * 4096 / 4);
 }
 
 TEST_CASE("on an idle database the checkpointer leaves the writers' lock alone", "[sql][sqlite_file]") {
-    temp_folder folder;
-    const auto url = *storage::database_url::parse("sqlite:///" + (folder.path / "wal.db").string());
-    soci::session sql;
-    storage::sql_dialect(url.kind).open(sql, url);
-    sql << "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
-    sql << "INSERT INTO notes (body) VALUES ('note')";
-
+    notes_file file;
+    file.sql << "INSERT INTO notes (body) VALUES ('note')";
     std::mutex writers;
-    storage::wal_checkpointer checkpointer(url, std::chrono::milliseconds(5), writers);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (checkpointer.complete_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::yield();
-    REQUIRE(checkpointer.complete_checkpoints() > 0);
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), writers);
+    REQUIRE(completes(checkpointer, 1));
 
     // Nothing is written from here on. Rounds go on while a writer holds the lock: none of them waits for it.
     std::lock_guard turn(writers);
-    const auto before = checkpointer.complete_checkpoints();
-    while (checkpointer.complete_checkpoints() < before + 3 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::yield();
-    CHECK(checkpointer.complete_checkpoints() >= before + 3);
+    CHECK(completes(checkpointer, checkpointer.complete_checkpoints() + 3));
 }
