@@ -16,7 +16,9 @@ std::size_t pool_size_for(const database_url& url, std::size_t wanted) {
 }  // namespace
 
 connection_pool::connection_pool(const database_url& url, std::size_t size)
-    : url_(url), dialect_(url.kind), size_(pool_size_for(url, size)), pool_(size_), broken_(size_), prepared_(size_) {
+    : url_(url), dialect_(url.kind), size_(pool_size_for(url, size)), pool_(size_), broken_(size_) {
+    prepared_.reserve(size_);
+    for (std::size_t i = 0; i < size_; ++i) prepared_.emplace_back(url.kind == dialect::postgresql);
     if (url.kind == dialect::sqlite && !url.in_memory()) {
         // A fresh checkout has no data/ folder yet: make it rather than fail.
         const auto parent = std::filesystem::path(url.path).parent_path();
@@ -48,11 +50,13 @@ void connection_pool::with_connection(const std::function<void(soci::session&, s
     soci::session& sql = pool_.at(pos);
     try {
         if (broken_[pos].load()) {
+            dialect_.abandon(sql);  // first: the statements' clean-up must not talk to a server that may be gone
             prepared_[pos].clear();
             sql.close();
             dialect_.open(sql, url_);
             broken_[pos] = false;
         }
+        prepared_[pos].release_dropped();  // between transactions, where PostgreSQL takes a DEALLOCATE
         work(sql, prepared_[pos]);
     } catch (const soci::soci_error& e) {
         if (is_connection_error(e) || !sql.is_connected()) {

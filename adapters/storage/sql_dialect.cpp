@@ -88,6 +88,16 @@ void sql_dialect::rollback(soci::session& sql) const noexcept {
     }
 }
 
+void sql_dialect::abandon(soci::session& sql) const noexcept {
+    if (kind_ != dialect::postgresql) return;  // SQLite and SOCI's MySQL driver keep nothing prepared on a server
+    // A static_cast: SOCI's PostgreSQL library does not export the backend's type information.
+    if (!sql.get_backend() || sql.get_backend_name() != "postgresql") return;
+    auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+    if (!backend->conn_) return;
+    PQfinish(backend->conn_);
+    backend->conn_ = nullptr;  // a DEALLOCATE now fails at once (and is ignored), and close() has nothing left to do
+}
+
 const char* sql_dialect::for_update() const { return kind_ == dialect::sqlite ? "" : " FOR UPDATE"; }
 
 std::string sql_dialect::insert_if_absent(const std::string& table_columns_values, const std::string& key) const {

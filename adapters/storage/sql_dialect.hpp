@@ -26,6 +26,10 @@ public:
     void commit(soci::session& sql) const;
     /// Rolls back, ignoring a failure: the connection may be gone, and the original error says more.
     void rollback(soci::session& sql) const noexcept;
+    /// Lets go of a connection about to be reopened without another word to its server: on PostgreSQL each statement
+    /// it keeps prepared would otherwise send DEALLOCATE as it is freed, and over a half-open socket each would wait
+    /// until TCP gives up. Afterwards only close() is of use on `sql`.
+    void abandon(soci::session& sql) const noexcept;
 
     /// " FOR UPDATE" where the dialect has row locks (SQLite locks the whole database on BEGIN IMMEDIATE).
     const char* for_update() const;

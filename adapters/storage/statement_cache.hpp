@@ -9,34 +9,64 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "adapters/storage/row_mapping.hpp"
 
 namespace authd::storage {
 
-/// One connection's prepared statements, by their SQL text. The pool drops them before the connection closes or
-/// reconnects.
+/// One connection's prepared statements, by their SQL text. The pool empties it before the connection closes or
+/// reconnects, and calls release_dropped() when it lends the connection out.
 class statement_cache {
 public:
     struct entry {
         virtual ~entry() = default;
     };
 
+    /// `server_side`: the database keeps prepared statements of its own (PostgreSQL), which a dropped statement
+    /// deallocates with a round trip of its own.
+    explicit statement_cache(bool server_side = false) : server_side_(server_side) {}
+
     /// The entry for `text` on this connection, prepared on first use.
     template <class Entry>
     Entry& get(soci::session& sql, const std::string& text) {
-        auto& slot = entries_[text];
-        if (!slot) slot = std::make_unique<Entry>(sql, text);
-        auto* e = dynamic_cast<Entry*>(slot.get());
+        auto [slot, made] = entries_.try_emplace(text);
+        if (made) {
+            try {
+                slot->second = std::make_unique<Entry>(sql, text);
+            } catch (...) {
+                entries_.erase(slot);
+                throw;
+            }
+        }
+        auto* e = dynamic_cast<Entry*>(slot->second.get());
         if (!e) throw std::logic_error("one SQL text prepared with two different bindings: " + text.substr(0, 64));
         return *e;
     }
-    void forget(const std::string& text) { entries_.erase(text); }
-    void clear() { entries_.clear(); }
+
+    /// Drops the statement for `text`; it is prepared again on its next use. A server-side statement is kept until
+    /// release_dropped(): dropped inside a transaction PostgreSQL has aborted, its DEALLOCATE would be refused, and
+    /// the statement would stay on the server for the connection's life.
+    void drop(const std::string& text) {
+        const auto it = entries_.find(text);
+        if (it == entries_.end()) return;
+        if (server_side_) dropped_.push_back(std::move(it->second));
+        entries_.erase(it);
+    }
+    /// Frees the statements drop() kept: call it outside any transaction.
+    void release_dropped() { dropped_.clear(); }
+    void clear() {
+        dropped_.clear();
+        entries_.clear();
+    }
+    /// Statements ready for use, and dropped ones not yet released.
     std::size_t size() const { return entries_.size(); }
+    std::size_t dropped() const { return dropped_.size(); }
 
 private:
+    bool server_side_;
     std::unordered_map<std::string, std::unique_ptr<entry>> entries_;
+    std::vector<std::unique_ptr<entry>> dropped_;
 };
 
 /// The row type of a statement that reads none (an INSERT, UPDATE or DELETE).
@@ -89,7 +119,7 @@ long long run_prepared(soci::session& sql, statement_cache& cache, const std::st
         while (more) more = p.st.fetch();
         return p.st.get_affected_rows();
     } catch (...) {
-        cache.forget(text);
+        cache.drop(text);
         throw;
     }
 }

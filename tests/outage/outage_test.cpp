@@ -61,8 +61,8 @@ TEST_CASE("a database outage answers 503 database_unavailable, then the service 
     auto login = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
     const auto token = json_string(login.body, "accessToken");
     REQUIRE(c.get("/api/auth/me", token).status == 200);
-    // Refresh runs statements each connection keeps prepared on the server: after the outage they must be prepared
-    // again on the new connections, not run by a name the new server session never heard of.
+    // Refresh runs statements its connection keeps prepared on the server: after the outage they must be prepared
+    // again on the new connection, not run by a name the new server session never heard of.
     const auto refresh = [&](const std::string& pair) {
         return c.post("/api/auth/refresh", R"({"refreshToken":")" + json_string(pair, "refreshToken") + R"("})");
     };
@@ -86,7 +86,7 @@ TEST_CASE("a database outage answers 503 database_unavailable, then the service 
     CHECK(c.get("/health/ready").status == 200);
     CHECK(c.get("/api/auth/me", token).status == 200);
     CHECK(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})").status == 200);
-    for (int i = 0; i < 4; ++i) {  // more refreshes than pooled connections
+    for (int i = 0; i < 4; ++i) {  // the pool lends its first free connection: these run where the first one did
         refreshed = refresh(refreshed.body);
         CHECK(refreshed.status == 200);
     }

@@ -3,7 +3,9 @@
 #include <soci/soci.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -101,6 +103,64 @@ TEST_CASE("a prepared statement that fails is dropped, and prepared again on its
     CHECK(cache.size() == 0);
     CHECK(execute_prepared(db.sql, cache, insert_note, 2LL, std::string("two")) == 1);
     CHECK(bodies_from(db.sql, cache, 1) == std::vector<std::string>{"1:one", "2:two"});
+}
+
+TEST_CASE("a prepared statement that fails inside a transaction leaves nothing prepared on the server",
+          "[sql][prepared]") {
+    connected db;
+    const bool postgresql = db.url.kind == storage::dialect::postgresql;
+    statement_cache cache(postgresql);  // as the pool makes it
+    execute_prepared(db.sql, cache, insert_note, 1LL, std::string("one"));
+    db.sql.begin();
+    CHECK_THROWS_AS(execute_prepared(db.sql, cache, insert_note, 1LL, std::string("again")), soci::soci_error);
+    CHECK(cache.size() == 0);
+    // PostgreSQL has aborted the transaction and would refuse a DEALLOCATE now: the statement waits for the next
+    // lease, outside any transaction.
+    CHECK(cache.dropped() == (postgresql ? 1u : 0u));
+    db.sql.rollback();
+    cache.release_dropped();
+    CHECK(cache.dropped() == 0);
+    if (postgresql) {
+        long long still_prepared = -1;
+        db.sql << "SELECT COUNT(*) FROM pg_prepared_statements", soci::into(still_prepared);
+        CHECK(still_prepared == 0);
+    }
+    CHECK(execute_prepared(db.sql, cache, insert_note, 2LL, std::string("two")) == 1);
+}
+
+namespace {
+struct stamp_row {
+    long long id = 0;
+    storage::nullable_time at;
+    template <class Each>
+    void each_column(Each each) {
+        each("id", id);
+        each("at", at.value, at.ind);
+    }
+};
+}  // namespace
+
+TEST_CASE("a prepared statement binds times and nulls afresh on every run", "[sql][prepared]") {
+    connected db;
+    db.sql << (db.url.kind == storage::dialect::mysql ? "CREATE TABLE stamps (id INTEGER PRIMARY KEY, at DATETIME)"
+                                                      : "CREATE TABLE stamps (id INTEGER PRIMARY KEY, at TIMESTAMP)");
+    statement_cache cache;
+    const std::string insert = "INSERT INTO stamps (id, at) VALUES (:id, :at)";
+    const auto noon = time_point(std::chrono::seconds(1'700'000'000));
+    const auto later = noon + std::chrono::hours(25);
+    execute_prepared(db.sql, cache, insert, 1LL, storage::nullable_time(std::optional(noon)));
+    execute_prepared(db.sql, cache, insert, 2LL, storage::nullable_time(std::optional<time_point>()));
+    execute_prepared(db.sql, cache, insert, 3LL, storage::nullable_time(std::optional(later)));
+
+    std::vector<std::optional<time_point>> read;
+    run_prepared<stamp_row>(db.sql, cache, "SELECT id, at FROM stamps ORDER BY id", [&](const stamp_row& r) {
+        read.push_back(r.at.get());
+        return true;
+    });
+    REQUIRE(read.size() == 3);
+    CHECK(read[0] == noon);
+    CHECK_FALSE(read[1].has_value());  // a null after a value: the indicator is read again, not kept
+    CHECK(read[2] == later);
 }
 
 TEST_CASE("one SQL text prepared with two different bindings is a programming error", "[sql][prepared]") {
