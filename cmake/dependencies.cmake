@@ -9,14 +9,15 @@ find_package(PostgreSQL REQUIRED)
 # Its backend headers include <libpq-fe.h> and <mysql.h>, hence the extra folders.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
 find_path(MARIADB_INCLUDE_DIR mysql.h PATH_SUFFIXES mariadb mysql REQUIRED)
-find_library(MARIADB_LIBRARY NAMES mariadb mysqlclient REQUIRED)
+# The PostgreSQL and MySQL drivers are found too, so that a missing one fails here rather than at run time.
 foreach(part core sqlite3 postgresql mysql)
   find_library(SOCI_${part}_LIBRARY NAMES soci_${part} REQUIRED)
 endforeach()
+# authd links SOCI's core and SQLite driver; it loads the PostgreSQL and MySQL drivers (and with them libpq and
+# libmariadb) only when a database URL names them (adapters/storage/server_drivers.cpp), and so do the tests.
 add_library(soci_all INTERFACE)
 target_include_directories(soci_all SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${PostgreSQL_INCLUDE_DIRS} ${MARIADB_INCLUDE_DIR})
-target_link_libraries(soci_all INTERFACE ${SOCI_sqlite3_LIBRARY} ${SOCI_postgresql_LIBRARY} ${SOCI_mysql_LIBRARY}
-                      ${SOCI_core_LIBRARY} SQLite::SQLite3 PostgreSQL::PostgreSQL ${MARIADB_LIBRARY} ${CMAKE_DL_LIBS})
+target_link_libraries(soci_all INTERFACE ${SOCI_sqlite3_LIBRARY} ${SOCI_core_LIBRARY} SQLite::SQLite3 ${CMAKE_DL_LIBS})
 
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 add_library(rapidjson_headers INTERFACE)

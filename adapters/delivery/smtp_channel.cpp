@@ -184,7 +184,7 @@ bool acceptable_message_id(std::string_view id) {
 }
 
 std::string smtp_error(CURLcode rc, long reply) {
-    std::string text = std::string("SMTP: ") + curl_easy_strerror(rc);
+    std::string text = std::string("SMTP: ") + curl().easy_strerror(rc);
     if (reply > 0) text += " (server reply " + std::to_string(reply) + ")";
     return text;
 }
@@ -242,13 +242,13 @@ smtp_channel::smtp_channel(smtp_settings settings) : settings_(std::move(setting
     const bool ipv6 = settings_.host.find(':') != std::string::npos && settings_.host.front() != '[';
     url_ = std::string(settings_.tls == smtp_settings::tls_mode::implicit ? "smtps://" : "smtp://") +
            (ipv6 ? "[" + settings_.host + "]" : settings_.host) + ":" + std::to_string(settings_.port);
-    init_curl_once();
+    curl();  // loads libcurl now: a host without it fails at start-up, not at the first message
 }
 
 void smtp_channel::send(std::string_view message_id, const std::string& to, const rendered_message& message) {
     const std::string mail = compose_mail(from_header_, to, message_id, message, std::chrono::system_clock::now());
 
-    curl_handle handle(curl_easy_init());
+    curl_handle handle(curl().easy_init());
     if (!handle) throw delivery_failed("SMTP: cannot start libcurl", false);
     CURL* h = handle.get();
     curl_list recipients;
@@ -275,9 +275,9 @@ void smtp_channel::send(std::string_view message_id, const std::string& to, cons
     set(h, CURLOPT_READFUNCTION, &read_chunk);
     set(h, CURLOPT_READDATA, static_cast<void*>(&source));
 
-    const CURLcode rc = curl_easy_perform(h);
+    const CURLcode rc = curl().easy_perform(h);
     long reply = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+    curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
     if (rc == CURLE_OK) return;
     throw delivery_failed(smtp_error(rc, reply), permanent_refusal(rc, reply));
 }

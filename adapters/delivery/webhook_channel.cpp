@@ -121,7 +121,7 @@ webhook_channel::webhook_channel(webhook_settings settings) : settings_(std::mov
     if (settings_.secret.empty()) throw std::invalid_argument("a webhook needs a secret to sign its requests");
     if (settings_.timeout <= std::chrono::seconds::zero())
         throw std::invalid_argument("a webhook's timeout must be positive");
-    init_curl_once();
+    curl();  // loads libcurl now: a host without it fails at start-up, not at the first message
 }
 
 void webhook_channel::send(std::string_view message_id, authd::channel c, const std::string& to, message_kind kind,
@@ -131,7 +131,7 @@ void webhook_channel::send(std::string_view message_id, authd::channel c, const 
     const std::string body = webhook_body(message_id, c, to, kind, message);
     const std::string signature = webhook_signature(settings_.secret, now.time_since_epoch().count(), body);
 
-    curl_handle handle(curl_easy_init());
+    curl_handle handle(curl().easy_init());
     if (!handle) throw delivery_failed("webhook: cannot start libcurl", false);
     CURL* h = handle.get();
     curl_list headers;
@@ -156,10 +156,10 @@ void webhook_channel::send(std::string_view message_id, authd::channel c, const 
     set(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     set(h, CURLOPT_WRITEFUNCTION, &discard);
 
-    const CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) throw delivery_failed(std::string("webhook: ") + curl_easy_strerror(rc), false);
+    const CURLcode rc = curl().easy_perform(h);
+    if (rc != CURLE_OK) throw delivery_failed(std::string("webhook: ") + curl().easy_strerror(rc), false);
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return;
     throw delivery_failed("webhook: the receiver answered HTTP " + std::to_string(status),
                           refuses_message_for_good(status));

@@ -1,7 +1,6 @@
-#include <soci/mysql/soci-mysql.h>
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "adapters/storage/server_drivers.hpp"
 #include "adapters/storage/soci_internal.hpp"
 
 namespace authd::storage {
@@ -21,7 +20,7 @@ time_point from_tm(const std::tm& tm) {
 bool is_connection_error(const soci::soci_error& e) {
     if (e.get_error_category() == soci::soci_error::connection_error) return true;
     if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
-        const auto state = p->sqlstate();
+        const auto state = sqlstate_of(*p);
         return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
     }
     return false;
@@ -31,7 +30,7 @@ bool is_retryable(const soci::soci_error& e) {
     if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e))
         return m->err_num_ == 1213 || m->err_num_ == 1205;  // deadlock, lock wait timeout
     if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e))
-        return p->sqlstate() == "40P01" || p->sqlstate() == "40001";  // deadlock, serialization failure
+        return sqlstate_of(*p) == "40P01" || sqlstate_of(*p) == "40001";  // deadlock, serialization failure
     if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e))
         return (s->result() & 0xFF) == 5 || (s->result() & 0xFF) == 6;  // SQLITE_BUSY, SQLITE_LOCKED
     return false;

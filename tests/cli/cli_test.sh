@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The authd executable as an operator meets it: help, version, bad settings
 # (exit 2, one line, no secret echoed), migrate, seed (twice), a changed
-# migration refused, and a graceful stop on SIGTERM with exit 0.
+# migration refused, a graceful stop on SIGTERM with exit 0, and no server
+# database or libcurl library loaded by a SQLite instance that has no use for them.
 set -uo pipefail
 authd=$(realpath "$1")
 work=$(mktemp -d)
@@ -180,6 +181,9 @@ check "serve announces its port" test -n "$port"
 # APP_ENV=development is exported above: its codes are readable at /api/v1/dev/messages, so loopback only.
 check "development listens on loopback unless HOST says otherwise" grep -q "listening on 127.0.0.1:" <<<"$listening"
 check "the served health is ok" bash -c "curl -sf http://127.0.0.1:$port/health/live | grep -q ok"
+# On SQLite with codes printed to the console, the server databases' and libcurl's libraries stay out of the process.
+loaded=$(grep -oE 'lib(soci_postgresql|pq|soci_mysql|mariadb|curl)[^/]*\.so[.0-9]*' /proc/$server/maps | sort -u | tr '\n' ' ')
+check "SQLite without SMTP or webhooks maps no libpq, libmariadb or libcurl (found: $loaded)" test -z "$loaded"
 # HASHING_NICE reaches the two hashing threads, and only them (nice is field 19 of a task's stat).
 own_nice=$(awk '{print $19}' /proc/$server/stat)
 niced=$(cat /proc/$server/task/*/stat | awk -v want=$((own_nice + 5 > 19 ? 19 : own_nice + 5)) '$19 == want' | wc -l)

@@ -1,7 +1,5 @@
 #include "tests/support/scratch_database.hpp"
 
-#include <soci/mysql/soci-mysql.h>
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <cstdlib>
@@ -9,6 +7,7 @@
 #include <stdexcept>
 
 #include "adapters/storage/database_url.hpp"
+#include "adapters/storage/server_drivers.hpp"
 
 namespace authd::test {
 namespace {
@@ -20,7 +19,7 @@ std::string env(const char* name) {
 std::string admin_connect_string(const storage::database_url& u) { return u.soci_connect_string(); }
 
 void run_admin(const storage::database_url& u, const std::string& statement) {
-    soci::session sql(u.kind == storage::dialect::postgresql ? *soci::factory_postgresql() : *soci::factory_mysql(),
+    soci::session sql(u.kind == storage::dialect::postgresql ? storage::postgresql_factory() : storage::mysql_factory(),
                       admin_connect_string(u));
     sql << statement;
 }
