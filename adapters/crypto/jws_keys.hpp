@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/crypto/sha256.hpp"
+
 namespace authd::crypto {
 
 class jws_keys {
@@ -34,7 +36,7 @@ public:
     bool verify(std::string_view kid, std::string_view signing_input, std::string_view bytes) override;
 
 private:
-    std::string secret_;
+    hmac_sha256_key key_;
 };
 
 }  // namespace authd::crypto

@@ -1,12 +1,17 @@
 #include "adapters/crypto/sha256.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <array>
+#include <atomic>
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
 #include "adapters/crypto/key_derivation.hpp"
 #include "core/common/encoding.hpp"
@@ -47,6 +52,60 @@ std::string hmac(const EVP_MD* md, std::size_t size, std::string_view key, std::
 }  // namespace
 
 std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), 32, key, data); }
+
+namespace {
+
+struct mac_context_free {
+    void operator()(EVP_MAC_CTX* context) const noexcept { EVP_MAC_CTX_free(context); }
+};
+using mac_context = std::unique_ptr<EVP_MAC_CTX, mac_context_free>;
+
+mac_context keyed_hmac_sha256_context(std::string_view key) {
+    static EVP_MAC* const hmac_algorithm = EVP_MAC_fetch(nullptr, "HMAC", nullptr);  // fetched once, never freed
+    if (hmac_algorithm == nullptr) throw std::runtime_error("OpenSSL has no HMAC");
+    mac_context context(EVP_MAC_CTX_new(hmac_algorithm));
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!context || EVP_MAC_init(context.get(), bytes_of(key), key.size(), params) != 1)
+        throw std::runtime_error("HMAC set-up failed");
+    return context;
+}
+
+}  // namespace
+
+hmac_sha256_key::hmac_sha256_key(std::string key) : key_(std::move(key)) {
+    static std::atomic<std::uint64_t> last_id{0};
+    id_ = ++last_id;
+}
+
+std::string hmac_sha256_key::sign(std::string_view data) const {
+    // A few keys per thread: one in service, the rest for tests and a key changed while running. The oldest goes.
+    struct keyed_context {
+        std::uint64_t id = 0;
+        mac_context context;
+    };
+    thread_local std::array<keyed_context, 4> contexts;
+    thread_local std::size_t next_slot = 0;
+
+    EVP_MAC_CTX* context = nullptr;
+    for (auto& slot : contexts)
+        if (slot.id == id_) context = slot.context.get();
+    if (context != nullptr) {
+        if (EVP_MAC_init(context, nullptr, 0, nullptr) != 1) throw std::runtime_error("HMAC reset failed");
+    } else {
+        auto& slot = contexts[next_slot++ % contexts.size()];
+        slot = {id_, keyed_hmac_sha256_context(key_)};
+        context = slot.context.get();
+    }
+    std::string mac(32, '\0');
+    std::size_t length = 0;
+    if (EVP_MAC_update(context, bytes_of(data), data.size()) != 1 ||
+        EVP_MAC_final(context, reinterpret_cast<unsigned char*>(mac.data()), &length, mac.size()) != 1 ||
+        length != mac.size())
+        throw std::runtime_error("HMAC failed");
+    return mac;
+}
 
 std::string openssl_hmac_sha1::sign(std::string_view key, std::string_view message) {
     return hmac(EVP_sha1(), 20, key, message);

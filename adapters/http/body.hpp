@@ -19,10 +19,7 @@ inline client_info client_of(const request& req) {
 /// The bearer token of the Authorization header, if any.
 inline std::optional<std::string_view> bearer_token(const request& req) {
     const auto auth = req.find_header("Authorization");
-    if (!auth || auth->size() < 8) return std::nullopt;
-    std::string scheme(auth->substr(0, 7));
-    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (scheme != "bearer ") return std::nullopt;
+    if (!auth || auth->size() < 8 || !ascii_iequals(auth->substr(0, 7), "bearer ")) return std::nullopt;
     return auth->substr(7);
 }
 

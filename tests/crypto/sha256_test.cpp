@@ -1,8 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "adapters/crypto/sha256.hpp"
 #include "core/common/encoding.hpp"
@@ -71,6 +75,50 @@ TEST_CASE("hmac_sha256 matches RFC 4231 test case 6, a key longer than the block
     const std::string key(131, '\xaa');
     CHECK(hex(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")) ==
           "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST_CASE("a prepared hmac_sha256_key gives RFC 4231's MACs, again and again on one thread", "[crypto][sha256]") {
+    const authd::crypto::hmac_sha256_key short_key("Jefe"), long_key(std::string(131, '\xaa'));
+    for (int round = 0; round < 3; ++round) {  // the second and third calls reuse each thread's context
+        CHECK(hex(short_key.sign("what do ya want for nothing?")) ==
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        CHECK(hex(long_key.sign("Test Using Larger Than Block-Size Key - Hash Key First")) ==
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+        CHECK(hex(short_key.sign("")) == hex(hmac_sha256("Jefe", "")));
+    }
+}
+
+TEST_CASE("more prepared keys than a thread keeps contexts for each still sign under their own key",
+          "[crypto][sha256]") {
+    std::vector<authd::crypto::hmac_sha256_key> keys;
+    for (int i = 0; i < 9; ++i) keys.emplace_back("key number " + std::to_string(i) + " of nine, long enough");
+    for (int round = 0; round < 2; ++round)
+        for (int i = 0; i < 9; ++i)
+            CHECK(keys[static_cast<std::size_t>(i)].sign("message") ==
+                  hmac_sha256("key number " + std::to_string(i) + " of nine, long enough", "message"));
+}
+
+TEST_CASE("a key made where a destroyed one lived never signs with the old key's context", "[crypto][sha256]") {
+    std::optional<authd::crypto::hmac_sha256_key> key;
+    key.emplace("the first key, used once on this thread");
+    const std::string first = key->sign("message");
+    key.emplace("the second key, at the same address now");
+    CHECK(key->sign("message") == hmac_sha256("the second key, at the same address now", "message"));
+    CHECK(key->sign("message") != first);
+}
+
+TEST_CASE("one prepared key signs from several threads at once", "[crypto][sha256]") {
+    const authd::crypto::hmac_sha256_key key("a key shared by four threads at once");
+    const std::string expected = hmac_sha256("a key shared by four threads at once", "the same message");
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 500; ++i)
+                if (key.sign("the same message") != expected) ++wrong;
+        });
+    for (auto& thread : threads) thread.join();
+    CHECK(wrong.load() == 0);
 }
 
 TEST_CASE("with DB_ENCRYPTION_KEYS the candidates add each old key's digests, so codes made before a key change match",
