@@ -38,23 +38,29 @@ std::string base64url_encode(std::span<const std::uint8_t> in) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view in) {
-    if (in.size() % 4 == 1) return std::nullopt;
-    std::string out;
-    out.reserve(in.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (const char c : in) {
-        const auto v = table[static_cast<unsigned char>(c)];
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xFF);
-        }
+    const std::size_t rest = in.size() % 4;
+    if (rest == 1) return std::nullopt;
+    // Four characters make three bytes; two or three left over make one or two.
+    std::string out(in.size() / 4 * 3 + (rest == 0 ? 0 : rest - 1), '\0');
+    const auto value = [in](std::size_t i) { return std::int32_t{table[static_cast<unsigned char>(in[i])]}; };
+    std::size_t i = 0, o = 0;
+    for (; i + 4 <= in.size(); i += 4, o += 3) {
+        const std::int32_t a = value(i), b = value(i + 1), c = value(i + 2), d = value(i + 3);
+        if ((a | b | c | d) < 0) return std::nullopt;  // a character outside the alphabet (padding included)
+        const auto v = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6) | d);
+        out[o] = static_cast<char>(v >> 16);
+        out[o + 1] = static_cast<char>((v >> 8) & 0xFF);
+        out[o + 2] = static_cast<char>(v & 0xFF);
     }
-    // Leftover bits must be zero, so that every byte string has exactly one encoding.
-    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+    if (rest > 0) {
+        const std::int32_t a = value(i), b = value(i + 1), c = rest == 3 ? value(i + 2) : 0;
+        if ((a | b | c) < 0) return std::nullopt;
+        const auto v = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6));
+        // The bits past the last byte must be zero, so that every byte string has exactly one encoding.
+        if ((v & (rest == 2 ? 0xFFFFu : 0xFFu)) != 0) return std::nullopt;
+        out[o] = static_cast<char>(v >> 16);
+        if (rest == 3) out[o + 1] = static_cast<char>((v >> 8) & 0xFF);
+    }
     return out;
 }
 

@@ -22,6 +22,28 @@ TEST_CASE("base64url round-trips every length and refuses padding and foreign ch
     CHECK_FALSE(base64url_decode("-_9"));  // non-zero leftover bits: not a canonical encoding
 }
 
+TEST_CASE("base64url decodes RFC 4648's test vectors and refuses a foreign character wherever it stands",
+          "[core][encoding]") {
+    // RFC 4648 section 10, without the padding that base64url leaves out.
+    CHECK(base64url_decode("") == "");
+    CHECK(base64url_decode("Zg") == "f");
+    CHECK(base64url_decode("Zm8") == "fo");
+    CHECK(base64url_decode("Zm9v") == "foo");
+    CHECK(base64url_decode("Zm9vYg") == "foob");
+    CHECK(base64url_decode("Zm9vYmE") == "fooba");
+    CHECK(base64url_decode("Zm9vYmFy") == "foobar");
+    CHECK(base64url_decode("-_-_") == "\xfb\xff\xbf");  // the two characters base64url has instead of + and /
+    const std::string good = "Zm9vYmFyYmE";
+    for (std::size_t at = 0; at < good.size(); ++at)
+        for (const char foreign : {'=', '+', '/', '.', ' ', '\0', '\x80'}) {
+            std::string bad = good;
+            bad[at] = foreign;
+            CHECK_FALSE(base64url_decode(bad));
+        }
+    CHECK_FALSE(base64url_decode("Zh"));   // "f" with a stray bit after it
+    CHECK_FALSE(base64url_decode("Zm9"));  // "fo" likewise
+}
+
 TEST_CASE("constant-time equality compares content and length", "[core][encoding]") {
     CHECK(constant_time_equal("abc", "abc"));
     CHECK_FALSE(constant_time_equal("abc", "abd"));
