@@ -29,8 +29,10 @@ bool is_connection_error(const soci::soci_error& e) {
 bool is_retryable(const soci::soci_error& e) {
     if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e))
         return m->err_num_ == 1213 || m->err_num_ == 1205;  // deadlock, lock wait timeout
-    if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e))
-        return sqlstate_of(*p) == "40P01" || sqlstate_of(*p) == "40001";  // deadlock, serialization failure
+    if (const auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+        const auto state = sqlstate_of(*p);
+        return state == "40P01" || state == "40001";  // deadlock, serialization failure
+    }
     if (const auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e))
         return (s->result() & 0xFF) == 5 || (s->result() & 0xFF) == 6;  // SQLITE_BUSY, SQLITE_LOCKED
     return false;
