@@ -65,12 +65,16 @@ void connection_pool::with_connection(const std::function<void(soci::session&, s
             for (auto& b : broken_) b = true;
             throw storage_unavailable("database connection lost");
         }
-        // First line only: PostgreSQL's DETAIL lines can quote a whole row ("Failing row contains
-        // (…)"), password hash included, and this text reaches the error log.
-        std::string what = e.get_error_message();
-        what = what.substr(0, what.find('\n'));
-        throw std::runtime_error("database error: " + what);
+        throw driver_error(e);
     }
+}
+
+std::runtime_error connection_pool::driver_error(const soci::soci_error& e) {
+    // First line only: PostgreSQL's DETAIL lines can quote a whole row ("Failing row contains
+    // (…)"), password hash included, and this text reaches the error log.
+    std::string what = e.get_error_message();
+    what = what.substr(0, what.find('\n'));
+    return std::runtime_error("database error: " + what);
 }
 
 }  // namespace authd::storage

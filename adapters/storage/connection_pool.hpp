@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,9 @@ public:
     /// (and every pooled connection reconnects before its next use); another driver error becomes a
     /// std::runtime_error that quotes only the first line of the driver's text.
     void with_connection(const std::function<void(soci::session&, statement_cache&)>& work);
+
+    /// What with_connection throws for a driver error that is not a lost connection: only the first line of its text.
+    static std::runtime_error driver_error(const soci::soci_error& e);
 
     const sql_dialect& dialect_of() const { return dialect_; }
     /// Connections leased right now, and the pool's size.

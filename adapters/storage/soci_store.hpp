@@ -38,6 +38,9 @@ public:
     void on_user_changed(std::function<void(const std::string&)> listener);
     /// Connections leased right now, and the pool's size (for /metrics).
     std::pair<int, int> pool_usage() const;
+    /// SQLite: writes waiting for their batch behind the one running (0 on the other databases, whose writers do
+    /// not queue here).
+    std::size_t queued_writes() const;
 
 private:
     struct impl;

@@ -53,6 +53,10 @@ struct repositories {
 ///
 /// Adapter failures surface as exceptions: storage_unavailable when the
 /// database cannot be reached.
+///
+/// A write's work may run on another thread than its caller's, which waits for it (SQLite's store commits the
+/// writes that queued together, all run by one thread): the request's origin (current_origin) goes with it, and no
+/// other thread-local state may be relied on inside it.
 class unit_of_work {
 public:
     virtual ~unit_of_work() = default;

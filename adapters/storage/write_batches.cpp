@@ -1,0 +1,45 @@
+#include "adapters/storage/write_batches.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace authd::storage {
+
+void write_batches::join(ticket& t, const runner& run) {
+    std::unique_lock held(lock_);
+    queue_.push_back(&t);
+    if (!leading_) {
+        leading_ = true;
+        t.leads = true;
+    }
+    t.wake.wait(held, [&] { return t.leads || t.done; });
+    if (t.done) return;
+
+    // This thread leads: its ticket is at the head of the queue (a leader is only ever chosen from there).
+    const auto count = std::min(queue_.size(), most_);
+    std::vector<ticket*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    held.unlock();
+    // A runner that threw would leave its followers waiting for good: it records each outcome instead (noexcept).
+    [&]() noexcept { run(batch); }();
+    held.lock();
+    // Woken under the lock: a ticket lives on its owner's stack until the owner sees `done`, which it can only see
+    // once the lock is let go, and a notify after that could reach a ticket already gone.
+    for (ticket* done : batch) {
+        done->done = true;
+        if (done != &t) done->wake.notify_one();
+    }
+    if (queue_.empty()) {
+        leading_ = false;
+    } else {
+        queue_.front()->leads = true;
+        queue_.front()->wake.notify_one();
+    }
+}
+
+std::size_t write_batches::queued() {
+    const std::lock_guard held(lock_);
+    return queue_.size();
+}
+
+}  // namespace authd::storage

@@ -1,0 +1,114 @@
+// Writes from several threads at once, each its own transaction whatever the store does with them: on SQLite the
+// writes that queue while one runs go together in the next transaction (write_batches), each in a savepoint. One that
+// throws rolls back alone and its error reaches its own caller; its after-commit hooks never run; each work sees its
+// own caller's request origin, whichever thread runs it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/audit/audit_event.hpp"
+#include "tests/storage/backend.hpp"
+
+using namespace authd;
+using namespace authd::test;
+
+namespace {
+
+const time_point t0{std::chrono::sys_days{std::chrono::year{2026} / 12 / 4} + std::chrono::hours{9}};
+
+audit_event noted(std::string detail) {
+    audit_event e;
+    e.at = t0;
+    e.type = audit_type::sign_in;
+    e.outcome = audit_outcome::success;
+    e.principal_id = "11111111-1111-4111-8111-111111111111";
+    e.detail = std::move(detail);
+    return e;
+}
+
+/// What one writer's thread saw.
+struct writer_outcome {
+    std::string origin_seen;  ///< the request origin inside its work
+    std::string error;        ///< what write() threw, if anything
+    bool hook_ran = false;
+};
+
+/// Writes the event `detail` as if serving a request from `ip`; then `after` runs in the same work.
+std::thread writer(backend_under_test& b, writer_outcome& out, std::string detail, std::string ip,
+                   std::function<void(repositories&)> after = {}) {
+    return std::thread([&b, &out, detail = std::move(detail), ip = std::move(ip), after = std::move(after)] {
+        const origin_scope origin(request_origin{ip, "test", "req-" + ip});
+        try {
+            b.uow->write([&](repositories& r) {
+                out.origin_seen = current_origin().ip;
+                r.audit.add(noted(detail));
+                r.after_commit.push_back([&out] { out.hook_ran = true; });
+                if (after) after(r);
+            });
+        } catch (const std::exception& e) {
+            out.error = e.what();
+        }
+    });
+}
+
+std::vector<std::string> details(backend_under_test& b) {
+    std::vector<std::string> out;
+    for (const auto& e : read_tx(*b.uow, [](repositories& r) { return r.audit.list(audit_query{.size = 100}); }))
+        out.push_back(e.detail);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("writes that wait for one another commit or fail each on its own, with their own caller's origin",
+          "[sql][batched_writes]") {
+    backend_under_test b;
+    std::promise<void> inside, open;
+    auto gate = open.get_future().share();
+    writer_outcome leader, saved, refused, broken;
+    std::vector<std::thread> threads;
+    // The first write holds the writer (on SQLite) until the others wait behind it.
+    threads.push_back(writer(b, leader, "leader", "10.0.0.9", [&](repositories&) {
+        inside.set_value();
+        gate.wait();
+    }));
+    inside.get_future().wait();
+    threads.push_back(writer(b, saved, "saved", "10.0.0.1"));
+    threads.push_back(writer(b, refused, "refused", "10.0.0.2",
+                             [](repositories&) { throw std::runtime_error("refused by its work"); }));
+    threads.push_back(writer(b, broken, "broken", "10.0.0.3", [](repositories& r) {
+        // A refresh token of no session: the database refuses it (a foreign key).
+        r.sessions.insert_refresh_token(refresh_token{std::string(64, 'a'), "no-such-session", t0, t0, {}});
+    }));
+    if (b.soci->kind() == storage::dialect::sqlite) {
+        // All three queue behind the first: they go in one batch.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (b.soci->queued_writes() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+        REQUIRE(b.soci->queued_writes() == 3);
+    }
+    open.set_value();
+    for (auto& t : threads) t.join();
+
+    CHECK(leader.error.empty());
+    CHECK(saved.error.empty());
+    CHECK(refused.error == "refused by its work");
+    CHECK(broken.error.rfind("database error", 0) == 0);
+    CHECK(leader.origin_seen == "10.0.0.9");
+    CHECK(saved.origin_seen == "10.0.0.1");
+    CHECK(refused.origin_seen == "10.0.0.2");
+    CHECK(broken.origin_seen == "10.0.0.3");
+    CHECK(leader.hook_ran);
+    CHECK(saved.hook_ran);
+    CHECK_FALSE(refused.hook_ran);
+    CHECK_FALSE(broken.hook_ran);
+    CHECK(details(b) == std::vector<std::string>{"leader", "saved"});
+    CHECK(b.soci->queued_writes() == 0);
+}
