@@ -271,10 +271,28 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(core_->options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         phase_ = phase::reading;
+        if (buffer_.size() > 0 && parse_buffered()) return;
         const auto& o = core_->options();
         tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  beast::bind_front_handler(&http_connection::on_header, shared_self()));
+    }
+
+    // A request usually arrives whole in one read. Parsed here, it skips the asynchronous reads, each a trip through
+    // the io queue and a change of the timer. Returns false when not even the headers are in yet: the asynchronous
+    // reads then go on from where this left off (it consumed nothing), as they do with headers but part of a body.
+    bool parse_buffered() {
+        beast::error_code ec;
+        parser_->eager(true);  // the body too, as far as the buffer holds it
+        buffer_.consume(parser_->put(buffer_.data(), ec));
+        if (ec == bhttp::error::need_more) ec = {};
+        if (ec || parser_->is_done()) {
+            on_read(ec, 0);
+            return true;
+        }
+        if (!parser_->is_header_done()) return false;
+        on_header(ec, 0);
+        return true;
     }
 
     void on_header(beast::error_code ec, std::size_t) {

@@ -24,6 +24,7 @@ using authd::http::server;
 using authd::http::server_options;
 using authd::test::http_client;
 using authd::test::http_reply;
+using authd::test::raw_conversation;
 using authd::test::raw_exchange;
 
 namespace {
@@ -230,6 +231,32 @@ TEST_CASE("Pipelined requests are answered in order", "[http][server]") {
     CHECK(a != std::string::npos);
     CHECK(b != std::string::npos);
     CHECK(a < b);
+}
+
+TEST_CASE("A request that reaches the server in two parts, split anywhere, is answered as if it came whole",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [](request req, respond_fn respond) {
+            respond(text(200, req.method + " " + req.path + " [" + req.body + "]"));
+        },
+        errors.fn());
+    srv.start();
+
+    // The first request is answered before the rest of the second is sent, so the server holds the second's first
+    // part on its own: part of its headers, all of them, or those and part of its body.
+    const std::string first = "GET /one HTTP/1.1\r\nHost: t\r\n\r\n";
+    const std::string second =
+        "POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world";
+    for (std::size_t split = 1; split < second.size(); ++split) {
+        CAPTURE(split);
+        const auto raw = raw_conversation(
+            srv.port(), {{"", first + second.substr(0, split)}, {"GET /one []", second.substr(split)}}, 5s);
+        CHECK(raw.find("GET /one []") != std::string::npos);
+        CHECK(raw.find("POST /two [hello world]") != std::string::npos);
+    }
+    CHECK(errors.calls().empty());
 }
 
 TEST_CASE("An HTTP/1.0 client that asks to keep the connection gets both answers on it, in HTTP/1.0",

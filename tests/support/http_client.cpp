@@ -142,20 +142,33 @@ bool http_client::connection_closed_by_peer(std::chrono::milliseconds wait) {
 std::size_t http_client::connections_opened() const { return impl_->connections; }
 
 std::string raw_exchange(unsigned short port, const std::string& bytes, std::chrono::milliseconds deadline) {
+    return raw_conversation(port, {{"", bytes}}, deadline);
+}
+
+std::string raw_conversation(unsigned short port, const std::vector<raw_step>& steps,
+                             std::chrono::milliseconds deadline) {
     asio::io_context io;
     tcp::socket socket{io};
     socket.connect(tcp::endpoint{asio::ip::make_address_v4("127.0.0.1"), port});
+    socket.set_option(tcp::no_delay(true));
     std::string received;
     std::array<char, 4096> chunk{};
-    asio::async_write(socket, asio::buffer(bytes), [](beast::error_code, std::size_t) {});
+    std::size_t next = 0;
+    // Sends every step whose answer is in; the buffers are the steps' own, which outlive the io_context's run.
+    const auto send_due = [&] {
+        while (next < steps.size() && received.find(steps[next].after) != std::string::npos)
+            asio::async_write(socket, asio::buffer(steps[next++].bytes), [](beast::error_code, std::size_t) {});
+    };
     std::function<void()> read_more = [&] {
         socket.async_read_some(asio::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
             received.append(chunk.data(), n);
+            send_due();
             if (!ec) read_more();
         });
     };
+    send_due();
     read_more();
-    io.run_for(deadline);  // returns early once the peer has closed and the write is over
+    io.run_for(deadline);  // returns early once the peer has closed and the writes are over
     return received;
 }
 

@@ -50,4 +50,13 @@ private:
 /// `deadline` passes. The sending side is left open, so the server cannot mistake the end of `bytes` for a hang-up.
 std::string raw_exchange(unsigned short port, const std::string& bytes, std::chrono::milliseconds deadline);
 
+/// One step of raw_conversation: `bytes` to send once what was read holds `after` (at once when it is empty).
+struct raw_step {
+    std::string after;
+    std::string bytes;
+};
+/// raw_exchange in steps, each sent after the answer it waits for: bytes the server must have read apart.
+std::string raw_conversation(unsigned short port, const std::vector<raw_step>& steps,
+                             std::chrono::milliseconds deadline);
+
 }  // namespace authd::test
