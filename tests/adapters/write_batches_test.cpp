@@ -68,6 +68,23 @@ bool queued_reaches(write_batches& queue, std::size_t count) {
     return queue.queued() == count;
 }
 
+/// Runs writes numbered 0 to `followers`: write 0 leads a batch of its own and holds it until the others have queued
+/// behind it, one at a time, so that their order in the queue is known. Returns whether they all queued.
+bool queue_behind_one(write_batches& queue, batch_log& log, int followers) {
+    std::promise<void> open;
+    const auto run = log.runner(open.get_future().share());
+    std::vector<std::thread> threads;
+    threads.push_back(joiner(queue, run, 0));
+    bool queued = batch_runs(log);
+    for (int n = 1; queued && n <= followers; ++n) {
+        threads.push_back(joiner(queue, run, n));
+        queued = queued_reaches(queue, static_cast<std::size_t>(n));
+    }
+    open.set_value();  // whatever happened: the threads must end before they are joined
+    for (auto& t : threads) t.join();
+    return queued;
+}
+
 }  // namespace
 
 TEST_CASE("a write that finds the queue idle runs at once, alone, on its own thread", "[write_batches]") {
@@ -88,43 +105,18 @@ TEST_CASE("writes that queue while a batch runs go together in the next one, led
           "[write_batches]") {
     write_batches queue(32);
     batch_log log;
-    std::promise<void> open;
-    const auto run = log.runner(open.get_future().share());
-    std::vector<std::thread> threads;
-    threads.push_back(joiner(queue, run, 0));
-    // The first write leads a batch of its own and holds it (the gate) while five more queue behind it, one at a
-    // time, so that their order in the queue is known.
-    REQUIRE(batch_runs(log));
-    for (int n = 1; n <= 5; ++n) {
-        threads.push_back(joiner(queue, run, n));
-        REQUIRE(queued_reaches(queue, static_cast<std::size_t>(n)));
-    }
-    open.set_value();
-    for (auto& t : threads) t.join();
+    REQUIRE(queue_behind_one(queue, log, 5));
     CHECK_FALSE(log.overlapped);
-    REQUIRE(log.batches.size() == 2);
-    CHECK(log.batches[0] == std::vector<int>{0});
-    CHECK(log.batches[1] == std::vector<int>{1, 2, 3, 4, 5});
-    CHECK(log.led_by_first[0]);
-    CHECK(log.led_by_first[1]);
+    CHECK(log.batches == std::vector<std::vector<int>>{{0}, {1, 2, 3, 4, 5}});
+    CHECK(log.led_by_first == std::vector<bool>{true, true});
     CHECK(queue.queued() == 0);
 }
 
 TEST_CASE("a batch holds at most the writes it was given, and every queued write runs once", "[write_batches]") {
     write_batches queue(2);
     batch_log log;
-    std::promise<void> open;
-    const auto run = log.runner(open.get_future().share());
-    std::vector<std::thread> threads;
-    threads.push_back(joiner(queue, run, 0));
-    REQUIRE(batch_runs(log));
-    for (int n = 1; n <= 5; ++n) {
-        threads.push_back(joiner(queue, run, n));
-        REQUIRE(queued_reaches(queue, static_cast<std::size_t>(n)));
-    }
-    open.set_value();
-    for (auto& t : threads) t.join();
+    REQUIRE(queue_behind_one(queue, log, 5));
     CHECK_FALSE(log.overlapped);
     CHECK(log.batches == std::vector<std::vector<int>>{{0}, {1, 2}, {3, 4}, {5}});
-    for (const bool first : log.led_by_first) CHECK(first);
+    CHECK(log.led_by_first == std::vector<bool>{true, true, true, true});
 }
