@@ -147,12 +147,21 @@ void run_batch(connection_pool& pool, const listeners& listener, std::mutex& one
     const sql_dialect& d = pool.dialect_of();
     const bool alone = batch.size() == 1;
     auto& leader = static_cast<batched_write&>(*batch.front());
+    bool ended_by_one = false;  // a write's own failure ended the transaction: it left no savepoint to go back to
     try {
         writer_turn turn(&one_writer);
         pool.with_connection([&](soci::session& sql, statement_cache& prepared) {
             static const std::string savepoint = "SAVEPOINT batched_write";
             static const std::string release = "RELEASE batched_write";
             static const std::string undo = "ROLLBACK TO batched_write";
+            const auto go_back = [&] {
+                try {
+                    execute_prepared(sql, prepared, undo);
+                } catch (...) {
+                    ended_by_one = true;
+                    throw;
+                }
+            };
             d.begin_write(sql);
             try {
                 for (auto* t : batch) {
@@ -170,26 +179,31 @@ void run_batch(connection_pool& pool, const listeners& listener, std::mutex& one
                         w.after_commit.clear();
                         // A write alone ends the transaction. One of several goes back to its savepoint; a failure
                         // that ended the transaction itself (SQLite rolls back whole on a full disk, for one) left
-                        // no savepoint, and going back to it throws: the whole batch fails below.
+                        // no savepoint, and going back to it throws: the batch's other writes run again (below).
                         if (alone) throw;
-                        execute_prepared(sql, prepared, undo);
+                        go_back();
                     } catch (...) {
                         w.error = std::current_exception();
                         w.after_commit.clear();
                         if (alone) throw;
-                        execute_prepared(sql, prepared, undo);
+                        go_back();
                     }
                     if (!alone) execute_prepared(sql, prepared, release);
                 }
                 d.commit(sql);
+            } catch (const soci::soci_error& e) {
+                d.rollback(sql);
+                if (is_retryable(e)) throw retry_transaction{};  // as run_once: the whole batch runs again
+                throw;
             } catch (...) {
                 d.rollback(sql);
                 throw;
             }
         });
     } catch (...) {
-        // Nothing of the batch was committed: a write that had succeeded fails with the batch's error.
-        const auto failed = std::current_exception();
+        // Nothing of the batch was committed. When one write's failure ended the transaction, the others did nothing
+        // wrong and run again; otherwise they fail with the batch's error.
+        const auto failed = ended_by_one ? std::make_exception_ptr(retry_transaction{}) : std::current_exception();
         for (auto* t : batch) {
             auto& w = static_cast<batched_write&>(*t);
             w.after_commit.clear();

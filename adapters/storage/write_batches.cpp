@@ -6,6 +6,8 @@
 namespace authd::storage {
 
 void write_batches::join(ticket& t, const runner& run) {
+    std::vector<ticket*> batch;
+    batch.reserve(most_);  // before the ticket is queued: nothing may throw between queueing and leading
     std::unique_lock held(lock_);
     queue_.push_back(&t);
     if (!leading_) {
@@ -17,7 +19,7 @@ void write_batches::join(ticket& t, const runner& run) {
 
     // This thread leads: its ticket is at the head of the queue (a leader is only ever chosen from there).
     const auto count = std::min(queue_.size(), most_);
-    std::vector<ticket*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
     held.unlock();
     // A runner that threw would leave its followers waiting for good: it records each outcome instead (noexcept).
