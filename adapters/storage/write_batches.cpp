@@ -14,7 +14,7 @@ void write_batches::join(ticket& t, const runner& run) {
         leading_ = true;
         t.leads = true;
     }
-    t.wake.wait(held, [&] { return t.leads || t.done; });
+    batch_ended_.wait(held, [&] { return t.leads || t.done; });
     if (t.done) return;
 
     // This thread leads: its ticket is at the head of the queue (a leader is only ever chosen from there).
@@ -25,18 +25,12 @@ void write_batches::join(ticket& t, const runner& run) {
     // A runner that threw would leave its followers waiting for good: it records each outcome instead (noexcept).
     [&]() noexcept { run(batch); }();
     held.lock();
-    // Woken under the lock: a ticket lives on its owner's stack until the owner sees `done`, which it can only see
-    // once the lock is let go, and a notify after that could reach a ticket already gone.
-    for (ticket* done : batch) {
-        done->done = true;
-        if (done != &t) done->wake.notify_one();
-    }
-    if (queue_.empty()) {
-        leading_ = false;
-    } else {
-        queue_.front()->leads = true;
-        queue_.front()->wake.notify_one();
-    }
+    for (ticket* done : batch) done->done = true;
+    if (queue_.empty()) leading_ = false;
+    else queue_.front()->leads = true;
+    held.unlock();
+    // Wakes the batch's writers and the next leader at once; the others waiting find nothing for them and wait on.
+    batch_ended_.notify_all();
 }
 
 std::size_t write_batches::queued() {

@@ -23,7 +23,6 @@ public:
 
     private:
         friend class write_batches;
-        std::condition_variable wake;
         bool leads = false;
         bool done = false;
     };
@@ -41,6 +40,9 @@ public:
 
 private:
     std::mutex lock_;
+    /// Signalled when a batch ends. The queue's own, not each ticket's: it is notified after the lock is let go (the
+    /// woken then need not wait for the leader's lock), when a ticket may already be gone with its owner.
+    std::condition_variable batch_ended_;
     std::deque<ticket*> queue_;
     bool leading_ = false;  ///< a batch is running: the head of the queue waits for it to end
     std::size_t most_;
