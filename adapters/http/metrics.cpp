@@ -28,10 +28,13 @@ std::string label(const std::string& v) {
 
 void metrics::observe(const std::string& route, const std::string& method, int status, std::chrono::microseconds took,
                       const std::string& problem_code, const std::string& outcome_kind) {
-    const std::string key = route.empty() ? "unmatched" : route;
+    static const std::string unmatched = "unmatched";
+    const std::string& key = route.empty() ? unmatched : route;
     const double secs = static_cast<double>(took.count()) / 1e6;
     std::lock_guard lock(mutex_);
-    ++requests_[{key, method, status}];
+    auto counted = requests_.find(std::tie(key, method, status));
+    if (counted == requests_.end()) counted = requests_.emplace(std::make_tuple(key, method, status), 0).first;
+    ++counted->second;
     auto& h = latency_[key];
     for (std::size_t i = 0; i < buckets.size(); ++i)
         if (secs <= buckets[i]) ++h.counts[i];

@@ -2,6 +2,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,9 +30,10 @@ private:
         std::uint64_t sum_micros = 0;  ///< whole microseconds: sums stay exact however long the process runs
     };
     mutable std::mutex mutex_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  ///< route, method, status
-    std::map<std::string, histogram> latency_;                                     ///< route
-    std::map<std::pair<std::string, std::string>, std::uint64_t> auth_results_;    ///< kind, result
+    /// route, method, status; std::less<> finds a key without copying its strings
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
+    std::map<std::string, histogram> latency_;                                   ///< route
+    std::map<std::pair<std::string, std::string>, std::uint64_t> auth_results_;  ///< kind, result
 };
 
 }  // namespace authd::http

@@ -280,7 +280,9 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
 
 void pipeline::finish(const request& req, const route* r, response& res,
                       std::chrono::steady_clock::time_point started) {
-    const std::string route_path = r ? r->path : std::string();
+    static const std::string no_route;
+    const std::string& route_path = r ? r->path : no_route;
+    res.headers.reserve(res.headers.size() + 12);  // the ones below, in one allocation instead of a doubling each
     res.set_header("X-Request-Id", req.request_id);
     // CORS (API.md): the allow-list's origins are echoed back; Vary: Origin always, so caches keep them apart.
     res.set_header("Vary", "Origin");

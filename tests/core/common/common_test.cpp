@@ -135,3 +135,19 @@ TEST_CASE("an RFC 3339 time whose offset leaves the years 0000 to 9999 is refuse
     REQUIRE(edge.has_value());
     CHECK(parse_rfc3339(to_rfc3339(*edge)) == edge);
 }
+
+TEST_CASE("RFC 3339 times are written with fixed-width fields at every edge", "[core][time]") {
+    const auto at = [](std::chrono::year_month_day d, int h, int m, int s) {
+        return time_point{std::chrono::sys_days{d} + std::chrono::hours{h} + std::chrono::minutes{m} + seconds{s}};
+    };
+    using std::chrono::year;
+    CHECK(to_rfc3339(time_point{}) == "1970-01-01T00:00:00Z");
+    CHECK(to_rfc3339(at(year{1969} / 12 / 31, 23, 59, 59)) == "1969-12-31T23:59:59Z");
+    CHECK(to_rfc3339(at(year{2024} / 2 / 29, 9, 5, 7)) == "2024-02-29T09:05:07Z");
+    CHECK(to_rfc3339(at(year{7} / 1 / 2, 3, 4, 5)) == "0007-01-02T03:04:05Z");
+    CHECK(to_rfc3339(at(year{0} / 1 / 1, 0, 0, 0)) == "0000-01-01T00:00:00Z");
+    CHECK(to_rfc3339(at(year{9999} / 12 / 31, 23, 59, 59)) == "9999-12-31T23:59:59Z");
+    // Outside four-digit years there is no RFC 3339 form; the text is still whole and ends in Z.
+    CHECK(to_rfc3339(at(year{10000} / 1 / 1, 0, 0, 0)) == "10000-01-01T00:00:00Z");
+    CHECK(to_rfc3339(at(year{-1} / 12 / 31, 0, 0, 0)) == "-001-12-31T00:00:00Z");
+}
