@@ -229,7 +229,7 @@ struct soci_store::impl {
     impl(const database_url& url, std::size_t size) : pool(url, size) {
         if (url.kind == dialect::sqlite) {
             // The number of a batch's writes bounds how long its leader's own caller waits for the others.
-            batches.emplace(32);
+            batches.emplace(write_batches::largest);
             batch_runner = [this](std::span<write_batches::ticket* const> batch) {
                 run_batch(pool, listener, sqlite_writer, batch);
             };

@@ -1,13 +1,12 @@
 #include "adapters/storage/write_batches.hpp"
 
 #include <algorithm>
-#include <vector>
+#include <array>
 
 namespace authd::storage {
 
 void write_batches::join(ticket& t, const runner& run) {
-    std::vector<ticket*> batch;
-    batch.reserve(most_);  // before the ticket is queued: nothing may throw between queueing and leading
+    std::array<ticket*, largest> batch{};  // on the stack: nothing may throw, or allocate, once the ticket is queued
     std::unique_lock held(lock_);
     queue_.push_back(&t);
     if (!leading_) {
@@ -19,13 +18,15 @@ void write_batches::join(ticket& t, const runner& run) {
 
     // This thread leads: its ticket is at the head of the queue (a leader is only ever chosen from there).
     const auto count = std::min(queue_.size(), most_);
-    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    const auto taken = queue_.begin() + static_cast<std::ptrdiff_t>(count);
+    std::copy(queue_.begin(), taken, batch.begin());
+    queue_.erase(queue_.begin(), taken);
     held.unlock();
+    const std::span<ticket* const> gathered(batch.data(), count);
     // A runner that threw would leave its followers waiting for good: it records each outcome instead (noexcept).
-    [&]() noexcept { run(batch); }();
+    [&]() noexcept { run(gathered); }();
     held.lock();
-    for (ticket* done : batch) done->done = true;
+    for (ticket* done : gathered) done->done = true;
     if (queue_.empty()) leading_ = false;
     else queue_.front()->leads = true;
     held.unlock();

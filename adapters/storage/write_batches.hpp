@@ -4,6 +4,7 @@
 // load the writers of the process therefore queue here, and the one at the head of the queue, the leader, runs every
 // write queued behind it in one transaction before it commits (group commit, as InnoDB and RocksDB do). A write that
 // finds the queue idle leads a batch of one at once: nothing waits for company.
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -29,8 +30,12 @@ public:
     /// Runs a batch, the leader's ticket first; it must not throw (it records each write's outcome in its ticket).
     using runner = std::function<void(std::span<ticket* const>)>;
 
-    /// `most`: the most writes in one batch, which bounds how long the leader's own caller waits for the others.
-    explicit write_batches(std::size_t most) : most_(most == 0 ? 1 : most) {}
+    /// The most writes any batch holds: a leader gathers its batch on its own stack.
+    static constexpr std::size_t largest = 32;
+
+    /// `most`: the most writes in one batch (1 to `largest`), which bounds how long the leader's own caller waits for
+    /// the others.
+    explicit write_batches(std::size_t most) : most_(std::clamp<std::size_t>(most, 1, largest)) {}
 
     /// Queues `t` and returns once a batch holding it has run, on this thread (it led) or another.
     void join(ticket& t, const runner& run);

@@ -120,3 +120,15 @@ TEST_CASE("a batch holds at most the writes it was given, and every queued write
     CHECK(log.batches == std::vector<std::vector<int>>{{0}, {1, 2}, {3, 4}, {5}});
     CHECK(log.led_by_first == std::vector<bool>{true, true, true, true});
 }
+
+TEST_CASE("a batch never holds more than the largest the queue allows, whatever it was given", "[write_batches]") {
+    write_batches queue(1000);
+    batch_log log;
+    const int followers = static_cast<int>(write_batches::largest) + 3;
+    REQUIRE(queue_behind_one(queue, log, followers));
+    REQUIRE(log.batches.size() == 3);
+    CHECK(log.batches[0] == std::vector<int>{0});
+    CHECK(log.batches[1].size() == write_batches::largest);
+    CHECK(log.batches[1].front() == 1);
+    CHECK(log.batches[2] == std::vector<int>{followers - 2, followers - 1, followers});
+}
