@@ -380,6 +380,11 @@ struct application::parts {
                    [this] { return ring ? ring->jwks_json() : std::string(R"({"keys":[]})"); },
                    [this] { return store.ping(); },
                    [this] { return store.pool_usage(); },
+                   [this]() -> std::optional<http::batched_writes> {
+                       const auto counted = store.batched_writes();
+                       if (!counted) return std::nullopt;
+                       return http::batched_writes{counted->batches, counted->writes};
+                   },
                    stats,
                    *limiter,
                    !c.redis_url.empty(),

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <utility>
@@ -48,6 +49,12 @@ struct delivery_report {
     channel_report email, sms;
 };
 
+/// SQLite's group commit since the process started: transactions (batches) and the writes they held.
+struct batched_writes {
+    std::uint64_t batches = 0;
+    std::uint64_t writes = 0;
+};
+
 /// A service allowed to ask /oauth2/introspect (INTROSPECTION_CLIENTS).
 struct introspection_client {
     std::string id;
@@ -88,6 +95,9 @@ struct services {
     std::function<bool()> database_ready;
     /// Connections in use, and the pool's size.
     std::function<std::pair<int, int>()> pool_usage;
+    /// SQLite: the transactions in which its writers committed together so far, and the writes they held; nothing on
+    /// the other databases.
+    std::function<std::optional<batched_writes>()> batched_writes_so_far;
     http::metrics& metrics;
     rate_limiter& rate_limits;
     bool shared_rate_limits = false;  ///< Redis: /health reports it

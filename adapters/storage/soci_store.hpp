@@ -2,11 +2,13 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "adapters/storage/database_url.hpp"
+#include "adapters/storage/write_batches.hpp"
 #include "core/ports/unit_of_work.hpp"
 
 namespace authd::storage {
@@ -41,6 +43,9 @@ public:
     /// SQLite: writes waiting for their batch behind the one running (0 on the other databases, whose writers do
     /// not queue here).
     std::size_t queued_writes() const;
+    /// SQLite: the batches its writers committed together so far, and the writes they held (for /metrics); nothing
+    /// on the other databases.
+    std::optional<write_batches::totals> batched_writes() const;
 
 private:
     struct impl;

@@ -27,6 +27,8 @@ void write_batches::join(ticket& t, const runner& run) {
     [&]() noexcept { run(gathered); }();
     held.lock();
     for (ticket* done : gathered) done->done = true;
+    ++counted_.batches;
+    counted_.writes += count;
     if (queue_.empty()) leading_ = false;
     else queue_.front()->leads = true;
     held.unlock();
@@ -37,6 +39,11 @@ void write_batches::join(ticket& t, const runner& run) {
 std::size_t write_batches::queued() {
     const std::lock_guard held(lock_);
     return queue_.size();
+}
+
+write_batches::totals write_batches::counted() {
+    const std::lock_guard held(lock_);
+    return counted_;
 }
 
 }  // namespace authd::storage

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -43,6 +44,14 @@ public:
     /// Writes waiting for a batch (not those of the batch running).
     std::size_t queued();
 
+    /// Batches run so far, and the writes they held: what the group commit saves is their difference.
+    struct totals {
+        std::uint64_t batches = 0;
+        std::uint64_t writes = 0;
+        bool operator==(const totals&) const = default;
+    };
+    totals counted();
+
 private:
     std::mutex lock_;
     /// Signalled when a batch ends. The queue's own, not each ticket's: it is notified after the lock is let go (the
@@ -50,6 +59,7 @@ private:
     std::condition_variable batch_ended_;
     std::deque<ticket*> queue_;
     bool leading_ = false;  ///< a batch is running: the head of the queue waits for it to end
+    totals counted_;
     std::size_t most_;
 };
 

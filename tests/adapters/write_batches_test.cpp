@@ -110,6 +110,7 @@ TEST_CASE("writes that queue while a batch runs go together in the next one, led
     CHECK(log.batches == std::vector<std::vector<int>>{{0}, {1, 2, 3, 4, 5}});
     CHECK(log.led_by_first == std::vector<bool>{true, true});
     CHECK(queue.queued() == 0);
+    CHECK(queue.counted() == write_batches::totals{2, 6});
 }
 
 TEST_CASE("a batch holds at most the writes it was given, and every queued write runs once", "[write_batches]") {

@@ -69,6 +69,21 @@ std::string delivery_metrics(services& s) {
     return out;
 }
 
+/// SQLite's group commit: the writes divided by the batches is the mean batch. Nothing on the other databases.
+std::string batch_metrics(services& s) {
+    const auto counted = s.batched_writes_so_far();
+    if (!counted) return {};
+    return "# HELP authd_sqlite_write_batches_total Transactions in which SQLite's writers committed together.\n"
+           "# TYPE authd_sqlite_write_batches_total counter\n"
+           "authd_sqlite_write_batches_total " +
+           std::to_string(counted->batches) +
+           "\n"
+           "# HELP authd_sqlite_batched_writes_total Writes committed in those transactions.\n"
+           "# TYPE authd_sqlite_batched_writes_total counter\n"
+           "authd_sqlite_batched_writes_total " +
+           std::to_string(counted->writes) + "\n";
+}
+
 response metrics_text(services& s, exchange&) {
     const auto pool = s.pool_usage();
     std::string extra =
@@ -78,7 +93,7 @@ response metrics_text(services& s, exchange&) {
         std::to_string(pool.first) +
         "\n"
         "authd_db_pool_connections{state=\"idle\"} " +
-        std::to_string(pool.second - pool.first) + "\n" + delivery_metrics(s) +
+        std::to_string(pool.second - pool.first) + "\n" + batch_metrics(s) + delivery_metrics(s) +
         "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
         "# TYPE process_resident_memory_bytes gauge\n"
         "process_resident_memory_bytes " +
