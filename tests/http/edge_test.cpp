@@ -154,9 +154,10 @@ TEST_CASE("metrics are Prometheus text: requests by route template and status, l
     CHECK(values.count(R"(authd_db_pool_connections{state="in_use"})") == 1);
     CHECK(values["process_resident_memory_bytes"] > 1'000'000);
     if (app.database.backend() == "sqlite") {
-        // Every write went through the queue: the sign-in, the failed logins and the OTP request each wrote.
+        // Every write went through the queue, one at a time here: the sign-in, the failed logins and the OTP request
+        // each wrote at least once.
         CHECK(values["authd_sqlite_write_batches_total"] >= 7);
-        CHECK(values["authd_sqlite_batched_writes_total"] >= values["authd_sqlite_write_batches_total"]);
+        CHECK(values["authd_sqlite_batched_writes_total"] >= 7);
     } else {
         CHECK(values.count("authd_sqlite_write_batches_total") == 0);
         CHECK(values.count("authd_sqlite_batched_writes_total") == 0);

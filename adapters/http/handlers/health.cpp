@@ -71,7 +71,7 @@ std::string delivery_metrics(services& s) {
 
 /// SQLite's group commit: the writes divided by the batches is the mean batch. Nothing on the other databases.
 std::string batch_metrics(services& s) {
-    const auto counted = s.batched_writes_so_far();
+    const auto counted = s.batched_writes_so_far ? s.batched_writes_so_far() : std::nullopt;
     if (!counted) return {};
     return "# HELP authd_sqlite_write_batches_total Transactions in which SQLite's writers committed together.\n"
            "# TYPE authd_sqlite_write_batches_total counter\n"
