@@ -314,9 +314,14 @@ public:
     void add_event_change(std::string_view event_type, const event& e, time_point now) override;
     void add_client_change(std::string_view event_type, const user& client, time_point now) override;
     std::vector<outbox_message> next_unprocessed(int limit) override;
+    std::vector<outbox_message> claim_next(int limit, time_point now, time_point lease_until) override;
     void mark_processed(std::int64_t id, time_point now) override;
+    void release(time_point lease_until) override;
 
 private:
+    /// The oldest unprocessed rows with their leases; `lock` is appended to the query (a row lock, or nothing).
+    std::vector<outbox_message> oldest_unprocessed(int limit, const char* lock);
+
     soci::session& sql_;
     const sql_dialect& dialect_;
 };

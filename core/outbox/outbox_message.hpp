@@ -16,6 +16,7 @@ struct outbox_message {
     std::string payload;     ///< JSON, written by the storage adapter
     time_point created_at{};
     std::optional<time_point> processed_at;
+    std::optional<time_point> lease_until;  ///< while a relay has it claimed
 };
 
 }  // namespace authd

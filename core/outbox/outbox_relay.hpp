@@ -10,11 +10,17 @@ struct relay_result {
     bool publisher_failed = false;
 };
 
-/// Publishes unprocessed outbox rows in order and marks them processed:
-/// at least once, never lost. A crash between publishing and marking only
-/// publishes the row again.
+/// Publishes unprocessed outbox rows in order and marks them processed: at least once, never lost. A relay claims a
+/// batch under a lease in one short transaction, publishes it with no transaction open (a publisher that waits on a
+/// network holds no lock that the service's writers need: on SQLite, every write), then marks what it published and
+/// frees the rest in a second one. A relay that dies before marking leaves its batch claimed until the lease ends;
+/// the next relay then publishes those rows again.
 class outbox_relay {
 public:
+    /// How long a claim holds. A relay publishes for half of it at most and leaves the rest to its next round, so
+    /// that no other relay takes rows it is still publishing; longer than a publish's time-out (2 s for Redis).
+    static constexpr seconds lease{30};
+
     outbox_relay(unit_of_work& uow, outbox_publisher& publisher, const clock& clk);
     /// One batch. Rows published before a publisher failure are still marked.
     relay_result relay_once(int batch = 100);

@@ -152,6 +152,42 @@ TEST_CASE("outbox rows come back oldest first with their JSON payload, until mar
     });
 }
 
+TEST_CASE(
+    "an outbox claim takes the oldest rows until a time: none while the oldest is held, freed by release or "
+    "when its lease ends",
+    "[contract][outbox]") {
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        for (int i = 1; i <= 3; ++i) {
+            auto e = sample("Jazz", t0 + std::chrono::days{30});
+            e.id = i;
+            r.outbox.add_event_change("EVENT_CREATED", e, t0);
+        }
+    });
+    const auto lease = t0 + 30s;
+    std::vector<outbox_message> first, next;
+    b.uow->write([&](repositories& r) { first = r.outbox.claim_next(2, t0, lease); });
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].id < first[1].id);
+    CHECK(first[0].lease_until == lease);
+    b.uow->write([&](repositories& r) { next = r.outbox.claim_next(10, t0 + 1s, t0 + 31s); });
+    CHECK(next.empty());  // the oldest is held: the third row waits too, so that rows go out in order
+    b.uow->write([&](repositories& r) {
+        r.outbox.mark_processed(first[0].id, t0 + 2s);
+        r.outbox.release(lease);
+    });
+    b.uow->write([&](repositories& r) { next = r.outbox.claim_next(10, t0 + 3s, t0 + 33s); });
+    REQUIRE(next.size() == 2);  // the one freed and the one never claimed
+    CHECK(next[0].id == first[1].id);
+    CHECK(next[1].id > first[1].id);
+    std::vector<outbox_message> after;
+    b.uow->write([&](repositories& r) { after = r.outbox.claim_next(10, t0 + 32s, t0 + 62s); });
+    CHECK(after.empty());  // not released: held until its lease ends
+    b.uow->write([&](repositories& r) { after = r.outbox.claim_next(10, t0 + 33s, t0 + 63s); });
+    CHECK(after.size() == 2);
+    b.uow->write([&](repositories& r) { CHECK(r.outbox.next_unprocessed(10).size() == 2); });  // claimed or not
+}
+
 TEST_CASE("a unit of work that throws leaves neither the event nor its outbox row", "[contract][outbox]") {
     backend_under_test b;
     CHECK_THROWS(b.uow->write([&](repositories& r) {

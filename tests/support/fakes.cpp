@@ -341,9 +341,23 @@ public:
         m.created_at = now;
         d_.outbox.push_back(m);
     }
+    std::vector<outbox_message> claim_next(int limit, time_point now, time_point lease_until) override {
+        std::vector<outbox_message> out;
+        for (auto& m : d_.outbox) {
+            if (m.processed_at) continue;
+            if (static_cast<int>(out.size()) == limit || (m.lease_until && *m.lease_until > now)) break;
+            m.lease_until = lease_until;
+            out.push_back(m);
+        }
+        return out;
+    }
     void mark_processed(std::int64_t id, time_point now) override {
         for (auto& m : d_.outbox)
             if (m.id == id) m.processed_at = now;
+    }
+    void release(time_point lease_until) override {
+        for (auto& m : d_.outbox)
+            if (!m.processed_at && m.lease_until == lease_until) m.lease_until.reset();
     }
 
 private:

@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <future>
+#include <thread>
+
 #include "core/events/event_service.hpp"
 #include "tests/support/fakes.hpp"
 
@@ -15,7 +19,9 @@ public:
     std::vector<std::int64_t> published;
     int fail_from = -1;
     bool crash = false;  ///< throw something that is not a publisher error: the process "dies"
+    std::function<void(const outbox_message&)> also;  ///< runs inside each publish, before it succeeds
     void publish(const outbox_message& m) override {
+        if (also) also(m);
         if (fail_from >= 0 && static_cast<int>(published.size()) >= fail_from) {
             if (crash) throw 42;
             throw std::runtime_error("redis is down");
@@ -82,15 +88,64 @@ TEST_CASE("when the publisher fails, what was published stays marked and the res
     CHECK(f.publisher.published == std::vector<std::int64_t>{1, 2, 3, 4});
 }
 
-TEST_CASE("a crash between publishing and marking only publishes again: nothing is lost", "[core][outbox]") {
+TEST_CASE("a relay that dies mid-batch leaves its rows claimed until the lease ends: then they are published again",
+          "[core][outbox]") {
     fixture f;
     f.make_events(3);
     f.publisher.fail_from = 2;
     f.publisher.crash = true;
-    CHECK_THROWS(f.relay.relay_once());  // the unit of work rolls back: no row was marked
+    CHECK_THROWS(f.relay.relay_once());  // no row was marked
     CHECK(f.unprocessed() == 3);
     f.publisher.fail_from = -1;
+    CHECK(f.relay.relay_once().published == 0);  // still claimed by the relay that "died"
+    f.clock.advance(outbox_relay::lease);
     CHECK(f.relay.relay_once().published == 3);
     CHECK(f.unprocessed() == 0);
     CHECK(f.publisher.published == std::vector<std::int64_t>{1, 2, 1, 2, 3});  // 1 and 2 twice, none lost
+}
+
+TEST_CASE("a writer is not kept waiting while the relay publishes", "[core][outbox]") {
+    fixture f;
+    f.make_events(1);
+    bool wrote_meanwhile = false;
+    std::future<void> write;  // outlives the relay's call: a write kept waiting finishes once the relay lets go
+    f.publisher.also = [&](const outbox_message&) {
+        // Another thread writes while the publisher works: with the relay's transaction still open, the store's lock
+        // would keep it waiting. Bounded: a write that has not finished in 10 s counts as kept waiting.
+        write = std::async(std::launch::async, [&] { f.store.write([](repositories&) {}); });
+        wrote_meanwhile = write.wait_for(std::chrono::seconds{10}) == std::future_status::ready;
+    };
+    CHECK(f.relay.relay_once().published == 1);
+    CHECK(wrote_meanwhile);
+}
+
+TEST_CASE("a second relay takes nothing while the first publishes its batch, then takes what is left in order",
+          "[core][outbox]") {
+    fixture f;
+    f.make_events(4);
+    recording_publisher other_publisher;
+    outbox_relay other{f.store, other_publisher, f.clock};
+    int others_turn = -1;
+    f.publisher.fail_from = 2;  // the first relay publishes 1 and 2, then its publisher fails
+    f.publisher.also = [&](const outbox_message& m) {
+        if (m.id == 1) others_turn = other.relay_once().published;
+    };
+    const auto first = f.relay.relay_once();
+    CHECK(others_turn == 0);  // the oldest rows were claimed: the other relay waits its turn
+    CHECK(first.published == 2);
+    CHECK(first.publisher_failed);
+    CHECK(other.relay_once().published == 2);  // the rest was freed at once, not at the end of the lease
+    CHECK(other_publisher.published == std::vector<std::int64_t>{3, 4});
+    CHECK(f.unprocessed() == 0);
+}
+
+TEST_CASE("a relay publishes for half its lease at most and leaves the rest to its next round", "[core][outbox]") {
+    fixture f;
+    f.make_events(5);
+    f.publisher.also = [&](const outbox_message&) { f.clock.advance(seconds{10}); };  // each publish takes 10 s
+    CHECK(f.relay.relay_once().published == 2);  // at 0 s and 10 s; at 20 s half the lease (15 s) has gone
+    CHECK(f.unprocessed() == 3);
+    CHECK(f.relay.relay_once().published == 2);  // the rest was freed: no wait for the lease to end
+    CHECK(f.relay.relay_once().published == 1);
+    CHECK(f.publisher.published == std::vector<std::int64_t>{1, 2, 3, 4, 5});
 }
