@@ -41,6 +41,7 @@ struct own_redis {
         REQUIRE(url.rfind("redis://", 0) == 0);
     }
     ~own_redis() {
+        thaw();  // a test that failed while the server was frozen: stopping it needs it running
         run(script() + " stop " + dir);
         rmdir(dir.substr(0, dir.rfind('/')).c_str());
     }
@@ -84,53 +85,52 @@ event_fields concert() {
     f.sale_start_time = time_point{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}};
     return f;
 }
+
+/// A relay from an in-memory SQLite database to a redis-server of its own.
+struct relay_on_sqlite {
+    own_redis redis;
+    test::fake_clock clock;
+    storage::soci_store store{*storage::database_url::parse("sqlite:///:memory:"), 1};
+    event_service events{store, clock};
+    redis::redis_publisher publisher{*redis::redis_url::parse(redis.url)};
+    outbox_relay relay{store, publisher, clock};
+    relay_on_sqlite() { store.migrate(); }
+};
 }  // namespace
 
 TEST_CASE("the relay publishes to a Redis stream in order, waits out an outage and loses nothing", "[outbox][redis]") {
-    own_redis redis;
-    test::fake_clock clock;
-    storage::soci_store store(*storage::database_url::parse("sqlite:///:memory:"), 1);
-    store.migrate();
-    event_service events(store, clock);
-    redis::redis_publisher publisher(*redis::redis_url::parse(redis.url));
-    outbox_relay relay(store, publisher, clock);
+    relay_on_sqlite f;
 
-    const auto id = events.create(concert())->id;
-    REQUIRE(events.change_status(id, "ON_SALE").ok());
-    REQUIRE(events.create(concert()).ok());
-    const auto first = relay.relay_once();
+    const auto id = f.events.create(concert())->id;
+    REQUIRE(f.events.change_status(id, "ON_SALE").ok());
+    REQUIRE(f.events.create(concert()).ok());
+    const auto first = f.relay.relay_once();
     CHECK(first.published == 3);
     CHECK_FALSE(first.publisher_failed);
-    CHECK(redis.stream() == std::vector<std::pair<std::string, std::string>>{
+    CHECK(f.redis.stream() == std::vector<std::pair<std::string, std::string>>{
                                 {"EVENT_CREATED", "1"}, {"EVENT_STATUS_CHANGED", "2"}, {"EVENT_CREATED", "3"}});
 
-    redis.halt();
-    REQUIRE(events.remove(id).ok());
-    const auto during = relay.relay_once();
+    f.redis.halt();
+    REQUIRE(f.events.remove(id).ok());
+    const auto during = f.relay.relay_once();
     CHECK(during.published == 0);
     CHECK(during.publisher_failed);
 
-    redis.resume();  // an empty Redis: what was published before went with it, the waiting row goes now
-    const auto after = relay.relay_once();
+    f.redis.resume();  // an empty Redis: what was published before went with it, the waiting row goes now
+    const auto after = f.relay.relay_once();
     CHECK(after.published == 1);
-    CHECK(redis.stream() == std::vector<std::pair<std::string, std::string>>{{"EVENT_DELETED", "4"}});
-    CHECK(relay.relay_once().published == 0);
+    CHECK(f.redis.stream() == std::vector<std::pair<std::string, std::string>>{{"EVENT_DELETED", "4"}});
+    CHECK(f.relay.relay_once().published == 0);
 }
 
 TEST_CASE("while Redis hangs, writes go on: the relay waits for it with no transaction open", "[outbox][redis]") {
-    own_redis redis;
-    test::fake_clock clock;
-    storage::soci_store store(*storage::database_url::parse("sqlite:///:memory:"), 1);
-    store.migrate();
-    event_service events(store, clock);
-    redis::redis_publisher publisher(*redis::redis_url::parse(redis.url));
-    outbox_relay relay(store, publisher, clock);
-    REQUIRE(events.create(concert()).ok());
+    relay_on_sqlite f;
+    REQUIRE(f.events.create(concert()).ok());
 
-    redis.freeze();
+    f.redis.freeze();
     std::atomic<bool> relay_returned{false};
     auto relaying = std::async(std::launch::async, [&] {
-        const auto r = relay.relay_once();
+        const auto r = f.relay.relay_once();
         relay_returned = true;
         return r;
     });
@@ -138,23 +138,23 @@ TEST_CASE("while Redis hangs, writes go on: the relay waits for it with no trans
     bool claimed = false;
     const auto give_up = std::chrono::steady_clock::now() + 10s;
     while (!claimed && std::chrono::steady_clock::now() < give_up)
-        store.read([&](repositories& r) {
+        f.store.read([&](repositories& r) {
             const auto rows = r.outbox.next_unprocessed(1);
             claimed = !rows.empty() && rows[0].lease_until.has_value();
         });
     REQUIRE(claimed);
-    REQUIRE(events.create(concert()).ok());  // a write while the relay waits for Redis
+    REQUIRE(f.events.create(concert()).ok());  // a write while the relay waits for Redis
     CHECK_FALSE(relay_returned);             // it did not wait for the relay
     const auto during = relaying.get();
     CHECK(during.publisher_failed);
     CHECK(during.published == 0);
 
-    redis.thaw();
-    CHECK(relay.relay_once().published == 2);  // the row it gave back, then the new one: in order
+    f.redis.thaw();
+    CHECK(f.relay.relay_once().published == 2);  // the row it gave back, then the new one: in order
     // The XADD sent before the hang waited in the server's socket and ran when it thawed: row 1 may be in the
     // stream twice (at least once), row 2 once, after a row 1.
     std::vector<std::string> ids;
-    for (const auto& [type, id] : redis.stream()) ids.push_back(id);
+    for (const auto& [type, id] : f.redis.stream()) ids.push_back(id);
     CHECK(std::count(ids.begin(), ids.end(), "2") == 1);
     const auto second = std::find(ids.begin(), ids.end(), "2");
     CHECK(std::find(ids.begin(), second, "1") != second);
