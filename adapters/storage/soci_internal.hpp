@@ -316,7 +316,7 @@ public:
     std::vector<outbox_message> next_unprocessed(int limit) override;
     std::vector<outbox_message> claim_next(int limit, time_point now, time_point lease_until) override;
     void mark_processed(std::int64_t id, time_point now) override;
-    void release(time_point lease_until) override;
+    void release(std::int64_t first, std::int64_t last, time_point lease_until) override;
 
 private:
     /// The oldest unprocessed rows with their leases; `lock` is appended to the query (a row lock, or nothing).

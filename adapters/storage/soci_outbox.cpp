@@ -72,9 +72,12 @@ void soci_outbox::mark_processed(std::int64_t id_value, time_point now) {
         soci::use(id);
 }
 
-void soci_outbox::release(time_point lease_until) {
+void soci_outbox::release(std::int64_t first_id, std::int64_t last_id, time_point lease_until) {
     std::tm until = to_tm(lease_until);
-    sql_ << "UPDATE outbox SET lease_until = NULL WHERE NOT processed AND lease_until = :until", soci::use(until);
+    long long first = first_id, last = last_id;
+    sql_ << "UPDATE outbox SET lease_until = NULL WHERE id >= :first AND id <= :last AND NOT processed AND "
+            "lease_until = :until",
+        soci::use(first), soci::use(last), soci::use(until);
 }
 
 }  // namespace authd::storage

@@ -13,21 +13,35 @@ relay_result outbox_relay::relay_once(int batch) {
     relay_result out;
     if (claimed.empty()) return out;
     std::vector<std::int64_t> published;
-    for (const auto& m : claimed) {
-        if (clock_.now() >= claimed_at + lease / 2) break;  // the rest in the next round, long before the lease ends
-        try {
-            publisher_.publish(m);
-        } catch (const std::exception&) {
-            out.publisher_failed = true;  // keep what was published; the rest waits for the next round
-            break;
+    const auto settle = [&] {
+        uow_.write([&](repositories& r) {
+            const auto now = clock_.now();
+            for (const auto id : published) r.outbox.mark_processed(id, now);
+            r.outbox.release(claimed.front().id, claimed.back().id, lease_until);
+        });
+    };
+    try {
+        for (const auto& m : claimed) {
+            if (clock_.now() >= claimed_at + lease / 2)
+                break;  // the rest in the next round, long before the lease ends
+            try {
+                publisher_.publish(m);
+            } catch (const std::exception&) {
+                out.publisher_failed = true;  // keep what was published; the rest waits for the next round
+                break;
+            }
+            published.push_back(m.id);
         }
-        published.push_back(m.id);
+    } catch (...) {
+        // Not a publisher's failure: it goes on up. What was published is marked and the rest freed first, if the
+        // database lets us, so that the other relays need not wait for the lease to end.
+        try {
+            settle();
+        } catch (...) {
+        }
+        throw;
     }
-    uow_.write([&](repositories& r) {
-        const auto now = clock_.now();
-        for (const auto id : published) r.outbox.mark_processed(id, now);
-        r.outbox.release(lease_until);
-    });
+    settle();
     out.published = static_cast<int>(published.size());
     return out;
 }

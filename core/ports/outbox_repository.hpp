@@ -26,8 +26,9 @@ public:
     /// database has row locks, so that two relays never claim the same ones.
     virtual std::vector<outbox_message> claim_next(int limit, time_point now, time_point lease_until) = 0;
     virtual void mark_processed(std::int64_t id, time_point now) = 0;
-    /// Frees the rows still unprocessed of the claim that was made with `lease_until`: the next round takes them.
-    virtual void release(time_point lease_until) = 0;
+    /// Frees the rows still unprocessed of the claim that was made with `lease_until` over the ids `first` to `last`
+    /// (the claim's first and last row): the next round takes them. Only that range is read, not the whole backlog.
+    virtual void release(std::int64_t first, std::int64_t last, time_point lease_until) = 0;
 };
 
 /// Where the relay sends outbox rows: a Redis stream, or JSON lines on standard output.

@@ -86,6 +86,29 @@ event_fields concert() {
     return f;
 }
 
+/// Hands each message to a real publisher, and tells when the first publish began and whether one has ended.
+class watched_publisher final : public outbox_publisher {
+public:
+    explicit watched_publisher(outbox_publisher& real) : real_(real) {}
+    std::promise<void> began;
+    std::atomic<bool> ended{false};
+
+    void publish(const outbox_message& m) override {
+        if (!began_once_.exchange(true)) began.set_value();
+        try {
+            real_.publish(m);
+        } catch (...) {
+            ended = true;
+            throw;
+        }
+        ended = true;
+    }
+
+private:
+    outbox_publisher& real_;
+    std::atomic<bool> began_once_{false};
+};
+
 /// A relay from an in-memory SQLite database to a redis-server of its own.
 struct relay_on_sqlite {
     own_redis redis;
@@ -108,7 +131,7 @@ TEST_CASE("the relay publishes to a Redis stream in order, waits out an outage a
     CHECK(first.published == 3);
     CHECK_FALSE(first.publisher_failed);
     CHECK(f.redis.stream() == std::vector<std::pair<std::string, std::string>>{
-                                {"EVENT_CREATED", "1"}, {"EVENT_STATUS_CHANGED", "2"}, {"EVENT_CREATED", "3"}});
+                                  {"EVENT_CREATED", "1"}, {"EVENT_STATUS_CHANGED", "2"}, {"EVENT_CREATED", "3"}});
 
     f.redis.halt();
     REQUIRE(f.events.remove(id).ok());
@@ -126,25 +149,15 @@ TEST_CASE("the relay publishes to a Redis stream in order, waits out an outage a
 TEST_CASE("while Redis hangs, writes go on: the relay waits for it with no transaction open", "[outbox][redis]") {
     relay_on_sqlite f;
     REQUIRE(f.events.create(concert()).ok());
+    watched_publisher watched(f.publisher);
+    outbox_relay relay(f.store, watched, f.clock);
 
     f.redis.freeze();
-    std::atomic<bool> relay_returned{false};
-    auto relaying = std::async(std::launch::async, [&] {
-        const auto r = f.relay.relay_once();
-        relay_returned = true;
-        return r;
-    });
-    // Until the relay has claimed its row: it is then waiting for Redis, up to the publisher's 2 s time-out.
-    bool claimed = false;
-    const auto give_up = std::chrono::steady_clock::now() + 10s;
-    while (!claimed && std::chrono::steady_clock::now() < give_up)
-        f.store.read([&](repositories& r) {
-            const auto rows = r.outbox.next_unprocessed(1);
-            claimed = !rows.empty() && rows[0].lease_until.has_value();
-        });
-    REQUIRE(claimed);
+    auto relaying = std::async(std::launch::async, [&] { return relay.relay_once(); });
+    // Bounded: the relay claims its row and starts publishing at once, then waits for Redis up to its 2 s time-out.
+    REQUIRE(watched.began.get_future().wait_for(10s) == std::future_status::ready);
     REQUIRE(f.events.create(concert()).ok());  // a write while the relay waits for Redis
-    CHECK_FALSE(relay_returned);             // it did not wait for the relay
+    CHECK_FALSE(watched.ended);  // it went through while the publish still waited, not after the relay's transaction
     const auto during = relaying.get();
     CHECK(during.publisher_failed);
     CHECK(during.published == 0);

@@ -170,11 +170,15 @@ TEST_CASE(
     REQUIRE(first.size() == 2);
     CHECK(first[0].id < first[1].id);
     CHECK(first[0].lease_until == lease);
+    b.uow->write([&](repositories& r) {
+        r.outbox.release(first[0].id, first[1].id, lease + 1s);      // another claim's lease: not these rows
+        r.outbox.release(first[1].id + 1, first[1].id + 10, lease);  // past the claim's rows
+    });
     b.uow->write([&](repositories& r) { next = r.outbox.claim_next(10, t0 + 1s, t0 + 31s); });
     CHECK(next.empty());  // the oldest is held: the third row waits too, so that rows go out in order
     b.uow->write([&](repositories& r) {
         r.outbox.mark_processed(first[0].id, t0 + 2s);
-        r.outbox.release(lease);
+        r.outbox.release(first[0].id, first[1].id, lease);
     });
     b.uow->write([&](repositories& r) { next = r.outbox.claim_next(10, t0 + 3s, t0 + 33s); });
     REQUIRE(next.size() == 2);  // the one freed and the one never claimed

@@ -355,9 +355,9 @@ public:
         for (auto& m : d_.outbox)
             if (m.id == id) m.processed_at = now;
     }
-    void release(time_point lease_until) override {
+    void release(std::int64_t first, std::int64_t last, time_point lease_until) override {
         for (auto& m : d_.outbox)
-            if (!m.processed_at && m.lease_until == lease_until) m.lease_until.reset();
+            if (m.id >= first && m.id <= last && !m.processed_at && m.lease_until == lease_until) m.lease_until.reset();
     }
 
 private:
