@@ -1,6 +1,12 @@
 // The event and outbox repositories' contracts, the same on every backend.
 #include <catch2/catch.hpp>
 
+#include <soci/soci.h>
+
+#include <chrono>
+#include <future>
+
+#include "adapters/storage/sql_dialect.hpp"
 #include "tests/storage/backend.hpp"
 
 using namespace authd;
@@ -22,6 +28,23 @@ event sample(std::string name, time_point date, event_status status = event_stat
     e.created_at = t0;
     e.updated_at = t0 + 1s;
     return e;
+}
+
+/// Waits (at most 10 s) until a claim is under way on another connection while a transaction holds the rows, and
+/// says whether one was: on PostgreSQL a statement waiting for a lock; on MariaDB the claim's locking read running
+/// (InnoDB's own list of lock waits does not always show it).
+bool a_claim_waits_for_a_lock(const std::string& url) {
+    const auto parsed = storage::database_url::parse(url);
+    soci::session sql;
+    storage::sql_dialect(parsed->kind).open(sql, *parsed);
+    const char* query =
+        parsed->kind == storage::dialect::postgresql
+            ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            : "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT id, %outbox%'";
+    const auto bound = std::chrono::steady_clock::now() + 10s;
+    long long waiting = 0;
+    while (waiting == 0 && std::chrono::steady_clock::now() < bound) sql << query, soci::into(waiting);
+    return waiting == 1;
 }
 }  // namespace
 
@@ -190,6 +213,44 @@ TEST_CASE(
     b.uow->write([&](repositories& r) { after = r.outbox.claim_next(10, t0 + 33s, t0 + 63s); });
     CHECK(after.size() == 2);
     b.uow->write([&](repositories& r) { CHECK(r.outbox.next_unprocessed(10).size() == 2); });  // claimed or not
+}
+
+TEST_CASE("a claim made while another is still open waits for it, and takes none of the rows it leased",
+          "[contract][outbox]") {
+    // Two relays at once: the first has claimed and not yet committed. On the server databases the second's locking
+    // read waits for the first's row locks and then reads the lease it wrote; a read that did not lock would see no
+    // lease and claim the same rows. SQLite and the memory store let one writer in at a time.
+    backend_under_test b;
+    b.uow->write([&](repositories& r) {
+        for (int i = 1; i <= 3; ++i) {
+            auto e = sample("Jazz", t0 + std::chrono::days{30});
+            e.id = i;
+            r.outbox.add_event_change("EVENT_CREATED", e, t0);
+        }
+    });
+    std::promise<void> claimed, commit;
+    std::vector<outbox_message> first, second;
+    auto open_claim = std::async(std::launch::async, [&] {
+        b.uow->write([&](repositories& r) {
+            first = r.outbox.claim_next(2, t0, t0 + 30s);
+            claimed.set_value();
+            commit.get_future().wait();  // the claim's transaction stays open, holding its row locks
+        });
+    });
+    CHECK(claimed.get_future().wait_for(10s) == std::future_status::ready);  // CHECK: the commit below must still run
+    auto racing_claim = std::async(std::launch::async, [&] {
+        b.uow->write([&](repositories& r) { second = r.outbox.claim_next(10, t0 + 1s, t0 + 31s); });
+    });
+    // The race under test: the second claim's locking read is under way while the first still holds the rows.
+    if (b.soci && b.name() != "sqlite") CHECK(a_claim_waits_for_a_lock(b.database->url()));
+    commit.set_value();
+    open_claim.get();
+    racing_claim.get();
+    REQUIRE(first.size() == 2);
+    CHECK(second.empty());  // the oldest row is the first claim's until its lease ends
+    std::vector<outbox_message> later;
+    b.uow->write([&](repositories& r) { later = r.outbox.claim_next(10, t0 + 30s, t0 + 60s); });
+    CHECK(later.size() == 3);  // the first claim's lease has ended, and the second wrote none: every row is free
 }
 
 TEST_CASE("a unit of work that throws leaves neither the event nor its outbox row", "[contract][outbox]") {
