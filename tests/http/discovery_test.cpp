@@ -1,6 +1,9 @@
 // The discovery document and token introspection (RFC 7662) over real sockets, on every backend: what a downstream
 // service reads to verify tokens on its own, and the answer it gets when it asks authd instead (a logout counts at
 // once; anything but a live access token is just {"active":false}).
+#include <chrono>
+#include <future>
+
 #include "core/common/encoding.hpp"
 #include "tests/http/app_fixture.hpp"
 
@@ -195,6 +198,58 @@ TEST_CASE("introspection refuses a caller without valid client credentials and a
                  {{"Content-Type", "application/json"}, {"Authorization", "Basic " + basic("gateway", gateway_secret)}})
               .status == 415);
     CHECK(c.get("/oauth2/introspect").status == 405);
+}
+
+TEST_CASE("introspection answers an unknown caller and a token the session view knows while the only worker is busy",
+          "[http][keys][introspection]") {
+    auto cfg = introspecting_config();
+    cfg.worker_threads = 1;
+    running_app t(cfg);
+    auto c = t.client();
+    const auto token = sign_in_with_roles(c, t, "bo@example.com", {"customer"});
+    auto known = introspect(c, token, basic("gateway", gateway_secret));  // the session view has the session now
+    REQUIRE(has(known.body, R"("active":true)"));
+    const auto sid = json_string(known.body, "sid");
+
+    // The only worker stuck: a logout waits for the session's row, which a write held open here has locked.
+    // Connections opened first (http_client, not api: a Catch2 check is no thread's but the test's own).
+    http_client for_logout(t.app->port()), for_unknown(t.app->port()), for_live(t.app->port());
+    for (auto* h : {&for_logout, &for_unknown, &for_live}) REQUIRE(h->request("GET", "/health/live").status == 200);
+
+    // The only worker stuck: a logout waits for the session's row, which a write held open here has locked.
+    std::promise<void> locked, release;
+    auto holder = std::async(std::launch::async, [&] {
+        t.app->store().write([&](repositories& r) {
+            const auto s = r.sessions.find(sid);
+            r.sessions.touch(sid, s->last_used_at, s->expires_at);
+            locked.set_value();
+            release.get_future().wait();
+        });
+    });
+    CHECK(locked.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    auto logout = std::async(std::launch::async,
+                             [&] { return for_logout.request("POST", "/api/auth/logout", "", api::bearer(token)); });
+
+    // Callers that are no client must not queue behind it (a flood of them would hold every worker), and a gateway's
+    // check of a live token needs no worker either: both are answered on the network thread.
+    const auto form = "token=" + token;
+    auto unknown = std::async(std::launch::async, [&] {
+        return for_unknown.request("POST", "/oauth2/introspect", form,
+                                   form_headers(basic("gateway", "wrong-secret-0123456789-abcdefghijkl")));
+    });
+    auto live = std::async(std::launch::async, [&] {
+        return for_live.request("POST", "/oauth2/introspect", form, form_headers(basic("gateway", gateway_secret)));
+    });
+    const bool unknown_answered = unknown.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    const bool live_answered = live.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    CHECK(unknown_answered);
+    CHECK(live_answered);
+    release.set_value();
+    holder.get();
+    CHECK(unknown.get().status == 401);
+    CHECK(has(live.get().body, R"("active":true)"));  // answered while the logout was still waiting
+    CHECK(logout.get().status == 204);
+    CHECK(introspect(c, token, basic("gateway", gateway_secret)).body == R"({"active":false})");
 }
 
 TEST_CASE("introspection of an EdDSA token names the audience when JWT_AUDIENCE is set",

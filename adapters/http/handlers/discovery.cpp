@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <utility>
+#include <variant>
 
 #include "adapters/http/responses.hpp"
 #include "adapters/http/routes.hpp"
@@ -122,10 +123,36 @@ bool known_client(const services& s, const client_credentials& given) {
     return found;
 }
 
-/// RFC 7662: whether an access token is live now, as validate decides it (a logout counts at once). Anything else
-/// (a refresh token, an expired or forged token, a token of an ended session) is {"active":false}, which says no
-/// more than that.
-response introspect(services& s, exchange& x) {
+response inactive() {
+    auto res = json_response(200, R"({"active":false})");
+    res.set_header("Cache-Control", "no-store");
+    return res;
+}
+
+response active(const services& s, const principal& caller) {
+    json::writer w;
+    w.begin_object()
+        .field("active", true)
+        .field("token_type", "Bearer")
+        .field("sub", caller.id)
+        .field("principal_type", to_string(caller.type))
+        .field("sid", caller.session_id)
+        .field("roles", caller.roles);
+    std::string scope;
+    for (const auto& r : caller.roles) scope += (scope.empty() ? "" : " ") + r;
+    w.field("scope", scope)
+        .field("iss", s.discovery.issuer)
+        .field("iat", static_cast<std::int64_t>(caller.issued_at.time_since_epoch().count()))
+        .field("exp", static_cast<std::int64_t>(caller.expires_at.time_since_epoch().count()));
+    if (!s.discovery.audience.empty()) w.field("aud", s.discovery.audience);
+    auto res = json_response(200, std::move(w.end_object()).str());
+    res.set_header("Cache-Control", "no-store");
+    return res;
+}
+
+/// What introspection decides without storage: who is asking, whether the form has a token, and whether the token's
+/// signature and claims hold. Either the answer, or the claims whose session is left to look up.
+std::variant<response, access_claims> check_introspection(services& s, exchange& x) {
     const auto given = credentials_of(x.req);
     if (!given || !known_client(s, *given)) {
         auto res = oauth_error(401, "invalid_client", "Client authentication failed.");
@@ -134,27 +161,30 @@ response introspect(services& s, exchange& x) {
     }
     const auto token = x.req.form_param("token");
     if (!token || token->empty()) return oauth_error(400, "invalid_request", "The form has no token.");
-    auto res = json_response(200, R"({"active":false})");
-    res.set_header("Cache-Control", "no-store");
-    const auto caller = s.tokens.authenticate(*token);
-    if (!caller) return res;
-    json::writer w;
-    w.begin_object()
-        .field("active", true)
-        .field("token_type", "Bearer")
-        .field("sub", caller->id)
-        .field("principal_type", to_string(caller->type))
-        .field("sid", caller->session_id)
-        .field("roles", caller->roles);
-    std::string scope;
-    for (const auto& r : caller->roles) scope += (scope.empty() ? "" : " ") + r;
-    w.field("scope", scope)
-        .field("iss", s.discovery.issuer)
-        .field("iat", static_cast<std::int64_t>(caller->issued_at.time_since_epoch().count()))
-        .field("exp", static_cast<std::int64_t>(caller->expires_at.time_since_epoch().count()));
-    if (!s.discovery.audience.empty()) w.field("aud", s.discovery.audience);
-    res.body = std::move(w.end_object()).str();
-    return res;
+    auto claims = s.tokens.verify(*token);
+    if (!claims) return inactive();
+    return std::move(claims.value());
+}
+
+/// RFC 7662: whether an access token is live now, as validate decides it (a logout counts at once). Anything else
+/// (a refresh token, an expired or forged token, a token of an ended session) is {"active":false}, which says no
+/// more than that.
+response introspect(services& s, exchange& x) {
+    auto checked = check_introspection(s, x);
+    if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
+    const auto caller = s.tokens.authenticate(std::get<access_claims>(std::move(checked)));
+    return caller ? active(s, caller.value()) : inactive();
+}
+
+/// introspect on the network thread, like validate's fast path: a caller that is no client, a bad form and a token
+/// that fails its signature or claims are answered here, so that a flood of them takes no worker; so is a live token
+/// whose session the session view knows. Anything else goes on to introspect() on the workers.
+std::optional<response> introspect_from_memory(services& s, exchange& x) {
+    auto checked = check_introspection(s, x);
+    if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
+    const auto caller = s.tokens.authenticate_from_memory(std::get<access_claims>(checked));
+    if (!caller) return std::nullopt;
+    return active(s, *caller);
 }
 
 }  // namespace
@@ -178,7 +208,8 @@ void add_discovery_routes(router& r, services& s) {
            .path = "/oauth2/introspect",
            .body = body_kind::form,
            .limits = none,
-           .handler = bind(s, introspect)});
+           .handler = bind(s, introspect),
+           .quick = [&s](exchange& x) { return introspect_from_memory(s, x); }});
 }
 
 }  // namespace authd::http
