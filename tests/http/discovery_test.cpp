@@ -4,8 +4,10 @@
 #include <chrono>
 #include <future>
 
+#include "adapters/storage/soci_store.hpp"
 #include "core/common/encoding.hpp"
 #include "tests/http/app_fixture.hpp"
+#include "tests/support/set_on_exit.hpp"
 
 using namespace authd;
 using namespace authd::test;
@@ -121,6 +123,11 @@ TEST_CASE("introspection answers a live access token with its claims, and active
     REQUIRE(posted.status == 200);
     CHECK(has(posted.body, R"("active":true)"));
 
+    // A form larger than the network thread reads (8 KiB) is read by a worker, with the same answer.
+    auto padded = c.call("POST", "/oauth2/introspect", "token=" + token + "&padding=" + std::string(9000, 'x'),
+                         form_headers(basic("gateway", gateway_secret)));
+    CHECK(has(padded.body, R"("active":true)"));
+
     REQUIRE(c.post("/api/auth/logout", "", token).status == 204);
     auto after = introspect(c, token, basic("gateway", gateway_secret));
     REQUIRE(after.status == 200);
@@ -204,21 +211,23 @@ TEST_CASE("introspection answers an unknown caller and a token the session view 
           "[http][keys][introspection]") {
     auto cfg = introspecting_config();
     cfg.worker_threads = 1;
+    cfg.session_recheck_ms = 60000;  // the session view trusts what it read for the whole test, however slow
     running_app t(cfg);
     auto c = t.client();
     const auto token = sign_in_with_roles(c, t, "bo@example.com", {"customer"});
     auto known = introspect(c, token, basic("gateway", gateway_secret));  // the session view has the session now
     REQUIRE(has(known.body, R"("active":true)"));
     const auto sid = json_string(known.body, "sid");
-
-    // The only worker stuck: a logout waits for the session's row, which a write held open here has locked.
     // Connections opened first (http_client, not api: a Catch2 check is no thread's but the test's own).
     http_client for_logout(t.app->port()), for_unknown(t.app->port()), for_live(t.app->port());
     for (auto* h : {&for_logout, &for_unknown, &for_live}) REQUIRE(h->request("GET", "/health/live").status == 200);
 
     // The only worker stuck: a logout waits for the session's row, which a write held open here has locked.
     std::promise<void> locked, release;
-    auto holder = std::async(std::launch::async, [&] {
+    std::future<void> holder;
+    std::future<http_reply> logout, unknown, live;
+    const set_on_exit lets_holder_commit(release);  // after the futures: it lets the holder go before they join
+    holder = std::async(std::launch::async, [&] {
         t.app->store().write([&](repositories& r) {
             const auto s = r.sessions.find(sid);
             r.sessions.touch(sid, s->last_used_at, s->expires_at);
@@ -227,17 +236,26 @@ TEST_CASE("introspection answers an unknown caller and a token the session view 
         });
     });
     CHECK(locked.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-    auto logout = std::async(std::launch::async,
-                             [&] { return for_logout.request("POST", "/api/auth/logout", "", api::bearer(token)); });
+    logout = std::async(std::launch::async,
+                        [&] { return for_logout.request("POST", "/api/auth/logout", "", api::bearer(token)); });
+    // Only once the logout holds the worker does an answer below prove that it needed none.
+    if (t.database.backend() == "sqlite") {
+        auto* sqlite = dynamic_cast<storage::soci_store*>(&t.app->store());
+        const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (sqlite->queued_writes() == 0 && std::chrono::steady_clock::now() < bound) std::this_thread::yield();
+        REQUIRE(sqlite->queued_writes() == 1);  // behind the held write, in the process's queue of SQLite writers
+    } else {
+        REQUIRE(t.database.a_statement_waits());  // for the session's row lock
+    }
 
     // Callers that are no client must not queue behind it (a flood of them would hold every worker), and a gateway's
     // check of a live token needs no worker either: both are answered on the network thread.
     const auto form = "token=" + token;
-    auto unknown = std::async(std::launch::async, [&] {
+    unknown = std::async(std::launch::async, [&] {
         return for_unknown.request("POST", "/oauth2/introspect", form,
                                    form_headers(basic("gateway", "wrong-secret-0123456789-abcdefghijkl")));
     });
-    auto live = std::async(std::launch::async, [&] {
+    live = std::async(std::launch::async, [&] {
         return for_live.request("POST", "/oauth2/introspect", form, form_headers(basic("gateway", gateway_secret)));
     });
     const bool unknown_answered = unknown.wait_for(std::chrono::seconds(10)) == std::future_status::ready;

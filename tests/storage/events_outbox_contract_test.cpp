@@ -1,13 +1,11 @@
 // The event and outbox repositories' contracts, the same on every backend.
 #include <catch2/catch.hpp>
 
-#include <soci/soci.h>
-
 #include <chrono>
 #include <future>
 
-#include "adapters/storage/sql_dialect.hpp"
 #include "tests/storage/backend.hpp"
+#include "tests/support/set_on_exit.hpp"
 
 using namespace authd;
 using namespace authd::test;
@@ -30,22 +28,6 @@ event sample(std::string name, time_point date, event_status status = event_stat
     return e;
 }
 
-/// Waits (at most 10 s) until a claim is under way on another connection while a transaction holds the rows, and
-/// says whether one was: on PostgreSQL a statement waiting for a lock; on MariaDB the claim's locking read running
-/// (InnoDB's own list of lock waits does not always show it).
-bool a_claim_waits_for_a_lock(const std::string& url) {
-    const auto parsed = storage::database_url::parse(url);
-    soci::session sql;
-    storage::sql_dialect(parsed->kind).open(sql, *parsed);
-    const char* query =
-        parsed->kind == storage::dialect::postgresql
-            ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            : "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT id, %outbox%'";
-    const auto bound = std::chrono::steady_clock::now() + 10s;
-    long long waiting = 0;
-    while (waiting == 0 && std::chrono::steady_clock::now() < bound) sql << query, soci::into(waiting);
-    return waiting == 1;
-}
 }  // namespace
 
 TEST_CASE("an event gets an id from the database and round-trips every field", "[contract][events]") {
@@ -241,8 +223,9 @@ TEST_CASE("a claim made while another is still open waits for it, and takes none
     auto racing_claim = std::async(std::launch::async, [&] {
         b.uow->write([&](repositories& r) { second = r.outbox.claim_next(10, t0 + 1s, t0 + 31s); });
     });
-    // The race under test: the second claim's locking read is under way while the first still holds the rows.
-    if (b.soci && b.name() != "sqlite") CHECK(a_claim_waits_for_a_lock(b.database->url()));
+    const set_on_exit ends_first_claim(commit);
+    // The race under test: the second claim's locking read waits for the rows the first still holds.
+    if (b.soci && b.name() != "sqlite") CHECK(b.database->a_statement_waits());
     commit.set_value();
     open_claim.get();
     racing_claim.get();

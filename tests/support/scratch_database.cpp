@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -57,6 +58,21 @@ scratch_database::~scratch_database() {
     } catch (...) {
         // A scratch database left behind dies with the throwaway server.
     }
+}
+
+bool scratch_database::a_statement_waits() const {
+    if (name_.empty()) return false;
+    const auto u = storage::database_url::parse(url_);
+    const bool postgresql = u->kind == storage::dialect::postgresql;
+    soci::session sql(postgresql ? storage::postgresql_factory() : storage::mysql_factory(), u->soci_connect_string());
+    const char* query = postgresql ? "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                                     "wait_event_type = 'Lock'"
+                                   : "SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND "
+                                     "info IS NOT NULL AND id <> CONNECTION_ID()";
+    const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    long long waiting = 0;
+    while (waiting == 0 && std::chrono::steady_clock::now() < bound) sql << query, soci::into(waiting);
+    return waiting > 0;
 }
 
 }  // namespace authd::test

@@ -180,6 +180,10 @@ response introspect(services& s, exchange& x) {
 /// that fails its signature or claims are answered here, so that a flood of them takes no worker; so is a live token
 /// whose session the session view knows. Anything else goes on to introspect() on the workers.
 std::optional<response> introspect_from_memory(services& s, exchange& x) {
+    // Reading the form scans the body once per field: a body larger than any id, secret and token need is the
+    // workers' to read, whose queue bounds the bytes it holds, not a network thread's.
+    constexpr std::size_t largest_quick_form = 8 * 1024;
+    if (x.req.body.size() > largest_quick_form) return std::nullopt;
     auto checked = check_introspection(s, x);
     if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
     const auto caller = s.tokens.authenticate_from_memory(std::get<access_claims>(checked));
