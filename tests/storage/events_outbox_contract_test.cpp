@@ -28,6 +28,16 @@ event sample(std::string name, time_point date, event_status status = event_stat
     return e;
 }
 
+/// Three outbox rows, for three events, in one transaction.
+void add_three_rows(unit_of_work& uow) {
+    uow.write([&](repositories& r) {
+        for (int i = 1; i <= 3; ++i) {
+            auto e = sample("Jazz", t0 + std::chrono::days{30});
+            e.id = i;
+            r.outbox.add_event_change("EVENT_CREATED", e, t0);
+        }
+    });
+}
 }  // namespace
 
 TEST_CASE("an event gets an id from the database and round-trips every field", "[contract][events]") {
@@ -162,13 +172,7 @@ TEST_CASE(
     "when its lease ends",
     "[contract][outbox]") {
     backend_under_test b;
-    b.uow->write([&](repositories& r) {
-        for (int i = 1; i <= 3; ++i) {
-            auto e = sample("Jazz", t0 + std::chrono::days{30});
-            e.id = i;
-            r.outbox.add_event_change("EVENT_CREATED", e, t0);
-        }
-    });
+    add_three_rows(*b.uow);
     const auto lease = t0 + 30s;
     std::vector<outbox_message> first, next;
     b.uow->write([&](repositories& r) { first = r.outbox.claim_next(2, t0, lease); });
@@ -203,13 +207,7 @@ TEST_CASE("a claim made while another is still open waits for it, and takes none
     // read waits for the first's row locks and then reads the lease it wrote; a read that did not lock would see no
     // lease and claim the same rows. SQLite and the memory store let one writer in at a time.
     backend_under_test b;
-    b.uow->write([&](repositories& r) {
-        for (int i = 1; i <= 3; ++i) {
-            auto e = sample("Jazz", t0 + std::chrono::days{30});
-            e.id = i;
-            r.outbox.add_event_change("EVENT_CREATED", e, t0);
-        }
-    });
+    add_three_rows(*b.uow);
     std::promise<void> claimed, commit;
     std::vector<outbox_message> first, second;
     auto open_claim = std::async(std::launch::async, [&] {
