@@ -207,6 +207,36 @@ TEST_CASE("introspection refuses a caller without valid client credentials and a
     CHECK(c.get("/oauth2/introspect").status == 405);
 }
 
+TEST_CASE("introspection forms of hostile bytes, and at and past the 8 KiB the network thread reads, get 4xx or 200",
+          "[http][keys][introspection]") {
+    running_app t(introspecting_config());
+    auto c = t.client();
+    const auto token = sign_in_with_roles(c, t, "hu@example.com", {"customer"});
+    const auto gateway = form_headers(basic("gateway", gateway_secret));
+    // A NUL, bytes that are not UTF-8, a broken escape and a lone '%' in the token: no live token, nothing else.
+    for (const auto& bad : {token + std::string(1, '\0'), std::string("\xff\xfe\xc3\x28"), std::string("%zz%4"),
+                            std::string("%"), std::string(4000, '%')}) {
+        auto r = c.call("POST", "/oauth2/introspect", "token=" + bad, gateway);
+        CHECK(r.status == 200);
+        CHECK(r.body == R"({"active":false})");
+    }
+    // The same bytes as client credentials: refused, never a 500.
+    for (const auto& bad :
+         {std::string(1, '\0'), std::string("\xff\xfe"), std::string("%zz"), std::string(3000, '&')}) {
+        auto r = c.call("POST", "/oauth2/introspect",
+                        "token=" + token + "&client_id=gateway" + bad + "&client_secret=" + gateway_secret + bad,
+                        form_headers());
+        CHECK(r.status == 401);
+    }
+    // A form of exactly 8 KiB is read on the network thread, one byte more by a worker: the same answer.
+    for (const std::size_t size : {std::size_t{8 * 1024}, std::size_t{8 * 1024 + 1}}) {
+        auto body = "token=" + token + "&padding=";
+        body += std::string(size - body.size(), 'x');
+        REQUIRE(body.size() == size);
+        CHECK(has(c.call("POST", "/oauth2/introspect", body, gateway).body, R"("active":true)"));
+    }
+}
+
 TEST_CASE("introspection answers an unknown caller and a token the session view knows while the only worker is busy",
           "[http][keys][introspection]") {
     auto cfg = introspecting_config();
