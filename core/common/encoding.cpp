@@ -93,11 +93,15 @@ std::string hex_encode(std::span<const std::uint8_t> bytes) {
     return out;
 }
 
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    volatile unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        diff = diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+bool constant_time_equal(std::string_view expected, std::string_view given) noexcept {
+    // Every byte of `expected` is compared, whatever `given`'s length: returning early on a length mismatch would
+    // let a caller time how long the secret is. Past the end of `given` its bytes count as mismatched.
+    volatile unsigned char diff = expected.size() == given.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const auto g = i < given.size() ? static_cast<unsigned char>(given[i])
+                                        : static_cast<unsigned char>(~static_cast<unsigned char>(expected[i]));
+        diff = diff | (static_cast<unsigned char>(expected[i]) ^ g);
+    }
     return diff == 0;
 }
 

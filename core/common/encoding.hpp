@@ -23,8 +23,9 @@ inline std::string base32_encode(std::string_view s) {
 
 std::string hex_encode(std::span<const std::uint8_t> bytes);
 
-/// Compares two secrets in time that depends only on their lengths.
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+/// Whether `given` equals `expected` (a secret, or a digest of one), in time that depends only on `expected`'s
+/// length: neither where they differ nor how long the secret is can be timed by whoever chooses `given`.
+bool constant_time_equal(std::string_view expected, std::string_view given) noexcept;
 
 /// Text made safe inside HTML: & < > " and ' as character references.
 std::string html_escaped(std::string_view text);

@@ -76,7 +76,7 @@ bool second_factor::matches_email_code(const mfa_challenge& c, std::string_view 
     if (!c.code_digest) return false;
     const auto digests = digest_.keyed_hex_candidates(code);
     return std::any_of(digests.begin(), digests.end(),
-                       [&](const std::string& d) { return constant_time_equal(d, *c.code_digest); });
+                       [&](const std::string& d) { return constant_time_equal(*c.code_digest, d); });
 }
 
 lockout_policy second_factor::code_policy() const {

@@ -67,6 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto half = text.substr(0, size / 2), other = text.substr(size / 2);
     FUZZ_CHECK(authd::constant_time_equal(half, other) == (half == other));
+    FUZZ_CHECK(authd::constant_time_equal(other, half) == (half == other));
+    FUZZ_CHECK(authd::constant_time_equal(text, half) == (text == half));
     FUZZ_CHECK(authd::constant_time_equal(text, text));
     return 0;
 }

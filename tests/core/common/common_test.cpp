@@ -48,6 +48,14 @@ TEST_CASE("constant-time equality compares content and length", "[core][encoding
     CHECK(constant_time_equal("abc", "abc"));
     CHECK_FALSE(constant_time_equal("abc", "abd"));
     CHECK_FALSE(constant_time_equal("abc", "abcd"));
+    CHECK_FALSE(constant_time_equal("abcd", "abc"));  // a prefix of the secret
+    CHECK_FALSE(constant_time_equal("abc", ""));
+    CHECK_FALSE(constant_time_equal("", "a"));
+    CHECK(constant_time_equal("", ""));
+    // Bytes past the end of a shorter `given` count as mismatched whatever `expected` holds there.
+    using namespace std::string_view_literals;
+    CHECK_FALSE(constant_time_equal("ab\0"sv, "ab"sv));
+    CHECK_FALSE(constant_time_equal("ab\xff"sv, "ab"sv));
 }
 
 TEST_CASE("RFC 3339 times format with Z and parse with offsets", "[core][time]") {
