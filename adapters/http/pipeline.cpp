@@ -176,6 +176,7 @@ response pipeline::run(request& req, const route& r, admission admitted) {
             if (!permits(r, *caller)) return problem_from(req, fail(errc::forbidden));
         }
         x.caller = caller ? &*caller : nullptr;
+        x.verified = std::move(admitted.verified);
         if (r.body == body_kind::json_object) {
             // An empty body is no JSON object either.
             x.body = json::object_reader::parse(req.body);
@@ -197,7 +198,7 @@ response pipeline::run(request& req, const route& r, admission admitted) {
     }
 }
 
-std::optional<response> pipeline::run_quick(request& req, const route& r, const admission& admitted) {
+std::optional<response> pipeline::run_quick(request& req, const route& r, admission& admitted) {
     try {
         exchange x{req};
         // On an authenticated route the caller must be known from memory too, and let in; anything else (a session
@@ -210,8 +211,11 @@ std::optional<response> pipeline::run_quick(request& req, const route& r, const 
             x.caller = &*caller;
         }
         auto res = r.quick(x);
-        if (res)
-            for (const auto& h : admitted.limit_headers) res->set_header(h.name, h.value);
+        if (!res) {
+            admitted.verified = std::move(x.verified);
+            return std::nullopt;
+        }
+        for (const auto& h : admitted.limit_headers) res->set_header(h.name, h.value);
         return res;
     } catch (const std::exception& e) {
         // The fast path never decides a failure: the route's handler runs on its pool and answers for itself.

@@ -49,14 +49,15 @@ public:
 private:
     /// What admission learnt on the network thread, handed to the worker that runs the request.
     struct admission {
-        std::optional<access_claims> claims;  ///< a valid token's, on authenticated routes
-        std::vector<header> limit_headers;    ///< RateLimit-* to add to the response
+        std::optional<access_claims> claims;    ///< a valid token's, on authenticated routes
+        std::vector<header> limit_headers;      ///< RateLimit-* to add to the response
+        std::optional<access_claims> verified;  ///< what the quick handler verified and left (exchange::verified)
     };
     /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
     std::optional<response> admit(const request& req, const route& r, admission& admitted);
     response run(request& req, const route& r, admission admitted);
     /// The route's quick handler on the network thread: its answer, or nothing to go on to the pool.
-    std::optional<response> run_quick(request& req, const route& r, const admission& admitted);
+    std::optional<response> run_quick(request& req, const route& r, admission& admitted);
     /// 429, or nothing when the request is within its limits; sets the RateLimit-* headers to add.
     /// `subject`: the signed-in caller, counted per user; null counts the client's address.
     std::optional<response> check_limits(const request& req, const route& r, const std::string* subject,

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "adapters/http/message.hpp"
@@ -47,6 +48,9 @@ struct exchange {
     const principal* caller = nullptr;
     std::optional<json::object_reader> body = {};
     validator found = {};
+    /// A token the route's quick handler verified before it left the request to the pool (its session was not in
+    /// memory): the handler takes these claims rather than check the same signature a second time.
+    std::optional<access_claims> verified = {};
 
     const principal& who() const { return *caller; }
 
@@ -56,6 +60,12 @@ struct exchange {
     std::optional<bool> boolean(std::string_view key) { return body->boolean(key, found); }
     std::optional<std::vector<std::string>> strings(std::string_view key) { return body->strings(key, found); }
     bool is_null(std::string_view key) const { return body->is_null(key); }
+
+    /// The claims of `token`, the one the quick handler verified (if it did), else verified now.
+    result<access_claims> verify(token_service& tokens, std::string_view token) {
+        if (verified) return *std::exchange(verified, std::nullopt);
+        return tokens.verify(token);
+    }
 };
 
 using route_handler = std::function<response(exchange&)>;

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "adapters/http/body.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/responses.hpp"
@@ -33,7 +34,7 @@ struct pipeline_fixture {
     pipeline p;
 
     explicit pipeline_fixture(int per_minute = 100, const std::string& proxies = "")
-        : p(routes(handled, released), tokens, limits, stats, clock,
+        : p(routes(handled, released, tokens), tokens, limits, stats, clock,
             pipeline_options{.worker_threads = 1,
                              .worker_queue = 1,
                              .hashing_threads = 1,
@@ -49,7 +50,7 @@ struct pipeline_fixture {
         }
     }
 
-    static router routes(std::atomic<int>& handled, std::shared_future<void> released) {
+    static router routes(std::atomic<int>& handled, std::shared_future<void> released, token_service& tokens) {
         router r;
         auto ok = [&handled](exchange&) {
             ++handled;
@@ -73,6 +74,21 @@ struct pipeline_fixture {
                    const auto quick = x.req.find_header("X-Quick").value_or("");
                    if (quick == "throw") throw std::runtime_error("the fast path broke");
                    if (quick == "yes") return json_response(200, "\"quick\"");
+                   return std::nullopt;
+               }});
+        // As validate does: the fast path verifies the bearer token, finds no session in memory (the fixture has no
+        // session view) and leaves the claims to the handler, which answers with their subject.
+        r.add({.method = "GET",
+               .path = "/subject",
+               .handler =
+                   [&tokens](exchange& x) {
+                       const auto claims = x.verify(tokens, bearer_token(x.req).value_or(""));
+                       return claims ? json_response(200, "\"" + claims.value().subject + "\"") : no_content();
+                   },
+               .quick = [&tokens](exchange& x) -> std::optional<response> {
+                   auto claims = tokens.verify(bearer_token(x.req).value_or(""));
+                   if (claims && !tokens.authenticate_from_memory(claims.value())) x.verified = claims.value();
+                   if (x.req.find_header("X-Quick") == "throw") throw std::runtime_error("the fast path broke");
                    return std::nullopt;
                }});
         r.add({.method = "POST", .path = "/named", .body = body_kind::json_object, .handler = [](exchange& x) {
@@ -287,4 +303,28 @@ TEST_CASE("a quick handler answers on the network thread, or hands the request t
     CHECK(f.handled == 4);
     CHECK(f.send("GET", "/quick", "10.0.0.1", {{"X-Quick", "yes"}}).status == 200);  // the 4th of 4 a minute
     CHECK(f.send("GET", "/quick", "10.0.0.1", {{"X-Quick", "yes"}}).status == 429);  // the limit comes first
+}
+
+TEST_CASE("a token the quick handler verified reaches the pool's handler without a second verification",
+          "[pipeline][limits]") {
+    pipeline_fixture f;
+    access_claims claims;
+    claims.subject = "u-1";
+    claims.session_id = "s-1";
+    claims.token_id = "t-1";
+    claims.expires_at = f.clock.now() + std::chrono::minutes(5);
+    const auto token = f.codec.sign(claims);
+    const header bearer{"Authorization", "Bearer " + token};
+
+    const auto handed = f.send("GET", "/subject", "10.0.0.1", {bearer});
+    CHECK(handed.status == 200);
+    CHECK(handed.body == "\"u-1\"");
+    CHECK(f.codec.verifications() == 1);  // on the network thread only
+
+    // A fast path that fails hands nothing over: the handler verifies the token itself.
+    const auto broken = f.send("GET", "/subject", "10.0.0.1", {bearer, {"X-Quick", "throw"}});
+    CHECK(broken.body == "\"u-1\"");
+    CHECK(f.codec.verifications() == 3);
+    // Nor does one that verified nothing (no token): the handler finds none either.
+    CHECK(f.send("GET", "/subject", "10.0.0.1").status == 204);
 }

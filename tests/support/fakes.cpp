@@ -45,6 +45,7 @@ std::string fake_codec::sign(const access_claims& claims) {
 
 std::optional<access_claims> fake_codec::verify(std::string_view token, time_point now) {
     std::lock_guard lock(mutex_);
+    ++verifications_;
     const auto it = issued_.find(token);
     if (it == issued_.end() || it->second.expires_at <= now) return std::nullopt;
     return it->second;

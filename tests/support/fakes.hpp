@@ -100,10 +100,16 @@ class fake_codec final : public token_codec {
 public:
     std::string sign(const access_claims& claims) override;
     std::optional<access_claims> verify(std::string_view token, time_point now) override;
+    /// How many times verify() ran: a signature check is the costly part of a real codec.
+    int verifications() {
+        std::lock_guard lock(mutex_);
+        return verifications_;
+    }
 
 private:
     std::mutex mutex_;
     std::map<std::string, access_claims, std::less<>> issued_;
+    int verifications_ = 0;
 };
 
 /// The whole database as values: a transaction copies it and restores the copy on throw.

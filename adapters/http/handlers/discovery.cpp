@@ -161,7 +161,7 @@ std::variant<response, access_claims> check_introspection(services& s, exchange&
     }
     const auto token = x.req.form_param("token");
     if (!token || token->empty()) return oauth_error(400, "invalid_request", "The form has no token.");
-    auto claims = s.tokens.verify(*token);
+    auto claims = x.verify(s.tokens, *token);
     if (!claims) return inactive();
     return std::move(claims.value());
 }
@@ -186,8 +186,12 @@ std::optional<response> introspect_from_memory(services& s, exchange& x) {
     if (x.req.body.size() > largest_quick_form) return std::nullopt;
     auto checked = check_introspection(s, x);
     if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
-    const auto caller = s.tokens.authenticate_from_memory(std::get<access_claims>(checked));
-    if (!caller) return std::nullopt;
+    auto& claims = std::get<access_claims>(checked);
+    const auto caller = s.tokens.authenticate_from_memory(claims);
+    if (!caller) {
+        x.verified = std::move(claims);  // introspect() on a worker looks the session up without verifying again
+        return std::nullopt;
+    }
     return active(s, *caller);
 }
 

@@ -44,7 +44,9 @@ response validate(services& s, exchange& x) {
         if (!x.found.ok()) return problem_from(x.req, x.found.to_failure());
     }
     if (!token) return problem(x.req, http_problem::validate_token_missing, {}, "\"valid\":false");
-    auto caller = s.tokens.authenticate(*token);
+    auto claims = x.verify(s.tokens, *token);
+    if (!claims) return rejected(x, claims.error());
+    auto caller = s.tokens.authenticate(std::move(claims.value()));
     if (!caller) return rejected(x, caller.error());
     return valid(caller.value());
 }
@@ -57,7 +59,10 @@ std::optional<response> validate_from_memory(services& s, exchange& x) {
     auto claims = s.tokens.verify(*bearer);
     if (!claims) return rejected(x, claims.error());
     const auto caller = s.tokens.authenticate_from_memory(claims.value());
-    if (!caller) return std::nullopt;
+    if (!caller) {
+        x.verified = std::move(claims.value());  // validate() on a worker looks the session up without verifying again
+        return std::nullopt;
+    }
     return valid(*caller);
 }
 
