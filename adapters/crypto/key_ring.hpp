@@ -47,6 +47,8 @@ public:
     void reload();
     std::string_view algorithm() const override { return alg_; }
     signed_input sign(const std::function<std::string(std::string_view kid)>& input_for) override;
+    /// Whether `bytes` is a signature of `signing_input` by the key `kid`; a signature found good before under the same
+    /// keys is not checked again.
     bool verify(std::string_view kid, std::string_view signing_input, std::string_view bytes) override;
 
     /// The JWK Set of every key in the ring: {"keys":[{"kty",...,"kid","alg","use":"sig"}]}.

@@ -111,6 +111,54 @@ TEST_CASE("after a rotation the new key signs and the retired one still verifies
     CHECK(f.codec.verify(after, now));
 }
 
+TEST_CASE("a signature verified before is remembered for that exact token only, and forgotten with its key",
+          "[crypto][key_ring]") {
+    for (const std::string alg : {"EdDSA", "ES256", "RS256"}) {
+        CAPTURE(alg);
+        ring_fixture f(alg);
+        const auto token = f.codec.sign(sample_claims());
+        const auto other = f.codec.sign(sample_claims());  // ES256 signs at random: another signature of one input
+        REQUIRE(f.codec.verify(token, now));
+        REQUIRE(f.codec.verify(token, now));  // the second time from what the ring remembers
+        // A remembered signature vouches for nothing else: not another payload, not another signature, not a
+        // signature moved onto the input it was not made for, nor bytes shifted between the two.
+        auto claims = sample_claims();
+        claims.subject = "u-43";
+        const auto forged = part(f.codec.sign(claims), 0) + "." + part(f.codec.sign(claims), 1) + "." + part(token, 2);
+        CHECK_FALSE(f.codec.verify(forged, now));
+        const auto input = part(token, 0) + "." + part(token, 1);
+        const auto signature = *base64url_decode(part(token, 2));
+        CHECK(f.ring.verify("k1", input, signature));
+        CHECK_FALSE(f.ring.verify("k1", input + signature.substr(0, 1), signature.substr(1)));
+        CHECK_FALSE(f.ring.verify("k1", input.substr(0, input.size() - 1), input.substr(input.size() - 1) + signature));
+        std::string flipped = signature;
+        flipped[5] = static_cast<char>(flipped[5] ^ 1);
+        CHECK_FALSE(f.ring.verify("k1", input, flipped));
+        if (alg == "ES256") CHECK(part(other, 2) != part(token, 2));
+        CHECK(f.codec.verify(other, now));
+
+        // A reload that finds the same keys keeps what was verified; one whose keys changed starts afresh, and a
+        // key that left the ring takes its tokens with it.
+        f.ring.reload();
+        CHECK(f.codec.verify(token, now));
+        const auto original = f.keys;
+        f.keys.clear();
+        f.add_key("k1");  // the same kid for another key (a key file replaced): its old signatures fail
+        f.ring.reload();
+        CHECK_FALSE(f.codec.verify(token, now));
+        f.keys = original;
+        f.ring.reload();
+        f.keys[0].private_pem.clear();
+        f.add_key("k2");
+        f.ring.reload();
+        CHECK(f.codec.verify(token, now));  // retired, still listed: checked again, and good
+        f.keys.erase(f.keys.begin());
+        f.ring.reload();
+        CHECK_FALSE(f.codec.verify(token, now));
+        CHECK_FALSE(f.ring.verify("k1", input, signature));
+    }
+}
+
 TEST_CASE("a token naming a key made elsewhere after the last reload verifies: the ring reads the store again",
           "[crypto][key_ring]") {
     ring_fixture here("EdDSA");
