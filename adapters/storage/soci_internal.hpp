@@ -246,6 +246,7 @@ public:
     void add(const queued_message& m) override;
     std::vector<queued_message> claim_due(channel c, time_point now, time_point lease_until, int limit) override;
     int expire_overdue(channel c, time_point now) override;
+    bool has_due(channel c, time_point now) override;
     bool mark_sent(std::int64_t id, time_point lease_until, time_point now) override;
     bool retry_later(std::int64_t id, time_point lease_until, int attempts, time_point next_attempt_at,
                      std::string_view error) override;

@@ -114,6 +114,16 @@ int soci_messages::expire_overdue(channel c, time_point now) {
     return static_cast<int>(execute_counting(st));
 }
 
+bool soci_messages::has_due(channel c, time_point now) {
+    const std::string channel_text(to_string(c));
+    std::tm at = to_tm(now);
+    return count_rows(sql_,
+                      "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE status = 'pending' AND channel = :channel "
+                      "AND (next_attempt_at <= :now OR expires_at <= :now2) "
+                      "AND (lease_until IS NULL OR lease_until <= :now3) LIMIT 1) due",
+                      uses(channel_text, at, at, at)) > 0;
+}
+
 namespace {
 /// The tail of an outcome's UPDATE: the message is still pending under the lease it was claimed with.
 constexpr const char* under_lease = " WHERE id = :id AND status = 'pending' AND lease_until = :lease";

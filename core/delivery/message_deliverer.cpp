@@ -38,6 +38,9 @@ delivery_round message_deliverer::deliver_once(channel c) {
     const auto now = clock_.now();
     std::vector<queued_message> claimed;
     delivery_round round;
+    // Most rounds find nothing: they ask with a read, and only take the write transaction (on SQLite, the writers'
+    // turn) when there is something to claim or expire.
+    if (!read_tx(uow_, [&](repositories& r) { return r.messages.has_due(c, now); })) return round;
     uow_.write([&](repositories& r) {
         round.expired = r.messages.expire_overdue(c, now);
         claimed = r.messages.claim_due(c, now, now + policy_.lease, policy_.batch);

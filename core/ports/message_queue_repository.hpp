@@ -47,6 +47,10 @@ public:
     /// deleted): nobody can use the code any more, and they no longer hold back newer messages to the same person.
     /// Returns how many.
     virtual int expire_overdue(channel c, time_point now) = 0;
+    /// Whether channel `c` has a pending, unleased message that is due or whose secret has expired at `now`: work for
+    /// claim_due or expire_overdue. A read, so that a deliverer with nothing to do polls without a write transaction
+    /// (it may still find nothing to claim: a message held back by an older one to the same recipient counts here).
+    virtual bool has_due(channel c, time_point now) = 0;
     /// The outcomes of an attempt. Each is recorded only while the message is still pending under the lease it was
     /// claimed with (`lease_until`): a deliverer that overran its lease finds the message another's and records
     /// nothing (false). Sent: the secret is deleted.

@@ -81,6 +81,9 @@ bool killed(backend_under_test& b, const queued_message& q, int attempts, std::s
 int expire(backend_under_test& b, channel c, time_point now) {
     return write_tx(*b.uow, [&](repositories& r) { return r.messages.expire_overdue(c, now); });
 }
+bool has_due(backend_under_test& b, channel c, time_point now) {
+    return read_tx(*b.uow, [&](repositories& r) { return r.messages.has_due(c, now); });
+}
 bool requeue(backend_under_test& b, std::int64_t id, time_point now) {
     bool done = false;
     b.uow->write([&](repositories& r) { done = r.messages.requeue(id, now); });
@@ -277,6 +280,35 @@ TEST_CASE("expire_overdue ends the channel's pending messages past their expiry,
         CHECK(row.status == message_status::expired);
         CHECK(row.sealed_secret.empty());
     }
+}
+
+TEST_CASE("has_due tells of a channel's pending message that is due or expired and not leased, and of nothing else",
+          "[contract][messages]") {
+    backend_under_test b;
+    CHECK_FALSE(has_due(b, channel::sms, t0));  // an empty queue
+    auto later = sample(1, channel::sms, 1);
+    later.next_attempt_at = t0 + 10min;
+    later.expires_at = t0 + 20min;
+    add(b, {later, sample(2, channel::email, 2)});
+    CHECK_FALSE(has_due(b, channel::sms, t0));  // not due yet; the e-mail is another channel's
+    CHECK(has_due(b, channel::email, t0));
+    CHECK(has_due(b, channel::sms, t0 + 10min));  // due
+
+    const auto mail = claim(b, channel::email, t0);
+    REQUIRE(mail.size() == 1);
+    CHECK_FALSE(has_due(b, channel::email, t0));    // leased
+    CHECK(has_due(b, channel::email, t0 + lease));  // its lease over: another deliverer's to take
+    REQUIRE(sent(b, mail[0], t0));
+    CHECK_FALSE(has_due(b, channel::email, t0 + 1h));  // sent is no work
+
+    // Backed off past its expiry: not due, but expire_overdue has work once it expires.
+    const auto sms = claim(b, channel::sms, t0 + 10min);
+    REQUIRE(sms.size() == 1);
+    REQUIRE(retried(b, sms[0], 1, t0 + 1h, "gateway timeout"));
+    CHECK_FALSE(has_due(b, channel::sms, t0 + 20min - 1s));
+    CHECK(has_due(b, channel::sms, t0 + 20min));
+    CHECK(expire(b, channel::sms, t0 + 20min) == 1);
+    CHECK_FALSE(has_due(b, channel::sms, t0 + 2h));  // expired is no work either
 }
 
 TEST_CASE("retry_later records the attempt, the next time and the error, and frees the lease", "[contract][messages]") {

@@ -450,6 +450,12 @@ public:
         }
         return out;
     }
+    bool has_due(channel c, time_point now) override {
+        return std::any_of(d_.messages.begin(), d_.messages.end(), [&](const auto& m) {
+            return m.status == message_status::pending && m.message.channel == c &&
+                   (m.next_attempt_at <= now || m.expires_at <= now) && !leased(m, now);
+        });
+    }
     int expire_overdue(channel c, time_point now) override {
         int n = 0;
         for (auto& m : d_.messages) {
@@ -790,7 +796,7 @@ private:
     memory_data& d_;
 };
 
-void memory_store::write(const std::function<void(repositories&)>& work) {
+void memory_store::run(const std::function<void(repositories&)>& work) {
     std::lock_guard lock(mutex_);
     memory_data copy = data_;  // the transaction's "before" image
     memory_users users(data_);

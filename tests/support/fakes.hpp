@@ -2,6 +2,7 @@
 // Fakes of the core's ports for unit tests: a clock that only moves when told,
 // predictable randomness, fast "hashing", and an in-memory unit of work whose
 // transactions roll back when the work throws.
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -162,16 +163,25 @@ private:
 
 class memory_store final : public unit_of_work {
 public:
-    void write(const std::function<void(repositories&)>& work) override;
-    void read(const std::function<void(repositories&)>& work) override { write(work); }
+    void write(const std::function<void(repositories&)>& work) override {
+        ++writes_;
+        run(work);
+    }
+    void read(const std::function<void(repositories&)>& work) override { run(work); }
     memory_data snapshot() {
         std::lock_guard lock(mutex_);
         return data_;
     }
+    /// Write transactions begun so far (reads are not counted).
+    int writes() const { return writes_.load(); }
 
 private:
+    /// Either kind of transaction: the work on the data, restored if it throws.
+    void run(const std::function<void(repositories&)>& work);
+
     std::recursive_mutex mutex_;
     memory_data data_;
+    std::atomic<int> writes_{0};
 };
 
 }  // namespace authd::test

@@ -406,6 +406,42 @@ TEST_CASE("deliver_once claims only its own channel's messages", "[core][deliver
     CHECK(f.sender.calls[1].message.channel == channel::email);
 }
 
+TEST_CASE("a round with nothing to claim or expire takes no write transaction", "[core][delivery]") {
+    fixture f;
+    const auto idle = f.store.writes();
+    CHECK(f.sms_round().claimed == 0);
+    CHECK(f.store.writes() == idle);  // an empty queue: one read
+
+    f.queue(email_to("ana@example.com"));
+    f.sender.fail_next(1, "timeout", false);
+    const auto queued = f.store.writes();
+    CHECK(f.sms_round().claimed == 0);  // another channel's message
+    CHECK(f.store.writes() == queued);
+    CHECK(f.deliverer.deliver_once(channel::email).retried == 1);
+    const auto retried = f.store.writes();
+    CHECK(retried > queued);
+    CHECK(f.deliverer.deliver_once(channel::email).claimed == 0);  // not due before its backoff
+    CHECK(f.store.writes() == retried);
+
+    f.clock.advance(f.backoff(1));
+    CHECK(f.deliverer.deliver_once(channel::email).sent == 1);  // due again: claimed and sent
+    CHECK(f.backlog(channel::email) == 0);
+}
+
+TEST_CASE("a message whose code expires before its next attempt is due is expired by the next round",
+          "[core][delivery]") {
+    delivery_policy p;
+    p.first_retry = 1200s;  // the retry comes 600 s later at the soonest, after the code's 5 minutes
+    fixture f(p);
+    const auto code = f.queue(sms_to("+212612345678"));
+    f.sender.fail_next(1, "timeout", false);
+    CHECK(f.sms_round().retried == 1);
+    f.clock.advance(301s);
+    CHECK(f.sms_round().expired == 1);  // not due, but there is work: its secret is deleted now
+    CHECK(f.row(code.id).status == message_status::expired);
+    CHECK(f.row(code.id).sealed_secret.empty());
+}
+
 TEST_CASE("a round counts what it claimed, sent, retried and gave up on, and names each failure", "[core][delivery]") {
     fixture f(with_max_attempts(2));
     const auto flaky = f.queue(email_to("ana@example.com", message_kind::email_verification, "token-a"));
