@@ -170,6 +170,7 @@ void write_jwk(jwk_writer& w, EVP_PKEY* key, std::string_view alg, const std::st
     member(w, "use", "sig");
     w.EndObject();
 }
+
 /// The signature check itself, with OpenSSL.
 bool check(std::string_view alg, EVP_PKEY* public_key, std::string_view signing_input, std::string_view signature) {
     std::string der;
@@ -313,7 +314,6 @@ bool key_ring::verify(std::string_view kid, std::string_view signing_input, std:
     if (!digest.empty()) keys->verified->remember(digest, true);
     return true;
 }
-
 
 std::string key_ring::jwks_json() const {
     const auto keys = current();

@@ -49,7 +49,8 @@ public:
     virtual int expire_overdue(channel c, time_point now) = 0;
     /// Whether channel `c` has a pending, unleased message that is due or whose secret has expired at `now`: work for
     /// claim_due or expire_overdue. A read, so that a deliverer with nothing to do polls without a write transaction
-    /// (it may still find nothing to claim: a message held back by an older one to the same recipient counts here).
+    /// (it may still find nothing to claim: a message held back by an older one to the same recipient, or of a kind
+    /// this build does not know, counts here).
     virtual bool has_due(channel c, time_point now) = 0;
     /// The outcomes of an attempt. Each is recorded only while the message is still pending under the lease it was
     /// claimed with (`lease_until`): a deliverer that overran its lease finds the message another's and records
