@@ -49,9 +49,9 @@ public:
 private:
     /// What admission learnt on the network thread, handed to the worker that runs the request.
     struct admission {
-        std::optional<access_claims> claims;    ///< a valid token's, on authenticated routes
-        std::vector<header> limit_headers;      ///< RateLimit-* to add to the response
-        std::optional<access_claims> verified;  ///< what the quick handler verified and left (exchange::verified)
+        std::optional<access_claims> claims;     ///< a valid token's, on authenticated routes
+        std::vector<header> limit_headers;       ///< RateLimit-* to add to the response
+        std::optional<verified_token> verified;  ///< what the quick handler verified and left (exchange::verified)
     };
     /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
     std::optional<response> admit(const request& req, const route& r, admission& admitted);

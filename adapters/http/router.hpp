@@ -41,6 +41,12 @@ enum class rate_class {
     token_check,  ///< validate: standard, but not counted from TRUSTED_PROXIES (a gateway's auth_request)
 };
 
+/// A token verified on the network thread, kept with its claims for the pool's handler.
+struct verified_token {
+    std::string token;
+    access_claims claims;
+};
+
 /// What a handler gets: the request, the caller on authenticated routes, and on json_object routes the parsed body
 /// with a validator that collects every bad field (the core adds its own findings to it).
 struct exchange {
@@ -49,8 +55,9 @@ struct exchange {
     std::optional<json::object_reader> body = {};
     validator found = {};
     /// A token the route's quick handler verified before it left the request to the pool (its session was not in
-    /// memory): the handler takes these claims rather than check the same signature a second time.
-    std::optional<access_claims> verified = {};
+    /// memory), and its claims: the handler takes them rather than check the same signature a second time. A request
+    /// is judged by its token as it was when it arrived, as on authenticated routes (admission verifies those).
+    std::optional<verified_token> verified = {};
 
     const principal& who() const { return *caller; }
 
@@ -61,9 +68,10 @@ struct exchange {
     std::optional<std::vector<std::string>> strings(std::string_view key) { return body->strings(key, found); }
     bool is_null(std::string_view key) const { return body->is_null(key); }
 
-    /// The claims of `token`, the one the quick handler verified (if it did), else verified now.
+    /// The claims of `token`: those the quick handler found for this very token, else verified now.
     result<access_claims> verify(token_service& tokens, std::string_view token) {
-        if (verified) return *std::exchange(verified, std::nullopt);
+        auto handed = std::exchange(verified, std::nullopt);
+        if (handed && handed->token == token) return std::move(handed->claims);
         return tokens.verify(token);
     }
 };

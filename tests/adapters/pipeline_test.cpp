@@ -86,9 +86,13 @@ struct pipeline_fixture {
                        return claims ? json_response(200, "\"" + claims.value().subject + "\"") : no_content();
                    },
                .quick = [&tokens](exchange& x) -> std::optional<response> {
-                   auto claims = tokens.verify(bearer_token(x.req).value_or(""));
-                   if (claims && !tokens.authenticate_from_memory(claims.value())) x.verified = claims.value();
-                   if (x.req.find_header("X-Quick") == "throw") throw std::runtime_error("the fast path broke");
+                   const auto token = std::string(bearer_token(x.req).value_or(""));
+                   auto claims = tokens.verify(token);
+                   // "X-Quick: other" leaves the claims under another token than the one the handler reads.
+                   const auto quick = x.req.find_header("X-Quick").value_or("");
+                   if (claims && !tokens.authenticate_from_memory(claims.value()))
+                       x.verified = verified_token{quick == "other" ? token + "-other" : token, claims.value()};
+                   if (quick == "throw") throw std::runtime_error("the fast path broke");
                    return std::nullopt;
                }});
         r.add({.method = "POST", .path = "/named", .body = body_kind::json_object, .handler = [](exchange& x) {
@@ -325,6 +329,10 @@ TEST_CASE("a token the quick handler verified reaches the pool's handler without
     const auto broken = f.send("GET", "/subject", "10.0.0.1", {bearer, {"X-Quick", "throw"}});
     CHECK(broken.body == "\"u-1\"");
     CHECK(f.codec.verifications() == 3);
+    // Claims left for another token are not taken for this one.
+    const auto mislabelled = f.send("GET", "/subject", "10.0.0.1", {bearer, {"X-Quick", "other"}});
+    CHECK(mislabelled.body == "\"u-1\"");
+    CHECK(f.codec.verifications() == 5);
     // Nor does one that verified nothing (no token): the handler finds none either.
     CHECK(f.send("GET", "/subject", "10.0.0.1").status == 204);
 }

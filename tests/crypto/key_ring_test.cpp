@@ -119,7 +119,7 @@ TEST_CASE("a signature verified before is remembered for that exact token only, 
         const auto token = f.codec.sign(sample_claims());
         const auto other = f.codec.sign(sample_claims());  // ES256 signs at random: another signature of one input
         REQUIRE(f.codec.verify(token, now));
-        REQUIRE(f.codec.verify(token, now));  // the second time from what the ring remembers
+        REQUIRE(f.codec.verify(token, now));  // again, now remembered (only the CPU time tells)
         // A remembered signature vouches for nothing else: not another payload, not another signature, not a
         // signature moved onto the input it was not made for, nor bytes shifted between the two.
         auto claims = sample_claims();

@@ -189,7 +189,8 @@ std::optional<response> introspect_from_memory(services& s, exchange& x) {
     auto& claims = std::get<access_claims>(checked);
     const auto caller = s.tokens.authenticate_from_memory(claims);
     if (!caller) {
-        x.verified = std::move(claims);  // introspect() on a worker looks the session up without verifying again
+        // introspect() on a worker looks the session up without verifying again.
+        x.verified = verified_token{x.req.form_param("token").value_or(""), std::move(claims)};
         return std::nullopt;
     }
     return active(s, *caller);

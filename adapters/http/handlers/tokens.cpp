@@ -60,7 +60,8 @@ std::optional<response> validate_from_memory(services& s, exchange& x) {
     if (!claims) return rejected(x, claims.error());
     const auto caller = s.tokens.authenticate_from_memory(claims.value());
     if (!caller) {
-        x.verified = std::move(claims.value());  // validate() on a worker looks the session up without verifying again
+        // validate() on a worker looks the session up without verifying again.
+        x.verified = verified_token{std::string(*bearer), std::move(claims.value())};
         return std::nullopt;
     }
     return valid(*caller);
