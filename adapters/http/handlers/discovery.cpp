@@ -151,19 +151,19 @@ response active(const services& s, const principal& caller) {
 }
 
 /// What introspection decides without storage: who is asking, whether the form has a token, and whether the token's
-/// signature and claims hold. Either the answer, or the claims whose session is left to look up.
-std::variant<response, access_claims> check_introspection(services& s, exchange& x) {
+/// signature and claims hold. Either the answer, or the token and claims whose session is left to look up.
+std::variant<response, verified_token> check_introspection(services& s, exchange& x) {
     const auto given = credentials_of(x.req);
     if (!given || !known_client(s, *given)) {
         auto res = oauth_error(401, "invalid_client", "Client authentication failed.");
         res.set_header("WWW-Authenticate", "Basic realm=\"authd\"");
         return res;
     }
-    const auto token = x.req.form_param("token");
+    auto token = x.req.form_param("token");
     if (!token || token->empty()) return oauth_error(400, "invalid_request", "The form has no token.");
     auto claims = x.verify(s.tokens, *token);
     if (!claims) return inactive();
-    return std::move(claims.value());
+    return verified_token{std::move(*token), std::move(claims.value())};
 }
 
 /// RFC 7662: whether an access token is live now, as validate decides it (a logout counts at once). Anything else
@@ -172,7 +172,7 @@ std::variant<response, access_claims> check_introspection(services& s, exchange&
 response introspect(services& s, exchange& x) {
     auto checked = check_introspection(s, x);
     if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
-    const auto caller = s.tokens.authenticate(std::get<access_claims>(std::move(checked)));
+    const auto caller = s.tokens.authenticate(std::move(std::get<verified_token>(checked).claims));
     return caller ? active(s, caller.value()) : inactive();
 }
 
@@ -186,11 +186,10 @@ std::optional<response> introspect_from_memory(services& s, exchange& x) {
     if (x.req.body.size() > largest_quick_form) return std::nullopt;
     auto checked = check_introspection(s, x);
     if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
-    auto& claims = std::get<access_claims>(checked);
-    const auto caller = s.tokens.authenticate_from_memory(claims);
+    auto& verified = std::get<verified_token>(checked);
+    const auto caller = s.tokens.authenticate_from_memory(verified.claims);
     if (!caller) {
-        // introspect() on a worker looks the session up without verifying again.
-        x.verified = verified_token{x.req.form_param("token").value_or(""), std::move(claims)};
+        x.verified = std::move(verified);  // introspect() on a worker looks the session up without verifying again
         return std::nullopt;
     }
     return active(s, *caller);
