@@ -242,7 +242,8 @@ private:
 
 class soci_messages final : public message_queue_repository {
 public:
-    soci_messages(soci::session& sql, const sql_dialect& d) : sql_(sql), dialect_(d) {}
+    soci_messages(soci::session& sql, statement_cache& prepared, const sql_dialect& d)
+        : sql_(sql), prepared_(prepared), dialect_(d) {}
     void add(const queued_message& m) override;
     std::vector<queued_message> claim_due(channel c, time_point now, time_point lease_until, int limit) override;
     int expire_overdue(channel c, time_point now) override;
@@ -258,6 +259,7 @@ public:
 
 private:
     soci::session& sql_;
+    statement_cache& prepared_;
     const sql_dialect& dialect_;
 };
 

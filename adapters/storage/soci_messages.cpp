@@ -1,5 +1,6 @@
 // The delivery queue over SOCI.
 #include "adapters/storage/row_mapping.hpp"
+#include "adapters/storage/statement_cache.hpp"
 
 namespace authd::storage {
 namespace {
@@ -114,14 +115,33 @@ int soci_messages::expire_overdue(channel c, time_point now) {
     return static_cast<int>(execute_counting(st));
 }
 
+namespace {
+/// A row of a statement that only asks whether any row matches.
+struct any_row {
+    int one = 0;
+    template <class Each>
+    void each_column(Each each) {
+        each("one", one);
+    }
+};
+}  // namespace
+
 bool soci_messages::has_due(channel c, time_point now) {
-    const std::string channel_text(to_string(c));
-    std::tm at = to_tm(now);
-    return count_rows(sql_,
-                      "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE status = 'pending' AND channel = :channel "
-                      "AND (next_attempt_at <= :now OR expires_at <= :now2) "
-                      "AND (lease_until IS NULL OR lease_until <= :now3) LIMIT 1) due",
-                      uses(channel_text, at, at, at)) > 0;
+    // Asked by every deliverer loop about once a second: prepared once per connection.
+    static const std::string text =
+        "SELECT 1 FROM messages WHERE status = 'pending' AND channel = :channel "
+        "AND (next_attempt_at <= :now OR expires_at <= :now2) AND (lease_until IS NULL OR lease_until <= :now3) "
+        "LIMIT 1";
+    const auto at = to_tm(now);
+    bool found = false;
+    run_prepared<any_row>(
+        sql_, prepared_, text,
+        [&](const any_row&) {
+            found = true;
+            return false;
+        },
+        std::string(to_string(c)), at, at, at);
+    return found;
 }
 
 namespace {

@@ -70,7 +70,7 @@ void with_repositories(soci::session& sql, statement_cache& prepared, const sql_
     soci_emailed_tokens verifications(sql, emailed_token_table::email_verifications);
     soci_emailed_tokens password_resets(sql, emailed_token_table::password_resets);
     soci_emailed_tokens email_changes(sql, emailed_token_table::email_changes);
-    soci_messages messages(sql, d);
+    soci_messages messages(sql, prepared, d);
     soci_retention retention(sql, d);
     soci_audit audit(sql, after_commit, listener.audit);
     soci_signing_keys signing_keys(sql);
