@@ -15,12 +15,16 @@ void background_loop::start() {
 }
 
 void background_loop::stop() {
+    ask_to_stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+void background_loop::ask_to_stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
 }
 
 void background_loop::wake() {

@@ -18,7 +18,11 @@ public:
     background_loop(const background_loop&) = delete;
     background_loop& operator=(const background_loop&) = delete;
     void start();
+    /// ask_to_stop(), then waits for the thread to end.
     void stop();
+    /// Tells the loop to end after the round under way, or after one last round when it was waiting (work due is
+    /// still done), without waiting for it: several loops told first, then stopped, take as long as the slowest.
+    void ask_to_stop();
     /// Runs a round soon rather than at the end of the interval (new work was just committed).
     void wake();
 

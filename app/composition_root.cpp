@@ -186,7 +186,12 @@ public:
     void start() {
         for (auto& l : loops_) l->start();
     }
+    void ask_to_stop() {
+        for (auto& l : loops_) l->ask_to_stop();
+    }
+    /// Every loop is told before any is waited for: one held by a slow server does not keep the others sending.
     void stop() {
+        ask_to_stop();
         for (auto& l : loops_) l->stop();
     }
     /// New messages: one idle loop is enough to claim them, but which one is idle is not known, so all look.
@@ -523,12 +528,7 @@ application::application(const config& cfg, const clock* clock_override)
 
 application::~application() {
     parts_->server.stop();
-    parts_->server.wait();
-    parts_->pipeline.stop();
-    parts_->after_answer.stop();  // before the deliverers: the links it makes go out too
-    parts_->relay_loop.stop();
-    parts_->email_loop.stop();
-    parts_->sms_loop.stop();
+    wait();
     parts_->cleanup_loop.stop();
     parts_->keys_loop.stop();
 }
@@ -557,8 +557,10 @@ void application::stop() { parts_->server.stop(); }
 void application::wait() {
     parts_->server.wait();
     parts_->pipeline.stop();
-    parts_->after_answer.stop();
-    parts_->relay_loop.stop();  // after the last request: its outbox rows and messages go out too
+    parts_->after_answer.stop();  // before the deliverers: the links it makes go out too
+    parts_->relay_loop.stop();    // after the last request: its outbox rows and messages go out too
+    parts_->email_loop.ask_to_stop();
+    parts_->sms_loop.ask_to_stop();
     parts_->email_loop.stop();
     parts_->sms_loop.stop();
 }
