@@ -390,6 +390,10 @@ struct application::parts {
                        if (!counted) return std::nullopt;
                        return http::batched_writes{counted->batches, counted->writes};
                    },
+                   [this] {
+                       return http::cache_report{session_memory.lookups(),
+                                                 ring ? std::optional(ring->signature_lookups()) : std::nullopt};
+                   },
                    stats,
                    *limiter,
                    !c.redis_url.empty(),

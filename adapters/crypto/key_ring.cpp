@@ -249,10 +249,26 @@ void key_ring::reload() {
     next->jwks.assign(buffer.GetString(), buffer.GetSize());
     if (!next->signing_key) throw std::runtime_error("no signing key can sign: run `authd keys rotate`");
     std::lock_guard lock(mutex_);
-    next->verified = snapshot_ && snapshot_->jwks == next->jwks
-                         ? snapshot_->verified
-                         : std::make_shared<verified_signatures>(verified_signatures_settings);
+    const bool same_keys = snapshot_ && snapshot_->jwks == next->jwks;
+    next->verified = same_keys ? snapshot_->verified
+                               : std::make_shared<verified_signatures>(verified_signatures_settings);
+    if (snapshot_ && !same_keys) {
+        const auto counted = snapshot_->verified->lookups();
+        retired_lookups_.hits += counted.hits;
+        retired_lookups_.misses += counted.misses;
+    }
     snapshot_ = std::move(next);
+}
+
+lookup_counts key_ring::signature_lookups() const {
+    std::lock_guard lock(mutex_);
+    auto total = retired_lookups_;
+    if (snapshot_) {
+        const auto counted = snapshot_->verified->lookups();
+        total.hits += counted.hits;
+        total.misses += counted.misses;
+    }
+    return total;
 }
 
 std::shared_ptr<const key_ring::snapshot> key_ring::current() const {

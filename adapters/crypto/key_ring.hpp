@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/crypto/jws_keys.hpp"
+#include "core/common/lookup_counts.hpp"
 #include "core/ports/signing_key_repository.hpp"
 
 namespace authd::crypto {
@@ -51,6 +52,10 @@ public:
     /// keys is not checked again.
     bool verify(std::string_view kid, std::string_view signing_input, std::string_view bytes) override;
 
+    /// Lookups of the remembered signatures so far, over every reload: a hit skipped the signature check, a miss made
+    /// it (a known kid's signature only: an unknown kid is refused before).
+    lookup_counts signature_lookups() const;
+
     /// The JWK Set of every key in the ring: {"keys":[{"kty",...,"kid","alg","use":"sig"}]}.
     std::string jwks_json() const;
 
@@ -65,9 +70,10 @@ private:
     std::string alg_;
     loader load_;
     std::chrono::steady_clock::duration recheck_;
-    mutable std::mutex mutex_;  ///< guards snapshot_ and last_unknown_kid_reload_
+    mutable std::mutex mutex_;  ///< guards snapshot_, retired_lookups_ and last_unknown_kid_reload_
     std::shared_ptr<const snapshot> snapshot_;
     std::chrono::steady_clock::time_point last_unknown_kid_reload_{};
+    lookup_counts retired_lookups_;  ///< the counts of caches that reloads dropped with their keys
 };
 
 }  // namespace authd::crypto

@@ -166,10 +166,11 @@ std::optional<response> pipeline::admit(const request& req, const route& r, admi
 
 response pipeline::run(request& req, const route& r, admission admitted) {
     try {
-        std::optional<principal> caller;
+        std::optional<principal> caller = std::move(admitted.caller);
         exchange x{req};
-        if (admitted.claims) {
-            auto who = tokens_.authenticate(std::move(*admitted.claims));
+        if (!caller && admitted.claims) {
+            auto who = admitted.session_not_in_memory ? tokens_.authenticate_from_store(std::move(*admitted.claims))
+                                                      : tokens_.authenticate(std::move(*admitted.claims));
             if (!who) return problem_from(req, who.error());
             caller = std::move(who.value());
             req.principal_id = caller->id;
@@ -206,13 +207,16 @@ std::optional<response> pipeline::run_quick(request& req, const route& r, admiss
         std::optional<principal> caller;
         if (admitted.claims) {
             caller = tokens_.authenticate_from_memory(*admitted.claims);
+            admitted.session_not_in_memory = !caller;
             if (!caller || !permits(r, *caller)) return std::nullopt;
             req.principal_id = caller->id;
             x.caller = &*caller;
         }
         auto res = r.quick(x);
         if (!res) {
+            // What the quick path learned goes to the pool with the request: it is not looked up a second time.
             admitted.verified = std::move(x.verified);
+            admitted.caller = std::move(caller);
             return std::nullopt;
         }
         for (const auto& h : admitted.limit_headers) res->set_header(h.name, h.value);

@@ -52,6 +52,8 @@ private:
         std::optional<access_claims> claims;     ///< a valid token's, on authenticated routes
         std::vector<header> limit_headers;       ///< RateLimit-* to add to the response
         std::optional<verified_token> verified;  ///< what the quick handler verified and left (exchange::verified)
+        std::optional<principal> caller;         ///< the caller the quick path found live in memory and let in
+        bool session_not_in_memory = false;      ///< the quick path looked the session up in memory and missed
     };
     /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
     std::optional<response> admit(const request& req, const route& r, admission& admitted);

@@ -71,9 +71,21 @@ struct exchange {
     /// The claims of `token`: those the quick handler found for this very token, else verified now.
     result<access_claims> verify(token_service& tokens, std::string_view token) {
         auto handed = std::exchange(verified, std::nullopt);
-        if (handed && handed->token == token) return std::move(handed->claims);
+        if (handed && handed->token == token) {
+            session_not_in_memory = true;
+            return std::move(handed->claims);
+        }
         return tokens.verify(token);
     }
+    /// The caller of claims from verify(): its session from memory or the database, or from the database only when
+    /// the quick handler looked in memory already.
+    result<principal> authenticate(token_service& tokens, access_claims&& claims) {
+        if (std::exchange(session_not_in_memory, false)) return tokens.authenticate_from_store(std::move(claims));
+        return tokens.authenticate(std::move(claims));
+    }
+
+    /// Set by verify() when it took handed-over claims: their session was looked up in memory already.
+    bool session_not_in_memory = false;
 };
 
 using route_handler = std::function<response(exchange&)>;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/http/metrics.hpp"
+#include "core/common/lookup_counts.hpp"
 #include "core/ports/rate_limiter.hpp"
 
 #include "core/agents/agent_service.hpp"
@@ -55,6 +56,12 @@ struct batched_writes {
     std::uint64_t writes = 0;
 };
 
+/// The in-memory caches behind token checks: how often they answered without the database or a signature check.
+struct cache_report {
+    lookup_counts sessions;                   ///< the session view (SESSION_RECHECK_MS)
+    std::optional<lookup_counts> signatures;  ///< remembered signatures; only with an asymmetric JWT_ALGORITHM
+};
+
 /// A service allowed to ask /oauth2/introspect (INTROSPECTION_CLIENTS).
 struct introspection_client {
     std::string id;
@@ -98,6 +105,7 @@ struct services {
     /// SQLite: the transactions in which its writers committed together so far, and the writes they held; nothing on
     /// the other databases.
     std::function<std::optional<batched_writes>()> batched_writes_so_far;
+    std::function<cache_report()> cache_lookups;
     http::metrics& metrics;
     rate_limiter& rate_limits;
     bool shared_rate_limits = false;  ///< Redis: /health reports it

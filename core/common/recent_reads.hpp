@@ -10,6 +10,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/common/lookup_counts.hpp"
+
 namespace authd {
 
 /// How long recent_reads trusts a value, and how many it holds.
@@ -46,11 +48,16 @@ public:
         shard& s = shard_of(key);
         const std::lock_guard guard(s.lock);
         const auto it = s.values.find(key);
-        if (it == s.values.end()) return std::nullopt;
-        if (t - it->second.read_at >= settings_.recheck) {
-            s.values.erase(it);
+        if (it == s.values.end()) {
+            ++s.counts.misses;
             return std::nullopt;
         }
+        if (t - it->second.read_at >= settings_.recheck) {
+            s.values.erase(it);
+            ++s.counts.misses;
+            return std::nullopt;
+        }
+        ++s.counts.hits;
         return it->second.value;
     }
 
@@ -111,6 +118,17 @@ public:
         return n;
     }
 
+    /// Every find() so far, while turned on (capacity above 0). Counted under each shard's own lock.
+    lookup_counts lookups() const {
+        lookup_counts total;
+        for (auto& s : shards_) {
+            const std::lock_guard guard(s.lock);
+            total.hits += s.counts.hits;
+            total.misses += s.counts.misses;
+        }
+        return total;
+    }
+
 private:
     struct entry {
         Value value;
@@ -127,6 +145,7 @@ private:
         mutable std::mutex lock;
         by_text<entry> values;
         by_text<ticks> quarantined;  ///< key -> until when
+        lookup_counts counts;
     };
     static constexpr std::size_t shard_count = 16;
 

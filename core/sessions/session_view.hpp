@@ -39,6 +39,9 @@ public:
     void forget_principal(std::string_view principal_id);
 
     std::size_t size() const { return sessions_.size(); }
+    /// Session lookups so far. A session found but past its expiry counts as a hit though find() then answers nothing:
+    /// rare, as the view keeps a session for one recheck interval only.
+    lookup_counts lookups() const { return sessions_.lookups(); }
 
 private:
     recent_reads<live_session> sessions_;

@@ -163,6 +163,10 @@ std::optional<principal> token_service::authenticate_from_memory(const access_cl
 
 result<principal> token_service::authenticate(access_claims&& claims) {
     if (auto known = authenticate_from_memory(claims)) return std::move(*known);
+    return authenticate_from_store(std::move(claims));
+}
+
+result<principal> token_service::authenticate_from_store(access_claims&& claims) {
     const auto now = clock_.now();
     const auto live = read_tx(uow_, [&](repositories& repos) -> std::optional<live_session> {
         const auto s = repos.sessions.find(claims.session_id);

@@ -83,6 +83,9 @@ public:
     /// The second half from memory only: the principal when the session view knows the session is live, nothing
     /// when only the database can tell (then call authenticate). Never blocks: the network threads call it.
     std::optional<principal> authenticate_from_memory(const access_claims& claims) const;
+    /// The second half from the database only, which then puts the live session in the view: for claims whose
+    /// session authenticate_from_memory() just did not find.
+    result<principal> authenticate_from_store(access_claims&& claims);
 
     outcome logout(const principal& who);
     void logout_all(std::string_view principal_id);

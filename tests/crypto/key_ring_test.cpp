@@ -3,7 +3,9 @@
 // picked up, and the JWK Set says what a verifier needs.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/crypto/jwt_codec.hpp"
@@ -118,8 +120,15 @@ TEST_CASE("a signature verified before is remembered for that exact token only, 
         ring_fixture f(alg);
         const auto token = f.codec.sign(sample_claims());
         const auto other = f.codec.sign(sample_claims());  // ES256 signs at random: another signature of one input
+        const auto counted = [&] {
+            const auto c = f.ring.signature_lookups();
+            return std::pair{c.hits, c.misses};
+        };
+        using counts = std::pair<std::uint64_t, std::uint64_t>;
         REQUIRE(f.codec.verify(token, now));
-        REQUIRE(f.codec.verify(token, now));  // again, now remembered (only the CPU time tells)
+        CHECK(counted() == counts{0, 1});
+        REQUIRE(f.codec.verify(token, now));  // again: remembered, not checked
+        CHECK(counted() == counts{1, 1});
         // A remembered signature vouches for nothing else: not another payload, not another signature, not a
         // signature moved onto the input it was not made for, nor bytes shifted between the two.
         auto claims = sample_claims();
@@ -139,13 +148,17 @@ TEST_CASE("a signature verified before is remembered for that exact token only, 
 
         // A reload that finds the same keys keeps what was verified; one whose keys changed starts afresh, and a
         // key that left the ring takes its tokens with it.
+        const auto before_reload = counted();
         f.ring.reload();
         CHECK(f.codec.verify(token, now));
+        CHECK(counted() == counts{before_reload.first + 1, before_reload.second});
         const auto original = f.keys;
         f.keys.clear();
         f.add_key("k1");  // the same kid for another key (a key file replaced): its old signatures fail
         f.ring.reload();
+        CHECK(counted() == counts{before_reload.first + 1, before_reload.second});  // the counts outlive the cache
         CHECK_FALSE(f.codec.verify(token, now));
+        CHECK(counted() == counts{before_reload.first + 1, before_reload.second + 1});
         f.keys = original;
         f.ring.reload();
         f.keys[0].private_pem.clear();

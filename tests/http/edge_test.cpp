@@ -1,6 +1,8 @@
 // Rate limits, CORS and metrics over real sockets (API.md "Conventions", "Operations").
 #include "tests/http/app_fixture.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <regex>
 
 using namespace authd;
@@ -161,6 +163,63 @@ TEST_CASE("metrics are Prometheus text: requests by route template and status, l
     } else {
         CHECK(values.count("authd_sqlite_write_batches_total") == 0);
         CHECK(values.count("authd_sqlite_batched_writes_total") == 0);
+    }
+}
+
+TEST_CASE("metrics count the token checks answered from memory: sessions, and signatures with an asymmetric key",
+          "[http][metrics]") {
+    for (const std::string alg : {"HS256", "EdDSA"}) {
+        CAPTURE(alg);
+        auto cfg = test_config();
+        cfg.jwt_algorithm = alg;
+        cfg.session_recheck_ms = 60000;  // nothing read ages out during the test, however slow the build
+        running_app app(cfg);
+        auto c = app.client();
+        const auto token = sign_in_with_roles(c, app, "ann@example.com", {"customer"});
+        REQUIRE(c.get("/api/auth/me", token).status == 200);  // its session and signature are known from here on
+        constexpr auto none = std::numeric_limits<std::uint64_t>::max();
+        const auto value = [&](const std::string& name) {  // absent: none
+            const auto body = c.get("/metrics").body;
+            const auto at = body.find("\n" + name + " ");
+            return at == std::string::npos ? none : std::stoull(body.substr(at + name.size() + 2));
+        };
+        const std::string sessions = "authd_session_view_lookups_total",
+                          signatures = "authd_signature_cache_lookups_total";
+        const auto hit = [](const std::string& name) { return name + R"({result="hit"})"; };
+        const auto miss = [](const std::string& name) { return name + R"({result="miss"})"; };
+        const auto session_hits = value(hit(sessions)), session_misses = value(miss(sessions));
+        REQUIRE(session_hits != none);
+        REQUIRE(session_misses != none);
+        const auto signature_hits = value(hit(signatures)), signature_misses = value(miss(signatures));
+        CHECK((signature_hits != none) == (alg == "EdDSA"));  // an HMAC is cheaper than a lookup: HS256 has none
+        CHECK((signature_misses != none) == (alg == "EdDSA"));
+
+        for (int i = 0; i < 3; ++i) REQUIRE(c.get("/api/auth/me", token).status == 200);
+        CHECK(value(hit(sessions)) == session_hits + 3);
+        CHECK(value(miss(sessions)) == session_misses);
+        if (alg == "EdDSA") {
+            CHECK(value(hit(signatures)) == signature_hits + 3);
+            CHECK(value(miss(signatures)) == signature_misses);
+        }
+        // Signed out here: the session leaves the view, and the next check asks the database, which refuses it.
+        REQUIRE(c.post("/api/auth/logout", "", token).status == 204);
+        const auto hits_after_logout = value(hit(sessions)), misses_after_logout = value(miss(sessions));
+        CHECK(c.get("/api/auth/me", token).status == 401);
+        CHECK(value(hit(sessions)) == hits_after_logout);
+        CHECK(value(miss(sessions)) == misses_after_logout + 1);
+
+        // A new session, checked by validate: the database is read once (the fast path's miss is not counted again
+        // on the worker), then memory answers.
+        const auto again = c.post("/api/auth/login", R"({"email":"ann@example.com","password":"correct-horse"})");
+        REQUIRE(again.status == 200);
+        const auto second = json_string(again.body, "accessToken");
+        const auto hits_before = value(hit(sessions)), misses_before = value(miss(sessions));
+        REQUIRE(c.get("/api/v1/auth/validate", second).status == 200);
+        CHECK(value(hit(sessions)) == hits_before);
+        CHECK(value(miss(sessions)) == misses_before + 1);
+        REQUIRE(c.get("/api/v1/auth/validate", second).status == 200);
+        CHECK(value(hit(sessions)) == hits_before + 1);
+        CHECK(value(miss(sessions)) == misses_before + 1);
     }
 }
 

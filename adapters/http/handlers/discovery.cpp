@@ -172,7 +172,7 @@ std::variant<response, verified_token> check_introspection(services& s, exchange
 response introspect(services& s, exchange& x) {
     auto checked = check_introspection(s, x);
     if (auto* answer = std::get_if<response>(&checked)) return std::move(*answer);
-    const auto caller = s.tokens.authenticate(std::move(std::get<verified_token>(checked).claims));
+    const auto caller = x.authenticate(s.tokens, std::move(std::get<verified_token>(checked).claims));
     return caller ? active(s, caller.value()) : inactive();
 }
 

@@ -84,6 +84,25 @@ std::string batch_metrics(services& s) {
            std::to_string(counted->writes) + "\n";
 }
 
+/// How often token checks found their session, and their signature, in memory; a miss reads the database (the session)
+/// or checks the signature.
+std::string cache_metrics(services& s) {
+    if (!s.cache_lookups) return {};
+    const auto report = s.cache_lookups();
+    const auto lines = [](const char* name, const char* help, const lookup_counts& c) {
+        return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+               "{result=\"hit\"} " + std::to_string(c.hits) + "\n" + name + "{result=\"miss\"} " +
+               std::to_string(c.misses) + "\n";
+    };
+    std::string out = lines("authd_session_view_lookups_total",
+                            "Token checks that found their session live in memory (hit) or read the database (miss).",
+                            report.sessions);
+    if (report.signatures)
+        out += lines("authd_signature_cache_lookups_total",
+                     "Token signatures found checked before (hit) or checked now (miss).", *report.signatures);
+    return out;
+}
+
 response metrics_text(services& s, exchange&) {
     const auto pool = s.pool_usage();
     std::string extra =
@@ -93,7 +112,7 @@ response metrics_text(services& s, exchange&) {
         std::to_string(pool.first) +
         "\n"
         "authd_db_pool_connections{state=\"idle\"} " +
-        std::to_string(pool.second - pool.first) + "\n" + batch_metrics(s) + delivery_metrics(s) +
+        std::to_string(pool.second - pool.first) + "\n" + batch_metrics(s) + cache_metrics(s) + delivery_metrics(s) +
         "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
         "# TYPE process_resident_memory_bytes gauge\n"
         "process_resident_memory_bytes " +

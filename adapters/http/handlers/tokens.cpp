@@ -46,7 +46,7 @@ response validate(services& s, exchange& x) {
     if (!token) return problem(x.req, http_problem::validate_token_missing, {}, "\"valid\":false");
     auto claims = x.verify(s.tokens, *token);
     if (!claims) return rejected(x, claims.error());
-    auto caller = s.tokens.authenticate(std::move(claims.value()));
+    auto caller = x.authenticate(s.tokens, std::move(claims.value()));
     if (!caller) return rejected(x, caller.error());
     return valid(caller.value());
 }

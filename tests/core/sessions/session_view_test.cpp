@@ -85,3 +85,21 @@ TEST_CASE("session view: it holds at most its capacity, and a capacity of 0 turn
     CHECK_FALSE(off.view.find("s-1", off.now));
     CHECK(off.view.size() == 0);
 }
+
+TEST_CASE("session view: it counts the lookups it answered (hits) and those it sent to the database (misses)",
+          "[core][sessions]") {
+    fixture f;
+    auto counted = [&] { return std::pair{f.view.lookups().hits, f.view.lookups().misses}; };
+    CHECK(counted() == std::pair<std::uint64_t, std::uint64_t>{0, 0});
+    CHECK_FALSE(f.view.find("s-1", f.now));  // never read
+    f.view.remember("s-1", f.alice());
+    CHECK(f.view.find("s-1", f.now));
+    CHECK(f.view.find("s-1", f.now));
+    CHECK(counted() == std::pair<std::uint64_t, std::uint64_t>{2, 1});
+    f.t += 100ms;  // read too long ago
+    CHECK_FALSE(f.view.find("s-1", f.now));
+    f.view.remember("s-2", f.alice());
+    f.view.forget("s-2");  // revoked here
+    CHECK_FALSE(f.view.find("s-2", f.now));
+    CHECK(counted() == std::pair<std::uint64_t, std::uint64_t>{2, 3});
+}
