@@ -166,9 +166,9 @@ std::optional<response> pipeline::admit(const request& req, const route& r, admi
 
 response pipeline::run(request& req, const route& r, admission admitted) {
     try {
-        std::optional<principal> caller = std::move(admitted.caller);
+        std::optional<principal> caller;
         exchange x{req};
-        if (!caller && admitted.claims) {
+        if (admitted.claims) {
             auto who = admitted.session_not_in_memory ? tokens_.authenticate_from_store(std::move(*admitted.claims))
                                                       : tokens_.authenticate(std::move(*admitted.claims));
             if (!who) return problem_from(req, who.error());
@@ -214,9 +214,7 @@ std::optional<response> pipeline::run_quick(request& req, const route& r, admiss
         }
         auto res = r.quick(x);
         if (!res) {
-            // What the quick path learned goes to the pool with the request: it is not looked up a second time.
             admitted.verified = std::move(x.verified);
-            admitted.caller = std::move(caller);
             return std::nullopt;
         }
         for (const auto& h : admitted.limit_headers) res->set_header(h.name, h.value);

@@ -52,8 +52,9 @@ private:
         std::optional<access_claims> claims;     ///< a valid token's, on authenticated routes
         std::vector<header> limit_headers;       ///< RateLimit-* to add to the response
         std::optional<verified_token> verified;  ///< what the quick handler verified and left (exchange::verified)
-        std::optional<principal> caller;         ///< the caller the quick path found live in memory and let in
-        bool session_not_in_memory = false;      ///< the quick path looked the session up in memory and missed
+        /// The quick path looked the session up in memory and missed: the worker reads the database at once. (A
+        /// session found live is looked up again on the worker: a logout may have ended it while the request waited.)
+        bool session_not_in_memory = false;
     };
     /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
     std::optional<response> admit(const request& req, const route& r, admission& admitted);

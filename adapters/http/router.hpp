@@ -72,20 +72,21 @@ struct exchange {
     result<access_claims> verify(token_service& tokens, std::string_view token) {
         auto handed = std::exchange(verified, std::nullopt);
         if (handed && handed->token == token) {
-            session_not_in_memory = true;
+            missed_session = handed->claims.session_id;
             return std::move(handed->claims);
         }
         return tokens.verify(token);
     }
-    /// The caller of claims from verify(): its session from memory or the database, or from the database only when
-    /// the quick handler looked in memory already.
+    /// The caller of claims from verify(): its session from memory or the database; from the database only when the
+    /// quick handler missed it in memory a moment ago.
     result<principal> authenticate(token_service& tokens, access_claims&& claims) {
-        if (std::exchange(session_not_in_memory, false)) return tokens.authenticate_from_store(std::move(claims));
+        const auto missed = std::exchange(missed_session, std::nullopt);
+        if (missed == claims.session_id) return tokens.authenticate_from_store(std::move(claims));
         return tokens.authenticate(std::move(claims));
     }
 
-    /// Set by verify() when it took handed-over claims: their session was looked up in memory already.
-    bool session_not_in_memory = false;
+    /// The session of claims verify() took from the quick handler, which did not find it in memory. Not for handlers.
+    std::optional<std::string> missed_session = {};
 };
 
 using route_handler = std::function<response(exchange&)>;
