@@ -85,7 +85,7 @@ std::string batch_metrics(services& s) {
 }
 
 /// How often token checks found their session, and their signature, in memory; a miss reads the database (the session)
-/// or checks the signature.
+/// or checks the signature. A request the network thread found live but left to a worker looks its session up twice.
 std::string cache_metrics(services& s) {
     if (!s.cache_lookups) return {};
     const auto report = s.cache_lookups();
@@ -94,9 +94,9 @@ std::string cache_metrics(services& s) {
                "{result=\"hit\"} " + std::to_string(c.hits) + "\n" + name + "{result=\"miss\"} " +
                std::to_string(c.misses) + "\n";
     };
-    std::string out = lines("authd_session_view_lookups_total",
-                            "Token checks that found their session live in memory (hit) or read the database (miss).",
-                            report.sessions);
+    std::string out = lines(
+        "authd_session_view_lookups_total",
+        "Lookups of a token's session in memory: found live (hit) or gone on to the database (miss).", report.sessions);
     if (report.signatures)
         out += lines("authd_signature_cache_lookups_total",
                      "Token signatures found checked before (hit) or checked now (miss).", *report.signatures);
