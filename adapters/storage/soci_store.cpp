@@ -235,7 +235,7 @@ struct soci_store::impl {
             };
         }
         if (url.kind == dialect::sqlite && !url.in_memory())
-            checkpointer.emplace(url, std::chrono::milliseconds(100), sqlite_writer);
+            checkpointer.emplace(url, std::chrono::milliseconds(100), std::chrono::seconds(1), sqlite_writer);
     }
     std::mutex* one_writer() { return pool.dialect_of().kind() == dialect::sqlite ? &sqlite_writer : nullptr; }
 };

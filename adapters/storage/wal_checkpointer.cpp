@@ -4,8 +4,9 @@
 
 namespace authd::storage {
 
-wal_checkpointer::wal_checkpointer(const database_url& url, std::chrono::milliseconds interval, std::mutex& writers)
-    : interval_(interval), writers_(writers) {
+wal_checkpointer::wal_checkpointer(const database_url& url, std::chrono::milliseconds interval,
+                                   std::chrono::milliseconds restart_interval, std::mutex& writers)
+    : interval_(interval), restart_interval_(restart_interval), writers_(writers) {
     sql_dialect(url.kind).open(sql_, url);
     thread_ = std::thread([this] { run(); });
 }
@@ -35,10 +36,16 @@ bool wal_checkpointer::round() {
     if (first.complete && first.log_frames == last_log_frames_) return true;
     // Beside the writers: the bulk (above), then what was committed during it. A pass costs milliseconds even when
     // small, so this second one leaves the locked pass only the frames of those last milliseconds.
-    checkpoint();
+    const auto second = checkpoint();
+    // The locked pass holds every writer for its two syncs (milliseconds however few frames it copies), so it runs at
+    // most once a `restart_interval_`: the log then holds at most that long's writes, and a writer's wait for it is
+    // one in that many requests, not one in every round's.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_restart_ < restart_interval_) return second.complete;
     std::lock_guard no_writer(writers_);
     const auto last = checkpoint();
     last_log_frames_ = last.log_frames;
+    last_restart_ = now;
     return last.complete;
 }
 

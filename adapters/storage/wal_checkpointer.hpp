@@ -3,10 +3,11 @@
 // happens to cross the log's size threshold. That copy ends in an fsync; made by a commit, it held the single writer
 // (and so every writer queued behind it) for milliseconds: the refresh benchmark's p99.
 //
-// Each round copies the log beside the writers first, twice, then once more holding the writers' lock, which copies
-// only the few frames committed since; a round that finds nothing new since the last stops after its first pass. Only a log copied whole while no writer adds to it
-// is started over by the next writer (otherwise it would grow without end under a steady load); the short locked copy
-// is what buys that.
+// Each round copies the log beside the writers, twice; a round that finds nothing new since the last stops after its
+// first pass. Only a log copied whole while no writer adds to it is started over by the next writer (otherwise it
+// would grow without end under a steady load), and a third pass holding the writers' lock, which copies only the few
+// frames committed since, is what buys that. That pass holds the writers for milliseconds, so it comes at most once
+// a restart interval, not every round.
 #include <soci/soci.h>
 
 #include <atomic>
@@ -23,9 +24,10 @@ namespace authd::storage {
 class wal_checkpointer {
 public:
     /// Opens a connection of its own to the SQLite file `url` and checkpoints every `interval` (PASSIVE: it never
-    /// waits for readers). `writers` is the lock every writer of the process holds. Throws soci::soci_error when the
-    /// file cannot be opened.
-    wal_checkpointer(const database_url& url, std::chrono::milliseconds interval, std::mutex& writers);
+    /// waits for readers), holding `writers`, the lock every writer of the process holds, at most once a
+    /// `restart_interval`. Throws soci::soci_error when the file cannot be opened.
+    wal_checkpointer(const database_url& url, std::chrono::milliseconds interval,
+                     std::chrono::milliseconds restart_interval, std::mutex& writers);
     ~wal_checkpointer();  ///< stops the thread (within one checkpoint)
     wal_checkpointer(const wal_checkpointer&) = delete;
     wal_checkpointer& operator=(const wal_checkpointer&) = delete;
@@ -46,13 +48,15 @@ private:
 
     soci::session sql_;
     const std::chrono::milliseconds interval_;
+    const std::chrono::milliseconds restart_interval_;
     std::mutex& writers_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
     std::atomic<std::uint64_t> complete_{0};
-    int last_log_frames_ = -1;  ///< the log's length after the last locked pass
-    std::thread thread_;        // last: starts once everything above exists
+    int last_log_frames_ = -1;                              ///< the log's length after the last locked pass
+    std::chrono::steady_clock::time_point last_restart_{};  ///< when the last locked pass began
+    std::thread thread_;                                    // last: starts once everything above exists
 };
 
 }  // namespace authd::storage

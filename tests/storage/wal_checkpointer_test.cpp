@@ -49,6 +49,9 @@ struct notes_file {
     }
 };
 
+/// A restart interval that lets every round hold the writers' lock for its last pass.
+constexpr std::chrono::milliseconds every_round{0};
+
 /// Waits (bounded) until the checkpointer has completed `rounds` rounds.
 bool completes(const storage::wal_checkpointer& checkpointer, std::uint64_t rounds) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -69,7 +72,7 @@ TEST_CASE("a SQLite file's log is copied back by the checkpointer and started ov
     for (int i = 0; i < 200; ++i) sql << "INSERT INTO notes (body) VALUES ('note')";
 
     std::mutex writers;
-    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), writers);
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), every_round, writers);
     REQUIRE(completes(checkpointer, 1));
 
     {
@@ -87,7 +90,7 @@ TEST_CASE("under a steady stream of writes the log stays small instead of holdin
     notes_file file;
     auto& sql = file.sql;
     std::mutex writers;
-    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), writers);
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), every_round, writers);
     // Writes one after another, as the queue of a busy process does, until the checkpointer has had its turn a few
     // times (bounded by the deadline).
     int written = 0;
@@ -115,10 +118,30 @@ TEST_CASE("on an idle database the checkpointer leaves the writers' lock alone",
     notes_file file;
     file.sql << "INSERT INTO notes (body) VALUES ('note')";
     std::mutex writers;
-    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), writers);
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), every_round, writers);
     REQUIRE(completes(checkpointer, 1));
 
     // Nothing is written from here on. Rounds go on while a writer holds the lock: none of them waits for it.
     std::lock_guard turn(writers);
     CHECK(completes(checkpointer, checkpointer.complete_checkpoints() + 3));
+}
+
+TEST_CASE("between two restarts of the log the checkpointer copies it without taking the writers' lock",
+          "[sql][sqlite_file]") {
+    notes_file file;
+    auto& sql = file.sql;
+    sql << "INSERT INTO notes (body) VALUES ('note')";
+    std::mutex writers;
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), std::chrono::hours(1), writers);
+    REQUIRE(completes(checkpointer, 1));  // the first round's locked pass: nothing held the lock
+
+    // A writer keeps the lock and adds to the log. The rounds that follow find new frames each time, copy them beside
+    // the writer, and complete: none waits for the lock, whose next turn is an hour away.
+    std::lock_guard turn(writers);
+    const auto before = checkpointer.complete_checkpoints();
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 20; ++i) sql << "INSERT INTO notes (body) VALUES ('held')";
+        CHECK(completes(checkpointer, checkpointer.complete_checkpoints() + 1));
+    }
+    CHECK(checkpointer.complete_checkpoints() >= before + 3);
 }
