@@ -252,22 +252,14 @@ void key_ring::reload() {
     const bool same_keys = snapshot_ && snapshot_->jwks == next->jwks;
     next->verified = same_keys ? snapshot_->verified
                                : std::make_shared<verified_signatures>(verified_signatures_settings);
-    if (snapshot_ && !same_keys) {
-        const auto counted = snapshot_->verified->lookups();
-        retired_lookups_.hits += counted.hits;
-        retired_lookups_.misses += counted.misses;
-    }
+    if (snapshot_ && !same_keys) retired_lookups_ += snapshot_->verified->lookups();
     snapshot_ = std::move(next);
 }
 
 lookup_counts key_ring::signature_lookups() const {
     std::lock_guard lock(mutex_);
     auto total = retired_lookups_;
-    if (snapshot_) {
-        const auto counted = snapshot_->verified->lookups();
-        total.hits += counted.hits;
-        total.misses += counted.misses;
-    }
+    if (snapshot_) total += snapshot_->verified->lookups();
     return total;
 }
 

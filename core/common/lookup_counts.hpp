@@ -7,6 +7,12 @@ namespace authd {
 struct lookup_counts {
     std::uint64_t hits = 0;
     std::uint64_t misses = 0;
+
+    lookup_counts& operator+=(const lookup_counts& more) {
+        hits += more.hits;
+        misses += more.misses;
+        return *this;
+    }
 };
 
 }  // namespace authd

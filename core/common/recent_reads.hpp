@@ -123,8 +123,7 @@ public:
         lookup_counts total;
         for (auto& s : shards_) {
             const std::lock_guard guard(s.lock);
-            total.hits += s.counts.hits;
-            total.misses += s.counts.misses;
+            total += s.counts;
         }
         return total;
     }
