@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "adapters/storage/database_url.hpp"
-#include "adapters/storage/write_batches.hpp"
+#include "adapters/storage/write_batch_totals.hpp"
 #include "core/ports/unit_of_work.hpp"
 
 namespace authd::storage {
@@ -45,7 +45,7 @@ public:
     std::size_t queued_writes() const;
     /// SQLite: the batches its writers committed together so far, and the writes they held (for /metrics); nothing
     /// on the other databases.
-    std::optional<write_batches::totals> batched_writes() const;
+    std::optional<write_batch_totals> batched_writes() const;
 
 private:
     struct impl;

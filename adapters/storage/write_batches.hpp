@@ -7,11 +7,12 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <span>
+
+#include "adapters/storage/write_batch_totals.hpp"
 
 namespace authd::storage {
 
@@ -44,12 +45,7 @@ public:
     /// Writes waiting for a batch (not those of the batch running).
     std::size_t queued();
 
-    /// Batches run so far, and the writes they held: what the group commit saves is their difference.
-    struct totals {
-        std::uint64_t batches = 0;
-        std::uint64_t writes = 0;
-        bool operator==(const totals&) const = default;
-    };
+    using totals = write_batch_totals;
     totals counted();
 
 private:
