@@ -38,8 +38,8 @@ bool wal_checkpointer::round() {
     // small, so this second one leaves the locked pass only the frames of those last milliseconds.
     const auto second = checkpoint();
     // The locked pass holds every writer for its two syncs (milliseconds however few frames it copies), so it runs at
-    // most once a `restart_interval_`: the log then holds at most that long's writes, and a writer's wait for it is
-    // one in that many requests, not one in every round's.
+    // most once a `restart_interval_` rather than every round: the writers wait for it that much more rarely, and the
+    // log holds at most about that long's writes.
     const auto now = std::chrono::steady_clock::now();
     if (now - last_restart_ < restart_interval_) return second.complete;
     std::lock_guard no_writer(writers_);
