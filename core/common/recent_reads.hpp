@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "core/common/lookup_counts.hpp"
 
@@ -43,6 +44,13 @@ public:
 
     /// The value read within `recheck`, if any.
     std::optional<Value> find(std::string_view key) const {
+        return find(key, [](const Value&) { return true; });
+    }
+
+    /// The value read within `recheck` that `usable` accepts, if any. One it refuses is dropped, and counts as a miss
+    /// like one read too long ago: the caller goes to the database for it.
+    template <typename Usable>
+    std::optional<Value> find(std::string_view key, const Usable& usable) const {
         if (settings_.capacity == 0) return std::nullopt;
         const auto t = now_();
         shard& s = shard_of(key);
@@ -52,7 +60,7 @@ public:
             ++s.counts.misses;
             return std::nullopt;
         }
-        if (t - it->second.read_at >= settings_.recheck) {
+        if (t - it->second.read_at >= settings_.recheck || !usable(std::as_const(it->second.value))) {
             s.values.erase(it);
             ++s.counts.misses;
             return std::nullopt;

@@ -6,9 +6,7 @@ session_view::session_view(settings s, recent_reads<live_session>::ticker ticker
     : sessions_(s, ticker), principals_(s, std::move(ticker)) {}
 
 std::optional<live_session> session_view::find(std::string_view session_id, time_point now) const {
-    auto s = sessions_.find(session_id);
-    if (!s || s->expires_at <= now) return std::nullopt;
-    return s;
+    return sessions_.find(session_id, [&](const live_session& s) { return s.expires_at > now; });
 }
 
 void session_view::remember(std::string_view session_id, live_session live) {

@@ -39,8 +39,8 @@ public:
     void forget_principal(std::string_view principal_id);
 
     std::size_t size() const { return sessions_.size(); }
-    /// Session lookups so far. A session found but past its expiry counts as a hit though find() then answers nothing:
-    /// rare, as the view keeps a session for one recheck interval only.
+    /// Session lookups so far: a hit is a session find() answered, a miss one it sent to the database (not held, read
+    /// too long ago, or past its expiry).
     lookup_counts lookups() const { return sessions_.lookups(); }
 
 private:

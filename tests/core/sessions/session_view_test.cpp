@@ -102,4 +102,8 @@ TEST_CASE("session view: it counts the lookups it answered (hits) and those it s
     f.view.forget("s-2");  // revoked here
     CHECK_FALSE(f.view.find("s-2", f.now));
     CHECK(counted() == std::pair<std::uint64_t, std::uint64_t>{2, 3});
+    f.view.remember("s-3", f.alice(5s));
+    CHECK_FALSE(f.view.find("s-3", f.now + 5s));  // held, but past its end: the database decides
+    CHECK(counted() == std::pair<std::uint64_t, std::uint64_t>{2, 4});
+    CHECK(f.view.size() == 0);  // and it is not kept
 }
