@@ -276,7 +276,7 @@ std::pair<int, int> soci_store::pool_usage() const { return impl_->pool.usage();
 
 std::size_t soci_store::queued_writes() const { return impl_->batches ? impl_->batches->queued() : 0; }
 
-std::optional<write_batches::totals> soci_store::batched_writes() const {
+std::optional<write_batch_totals> soci_store::batched_writes() const {
     if (!impl_->batches) return std::nullopt;
     return impl_->batches->counted();
 }

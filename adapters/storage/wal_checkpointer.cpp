@@ -30,22 +30,25 @@ void wal_checkpointer::run() {
 }
 
 bool wal_checkpointer::round() {
-    // Nothing committed since the last round (an idle database): the log is copied already, or the next writer
+    // Nothing committed since the last locked pass (an idle database): the log is copied already, or the next writer
     // starts it over.
     const auto first = checkpoint();
     if (first.complete && first.log_frames == last_log_frames_) return true;
-    // Beside the writers: the bulk (above), then what was committed during it. A pass costs milliseconds even when
-    // small, so this second one leaves the locked pass only the frames of those last milliseconds.
-    const auto second = checkpoint();
-    // The locked pass holds every writer for its two syncs (milliseconds however few frames it copies), so it runs at
+    // The locked pass holds every writer for its two syncs (milliseconds however few frames it copies), so it comes at
     // most once a `restart_interval_` rather than every round: the writers wait for it that much more rarely, and the
-    // log holds at most about that long's writes.
+    // log holds about that long's writes. Until it is due, the copy beside the writers above is the round's work.
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_restart_ < restart_interval_) return second.complete;
+    if (last_restart_ && now - *last_restart_ < restart_interval_) return first.complete;
+    // Beside the writers again, for what was committed during the first pass. A pass costs milliseconds even when
+    // small, so this one leaves the locked pass only the frames of those last milliseconds.
+    checkpoint();
     std::lock_guard no_writer(writers_);
+    ++locked_;
     const auto last = checkpoint();
     last_log_frames_ = last.log_frames;
-    last_restart_ = now;
+    // A pass that a reader kept from copying everything is tried again next round: only a whole copy lets the log
+    // start over.
+    if (last.complete) last_restart_ = now;
     return last.complete;
 }
 

@@ -3,11 +3,11 @@
 // happens to cross the log's size threshold. That copy ends in an fsync; made by a commit, it held the single writer
 // (and so every writer queued behind it) for milliseconds: the refresh benchmark's p99.
 //
-// Each round copies the log beside the writers, twice; a round that finds nothing new since the last stops after its
-// first pass. Only a log copied whole while no writer adds to it is started over by the next writer (otherwise it
-// would grow without end under a steady load), and a third pass holding the writers' lock, which copies only the few
-// frames committed since, is what buys that. That pass holds the writers for milliseconds, so it comes at most once
-// a restart interval, not every round.
+// Each round copies the log beside the writers; a round that finds nothing committed since the last locked pass stops
+// there. Only a log copied whole while no writer adds to it is started over by the next writer (otherwise it would
+// grow without end under a steady load): once a restart interval, a round copies again beside the writers, then a
+// last time holding the writers' lock, which copies only the few frames committed since. That locked pass holds the
+// writers for milliseconds, hence its interval.
 #include <soci/soci.h>
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "adapters/storage/database_url.hpp"
@@ -32,12 +33,16 @@ public:
     wal_checkpointer(const wal_checkpointer&) = delete;
     wal_checkpointer& operator=(const wal_checkpointer&) = delete;
 
-    /// Rounds that left every frame of the log copied into the database file (idle ones included).
+    /// Rounds whose last pass copied every frame the log held when that pass began (idle ones included). Only after a
+    /// locked one can the log start over.
     std::uint64_t complete_checkpoints() const { return complete_.load(); }
+    /// Passes made holding the writers' lock.
+    std::uint64_t locked_passes() const { return locked_.load(); }
 
 private:
     void run();
-    /// Copies the whole log back, holding the writers' lock for the last frames only if writes went on meanwhile.
+    /// Copies the log back beside the writers and, once a restart interval if writes went on, the last frames holding
+    /// the writers' lock.
     bool round();
     /// What one PASSIVE checkpoint saw: whether it copied every frame the log held when it began, and how many.
     struct pass {
@@ -54,9 +59,10 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;
     std::atomic<std::uint64_t> complete_{0};
-    int last_log_frames_ = -1;                              ///< the log's length after the last locked pass
-    std::chrono::steady_clock::time_point last_restart_{};  ///< when the last locked pass began
-    std::thread thread_;                                    // last: starts once everything above exists
+    std::atomic<std::uint64_t> locked_{0};
+    int last_log_frames_ = -1;  ///< the log's length after the last locked pass
+    std::optional<std::chrono::steady_clock::time_point> last_restart_;  ///< when the last whole locked pass was due
+    std::thread thread_;                                                 // last: starts once everything above exists
 };
 
 }  // namespace authd::storage

@@ -133,15 +133,34 @@ TEST_CASE("between two restarts of the log the checkpointer copies it without ta
     sql << "INSERT INTO notes (body) VALUES ('note')";
     std::mutex writers;
     storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), std::chrono::hours(1), writers);
-    REQUIRE(completes(checkpointer, 1));  // the first round's locked pass: nothing held the lock
+    REQUIRE(completes(checkpointer, 1));  // the first round: its locked pass is due, and nothing holds the lock
 
     // A writer keeps the lock and adds to the log. The rounds that follow find new frames each time, copy them beside
     // the writer, and complete: none waits for the lock, whose next turn is an hour away.
     std::lock_guard turn(writers);
-    const auto before = checkpointer.complete_checkpoints();
     for (int round = 0; round < 3; ++round) {
         for (int i = 0; i < 20; ++i) sql << "INSERT INTO notes (body) VALUES ('held')";
-        CHECK(completes(checkpointer, checkpointer.complete_checkpoints() + 1));
+        REQUIRE(completes(checkpointer, checkpointer.complete_checkpoints() + 1));
     }
-    CHECK(checkpointer.complete_checkpoints() >= before + 3);
+    CHECK(checkpointer.locked_passes() == 1);  // the first round's only
+}
+
+TEST_CASE("under a steady stream of writes the locked pass comes back once its interval has passed",
+          "[sql][sqlite_file]") {
+    notes_file file;
+    auto& sql = file.sql;
+    std::mutex writers;
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), std::chrono::milliseconds(20),
+                                           writers);
+    // Writes go on until the checkpointer has held the writers' lock three times: one locked pass every 20 ms or so,
+    // where rounds come every 5 ms. A locked pass that never came back would end the loop at the deadline instead.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (checkpointer.locked_passes() < 3 && std::chrono::steady_clock::now() < deadline) {
+        {
+            std::lock_guard turn(writers);
+            sql << "INSERT INTO notes (body) VALUES ('note')";
+        }
+        std::this_thread::yield();
+    }
+    CHECK(checkpointer.locked_passes() >= 3);
 }
