@@ -3,11 +3,11 @@
 // happens to cross the log's size threshold. That copy ends in an fsync; made by a commit, it held the single writer
 // (and so every writer queued behind it) for milliseconds: the refresh benchmark's p99.
 //
-// Each round copies the log beside the writers; a round that finds nothing committed since the last locked pass stops
-// there. Only a log copied whole while no writer adds to it is started over by the next writer (otherwise it would
-// grow without end under a steady load): once a restart interval, a round copies again beside the writers, then a
-// last time holding the writers' lock, which copies only the few frames committed since. That locked pass holds the
-// writers for milliseconds, hence its interval.
+// Each round copies the log beside the writers, twice; a round that finds nothing committed since the last locked
+// pass stops after its first. Only a log copied whole while no writer adds to it is started over by the next writer
+// (otherwise it would grow without end under a steady load): once a restart interval, a round copies a last time
+// holding the writers' lock, which copies only the few frames committed since. That locked pass holds the writers for
+// milliseconds, hence its interval.
 #include <soci/soci.h>
 
 #include <atomic>
@@ -41,7 +41,7 @@ public:
 
 private:
     void run();
-    /// Copies the log back beside the writers and, once a restart interval if writes went on, the last frames holding
+    /// Copies the log back beside the writers and, once a restart interval if writes went on, its last frames holding
     /// the writers' lock.
     bool round();
     /// What one PASSIVE checkpoint saw: whether it copied every frame the log held when it began, and how many.

@@ -39,8 +39,8 @@ public:
     void forget_principal(std::string_view principal_id);
 
     std::size_t size() const { return sessions_.size(); }
-    /// Session lookups so far: a hit is a session find() answered, a miss one it sent to the database (not held, read
-    /// too long ago, or past its expiry).
+    /// Session lookups so far: a hit is a session find() answered from memory, a miss one it did not (not held, read
+    /// too long ago, or past its end).
     lookup_counts lookups() const { return sessions_.lookups(); }
 
 private:
