@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "adapters/crypto/openssl_random.hpp"
+#include "adapters/http/log.hpp"
 #include "app/admin_cli.hpp"
 #include "app/composition_root.hpp"
 #include "core/common/random_values.hpp"
@@ -73,7 +74,10 @@ int main(int argc, char** argv) {
             app.cleanup(std::cout);
             return 0;
         }
+        // A long-running command writes its log from a thread of its own; a one-shot command's lines stay in order
+        // with what it prints.
         if (cmd.command == "outbox-relay") {
+            const authd::http::log_writer_thread log_output;
             app.start_relay_only();
             std::cerr << "authd: relaying the outbox"
                       << (cmd.settings.redis_url.empty() ? " to standard output" : " to Redis") << "\n";
@@ -83,6 +87,7 @@ int main(int argc, char** argv) {
             app.wait();
             return 0;
         }
+        const authd::http::log_writer_thread log_output;
         app.start();
         std::cerr << "authd: listening on " << cmd.settings.host << ":" << app.port()
                   << (cmd.settings.development ? " (development mode)" : "") << "\n";

@@ -2,8 +2,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "adapters/json/json.hpp"
 #include "core/audit/audit_event.hpp"
@@ -11,15 +16,27 @@
 
 namespace authd::http {
 namespace {
-std::mutex out_mutex;
 std::atomic<bool> access_log_on{true};
-}  // namespace
+std::atomic<std::uint64_t> dropped_total{0};
 
-void set_access_log(bool on) { access_log_on = on; }
-bool access_log_enabled() { return access_log_on; }
+/// Where lines go, and those waiting for the log_writer_thread. Never destroyed: a thread may still log while the
+/// process's statics are destroyed.
+struct output_state {
+    std::mutex mutex;  ///< also orders lines written straight out
+    std::condition_variable waiting_for_writer;
+    std::FILE* background = nullptr;  ///< the log_writer_thread's output, while it runs
+    std::size_t limit = 0;
+    std::string waiting;
+    std::uint64_t dropped = 0;  ///< since the last warning
+    bool stopping = false;
+};
+output_state& state() {
+    static auto& s = *new output_state;
+    return s;
+}
 
-void log_event(std::string_view level, std::string_view message,
-               const std::vector<std::pair<std::string_view, std::string>>& fields) {
+std::string line_of(std::string_view level, std::string_view message,
+                    const std::vector<std::pair<std::string_view, std::string>>& fields) {
     json::writer w;
     w.begin_object()
         .field("ts", to_rfc3339(std::chrono::floor<seconds>(std::chrono::system_clock::now())))
@@ -28,10 +45,81 @@ void log_event(std::string_view level, std::string_view message,
     for (const auto& [k, v] : fields) w.field(k, v);
     std::string line = std::move(w.end_object()).str();
     line += '\n';
-    std::lock_guard lock(out_mutex);
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fflush(stdout);
+    return line;
 }
+
+void write_out(std::FILE* out, std::string_view text) {
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fflush(out);
+}
+
+constexpr std::chrono::milliseconds linger{5};
+
+void write_in_background(output_state& s, std::FILE* out) {
+    std::string batch;
+    std::unique_lock lock(s.mutex);
+    for (;;) {
+        s.waiting_for_writer.wait(lock, [&] { return !s.waiting.empty() || s.dropped != 0 || s.stopping; });
+        if (s.waiting.empty() && s.dropped == 0) {
+            s.background = nullptr;  // at once, under the lock: no line can be left waiting for a writer that is gone
+            return;
+        }
+        // Lines that come within a moment go out with this one: one wake-up and one write for many requests.
+        s.waiting_for_writer.wait_for(lock, linger, [&] { return s.stopping; });
+        batch.swap(s.waiting);
+        const auto dropped = std::exchange(s.dropped, 0);
+        lock.unlock();
+        write_out(out, batch);
+        if (dropped != 0)
+            write_out(out, line_of("warn", "log lines dropped: the output did not keep up",
+                                   {{"count", std::to_string(dropped)}}));
+        batch.clear();
+        if (batch.capacity() > (std::size_t{256} << 10)) batch = std::string();  // after a burst, give the memory back
+        lock.lock();
+    }
+}
+}  // namespace
+
+void set_access_log(bool on) { access_log_on = on; }
+bool access_log_enabled() { return access_log_on; }
+
+void log_event(std::string_view level, std::string_view message,
+               const std::vector<std::pair<std::string_view, std::string>>& fields) {
+    const std::string line = line_of(level, message, fields);
+    auto& s = state();
+    std::lock_guard lock(s.mutex);
+    if (!s.background) return write_out(stdout, line);
+    if (s.waiting.size() + line.size() > s.limit) {
+        ++s.dropped;
+        ++dropped_total;
+        return;
+    }
+    // The writer sleeps only while nothing waits: the first line wakes it, and it finds the others when it is done.
+    if (s.waiting.empty()) s.waiting_for_writer.notify_one();
+    s.waiting += line;
+}
+
+log_writer_thread::log_writer_thread(std::FILE* out, std::size_t limit) {
+    auto& s = state();
+    std::lock_guard lock(s.mutex);
+    if (s.background) throw std::logic_error("a log writer thread is already running");
+    s.background = out;
+    s.limit = limit;
+    s.stopping = false;
+    thread_ = std::thread(write_in_background, std::ref(s), out);
+}
+
+log_writer_thread::~log_writer_thread() {
+    auto& s = state();
+    {
+        std::lock_guard lock(s.mutex);
+        s.stopping = true;
+    }
+    s.waiting_for_writer.notify_one();
+    thread_.join();
+}
+
+std::uint64_t log_lines_dropped() { return dropped_total; }
 
 void log_audit_event(const audit_event& e) {
     log_event("info", "audit",

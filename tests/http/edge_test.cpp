@@ -155,6 +155,7 @@ TEST_CASE("metrics are Prometheus text: requests by route template and status, l
     CHECK(values[R"(authd_auth_results_total{kind="otp_request",result="success"})"] == 1);
     CHECK(values.count(R"(authd_db_pool_connections{state="in_use"})") == 1);
     CHECK(values["process_resident_memory_bytes"] > 1'000'000);
+    CHECK(values.count("authd_log_lines_dropped_total") == 1);
     if (app.database.backend() == "sqlite") {
         // Every write went through the queue, one at a time here: the sign-in, the failed logins and the OTP request
         // each wrote at least once.

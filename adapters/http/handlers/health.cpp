@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "adapters/http/log.hpp"
 #include "adapters/http/responses.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/json/json.hpp"
@@ -113,6 +114,10 @@ response metrics_text(services& s, exchange&) {
         "\n"
         "authd_db_pool_connections{state=\"idle\"} " +
         std::to_string(pool.second - pool.first) + "\n" + batch_metrics(s) + cache_metrics(s) + delivery_metrics(s) +
+        "# HELP authd_log_lines_dropped_total Log lines dropped because standard output did not keep up.\n"
+        "# TYPE authd_log_lines_dropped_total counter\n"
+        "authd_log_lines_dropped_total " +
+        std::to_string(log_lines_dropped()) + "\n" +
         "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
         "# TYPE process_resident_memory_bytes gauge\n"
         "process_resident_memory_bytes " +
