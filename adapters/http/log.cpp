@@ -1,5 +1,6 @@
 #include "adapters/http/log.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -48,9 +49,11 @@ std::string line_of(std::string_view level, std::string_view message,
     return line;
 }
 
-void write_out(std::FILE* out, std::string_view text) {
-    std::fwrite(text.data(), 1, text.size(), out);
-    std::fflush(out);
+/// False when the output refused the text (a closed pipe, a full disk), which is then lost.
+bool write_out(std::FILE* out, std::string_view text) {
+    const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size() && std::fflush(out) == 0;
+    if (!written) std::clearerr(out);  // the next lines are tried again
+    return written;
 }
 
 constexpr std::chrono::milliseconds linger{5};
@@ -69,10 +72,15 @@ void write_in_background(output_state& s, std::FILE* out) {
         batch.swap(s.waiting);
         const auto dropped = std::exchange(s.dropped, 0);
         lock.unlock();
-        write_out(out, batch);
-        if (dropped != 0)
-            write_out(out, line_of("warn", "log lines dropped: the output did not keep up",
-                                   {{"count", std::to_string(dropped)}}));
+        if (!write_out(out, batch))
+            dropped_total += static_cast<std::uint64_t>(std::count(batch.begin(), batch.end(), '\n'));
+        if (dropped != 0) {
+            try {
+                write_out(out, line_of("warn", "log lines dropped: the output did not keep up",
+                                       {{"count", std::to_string(dropped)}}));
+            } catch (const std::exception&) {  // out of memory: the warning is lost, not the process
+            }
+        }
         batch.clear();
         if (batch.capacity() > (std::size_t{256} << 10)) batch = std::string();  // after a burst, give the memory back
         lock.lock();
@@ -88,14 +96,18 @@ void log_event(std::string_view level, std::string_view message,
     const std::string line = line_of(level, message, fields);
     auto& s = state();
     std::lock_guard lock(s.mutex);
-    if (!s.background) return write_out(stdout, line);
+    if (!s.background) {
+        write_out(stdout, line);
+        return;
+    }
+    // The writer sleeps only while nothing waits: the first line (or drop) wakes it, and it finds the others when it
+    // is done.
+    if (s.waiting.empty() && s.dropped == 0) s.waiting_for_writer.notify_one();
     if (s.waiting.size() + line.size() > s.limit) {
         ++s.dropped;
         ++dropped_total;
         return;
     }
-    // The writer sleeps only while nothing waits: the first line wakes it, and it finds the others when it is done.
-    if (s.waiting.empty()) s.waiting_for_writer.notify_one();
     s.waiting += line;
 }
 
@@ -103,10 +115,10 @@ log_writer_thread::log_writer_thread(std::FILE* out, std::size_t limit) {
     auto& s = state();
     std::lock_guard lock(s.mutex);
     if (s.background) throw std::logic_error("a log writer thread is already running");
+    s.stopping = false;
+    thread_ = std::thread(write_in_background, std::ref(s), out);  // it waits for this lock
     s.background = out;
     s.limit = limit;
-    s.stopping = false;
-    thread_ = std::thread(write_in_background, std::ref(s), out);
 }
 
 log_writer_thread::~log_writer_thread() {

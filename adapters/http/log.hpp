@@ -29,9 +29,10 @@ bool access_log_enabled();
 /// While one lives, log_event only appends its line to memory, and this thread writes what waits, a few milliseconds'
 /// worth in one write: the thread that logs (a network thread, for the access log) never waits for standard output,
 /// whether its reader is slow (a pipe to a log shipper that stalls) or merely a system call away. At most `limit`
-/// bytes wait; a line that would pass it is dropped and counted (log_lines_dropped()), and a warning with the count
-/// follows once the output has caught up. Its end writes every line still waiting; later lines go straight out
-/// again. A crash loses the lines of its last few milliseconds. One at a time.
+/// bytes wait (besides the batch being written); a line that would pass it is dropped and counted
+/// (log_lines_dropped()), and a warning with the count follows once the output has caught up. Its end writes every
+/// line still waiting; later lines go straight out again. A crash loses the lines not yet written: a few
+/// milliseconds' worth, or up to `limit` while the output is stalled. One at a time.
 class log_writer_thread {
 public:
     static constexpr std::size_t default_limit = std::size_t{4} << 20;
@@ -44,7 +45,7 @@ private:
     std::thread thread_;
 };
 
-/// Lines a log_writer_thread dropped because its output did not keep up, since the process started.
+/// Lines a log_writer_thread lost since the process started: its output did not keep up, or refused them.
 std::uint64_t log_lines_dropped();
 
 }  // namespace authd::http

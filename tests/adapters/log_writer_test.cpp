@@ -1,13 +1,15 @@
 // The log writer thread: every line reaches its output whole and in order, none is left behind when it ends, and an
-// output that does not keep up costs dropped (and counted) lines, never a caller that waits for it.
+// output that does not keep up (or refuses its lines) costs lost and counted lines, never a caller that waits for it.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -131,4 +133,47 @@ TEST_CASE("an output that does not keep up costs dropped and counted lines, neve
     CHECK(out_of_order == 0);
     CHECK(written + dropped == logged);
     CHECK(warned == dropped);
+}
+
+TEST_CASE("a line dropped while nothing waits wakes the log writer for its warning, and one writer runs at a time",
+          "[log]") {
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out != nullptr);
+    const auto dropped_before = http::log_lines_dropped();
+    const auto text_so_far = [&] {
+        std::string text(4096, '\0');
+        const auto n = ::pread(::fileno(out), text.data(), text.size(), 0);
+        text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        return text;
+    };
+    bool warned = false;
+    {
+        const http::log_writer_thread writer(out, 64);
+        CHECK_THROWS_AS(http::log_writer_thread(out), std::logic_error);
+        http::log_event("info", "too long", {{"padding", std::string(100, 'x')}});  // longer than all that may wait
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!warned && std::chrono::steady_clock::now() < deadline) {
+            warned = text_so_far().find("log lines dropped") != std::string::npos;
+            if (!warned) std::this_thread::yield();
+        }
+    }
+    const auto lines = lines_of(text_so_far());
+    std::fclose(out);
+
+    CHECK(warned);  // before the writer's end, with no other line to wake it
+    CHECK(http::log_lines_dropped() - dropped_before == 1);
+    REQUIRE(lines.size() == 1);
+    CHECK(member(lines[0], "count") == "1");
+}
+
+TEST_CASE("lines an output refuses are counted as lost", "[log]") {
+    std::FILE* out = std::fopen("/dev/full", "w");  // every write fails: no space left
+    REQUIRE(out != nullptr);
+    const auto dropped_before = http::log_lines_dropped();
+    {
+        const http::log_writer_thread writer(out);
+        for (int i = 0; i < 3; ++i) http::log_event("info", "refused", {{"seq", std::to_string(i)}});
+    }
+    std::fclose(out);
+    CHECK(http::log_lines_dropped() - dropped_before == 3);
 }

@@ -114,7 +114,7 @@ response metrics_text(services& s, exchange&) {
         "\n"
         "authd_db_pool_connections{state=\"idle\"} " +
         std::to_string(pool.second - pool.first) + "\n" + batch_metrics(s) + cache_metrics(s) + delivery_metrics(s) +
-        "# HELP authd_log_lines_dropped_total Log lines dropped because standard output did not keep up.\n"
+        "# HELP authd_log_lines_dropped_total Log lines lost: standard output did not keep up, or refused them.\n"
         "# TYPE authd_log_lines_dropped_total counter\n"
         "authd_log_lines_dropped_total " +
         std::to_string(log_lines_dropped()) + "\n" +
