@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "adapters/crypto/openssl_random.hpp"
 #include "adapters/http/log.hpp"
@@ -21,9 +24,18 @@ int fail(int code, const std::string& message) {
     std::cerr << "authd: " << message << "\n";
     return code;
 }
+
+/// A process started with standard input, output or error closed would give their numbers to the next file or socket
+/// it opens, and its log lines would go there: into a client's connection, or the database's. They open on /dev/null
+/// instead (open takes the lowest free number).
+void fill_standard_descriptors() {
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF && ::open("/dev/null", O_RDWR) != fd) return;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
+    fill_standard_descriptors();
     // Block the stop signals before any thread starts, so that only sigwait() below sees them.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);

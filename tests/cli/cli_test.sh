@@ -167,9 +167,10 @@ check "admin is in --help" grep -q "admin set-password" <<<"$("$authd" --help)"
 given=$(DATABASE_URL="sqlite:///$work/other.db" SEED_ADMIN_PASSWORD=given-admin-password "$authd" seed 2>/dev/null)
 check "a given admin password is not printed" bash -c "! grep -q given-admin-password <<<'$given'"
 
-# Graceful stop: start on a free port, wait for "listening" on stderr, ask for health, send SIGTERM.
+# Graceful stop: start on a free port, wait for "listening" on stderr, ask for health, send SIGTERM. Standard input
+# and output are closed: the files and sockets it opens must not take their numbers.
 mkfifo "$work/stderr"
-PORT=0 ACCESS_LOG=0 HASHING_THREADS=2 HASHING_NICE=5 "$authd" serve 2>"$work/stderr" >/dev/null &
+PORT=0 ACCESS_LOG=0 HASHING_THREADS=2 HASHING_NICE=5 "$authd" serve 2>"$work/stderr" <&- >&- &
 server=$!
 exec 3<"$work/stderr"
 port=""
@@ -181,6 +182,11 @@ check "serve announces its port" test -n "$port"
 # APP_ENV=development is exported above: its codes are readable at /api/v1/dev/messages, so loopback only.
 check "development listens on loopback unless HOST says otherwise" grep -q "listening on 127.0.0.1:" <<<"$listening"
 check "the served health is ok" bash -c "curl -sf http://127.0.0.1:$port/health/live | grep -q ok"
+# SQLite alone would fill the numbers it meets with a read-only /dev/null; authd's own log needs standard output to
+# take writes (the access mode is the last octal digit of fdinfo's flags: 1 or 2).
+out_mode=$(awk '$1 == "flags:" {print substr($2, length($2))}' /proc/$server/fdinfo/1)
+check "started with standard input and output closed, both are /dev/null, the output writable (found: $(readlink /proc/$server/fd/0), $(readlink /proc/$server/fd/1), mode $out_mode)" \
+  test "$(readlink /proc/$server/fd/0) $(readlink /proc/$server/fd/1) $out_mode" = "/dev/null /dev/null 2"
 # On SQLite with codes printed to the console, the server databases' and libcurl's libraries stay out of the process.
 loaded=$(grep -oE 'lib(soci_postgresql|pq|soci_mysql|mariadb|curl)[^/]*\.so[.0-9]*' /proc/$server/maps | sort -u | tr '\n' ' ')
 check "SQLite without SMTP or webhooks maps no libpq, libmariadb or libcurl (found: $loaded)" test -z "$loaded"
