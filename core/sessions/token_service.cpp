@@ -5,6 +5,7 @@
 #include "core/audit/audit_trail.hpp"
 #include "core/common/random_values.hpp"
 #include "core/common/validation.hpp"
+#include "core/sessions/refresh_token_key.hpp"
 
 namespace authd {
 
@@ -36,9 +37,9 @@ std::string token_service::issue_refresh(repositories& repos, std::string_view s
     const auto now = clock_.now();
     // Each refresh slides the session's end, but never past its absolute lifetime.
     const auto ends = std::min(now + settings_.refresh_ttl, session_start + settings_.session_max);
-    std::string token = random_token(rng_, 32);
+    std::string token = new_refresh_token(rng_, now);
     repos.sessions.insert_refresh_token(
-        refresh_token{digest_.sha256_hex(token), std::string(session_id), now, ends, {}});
+        refresh_token{refresh_token_key(digest_, token), std::string(session_id), now, ends, {}});
     repos.sessions.touch(session_id, now, ends);
     return token;
 }
@@ -79,7 +80,7 @@ std::optional<std::vector<std::string>> current_roles(repositories& repos, const
 }  // namespace
 
 result<token_pair> token_service::refresh(std::string_view presented) {
-    const std::string digest = digest_.sha256_hex(presented);
+    const std::string digest = refresh_token_key(digest_, presented);
     return write_tx(uow_, [&](repositories& repos) -> result<token_pair> {
         const auto now = clock_.now();
         const auto token = repos.sessions.find_refresh_token(digest);

@@ -10,6 +10,7 @@
 
 #include "adapters/crypto/sha256.hpp"
 #include "core/common/encoding.hpp"
+#include "core/sessions/refresh_token_key.hpp"
 
 using authd::crypto::hmac_sha256;
 using authd::crypto::sha256_hex;
@@ -131,4 +132,13 @@ TEST_CASE("with DB_ENCRYPTION_KEYS the candidates add each old key's digests, so
     CHECK(all[0] != before.keyed_hex(code));
     CHECK(all[1] == before.keyed_hex(code));
     CHECK(all[3] == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");  // RFC 4231 case 2
+}
+
+TEST_CASE("a refresh token's key on OpenSSL is its prefix and the first 54 digits of coreutils' sha256sum",
+          "[crypto][sha256][refresh_key]") {
+    // printf %s 0069f0f4c0ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq | sha256sum
+    // 347833b87791a60839d338e8efbc7d60dd6dffd21dd5b621093b13848ddc66a6
+    authd::crypto::openssl_digest digest("server key");
+    CHECK(authd::refresh_token_key(digest, "0069f0f4c0ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq") ==
+          "0069f0f4c0347833b87791a60839d338e8efbc7d60dd6dffd21dd5b621093b13");
 }

@@ -68,6 +68,25 @@ TEST_CASE("refresh rotates: a new pair in the same session, and the old token is
     CHECK(f.tokens.refresh(second->refresh_token).ok());
 }
 
+TEST_CASE("a refresh token stored before the time prefix still refreshes, into one with the prefix",
+          "[core][sessions][refresh_key]") {
+    fixture f;
+    const auto first = f.login();
+    // What an older authd issued: 43 characters of base64url, stored under its whole SHA-256.
+    const std::string legacy = first.refresh_token.substr(10);
+    f.store.write([&](repositories& r) {
+        r.sessions.insert_refresh_token(
+            refresh_token{f.digest.sha256_hex(legacy), first.session_id, f.clock.now(), f.clock.now() + 7 * 24h, {}});
+    });
+    const auto next = f.tokens.refresh(legacy);
+    REQUIRE(next.ok());
+    CHECK(next->session_id == first.session_id);
+    CHECK(next->refresh_token.size() == 53);
+    CHECK(f.tokens.refresh(legacy).ok());  // rotated, within the grace window: the same rules as any token
+    f.clock.advance(10s);
+    CHECK(f.tokens.refresh(legacy).error().code == errc::refresh_token_reused);
+}
+
 TEST_CASE("a rotated token presented within the grace window still works", "[core][sessions]") {
     fixture f;
     const auto first = f.login();
