@@ -25,7 +25,7 @@ struct session {
 
 /// A refresh token at rest: only its digest is kept.
 struct refresh_token {
-    std::string digest;  ///< hex SHA-256 of the opaque token
+    std::string digest;  ///< the key refresh_token_key() gives the opaque token (core/sessions/refresh_token_key.hpp)
     std::string session_id;
     time_point issued_at{};
     time_point expires_at{};

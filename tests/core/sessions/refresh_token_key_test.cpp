@@ -49,7 +49,9 @@ TEST_CASE("a string without the time prefix is keyed by its whole SHA-256, as to
     const std::string legacy = prefixed.substr(10);   // 43 characters: a token from before the prefix
     const std::string upper = "006B023080" + legacy;  // the prefix is lower-case hex only
     const std::string longer = prefixed + "A";
-    for (const auto& s : {legacy, upper, longer, std::string(), std::string(53, 'z')})
+    const std::string shorter = prefixed.substr(0, 52);
+    const std::string not_hex = "006b02308g" + legacy;  // 'g': one past the hex digits
+    for (const auto& s : {legacy, upper, longer, shorter, not_hex, std::string(), std::string(53, 'z')})
         CHECK(refresh_token_key(digest, s) == abc_digest::abc);
 }
 

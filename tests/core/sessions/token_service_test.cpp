@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "core/sessions/refresh_token_key.hpp"
 #include "tests/support/fakes.hpp"
 
 using namespace authd;
@@ -66,6 +67,24 @@ TEST_CASE("refresh rotates: a new pair in the same session, and the old token is
     CHECK(second->refresh_token != first.refresh_token);
     CHECK(f.tokens.authenticate(second->access_token).ok());
     CHECK(f.tokens.refresh(second->refresh_token).ok());
+}
+
+TEST_CASE("login and refresh store each refresh token under its key, led by the time it was issued",
+          "[core][sessions][refresh_key]") {
+    fixture f;
+    const auto first = f.login();
+    f.clock.advance(1s);
+    const auto second = f.tokens.refresh(first.refresh_token);
+    REQUIRE(second.ok());
+    const auto stored = f.store.snapshot().refresh_tokens;
+    const auto first_key = refresh_token_key(f.digest, first.refresh_token);
+    const auto second_key = refresh_token_key(f.digest, second->refresh_token);
+    REQUIRE(stored.count(first_key) == 1);
+    REQUIRE(stored.count(second_key) == 1);
+    CHECK(stored.size() == 2);
+    CHECK(first_key.substr(0, 10) == "006b023080");  // the fixture's clock: 2026-11-22 00:00:00 UTC
+    CHECK(second_key.substr(0, 10) == "006b023081");
+    CHECK(first_key < second_key);
 }
 
 TEST_CASE("a refresh token stored before the time prefix still refreshes, into one with the prefix",
