@@ -267,6 +267,23 @@ TEST_CASE("refresh refuses unknown tokens with 401 and a missing field with 400"
     CHECK(unknown.status == 401);
     CHECK(json_string(unknown.body, "code") == "invalid_refresh_token");
     CHECK(c.post("/api/auth/refresh", "{}").status == 400);
+
+    // Of the shape authd issues (an issue time in hex, then 43 characters), and unknown: a time moved on by a second, the
+    // last character changed, the largest time, and the token without its time. Each is looked up, none is found, and
+    // the real token still works.
+    REQUIRE(c.post("/api/auth/register", ana).status == 201);
+    const auto real = login_token(c, "refreshToken");
+    REQUIRE(real.size() == 53);
+    auto later = real;
+    later[9] = later[9] == '0' ? '1' : '0';
+    auto last_changed = real;
+    last_changed.back() = last_changed.back() == 'A' ? 'B' : 'A';
+    for (const auto& forged : {later, last_changed, "ffffffffff" + real.substr(10), real.substr(10)}) {
+        auto r = c.post("/api/auth/refresh", R"({"refreshToken":")" + forged + "\"}");
+        CHECK(r.status == 401);
+        CHECK(json_string(r.body, "code") == "invalid_refresh_token");
+    }
+    CHECK(c.post("/api/auth/refresh", R"({"refreshToken":")" + real + "\"}").status == 200);
 }
 
 TEST_CASE("logout revokes the session: its access and refresh tokens stop working at once", "[http][tokens]") {

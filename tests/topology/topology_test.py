@@ -949,7 +949,7 @@ def scenario_redis_away(t, user_email):
           r.status == 401, str(r))
     for x in a:
         unreachable = lambda: [l for l in x.log().splitlines() if "redis" in l.lower() and "unreachable" in l.lower()]
-        poll(lambda: unreachable(), 5)  # the log's thread writes the line a few milliseconds after the answer
+        poll(unreachable, 5)  # the log's thread writes the line a few milliseconds after the answer
         lines = unreachable()
         check(f"{x.name} logs once that Redis is unreachable", len(lines) == 1, f"{len(lines)} lines")
 
