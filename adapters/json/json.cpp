@@ -82,9 +82,12 @@ bool acceptable_number(std::string_view text, std::size_t& i) {
 }
 
 /// What RapidJSON lets through and authd must not: arrays and objects nested deeper than max_depth, a number authd
-/// refuses (acceptable_number), and a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by tests/fuzz/json_body). One pass, no
-/// recursion; it needs no valid JSON (the parser judges the rest).
+/// refuses (acceptable_number), a lone low-surrogate escape ("\udc00", read as bytes that are no UTF-8; found by
+/// tests/fuzz/json_body), and a NUL byte, which valid JSON never holds (a string escapes it) and RapidJSON takes for
+/// the end of the text: `{"k":1}` NUL `garbage` would read as `{"k":1}`. One pass, no recursion; it needs no valid
+/// JSON (the parser judges the rest).
 bool acceptable_text(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos) return false;
     int depth = 0;
     bool in_string = false;
     bool after_high_surrogate = false;  // the previous character of the string was a "\ud800"-"\udbff" escape
@@ -123,7 +126,11 @@ bool acceptable_text(std::string_view text) {
 /// tests/fuzz/json_body). Integers keep RapidJSON's types: 64-bit when they fit, else a double.
 class number_reader {
 public:
-    explicit number_reader(rapidjson::Document& doc) : doc_(doc) {}
+    /// `top_level_numbers`, when given, receives the text of each number that is a member of the document's top-level
+    /// object, under its key (the first of duplicate keys, as FindMember finds): the digits as sent.
+    explicit number_reader(rapidjson::Document& doc,
+                           std::unordered_map<std::string, std::string>* top_level_numbers = nullptr)
+        : doc_(doc), top_level_numbers_(top_level_numbers) {}
     bool Null() { return doc_.Null(); }
     bool Bool(bool b) { return doc_.Bool(b); }
     bool Int(int i) { return doc_.Int(i); }
@@ -132,6 +139,7 @@ public:
     bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
     bool Double(double d) { return doc_.Double(d); }
     bool RawNumber(const char* str, rapidjson::SizeType length, bool /*copy*/) {
+        if (top_level_numbers_ && depth_ == 1 && top_is_object_) top_level_numbers_->try_emplace(key_, str, length);
         const char* end = str + length;
         if (std::string_view(str, length).find_first_of(".eE") == std::string_view::npos) {
             if (*str == '-') {
@@ -149,23 +157,43 @@ public:
         return ec == std::errc{} && at == end && Double(d);
     }
     bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-    bool StartObject() { return doc_.StartObject(); }
-    bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
-    bool EndObject(rapidjson::SizeType members) { return doc_.EndObject(members); }
-    bool StartArray() { return doc_.StartArray(); }
-    bool EndArray(rapidjson::SizeType elements) { return doc_.EndArray(elements); }
+    bool StartObject() {
+        if (depth_++ == 0) top_is_object_ = true;
+        return doc_.StartObject();
+    }
+    bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+        if (top_level_numbers_ && depth_ == 1) key_.assign(s, n);
+        return doc_.Key(s, n, copy);
+    }
+    bool EndObject(rapidjson::SizeType members) {
+        --depth_;
+        return doc_.EndObject(members);
+    }
+    bool StartArray() {
+        ++depth_;
+        return doc_.StartArray();
+    }
+    bool EndArray(rapidjson::SizeType elements) {
+        --depth_;
+        return doc_.EndArray(elements);
+    }
 
 private:
     rapidjson::Document& doc_;
+    std::unordered_map<std::string, std::string>* top_level_numbers_;
+    int depth_ = 0;
+    bool top_is_object_ = false;
+    std::string key_;  // the top-level object's member being read
 };
 
-bool parse_document(rapidjson::Document& doc, std::string_view text) {
+bool parse_document(rapidjson::Document& doc, std::string_view text,
+                    std::unordered_map<std::string, std::string>* top_level_numbers = nullptr) {
     if (!acceptable_text(text)) return false;
     bool parsed = false;
     auto generate = [&](rapidjson::Document& into) {
         rapidjson::MemoryStream bytes(text.data(), text.size());
         rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
-        number_reader numbers(into);
+        number_reader numbers(into, top_level_numbers);
         rapidjson::Reader reader;
         parsed = !reader.Parse<parse_flags>(in, numbers).IsError();
         return parsed;
@@ -177,6 +205,8 @@ bool parse_document(rapidjson::Document& doc, std::string_view text) {
 
 struct object_reader::impl {
     rapidjson::Document doc;
+    /// The numbers among the top-level members as they were written; empty for an object read out of another.
+    std::unordered_map<std::string, std::string> number_texts;
 
     const rapidjson::Value* member(std::string_view key) const {
         const auto it = doc.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
@@ -193,7 +223,7 @@ object_reader::~object_reader() = default;
 std::optional<object_reader> object_reader::parse(std::string_view text) {
     auto p = std::make_unique<impl>();
     // kParseStopWhenDoneFlag is off, so trailing garbage fails.
-    if (!parse_document(p->doc, text) || !p->doc.IsObject()) return std::nullopt;
+    if (!parse_document(p->doc, text, &p->number_texts) || !p->doc.IsObject()) return std::nullopt;
     return object_reader(std::move(p));
 }
 
@@ -272,9 +302,13 @@ std::optional<std::string> object_reader::number_text(std::string_view key, vali
         v.add(std::string(key), "must be a number");
         return std::nullopt;
     }
+    // The digits as sent: a double would round 19.991 to whatever prints as 19.99 when the two are one double.
+    if (const auto sent = impl_->number_texts.find(std::string(key)); sent != impl_->number_texts.end())
+        return sent->second;
     if (m->IsInt64()) return std::to_string(m->GetInt64());
     if (m->IsUint64()) return std::to_string(m->GetUint64());
-    // RapidJSON's Writer prints a double in its shortest round-trip form (Grisu2): 19.99 stays "19.99".
+    // An object read out of another keeps no texts. RapidJSON's Writer prints a double in its shortest round-trip
+    // form (Grisu2): 19.99 stays "19.99".
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.Double(m->GetDouble());

@@ -36,8 +36,9 @@ public:
     /// True when the member is there with the value null (an absent member is not null): for a partial update,
     /// null clears a field and absence leaves it alone.
     bool is_null(std::string_view key) const;
-    /// A number as the shortest text that reads back as the same value ("19.99", "20", "20.0", "1e21"), so that a
-    /// price reaches the core as the digits the client sent, not as a binary double. Reports "must be a number".
+    /// A number as the client wrote it ("19.99", "20", "20.0", "1e2", "19.991"), so that a price reaches the core as
+    /// the digits sent, not as a binary double that may have rounded them. (Of an object read out of another: the
+    /// shortest text that reads back as the same double.) Reports "must be a number".
     std::optional<std::string> number_text(std::string_view key, validator& v) const;
     /// An array of objects, each to be read on its own; reports "must be an array of objects".
     std::optional<std::vector<object_reader>> objects(std::string_view key, validator& v) const;

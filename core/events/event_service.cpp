@@ -22,14 +22,20 @@ void check_fields(const event_fields& f, time_point now, validator& v) {
     if (f.status && !parse_event_status(*f.status)) v.add("status", "must be UPCOMING, ON_SALE, SOLD_OUT or CANCELLED");
 }
 
+/// An event on sale before its saleStartTime: refused, whether it was put on sale or its sale start moved later.
+outcome sale_window_kept(event_status status, time_point sale_start, time_point now) {
+    if (status == event_status::on_sale && sale_start > now)
+        return fail(errc::sale_not_started, "The sale starts at the event's saleStartTime.");
+    return success();
+}
+
 /// Moves an event to `to` if the state machine and the sale window allow it.
 outcome apply_status(event& e, event_status to, time_point now) {
     if (to == e.status) return success();  // not a transition: nothing to check
     if (!transition_allowed(e.status, to))
         return fail(errc::invalid_transition, "An event cannot go from " + std::string(to_string(e.status)) + " to " +
                                                   std::string(to_string(to)) + ".");
-    if (to == event_status::on_sale && e.sale_start_time > now)
-        return fail(errc::sale_not_started, "The sale starts at the event's saleStartTime.");
+    if (auto ok = sale_window_kept(to, e.sale_start_time, now); !ok) return ok;
     e.status = to;
     return success();
 }
@@ -101,6 +107,8 @@ result<event> event_service::update(std::int64_t id, const event_fields& f) {
         if (!after.ok()) return after.to_failure();
         if (f.status)
             if (auto ok = apply_status(*e, *parse_event_status(*f.status), now); !ok) return std::move(ok).error();
+        if (auto ok = sale_window_kept(e->status, e->sale_start_time, now); !ok)  // a sale start moved past now
+            return std::move(ok).error();
         sell_out_if_full(*e);
         e->updated_at = now;
         r.events.update(*e);

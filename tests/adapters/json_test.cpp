@@ -77,6 +77,45 @@ TEST_CASE("a lone surrogate escape is refused, never stored as bytes that are no
     CHECK(json::object_reader::parse(R"({"name":"\\udc00 is text"})").has_value());     // an escaped backslash
 }
 
+TEST_CASE("a NUL byte anywhere is refused: RapidJSON would take it for the end of the text", "[json][limits]") {
+    using namespace std::string_literals;
+    CHECK(json::object_reader::parse(R"({"k":1})").has_value());
+    CHECK_FALSE(json::object_reader::parse("{\"k\":1}\0 not JSON {{{"s).has_value());  // 400 malformed_json
+    CHECK_FALSE(json::object_reader::parse("{\"k\":\"a\0b\"}"s).has_value());          // raw, inside a string
+    CHECK_FALSE(json::object_reader::parse("\0{\"k\":1}"s).has_value());
+    CHECK_FALSE(json::compact("{\"k\":1}\0{\"evil\":2}"s).has_value());  // preferences: never stored as {"k":1}
+    CHECK_FALSE(json::compact_object("{\"k\":1}\0"s).has_value());
+    CHECK(json::merge_objects(R"({"k":1})", "{\"k\":2}\0{\"k\":3}"s) == R"({"k":1})");  // a bad patch changes nothing
+    CHECK(json::compact(R"({"k":"a\u0000b"})") == R"({"k":"a\u0000b"})");  // escaped, it is text like any other
+}
+
+TEST_CASE("number_text gives a top-level number as it was written, the first of duplicate keys", "[json][money]") {
+    const auto reader = json::object_reader::parse(
+        R"({"a":19.991,"b":9999999999999.991,"c":1E2,"d":-0.0,"e":20,"f":19.99,"f":20.5,"g":[1.005],"h":{"i":1.5}})");
+    REQUIRE(reader.has_value());
+    validator v;
+    // 19.991 and 19.99 are different doubles, but 9999999999999.991 and 9999999999999.99 are one: only the text
+    // tells that a third decimal was sent.
+    CHECK(reader->number_text("a", v) == "19.991");
+    CHECK(reader->number_text("b", v) == "9999999999999.991");
+    CHECK(reader->number_text("c", v) == "1E2");
+    CHECK(reader->number_text("d", v) == "-0.0");
+    CHECK(reader->number_text("e", v) == "20");
+    CHECK(reader->number_text("f", v) == "19.99");
+    CHECK_FALSE(reader->number_text("g", v).has_value());  // an array is no number
+    CHECK_FALSE(reader->number_text("h", v).has_value());
+    CHECK(v.has("g"));
+    CHECK(v.has("h"));
+    const auto items = json::object_reader::parse(R"({"items":[{"p":9999999999999.991,"q":7}]})");
+    REQUIRE(items.has_value());
+    const auto inner = items->objects("items", v);
+    REQUIRE(inner.has_value());
+    REQUIRE(inner->size() == 1);
+    // An object read out of another keeps no texts: the shortest text of its double.
+    CHECK((*inner)[0].number_text("p", v) == "9999999999999.99");
+    CHECK((*inner)[0].number_text("q", v) == "7");
+}
+
 TEST_CASE("numbers RapidJSON would misread are refused: a zero with an exponent or past 22 decimals, below 1e-307",
           "[json][limits]") {
     for (const char* zero : {"[0e300]", "[-0.0E-99]", "[0.000e5]", R"({"a":0E257})"}) CHECK_FALSE(json::compact(zero));

@@ -213,6 +213,9 @@ TEST_CASE("a price with more than 2 decimals, below zero, too large or not a num
     const std::vector<std::pair<std::string, std::string>> cases{
         {"19.999", "must have at most 2 decimals"},
         {"0.001", "must have at most 2 decimals"},
+        // One double with 9999999999999.99 and 19.99: judged on the digits sent, not on the number they read as.
+        {"9999999999999.991", "must have at most 2 decimals"},
+        {"19.9900000000000001", "must have at most 2 decimals"},
         {"-1", "must not be negative"},
         {"-0.01", "must not be negative"},
         {"10000000000000", "must be at most 9999999999999.99"},

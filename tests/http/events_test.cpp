@@ -116,8 +116,13 @@ TEST_CASE("ON_SALE before saleStartTime is 409 sale_not_started, then allowed wh
     CHECK(t.send("PUT", "/api/events/1", R"({"status":"ON_SALE"})", t.admin).status == 409);
     t.app.clock.advance(10h);  // the admin's 15-minute token is long gone: sign in again
     auto login = t.c.post("/api/auth/login", R"({"email":"admin@example.com","password":"correct-horse"})");
-    CHECK(t.send("PUT", "/api/events/1/status", R"({"status":"ON_SALE"})", json_string(login.body, "accessToken"))
-              .status == 200);
+    const auto admin = json_string(login.body, "accessToken");
+    CHECK(t.send("PUT", "/api/events/1/status", R"({"status":"ON_SALE"})", admin).status == 200);
+    // On sale, its sale start cannot move past now: the rule holds however the event got there.
+    auto moved = t.send("PUT", "/api/events/1", R"({"saleStartTime":"2026-12-01T00:00:00Z"})", admin);
+    CHECK(moved.status == 409);
+    CHECK(json_string(moved.body, "code") == "sale_not_started");
+    CHECK(has(t.send("GET", "/api/events/1", "", admin).body, R"("saleStartTime":"2026-11-22T10:00:00Z")"));
 }
 
 TEST_CASE("a partial update keeps seats in bounds and sells out at 0", "[http][events]") {

@@ -107,6 +107,35 @@ TEST_CASE("an event created ON_SALE needs its sale to have started", "[core][eve
     CHECK(f.events.create(d)->status == event_status::on_sale);
 }
 
+TEST_CASE("an event on sale cannot have its sale start moved past now, and other events can", "[core][events]") {
+    fixture f;
+    const auto e = f.created();
+    REQUIRE(f.events.change_status(e.id, "ON_SALE").ok());
+    const auto rows = f.outbox().size();
+    event_fields later;
+    later.sale_start_time = f.clock.now() + 1h;
+    CHECK(f.events.update(e.id, later).error().code == errc::sale_not_started);
+    later.status = "ON_SALE";  // stating the status it has changes nothing
+    CHECK(f.events.update(e.id, later).error().code == errc::sale_not_started);
+    CHECK(f.outbox().size() == rows);  // refused: nothing written
+    const auto kept = f.events.find(e.id);
+    CHECK(kept->status == event_status::on_sale);
+    CHECK(kept->sale_start_time == e.sale_start_time);
+
+    event_fields now_or_earlier;  // up to this very second it still holds
+    now_or_earlier.sale_start_time = f.clock.now();
+    CHECK(f.events.update(e.id, now_or_earlier).ok());
+    later.status = "CANCELLED";  // leaving the sale in the same request: allowed
+    const auto cancelled = f.events.update(e.id, later);
+    REQUIRE(cancelled.ok());
+    CHECK(cancelled->status == event_status::cancelled);
+
+    const auto upcoming = f.created();
+    event_fields moved;
+    moved.sale_start_time = f.clock.now() + 1h;
+    CHECK(f.events.update(upcoming.id, moved).ok());  // not on sale: its sale start may move
+}
+
 TEST_CASE("every forbidden status change is 409 invalid_transition and writes nothing", "[core][events]") {
     fixture f;
     const auto e = f.created();
