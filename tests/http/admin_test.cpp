@@ -97,16 +97,23 @@ TEST_CASE("the user list is paged and sorted by e-mail, with a case-insensitive 
     CHECK(none.body == R"({"users":[],"page":{"number":0,"size":20,"totalElements":0,"totalPages":0}})");
 }
 
-TEST_CASE("the user list refuses a size outside 1 to 100, a negative page and non-numbers with 400", "[http][admin]") {
+TEST_CASE("the user list refuses a size outside 1 to 100, a page outside 0 to 1000000000 and non-numbers with 400",
+          "[http][admin]") {
     admin_app t;
-    for (const auto* query : {"size=0", "size=101", "page=-1", "size=ten", "page=x"}) {
+    for (const auto* query : {"size=0", "size=101", "page=-1", "size=ten", "page=x", "page=1000000001",
+                              "page=2147483648", "page=9223372036854775807"}) {
         auto r = t.c.get(std::string("/api/admin/users?") + query, t.admin);
         INFO(query);
         CHECK(r.status == 400);
         CHECK(json_string(r.body, "code") == "validation_failed");
     }
     CHECK(has(t.c.get("/api/admin/users?size=101", t.admin).body, R"("field":"size")"));
+    CHECK(has(t.c.get("/api/admin/users?page=2147483648", t.admin).body,
+              R"({"field":"page","message":"must be at most 1000000000"})"));
     CHECK(t.c.get("/api/admin/users?size=100", t.admin).status == 200);
+    const auto last = t.c.get("/api/admin/users?page=1000000000", t.admin);  // the last page there is: empty
+    CHECK(last.status == 200);
+    CHECK(has(last.body, R"("number":1000000000)"));
 }
 
 TEST_CASE("GET an admin user answers the user, and 404 for an unknown or malformed id", "[http][admin]") {

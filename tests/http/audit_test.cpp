@@ -135,6 +135,8 @@ TEST_CASE("the audit list answers 400 naming a bad type, since, until, size or p
         {"size=0", "size"},
         {"size=ten", "size"},
         {"page=-1", "page"},
+        {"page=1000000001", "page"},
+        {"page=9223372036854775807", "page"},
     };
     for (const auto& [query, field] : cases) {
         INFO(query);

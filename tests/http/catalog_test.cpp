@@ -472,6 +472,8 @@ TEST_CASE("a bad list parameter is 400 naming it", "[http][catalog]") {
         {"size=ten", {"size"}},
         {"page=-1", {"page"}},
         {"page=1.5", {"page"}},
+        {"page=1000000001", {"page"}},
+        {"page=9223372036854775807", {"page"}},
         {"best_seller=yes", {"best_seller"}},
         {"active=1", {"active"}},
         {"supplier_id=abc", {"supplier_id"}},

@@ -14,7 +14,7 @@ namespace {
 page_query read_page(const request& req, validator& v) {
     page_query q;
     // Clamped only to fit an int: the service refuses out-of-range values by name.
-    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "page", v).value_or(0), -1, 1'000'000'000));
+    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "page", v).value_or(0), -1, max_page + 1));
     q.size = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "size", v).value_or(20), 0, 101));
     q.email_contains = query_value(req, "email");
     return q;

@@ -89,7 +89,7 @@ response list(services& s, exchange& x) {
     validator v;
     event_query q;
     // Out-of-range numbers are clamped here only to fit an int: the service refuses them by name.
-    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(x.req, "page", v).value_or(0), -1, 1'000'000'000));
+    q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(x.req, "page", v).value_or(0), -1, max_page + 1));
     q.size = static_cast<int>(std::clamp<std::int64_t>(query_integer(x.req, "size", v).value_or(20), 0, 101));
     if (const auto status = query_value(x.req, "status")) {
         q.status = parse_event_status(*status);

@@ -241,8 +241,16 @@ TEST_CASE("paging counts every match and rounds the pages up", "[core][catalog]"
 
     q.page = 3;
     CHECK(f.catalog.list_products(q)->products.empty());
-    q.page = INT64_MAX;  // far past the end: empty, and page × size overflows nothing
+    q.page = max_page;  // far past the end: empty, and page × size overflows nothing
     CHECK(f.catalog.list_products(q)->products.empty());
+    q.page = max_page + 1;  // past the last page number any list answers: refused by name
+    const auto past = f.catalog.list_products(q);
+    REQUIRE_FALSE(past.ok());
+    CHECK(past.error().code == errc::validation_failed);
+    REQUIRE(past.error().fields.size() == 1);
+    CHECK(past.error().fields[0].field == "page");
+    q.page = INT64_MAX;
+    CHECK_FALSE(f.catalog.list_products(q).ok());
 
     q.page = 0;
     q.size = 100;
