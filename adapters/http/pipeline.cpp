@@ -150,14 +150,16 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
 
 std::optional<response> pipeline::admit(const request& req, const route& r, admission& admitted) {
     if (r.access.authenticated) {
-        // Without a valid token the request is the address's: a flood of forged or expired tokens is counted per
-        // IP like any anonymous request, and answered here, before it takes a worker.
+        // Without a valid token the request is the address's: a flood of forged or expired tokens, or of a token
+        // whose session this instance read had ended, is counted per IP like any anonymous request (never against
+        // the owner of a revoked token), and answered here, before it takes a worker.
         const auto token = bearer_token(req);
-        auto claims = token ? tokens_.verify(*token) : result<access_claims>(fail(errc::unauthenticated));
+        auto claims = token ? tokens_.verify_unless_ended(*token) : result<access_claims>(fail(errc::unauthenticated));
         if (!claims) {
             if (auto limited = check_limits(req, r, nullptr, admitted.limit_headers)) return limited;
-            if (!token) return problem(req, http_problem::token_missing);
-            return problem_from(req, claims.error());
+            auto res = token ? problem_from(req, claims.error()) : problem(req, http_problem::token_missing);
+            for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
+            return res;
         }
         admitted.claims = std::move(claims.value());
     }
@@ -165,6 +167,13 @@ std::optional<response> pipeline::admit(const request& req, const route& r, admi
 }
 
 response pipeline::run(request& req, const route& r, admission admitted) {
+    // Every answer the request counted for says so, a refusal too.
+    auto res = handled(req, r, admitted);
+    for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
+    return res;
+}
+
+response pipeline::handled(request& req, const route& r, admission& admitted) {
     try {
         std::optional<principal> caller;
         exchange x{req};
@@ -186,9 +195,7 @@ response pipeline::run(request& req, const route& r, admission admitted) {
         // Every audit event the handler records carries where the request came from.
         const origin_scope origin(
             {req.remote_ip, std::string(req.find_header("User-Agent").value_or("")), req.request_id});
-        auto res = r.handler(x);
-        for (auto& h : admitted.limit_headers) res.set_header(std::move(h.name), std::move(h.value));
-        return res;
+        return r.handler(x);
     } catch (const storage_unavailable& e) {
         log_event("error", "database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
         return problem_from(req, fail(errc::unavailable));

@@ -58,7 +58,10 @@ private:
     };
     /// Decided before the request takes a queue slot: 401 for a missing or invalid token, 429 over a limit.
     std::optional<response> admit(const request& req, const route& r, admission& admitted);
+    /// The route's answer on the calling thread, with the RateLimit-* headers the request counted for.
     response run(request& req, const route& r, admission admitted);
+    /// The route's answer: the caller's session and permission checked, the body parsed, the handler run.
+    response handled(request& req, const route& r, admission& admitted);
     /// The route's quick handler on the network thread: its answer, or nothing to go on to the pool.
     std::optional<response> run_quick(request& req, const route& r, admission& admitted);
     /// 429, or nothing when the request is within its limits; sets the RateLimit-* headers to add.

@@ -107,8 +107,16 @@ std::string trusted_proxies::client_of(const std::string& peer,
         client = std::string(*it);
         if (!contains(*it)) break;
     }
-    // Stored and counted as the socket would give it: brackets off.
+    // Stored and counted as the socket would give it: brackets off, and an IPv4 client a dual-stack proxy wrote as
+    // ::ffff:a.b.c.d as a.b.c.d (else every such client would share the one /64 that a per-IP limit counts).
     if (client.size() > 2 && client.front() == '[') client = client.substr(1, client.size() - 2);
+    if (const auto address = parse_address(client); address && !address->second) {
+        constexpr std::array<std::uint8_t, 12> v4_mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (std::equal(v4_mapped.begin(), v4_mapped.end(), address->first.begin())) {
+            char text[INET_ADDRSTRLEN] = {};
+            if (inet_ntop(AF_INET, address->first.data() + 12, text, sizeof text)) client = text;
+        }
+    }
     return client;
 }
 

@@ -37,6 +37,11 @@ public:
     void forget(std::string_view session_id);
     /// Every session of the principal was revoked here.
     void forget_principal(std::string_view principal_id);
+    /// Records what the database just said: the session has ended (revoked, expired or gone). An ended session never
+    /// lives again, so this is trusted for as long as it is held, however long ago it was read.
+    void remember_ended(std::string_view session_id);
+    /// Whether the database said so here (see remember_ended).
+    bool known_ended(std::string_view session_id) const;
 
     std::size_t size() const { return sessions_.size(); }
     /// Session lookups so far: a hit is a session find() answered from memory, a miss one it did not (not held, read
@@ -46,6 +51,7 @@ public:
 private:
     recent_reads<live_session> sessions_;
     recent_reads<bool> principals_;  ///< holds nothing: only its quarantine of principals revoked here is used
+    recent_reads<bool> ended_;       ///< sessions the database said had ended, trusted until dropped for room
 };
 
 }  // namespace authd

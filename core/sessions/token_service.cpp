@@ -167,6 +167,12 @@ result<principal> token_service::authenticate(access_claims&& claims) {
     return authenticate_from_store(std::move(claims));
 }
 
+result<access_claims> token_service::verify_unless_ended(std::string_view access_token) {
+    auto claims = verify(access_token);
+    if (claims && view_ && view_->known_ended(claims->session_id)) return session_ended();
+    return claims;
+}
+
 result<principal> token_service::authenticate_from_store(access_claims&& claims) {
     const auto now = clock_.now();
     const auto live = read_tx(uow_, [&](repositories& repos) -> std::optional<live_session> {
@@ -174,8 +180,13 @@ result<principal> token_service::authenticate_from_store(access_claims&& claims)
         if (!s || !s->live(now)) return std::nullopt;
         return live_session{s->principal_id, s->type, s->created_at, s->expires_at};
     });
-    if (!live || !same_owner(*live, claims))
-        return fail(errc::unauthenticated, "The session of this access token has ended.");
+    if (!live) {
+        // Read after the commit of whatever ended it, and final: safe to keep. (Not when only the owner differs:
+        // the session is live for its own principal.)
+        if (view_) view_->remember_ended(claims.session_id);
+        return session_ended();
+    }
+    if (!same_owner(*live, claims)) return session_ended();
     const auto signed_in_at = live->created_at;
     if (view_) view_->remember(claims.session_id, *live);
     return principal_of(std::move(claims), signed_in_at);

@@ -52,6 +52,7 @@ bool signed_in_recently(const principal& who, time_point now, seconds window);
 
 /// A live token whose account has since been deleted: 401, as for any token that proves nobody.
 inline failure account_gone() { return fail(errc::unauthenticated, "The account of this token no longer exists."); }
+inline failure session_ended() { return fail(errc::unauthenticated, "The session of this access token has ended."); }
 
 /// Where a login came from, kept on the session for the owner's session list.
 struct client_info {
@@ -78,6 +79,9 @@ public:
     /// The first half of authenticate(): signature and claims only, no storage. Cheap enough for the network
     /// threads, which use it to decide on rate limits before a request takes a worker.
     result<access_claims> verify(std::string_view access_token);
+    /// verify(), and refused as authenticate() would refuse it when this instance already read that the token's
+    /// session has ended: a revoked token is then no one's, without a database read. Never blocks.
+    result<access_claims> verify_unless_ended(std::string_view access_token);
     /// The second half: claims from verify(), checked against their session.
     result<principal> authenticate(access_claims&& claims);
     /// The second half from memory only: the principal when the session view knows the session is live, nothing

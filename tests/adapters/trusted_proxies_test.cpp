@@ -56,3 +56,15 @@ TEST_CASE("the client is the right-most address that is not a trusted proxy", "[
     CHECK(p.client_of("10.0.0.2", {"[2001:db8::7]"}) == "2001:db8::7");
     CHECK(trusted_proxies{}.client_of("10.0.0.2", {"198.51.100.1"}) == "10.0.0.2");
 }
+
+TEST_CASE("an IPv4 client written as an IPv4-mapped IPv6 address is the IPv4 address", "[proxies]") {
+    // A dual-stack proxy may write it so: as ::ffff:… every IPv4 client would share one /64 of a per-IP limit.
+    const auto p = trusted_proxies::parse("10.0.0.0/8");
+    CHECK(p.client_of("10.0.0.2", {"::ffff:198.51.100.1"}) == "198.51.100.1");
+    CHECK(p.client_of("10.0.0.2", {"[::ffff:198.51.100.1]"}) == "198.51.100.1");
+    CHECK(p.client_of("10.0.0.2", {"::FFFF:c633:6401"}) == "198.51.100.1");
+    CHECK(p.client_of("10.0.0.2", {"7.7.7.7, ::ffff:10.0.0.9"}) == "7.7.7.7");  // a trusted hop, mapped
+    // Only the mapped block: an IPv4-compatible or a NAT64 address stays IPv6.
+    CHECK(p.client_of("10.0.0.2", {"::198.51.100.1"}) == "::198.51.100.1");
+    CHECK(p.client_of("10.0.0.2", {"64:ff9b::c633:6401"}) == "64:ff9b::c633:6401");
+}

@@ -81,6 +81,18 @@ TEST_CASE(
     CHECK_FALSE(has(d.body, "introspection"));
     CHECK(d.header("Cache-Control") == std::optional<std::string>("no-store"));
     CHECK(c.call("GET", "/.well-known/openid-configuration", {}, {{"Host", "evil.example/<script>"}}).status == 400);
+    // Not a host name with an optional port: no URL is built from it.
+    for (const auto* bad : {":80", "[::1", "x:", "127.0.0.1:99999", "127.0.0.1:0", "a:b:c", "[::1]x",
+                            "[::1]:", "[not-v6]:80", "host:+80", "[::1]:123456"}) {
+        INFO(bad);
+        CHECK(c.call("GET", "/.well-known/openid-configuration", {}, {{"Host", bad}}).status == 400);
+    }
+    for (const auto* good : {"auth.example.com", "auth.example.com:8443", "127.0.0.1:65535", "[::1]", "[::1]:80"}) {
+        INFO(good);
+        const auto ok = c.call("GET", "/.well-known/openid-configuration", {}, {{"Host", good}});
+        CHECK(ok.status == 200);
+        CHECK(json_string(ok.body, "jwks_uri") == "http://" + std::string(good) + "/.well-known/jwks.json");
+    }
 
     // No client can authenticate: introspection refuses everyone.
     const auto token = sign_in_with_roles(c, t, "ann@example.com", {"customer"});

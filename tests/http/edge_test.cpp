@@ -61,6 +61,33 @@ TEST_CASE("every client has 100 requests a minute: by user when signed in, else 
     CHECK(c.get("/health/live").status == 200);
 }
 
+TEST_CASE("a token whose session has ended is counted per IP, not against its owner, and says so in its 401s",
+          "[http][ratelimit]") {
+    running_app app(limited(3, 0));
+    auto c = app.client();
+    const auto revoked = sign_in_with_roles(c, app, "ana@example.com", {"customer"});  // 2 requests of the IP's 3
+    const auto login = c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})");
+    REQUIRE(login.status == 200);
+    const auto kept = json_string(login.body, "accessToken");  // ana's other session
+    REQUIRE(c.post("/api/auth/logout", "", revoked).status == 204);
+    app.clock.advance(60s);  // fresh windows for the IP and for ana
+
+    // Whoever holds the revoked token: its first use is ana's (only the database could tell it had ended), every
+    // later one the sender's address's, answered 401 with the address's budget, then 429 past it.
+    const std::vector<std::pair<int, std::string>> expected{{401, "2"}, {401, "2"}, {401, "1"},
+                                                            {401, "0"}, {429, "0"}, {429, "0"}};
+    for (const auto& [status, remaining] : expected) {
+        auto r = c.get("/api/auth/me", revoked);
+        CHECK(r.status == status);
+        CHECK(r.header("RateLimit-Limit") == "3");
+        CHECK(r.header("RateLimit-Remaining") == remaining);
+    }
+    // ana's own budget lost one request to it, not all of them: her session goes on.
+    CHECK(c.get("/api/auth/me", kept).status == 200);
+    CHECK(c.get("/api/auth/me", kept).status == 200);
+    CHECK(c.get("/api/auth/me", kept).status == 429);
+}
+
 TEST_CASE("a limit of 0 turns it off", "[http][ratelimit]") {
     running_app app(limited(0, 0));
     auto c = app.client();

@@ -1,7 +1,11 @@
 // What a downstream service needs to check authd's tokens on its own or ask authd about one: the JWK Set, the
 // discovery document, and token introspection (RFC 7662).
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <string>
 #include <utility>
 #include <variant>
 
@@ -22,11 +26,35 @@ response jwks(services& s, exchange&) {
     return res;
 }
 
-/// Whether `host` can be a Host header's value: a name or address and an optional port, nothing else.
+/// Whether `host` can be a Host header's value (RFC 9110): a name of letters, digits, dots and hyphens, an IPv4
+/// address, or an IPv6 address in brackets, then an optional port from 1 to 65535; nothing else.
 bool plausible_host(std::string_view host) {
-    return !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-    });
+    if (host.empty() || host.size() > 255) return false;
+    std::string_view port;
+    if (host.front() == '[') {
+        const auto close = host.find(']');
+        if (close == std::string_view::npos) return false;
+        in6_addr v6{};
+        if (inet_pton(AF_INET6, std::string(host.substr(1, close - 1)).c_str(), &v6) != 1) return false;
+        const auto rest = host.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return false;
+        port = rest.empty() ? rest : rest.substr(1);
+        if (!rest.empty() && port.empty()) return false;
+    } else {
+        const auto colon = host.find(':');
+        const auto name = host.substr(0, colon);
+        if (name.empty() || !std::all_of(name.begin(), name.end(),
+                                         [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; }))
+            return false;
+        if (colon != std::string_view::npos) {
+            port = host.substr(colon + 1);
+            if (port.empty()) return false;
+        }
+    }
+    if (port.empty()) return true;
+    unsigned number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    return ec == std::errc{} && end == port.data() + port.size() && port.size() <= 5 && number >= 1 && number <= 65535;
 }
 
 /// Where authd is reached: APP_URL, or without it (development) the Host the caller used.

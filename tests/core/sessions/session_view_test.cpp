@@ -107,3 +107,21 @@ TEST_CASE("session view: it counts the lookups it answered (hits) and those it s
     CHECK(counted() == std::pair<std::uint64_t, std::uint64_t>{2, 4});
     CHECK(f.view.size() == 0);  // and it is not kept
 }
+
+TEST_CASE("session view: a session the database said had ended stays known as ended, and only it", "[core][sessions]") {
+    fixture f;
+    CHECK_FALSE(f.view.known_ended("s-1"));
+    f.view.remember_ended("s-1");
+    CHECK(f.view.known_ended("s-1"));
+    CHECK_FALSE(f.view.known_ended("s-2"));
+    CHECK_FALSE(f.view.find("s-1", f.now));  // ended is not live
+    f.t += std::chrono::hours{24};           // far past the recheck interval: an end is final
+    CHECK(f.view.known_ended("s-1"));
+    f.view.forget("s-1");  // a revocation here changes nothing about it
+    f.view.forget_principal("u-alice");
+    CHECK(f.view.known_ended("s-1"));
+
+    fixture off(session_view::settings{.capacity = 0});  // memory off: nothing is known, the database decides
+    off.view.remember_ended("s-1");
+    CHECK_FALSE(off.view.known_ended("s-1"));
+}

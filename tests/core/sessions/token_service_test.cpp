@@ -307,6 +307,33 @@ TEST_CASE("with a session view, another instance's revocation is honoured within
     CHECK_FALSE(f.live_on(f.b, pair.access_token));
 }
 
+TEST_CASE("with a session view, a token whose session the database said had ended is refused before any read",
+          "[core][sessions]") {
+    two_instances f;
+    const auto ended = f.login();
+    const auto other = f.login();
+    REQUIRE(f.live_on(f.b, ended.access_token));
+    REQUIRE(f.a.logout(f.a.authenticate(ended.access_token).value()).ok());
+    // Until a read says so, the signature alone lets it in (only the database can tell).
+    CHECK(f.b.verify_unless_ended(ended.access_token).ok());
+    f.t += 100ms;
+    CHECK_FALSE(f.live_on(f.b, ended.access_token));  // the read that finds it ended
+    const auto refused = f.b.verify_unless_ended(ended.access_token);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == errc::unauthenticated);
+    f.t += std::chrono::minutes{10};  // still, however long after
+    CHECK_FALSE(f.b.verify_unless_ended(ended.access_token).ok());
+    CHECK(f.b.verify_unless_ended(other.access_token).ok());  // the user's other session is not touched
+    CHECK(f.live_on(f.b, other.access_token));
+    CHECK(f.a.verify_unless_ended(ended.access_token).ok());  // each instance learns it by its own read
+
+    // A subject that does not own a live session is refused, and the session is not taken for ended.
+    auto claims = f.b.verify(other.access_token).value();
+    claims.subject = "u-someone-else";
+    CHECK_FALSE(f.b.authenticate_from_store(std::move(claims)).ok());
+    CHECK(f.b.verify_unless_ended(other.access_token).ok());
+}
+
 TEST_CASE("with a session view, a token whose subject does not own its session is refused from memory too",
           "[core][sessions]") {
     two_instances f;
