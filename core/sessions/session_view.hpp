@@ -37,8 +37,8 @@ public:
     void forget(std::string_view session_id);
     /// Every session of the principal was revoked here.
     void forget_principal(std::string_view principal_id);
-    /// Records what the database just said: the session has ended (revoked, expired or gone). An ended session never
-    /// lives again, so this is trusted for as long as it is held, however long ago it was read.
+    /// Records what the database just said: the session was revoked, or is gone. Such a session never lives again,
+    /// so this is trusted for as long as it is held, however long ago it was read.
     void remember_ended(std::string_view session_id);
     /// Whether the database said so here (see remember_ended).
     bool known_ended(std::string_view session_id) const;

@@ -175,15 +175,18 @@ result<access_claims> token_service::verify_unless_ended(std::string_view access
 
 result<principal> token_service::authenticate_from_store(access_claims&& claims) {
     const auto now = clock_.now();
+    bool revoked_or_gone = false;
     const auto live = read_tx(uow_, [&](repositories& repos) -> std::optional<live_session> {
         const auto s = repos.sessions.find(claims.session_id);
+        revoked_or_gone = !s || s->revoked_at;
         if (!s || !s->live(now)) return std::nullopt;
         return live_session{s->principal_id, s->type, s->created_at, s->expires_at};
     });
     if (!live) {
-        // Read after the commit of whatever ended it, and final: safe to keep. (Not when only the owner differs:
-        // the session is live for its own principal.)
-        if (view_) view_->remember_ended(claims.session_id);
+        // Revoked or gone is final, and was read after the commit that did it: safe to keep. Past its end by this
+        // instance's clock is not kept (an instance whose clock is behind may still refresh it, moving the end), nor
+        // is a session live for another principal than the token's.
+        if (revoked_or_gone && view_) view_->remember_ended(claims.session_id);
         return session_ended();
     }
     if (!same_owner(*live, claims)) return session_ended();

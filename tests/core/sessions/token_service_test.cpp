@@ -332,6 +332,12 @@ TEST_CASE("with a session view, a token whose session the database said had ende
     claims.subject = "u-someone-else";
     CHECK_FALSE(f.b.authenticate_from_store(std::move(claims)).ok());
     CHECK(f.b.verify_unless_ended(other.access_token).ok());
+    // Nor is a session only past its end by this instance's clock: another's refresh may still move that end.
+    const auto claims_then = f.b.verify(other.access_token).value();
+    f.clock.advance(std::chrono::days{8});  // past the 7 days a refresh token lives
+    CHECK_FALSE(f.b.authenticate_from_store(access_claims(claims_then)).ok());
+    CHECK_FALSE(f.view_b.known_ended(other.session_id));
+    CHECK(f.view_b.known_ended(ended.session_id));
 }
 
 TEST_CASE("with a session view, a token whose subject does not own its session is refused from memory too",
