@@ -189,11 +189,14 @@ check "/oauth2/introspect reaches authd (401 without client credentials)" \
 # authd's default limits are on (5 credential requests a minute per client): behind a gateway it did not trust,
 # every client would share the gateway's budget.
 as() { local ip=$1; shift; curl -s --interface "$ip" "$@"; }
-for i in 1 2 3 4 5 6; do
-  last=$(as 127.0.1.1 -o /dev/null -w '%{http_code}' -X POST "$gw/api/auth/login" -H 'Content-Type: application/json' \
-    -d '{"email":"nobody@example.com","password":"wrong password here"}')
+# authd's windows start on whole minutes: of 11 logins, at most 5 pass in each of the (at most two) windows they span.
+answers=()
+for i in $(seq 1 11); do
+  answers+=("$(as 127.0.1.1 -o /dev/null -w '%{http_code}' -X POST "$gw/api/auth/login" \
+    -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"wrong password here"}')")
 done
-check "a sixth bad login from one client is refused (got $last)" test "$last" = 429
+check "bad logins past five a minute from one client are refused (got ${answers[*]})" \
+  grep -qw 429 <<<"${answers[*]}"
 code=$(as 127.0.1.2 -o /dev/null -w '%{http_code}' -X POST "$gw/api/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"gw@example.com","password":"correct horse battery"}')
 check "another client's login still passes (got $code)" test "$code" = 200
@@ -217,11 +220,15 @@ check "200 users' protected requests through auth_request all pass ($ok of 200)"
 
 # ---- 100 requests/minute per client IP ----------------------------------------------------
 # One curl, 120 requests on one connection (URL globbing); rejected before auth_request runs.
+# nginx adds one request back to the budget every 600 ms, during the burst too: a slow run may pass a few more.
+started=$(date +%s%N)
 codes=$(curl -s -D "$work/burst.headers" -w '\ncode=%{http_code}\n' "$gw/api/events?n=[1-120]" | grep '^code=')
+allowed=$((100 + ($(date +%s%N) - started) / 600000000 + 1))
 limited=$(grep -c '^code=429$' <<<"$codes")
 passed=$(grep -vc '^code=429$' <<<"$codes")
-check "a burst over 100 requests/minute gets 429 ($limited of 120)" test "$limited" -ge 20
-check "at most 100 requests in a minute pass ($passed of 120)" test "$passed" -le 100
+check "a burst over 100 requests/minute gets 429 ($limited of 120, $allowed allowed)" test "$limited" -ge $((120 - allowed))
+check "at most 100 requests in a minute pass, and one per 600 ms ($passed of 120, $allowed allowed)" \
+  test "$passed" -le "$allowed"
 # The 429s of the burst itself: a request sent after it could find a token refilled (one per 600 ms) on a slow run.
 check "the 429 says when to retry" bash -c 'grep -A 12 "^HTTP/1.1 429" "$1" | grep -qi "^Retry-After: "' _ "$work/burst.headers"
 check "/health is not rate limited" test "$(status "$gw/health")" = 200

@@ -55,10 +55,18 @@ login() {  # login BASE: an access token of ana
 kid_of() { "$python" -c 'import jwt, sys; print(jwt.get_unverified_header(sys.argv[1]).get("kid", ""))' "$1"; }
 pyjwt() { "$python" "$here/verify_pyjwt.py" "$1/.well-known/jwks.json" "$alg" orders "$2"; }
 jose() { "$node" "$here/verify_jose.mjs" "$1/.well-known/jwks.json" "$alg" orders "$2"; }
-all_refuse() {  # all_refuse BASE TOKEN: authd, PyJWT and jose refuse it
-  [ "$(status GET "$1/api/auth/me" "$2")" = 401 ] && [ "$(status POST "$1/api/v1/auth/validate" "$2")" = 401 ] &&
-    ! pyjwt "$1" "$2" && ! jose "$1" "$2"
+refused_for() {  # refused_for REASON VERIFIER...: the verifier exits 1 naming REASON (not, say, a failed fetch)
+  local reason=$1 out; shift
+  out=$("$@") && return 1
+  grep -qE -e "^refused: ($reason):" <<<"$out"
 }
+all_refuse() {  # all_refuse BASE TOKEN PYJWT_REASON JOSE_REASON: authd, PyJWT and jose refuse it, for that reason
+  [ "$(status GET "$1/api/auth/me" "$2")" = 401 ] && [ "$(status POST "$1/api/v1/auth/validate" "$2")" = 401 ] &&
+    refused_for "$3" pyjwt "$1" "$2" && refused_for "$4" jose "$1" "$2"
+}
+# Why each verifier refuses: no key in the set has the token's kid, or the token's alg is not the one expected.
+no_key=(PyJWKClientError ERR_JWKS_NO_MATCHING_KEY)
+wrong_alg=(InvalidAlgorithmError ERR_JOSE_ALG_NOT_ALLOWED)
 all_accept() {  # all_accept BASE TOKEN SUBJECT
   [ "$(status GET "$1/api/auth/me" "$2")" = 200 ] && [ "$(pyjwt "$1" "$2")" = "$3" ] && [ "$(jose "$1" "$2")" = "$3" ]
 }
@@ -88,7 +96,8 @@ for alg in EdDSA ES256; do
   first_kid=$(kid_of "$first")
   check "$alg: the token names a key" test -n "$first_kid"
   check "$alg: the JWKS of each instance lists that key" bash -c \
-    "curl -s '$a/.well-known/jwks.json' | grep -qF -e '$first_kid' && curl -s '$b/.well-known/jwks.json' | grep -qF -e '$first_kid'"
+    'curl -s "$1/.well-known/jwks.json" | grep -qF -e "$3" && curl -s "$2/.well-known/jwks.json" | grep -qF -e "$3"' \
+    _ "$a" "$b" "$first_kid"
   check "$alg: the token minted on a verifies on a, on b, with PyJWT and with jose" all_accept "$a" "$first" "$ana"
   check "$alg: and on b" all_accept "$b" "$first" "$ana"
 
@@ -101,7 +110,7 @@ h["kid"] = "forged"
 print(base64.urlsafe_b64encode(json.dumps(h).encode()).rstrip(b"=").decode() + "." + payload + "." + signature)
 PY
 )
-  check "$alg: a forged kid is refused by authd, PyJWT and jose" all_refuse "$a" "$forged_kid"
+  check "$alg: a forged kid is refused by authd, PyJWT and jose" all_refuse "$a" "$forged_kid" "${no_key[@]}"
   # HS256 keyed with the public key, which anyone can fetch:
   public_pem=$(sqlite3 -cmd '.timeout 5000' "$db" "SELECT public_pem FROM signing_keys LIMIT 1")
   confused=$("$python" - "$first" "$public_pem" <<'PY'
@@ -114,9 +123,10 @@ mac = hmac.new(sys.argv[2].encode(), f"{head}.{payload}".encode(), hashlib.sha25
 print(f"{head}.{payload}." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode())
 PY
 )
-  check "$alg: alg swapped to HS256 with the public key as secret is refused everywhere" all_refuse "$a" "$confused"
-  check "$alg: PyJWT refuses a token for another audience" bash -c \
-    "! '$python' '$here/verify_pyjwt.py' '$a/.well-known/jwks.json' '$alg' billing '$first'"
+  check "$alg: alg swapped to HS256 with the public key as secret is refused everywhere" \
+    all_refuse "$a" "$confused" "${wrong_alg[@]}"
+  check "$alg: PyJWT refuses a token for another audience" \
+    refused_for InvalidAudienceError "$python" "$here/verify_pyjwt.py" "$a/.well-known/jwks.json" "$alg" billing "$first"
 
   # A rotation on a (the admin route would do the same): a's next token names the new key, and b verifies it at once.
   rotated=$(env "${settings[@]}" "$authd" keys rotate 2>>"$work/keys.log")
@@ -150,8 +160,10 @@ PY
   check "$alg: b signs with it at once" test "$(kid_of "$(login "$b")")" = "$newest"
   check "$alg: the rotation is in the audit trail" bash -c \
     "curl -s -H 'Authorization: Bearer $(login "$b")' '$b/api/admin/audit?type=signing_key_rotated' | grep -q 'kid $newest'"
-  check "$alg: the expired key has left b's JWKS" bash -c "! curl -s '$b/.well-known/jwks.json' | grep -qF -e '$old_kid'"
-  check "$alg: its token is refused by b, PyJWT and jose" all_refuse "$b" "$first"
+  jwks=$(curl -sf "$b/.well-known/jwks.json")
+  check "$alg: the expired key has left b's JWKS" bash -c 'grep -q "\"keys\"" <<<"$1" && ! grep -qF -e "$2" <<<"$1"' \
+    _ "$jwks" "$old_kid"
+  check "$alg: its token is refused by b, PyJWT and jose" all_refuse "$b" "$first" "${no_key[@]}"
 
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
