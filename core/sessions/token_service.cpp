@@ -221,7 +221,9 @@ void token_service::logout_all(std::string_view principal_id) {
 }
 
 void token_service::revoke_all(repositories& repos, std::string_view principal_id) {
-    repos.sessions.revoke_all(principal_id, clock_.now());
+    const auto now = clock_.now();
+    repos.sessions.revoke_all(principal_id, now);
+    repos.challenges.end_all(principal_id, now);  // a login waiting for its second factor would be a new session
     if (view_) view_->forget_principal(principal_id);
 }
 
@@ -229,6 +231,7 @@ void token_service::revoke_others(repositories& repos, std::string_view principa
     const auto now = clock_.now();
     for (const auto& s : repos.sessions.list_active(principal_id, now))
         if (s.id != kept) end_session(repos, s.id, now);
+    repos.challenges.end_all(principal_id, now);
 }
 
 std::vector<session> token_service::sessions_of(std::string_view principal_id) {

@@ -93,9 +93,11 @@ public:
 
     outcome logout(const principal& who);
     void logout_all(std::string_view principal_id);
-    /// Revokes every session of a principal inside the caller's transaction (disable, delete).
+    /// Revokes every session of a principal inside the caller's transaction (disable, delete, a password reset),
+    /// and ends its logins still waiting for a second factor: none of them may then become a session.
     void revoke_all(repositories& repos, std::string_view principal_id);
-    /// Revokes every session of a principal but `kept` (the caller's own), inside the caller's transaction.
+    /// Revokes every session of a principal but `kept` (the caller's own), inside the caller's transaction, and
+    /// ends its logins still waiting for a second factor.
     void revoke_others(repositories& repos, std::string_view principal_id, std::string_view kept);
 
     /// The live sessions of a principal, oldest first: its "devices" list.

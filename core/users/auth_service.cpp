@@ -117,7 +117,7 @@ result<login_outcome> auth_service::login(const credentials& c, const client_inf
         }
         if (!u->is_active) {
             failed("account disabled");
-            return fail(errc::account_disabled, "This account is disabled.");
+            return account_disabled();
         }
         if (upgraded) u->password_hash = *upgraded;
         if (u->is_client && !u->email_verified) {
@@ -161,7 +161,7 @@ result<login_success> auth_service::verify_mfa(std::string_view mfa_token, std::
         auto c = repos.challenges.lock(digest);
         if (!u || !c || c->ended_at || now >= c->expires_at) return over;
         if (auto locked = check_account_lock(*u, now)) return *locked;
-        if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
+        if (!u->is_active) return account_disabled();
 
         const bool right = c->method == factor_method::totp ? factor_.accept_totp(repos, *u, code, now)
                                                             : factor_.matches_email_code(*c, code);

@@ -82,7 +82,7 @@ result<user> email_change_service::confirm(std::string_view token) {
         auto u = repos.users.lock_by_id(stored->user_id);
         const auto t = repos.email_changes.find(digest);
         if (!u || !t || t->used_at || now >= t->expires_at) return invalid_change_token();
-        if (!u->is_active) return fail(errc::account_disabled, "This account is disabled.");
+        if (!u->is_active) return account_disabled();
         if (const auto other = repos.users.find_by_email(t->new_email); other && other->id != u->id)
             return address_taken();
         u->email = t->new_email;
@@ -91,6 +91,7 @@ result<user> email_change_service::confirm(std::string_view token) {
         // The look-up above is not the last word: an account taking the address meanwhile wins at the unique index.
         if (!repos.users.update(*u)) return address_taken();
         repos.email_changes.end_all(u->id, now);
+        repos.password_resets.end_all(u->id, now);  // they went to the old address, which may be why it moved
         if (u->is_client) repos.outbox.add_client_change("client.email_changed", *u, now);
         record(repos, {.type = audit_type::email_changed, .principal_id = u->id}, now);
         return std::move(*u);

@@ -11,6 +11,8 @@ failure account_locked(seconds left) {
     return failure{errc::account_locked, "Too many failed logins; try again later.", {}, left};
 }
 
+failure account_disabled() { return fail(errc::account_disabled, "This account is disabled."); }
+
 std::optional<failure> check_account_lock(const user& u, time_point now) {
     if (auto left = lock_remaining(u.lockout, now)) return account_locked(*left);
     return std::nullopt;

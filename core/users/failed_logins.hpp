@@ -17,6 +17,9 @@ namespace authd {
 /// 403 account_locked, with the time the lock still holds as Retry-After.
 failure account_locked(seconds left);
 
+/// 403 account_disabled: an admin turned the account off.
+failure account_disabled();
+
 /// account_locked when the account is locked at `now`, else nothing.
 std::optional<failure> check_account_lock(const user& u, time_point now);
 

@@ -91,6 +91,7 @@ outcome password_service::reset(std::string_view token, std::string_view new_pas
         if (stored) account = repos.users.find_by_id(stored->user_id);
     });
     if (!stored || !account || !usable(*stored, clock_.now())) return invalid_reset_token();
+    if (!account->is_active) return account_disabled();
     if (auto e = check_new_password(new_password, personal_details(*account), screen_)) {
         found.add("password", *e);
         return found.to_failure();
@@ -102,6 +103,7 @@ outcome password_service::reset(std::string_view token, std::string_view new_pas
         auto u = repos.users.lock_by_id(stored->user_id);
         const auto t = repos.password_resets.find(digest);
         if (!u || !t || !usable(*t, now)) return invalid_reset_token();
+        if (!u->is_active) return account_disabled();  // disabled meanwhile: the link stays for when it is enabled
         u->password_hash = hash;
         u->lockout = {};
         u->updated_at = now;

@@ -18,11 +18,7 @@ struct admin_app {
                     const std::string& token) {
         return c.call(method, target, body, api::bearer(token));
     }
-    std::string id_of(const std::string& email) {
-        std::string id;
-        app.app->store().read([&](repositories& r) { id = r.users.find_by_email(email)->id; });
-        return id;
-    }
+    std::string id_of(const std::string& email) { return user_id_of(app, email); }
     http_reply login(const std::string& email, const std::string& password = "correct-horse") {
         return c.post("/api/auth/login", R"({"email":")" + email + R"(","password":")" + password + "\"}");
     }

@@ -113,4 +113,25 @@ inline std::string json_string(const std::string& body, const std::string& key) 
     return body.substr(start, body.find('"', start) - start);
 }
 
+/// The id of the user with this address, read straight from the database.
+inline std::string user_id_of(running_app& app, const std::string& email) {
+    std::string id;
+    app.app->store().read([&](repositories& r) {
+        if (const auto u = r.users.find_by_email(email)) id = u->id;
+    });
+    REQUIRE_FALSE(id.empty());
+    return id;
+}
+
+/// The token of the newest password reset e-mail in the development mailbox, or empty when the newest e-mail is
+/// another.
+inline std::string reset_token_mailed(api& c) {
+    const auto body = json_string(c.get("/api/v1/dev/messages").body, "body");
+    const std::string marker = "password reset token is ";
+    const auto at = body.find(marker);
+    if (at == std::string::npos) return {};
+    const auto start = at + marker.size();
+    return body.substr(start, body.find(' ', start) - start);
+}
+
 }  // namespace authd::test

@@ -16,11 +16,7 @@ struct audit_app {
     std::string admin = sign_in_with_roles(c, app, "admin@example.com", {"admin"});
     std::string customer = sign_in_with_roles(c, app, "customer@example.com", {"customer"});
 
-    std::string id_of(const std::string& email) {
-        std::string id;
-        app.app->store().read([&](repositories& r) { id = r.users.find_by_email(email)->id; });
-        return id;
-    }
+    std::string id_of(const std::string& email) { return user_id_of(app, email); }
     /// The trail as the admin reads it; `query` starts with '?'.
     http_reply audit(const std::string& query = {}) { return c.get("/api/admin/audit" + query, admin); }
     /// A login from the client "audit-test/1", in the request "req-audit-1".

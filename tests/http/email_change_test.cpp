@@ -200,6 +200,25 @@ TEST_CASE("the e-mailed change token confirms once, and the account then signs i
     CHECK(login_status(c, "ana.new@example.com") == 200);
 }
 
+TEST_CASE("a confirmed e-mail change voids the reset links sent to the old address", "[http][email_change]") {
+    running_app app;
+    auto c = app.client();
+    register_user(c, "ana@example.com");
+    const auto access = access_token(c, "ana@example.com");
+    REQUIRE(c.post("/api/auth/password/forgot", R"({"email":"ana@example.com"})").status == 202);
+    const auto reset = reset_token_mailed(c);
+    REQUIRE_FALSE(reset.empty());
+    REQUIRE(c.post("/api/auth/email/change", change_body("ana.new@example.com"), access).status == 202);
+    const auto change = change_token_to(c, "ana.new@example.com");
+    REQUIRE(c.post("/api/auth/email/confirm", R"({"token":")" + change + "\"}").status == 200);
+
+    auto late = c.post("/api/auth/password/reset", R"({"token":")" + reset + R"(","password":"new-horse-battery"})");
+    CHECK(late.status == 400);
+    CHECK(json_string(late.body, "code") == "invalid_token");
+    CHECK(login_status(c, "ana.new@example.com") == 200);
+    CHECK(login_status(c, "ana.new@example.com", "new-horse-battery") == 401);
+}
+
 TEST_CASE("a second e-mail change request voids the first link over HTTP too", "[http][email_change]") {
     running_app app;
     auto c = app.client();

@@ -215,3 +215,45 @@ TEST_CASE("a token from a sign-in past the reauthentication window turns TOTP on
     CHECK(ok.status == 200);
     CHECK(has(ok.body, R"("mfaEnabled":true)"));
 }
+
+TEST_CASE("a login waiting for its second factor is void once its account's sessions end", "[http][mfa]") {
+    running_app app;
+    auto c = app.client();
+    const auto e = enrol(app, c);
+    const auto admin = sign_in_with_roles(c, app, "root@example.com", {"admin"});
+    const auto ana_id = user_id_of(app, "ana@example.com");
+    auto first = c.post("/api/auth/login", ana_login);
+    REQUIRE(json_string(first.body, "code") == "mfa_required");
+    const auto mfa_token = json_string(first.body, "mfaToken");
+
+    const auto ending = GENERATE(as<std::string>{}, "nothing", "logout-all", "password change", "password reset",
+                                 "admin revoke", "admin disable and enable");
+    INFO(ending);
+    const auto as_admin = api::bearer(admin);
+    if (ending == "logout-all") {
+        REQUIRE(c.post("/api/auth/logout-all", "", e.access).status == 204);
+    } else if (ending == "password change") {
+        REQUIRE(c.post("/api/auth/password/change",
+                       R"({"currentPassword":"correct-horse","newPassword":"new-horse-battery"})", e.access)
+                    .status == 204);
+    } else if (ending == "password reset") {
+        REQUIRE(c.post("/api/auth/password/forgot", R"({"email":"ana@example.com"})").status == 202);
+        REQUIRE(c.post("/api/auth/password/reset",
+                       R"({"token":")" + reset_token_mailed(c) + R"(","password":"new-horse-battery"})")
+                    .status == 204);
+    } else if (ending == "admin revoke") {
+        REQUIRE(c.call("POST", "/api/admin/users/" + ana_id + "/sessions/revoke", "", as_admin).status == 204);
+    } else if (ending == "admin disable and enable") {
+        REQUIRE(c.call("PATCH", "/api/admin/users/" + ana_id, R"({"isActive":false})", as_admin).status == 200);
+        REQUIRE(c.call("PATCH", "/api/admin/users/" + ana_id, R"({"isActive":true})", as_admin).status == 200);
+    }
+
+    auto second = c.post("/api/v1/auth/verify_mfa",
+                         R"({"mfa_token":")" + mfa_token + R"(","code":")" + oathtool_code(app, e.secret) + R"("})");
+    if (ending == "nothing") {
+        CHECK(second.status == 200);
+    } else {
+        CHECK(second.status == 401);
+        CHECK(json_string(second.body, "code") == "mfa_expired");
+    }
+}

@@ -33,16 +33,6 @@ void register_ana(api& c) {
         201);
 }
 
-/// The token of the newest password reset e-mail, or empty when the newest e-mail is another.
-std::string reset_token_mailed(api& c) {
-    const auto body = json_string(c.get("/api/v1/dev/messages").body, "body");
-    const std::string marker = "password reset token is ";
-    const auto at = body.find(marker);
-    if (at == std::string::npos) return {};
-    const auto start = at + marker.size();
-    return body.substr(start, body.find(' ', start) - start);
-}
-
 std::string newest_subject(api& c) { return json_string(c.get("/api/v1/dev/messages").body, "subject"); }
 }  // namespace
 
@@ -189,6 +179,32 @@ TEST_CASE("the reset link's page shows a form, and only its POST sets the passwo
     CHECK(hostile.status == 200);
     CHECK_FALSE(has(hostile.body, "<script>"));
     CHECK(has(hostile.body, "&quot;&gt;&lt;script&gt;"));
+}
+
+TEST_CASE("a reset link of an account disabled since answers 403 account_disabled and works once it is enabled",
+          "[http][passwords]") {
+    running_app app;
+    auto c = app.client();
+    register_ana(c);
+    const auto admin = sign_in_with_roles(c, app, "root@example.com", {"admin"});
+    const auto ana_id = user_id_of(app, "ana@example.com");
+    REQUIRE(c.post("/api/auth/password/forgot", R"({"email":"ana@example.com"})").status == 202);
+    const auto token = reset_token_mailed(c);
+    REQUIRE_FALSE(token.empty());
+    REQUIRE(c.call("PATCH", "/api/admin/users/" + ana_id, R"({"isActive":false})", api::bearer(admin)).status == 200);
+
+    const auto body = R"({"token":")" + token + R"(","password":"new-horse-battery"})";
+    auto refused = c.post("/api/auth/password/reset", body);
+    CHECK(refused.status == 403);
+    CHECK(json_string(refused.body, "code") == "account_disabled");
+    auto page = c.call("POST", "/reset-password", "token=" + token + "&password=new-horse-battery", form);
+    CHECK(page.status == 403);
+    CHECK(has(page.body, "This account is disabled"));
+
+    REQUIRE(c.call("PATCH", "/api/admin/users/" + ana_id, R"({"isActive":true})", api::bearer(admin)).status == 200);
+    CHECK(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"correct-horse"})").status == 200);
+    CHECK(c.post("/api/auth/password/reset", body).status == 204);  // nothing was spent or changed while disabled
+    CHECK(c.post("/api/auth/login", R"({"email":"ana@example.com","password":"new-horse-battery"})").status == 200);
 }
 
 TEST_CASE("change needs the current password and a token, keeps this session and ends the others",

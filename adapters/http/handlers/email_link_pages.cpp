@@ -79,6 +79,10 @@ response submit_reset(services& s, exchange& x) {
         return page(400, "Choose another password",
                     "<p>This password cannot be used: it " + html_escaped(f.fields.front().message) +
                         ". Go back and choose another.</p>");
+    if (f.code == errc::account_disabled)
+        return page(403, "This account is disabled",
+                    "<p>Its password is unchanged. Ask the service's administrator to enable it, then use this link "
+                    "again.</p>");
     return problem_from(x.req, f);
 }
 response change_form(services&, exchange& x) {
