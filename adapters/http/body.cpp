@@ -2,12 +2,15 @@
 
 #include <charconv>
 
+#include "core/common/validation.hpp"
+
 namespace authd::http {
 
 std::optional<std::int64_t> path_id(const request& req, std::string_view name) {
     const auto text = req.path_param(name);
     std::int64_t n = 0;
-    if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;  // from_chars takes a '-'
+    // One spelling for each id: no sign (from_chars takes a '-'), no leading zero ("01" is not resource 1).
+    if (text.empty() || text.front() < '1' || text.front() > '9') return std::nullopt;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || end != text.data() + text.size() || n <= 0) return std::nullopt;
     return n;
@@ -17,6 +20,13 @@ std::optional<std::string> query_value(const request& req, std::string_view name
     auto value = req.query_param(name);
     if (value && value->empty()) return std::nullopt;
     return value;
+}
+
+std::optional<std::string> query_text(const request& req, std::string_view name, validator& v) {
+    auto value = query_value(req, name);
+    if (!value || (utf8_length(*value) && !has_control_characters(*value))) return value;
+    v.add(std::string(name), "must be UTF-8 text without control characters");
+    return std::nullopt;
 }
 
 std::optional<std::int64_t> query_integer(const request& req, std::string_view name, validator& v) {

@@ -29,6 +29,9 @@ std::optional<std::int64_t> path_id(const request& req, std::string_view name);
 
 /// A query parameter, where an empty value counts as absent (`?status=` filters nothing).
 std::optional<std::string> query_value(const request& req, std::string_view name);
+/// A free-text query parameter (a filter); reports one that is not UTF-8 or holds a control character (`%FF`,
+/// `%C0%AE`, `%00`) to the validator: no stored text matches it, and PostgreSQL would refuse it as a parameter.
+std::optional<std::string> query_text(const request& req, std::string_view name, validator& v);
 /// An integer query parameter; reports a malformed one to the validator.
 std::optional<std::int64_t> query_integer(const request& req, std::string_view name, validator& v);
 /// `true` or `false`; reports anything else to the validator.

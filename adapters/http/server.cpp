@@ -14,6 +14,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -299,8 +300,29 @@ private:
         if (phase_ == phase::closing) return;
         if (ec) return on_read(ec, 0);
         tcp().expires_after(core_->options().read_timeout);
+        if (awaits_continue()) {
+            // A client that asked for it waits (curl: a second) before it sends the body (RFC 9110, 10.1.1).
+            static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+            return asio::async_write(stream_, asio::buffer(go_on.data(), go_on.size()),
+                                     [self = shared_self()](beast::error_code write_ec, std::size_t) {
+                                         if (write_ec || self->phase_ == phase::closing) return self->close();
+                                         self->read_body();
+                                     });
+        }
+        read_body();
+    }
+
+    void read_body() {
         bhttp::async_read(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&http_connection::on_read, shared_self()));
+    }
+
+    // An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored).
+    bool awaits_continue() const {
+        if (parser_->is_done()) return false;
+        const auto& head = parser_->get();
+        const auto expect = head.find(bhttp::field::expect);
+        return head.version() == 11 && expect != head.end() && beast::iequals(expect->value(), "100-continue");
     }
 
     // Between keep-alive requests the client may think for up to idle_timeout; once it starts a request it has

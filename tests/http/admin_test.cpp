@@ -112,6 +112,26 @@ TEST_CASE("the user list refuses a size outside 1 to 100, a page outside 0 to 10
     CHECK(has(last.body, R"("number":1000000000)"));
 }
 
+TEST_CASE("a text filter that is not UTF-8 or holds a control character is 400 naming it", "[http][admin]") {
+    admin_app t;
+    // An invalid byte, an overlong '.', a surrogate, NUL, ESC, DEL.
+    for (const auto* bad : {"%FF", "%C0%AE", "%ED%A0%80", "a%00b", "%1B", "%7F"}) {
+        INFO(bad);
+        for (const auto* list : {"/api/admin/users?email=", "/api/admin/agents?email="}) {
+            auto r = t.c.get(list + std::string(bad), t.admin);
+            CHECK(r.status == 400);
+            CHECK(has(r.body, R"({"field":"email","message":"must be UTF-8 text without control characters"})"));
+        }
+        auto audit = t.c.get("/api/admin/audit?principal=" + std::string(bad), t.admin);
+        CHECK(audit.status == 400);
+        CHECK(has(audit.body, R"("field":"principal")"));
+    }
+    // Text that is fine: non-ASCII letters, and a '%' that starts no escape, taken as it is.
+    CHECK(t.c.get("/api/admin/users?email=%C3%A9", t.admin).status == 200);
+    CHECK(t.c.get("/api/admin/users?email=100%zz", t.admin).status == 200);
+    CHECK(t.c.get("/api/admin/audit?principal=%C3%A9", t.admin).status == 200);
+}
+
 TEST_CASE("GET an admin user answers the user, and 404 for an unknown or malformed id", "[http][admin]") {
     admin_app t;
     const auto id = t.id_of("customer@example.com");

@@ -150,6 +150,18 @@ TEST_CASE("unknown or malformed event ids are 404", "[http][events]") {
     CHECK(t.outbox_rows() == 0);
 }
 
+TEST_CASE("an event id with a leading zero or a sign names no event", "[http][events]") {
+    events_app t;
+    REQUIRE(t.send("POST", "/api/events", jazz, t.admin).status == 201);
+    CHECK(t.send("GET", "/api/events/1", "", t.customer).status == 200);
+    for (const auto* id : {"01", "001", "+1", "%31"}) {
+        INFO(id);
+        CHECK(t.send("GET", std::string("/api/events/") + id, "", t.customer).status == 404);
+        CHECK(t.send("DELETE", std::string("/api/events/") + id, "", t.admin).status == 404);
+    }
+    CHECK(t.send("GET", "/api/events/1", "", t.customer).status == 200);
+}
+
 TEST_CASE("delete answers 204 once, then 404, with one EVENT_DELETED row", "[http][events]") {
     events_app t;
     REQUIRE(t.send("POST", "/api/events", jazz, t.admin).status == 201);

@@ -259,6 +259,35 @@ TEST_CASE("A request that reaches the server in two parts, split anywhere, is an
     CHECK(errors.calls().empty());
 }
 
+TEST_CASE("A client that expects 100-continue gets it before it sends the body, and only then the answer",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [](request req, respond_fn respond) {
+            respond(text(200, req.method + " " + req.path + " [" + req.body + "]"));
+        },
+        errors.fn());
+    srv.start();
+
+    const std::string head =
+        "POST /up HTTP/1.1\r\nHost: t\r\nExpect: 100-Continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n";
+    // The body goes only once the 100 is read: without it, this conversation would stall until its deadline.
+    const auto raw = raw_conversation(srv.port(), {{"", head}, {"HTTP/1.1 100 Continue\r\n\r\n", "hello"}}, 5s);
+    CHECK(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"));
+    CHECK(raw.find("POST /up [hello]") != std::string::npos);
+
+    // No 100 when nothing is to come (no body), nor to HTTP/1.0 (RFC 9110: it ignores the expectation).
+    const auto bodiless =
+        raw_exchange(srv.port(), "GET /g HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", 5s);
+    CHECK(bodiless.starts_with("HTTP/1.1 200 OK\r\n"));
+    const auto old =
+        raw_exchange(srv.port(), "POST /o HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi", 5s);
+    CHECK(old.starts_with("HTTP/1.0 200 OK\r\n"));
+    CHECK(old.find("100 Continue") == std::string::npos);
+    CHECK(errors.calls().empty());
+}
+
 TEST_CASE("An HTTP/1.0 client that asks to keep the connection gets both answers on it, in HTTP/1.0",
           "[http][server]") {
     protocol_errors errors;

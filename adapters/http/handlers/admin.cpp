@@ -16,7 +16,7 @@ page_query read_page(const request& req, validator& v) {
     // Clamped only to fit an int: the service refuses out-of-range values by name.
     q.page = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "page", v).value_or(0), -1, max_page + 1));
     q.size = static_cast<int>(std::clamp<std::int64_t>(query_integer(req, "size", v).value_or(20), 0, 101));
-    q.email_contains = query_value(req, "email");
+    q.email_contains = query_text(req, "email", v);
     return q;
 }
 
@@ -120,7 +120,7 @@ std::optional<time_point> query_time(const request& req, std::string_view name, 
 response list_audit_events(services& s, exchange& x) {
     validator v;
     const auto page = read_page(x.req, v);
-    audit_query q{.page = page.page, .size = page.size, .principal_id = query_value(x.req, "principal")};
+    audit_query q{.page = page.page, .size = page.size, .principal_id = query_text(x.req, "principal", v)};
     if (const auto type = query_value(x.req, "type")) {
         q.type = parse_audit_type(*type);
         if (!q.type) v.add("type", "is not an audit event type (docs/API.md lists them)");
