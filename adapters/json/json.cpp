@@ -414,6 +414,26 @@ std::optional<std::string> compact_object(std::string_view text) {
     return serialize_valid(doc);
 }
 
+namespace {
+bool holds_nul(const rapidjson::Value& v) {
+    const auto has_nul = [](const rapidjson::Value& s) {
+        return std::string_view(s.GetString(), s.GetStringLength()).find('\0') != std::string_view::npos;
+    };
+    if (v.IsString()) return has_nul(v);
+    if (v.IsArray())
+        return std::any_of(v.Begin(), v.End(), [](const rapidjson::Value& item) { return holds_nul(item); });
+    if (v.IsObject())
+        for (const auto& m : v.GetObject())
+            if (has_nul(m.name) || holds_nul(m.value)) return true;
+    return false;
+}
+}  // namespace
+
+bool holds_nul(std::string_view text) {
+    rapidjson::Document doc;
+    return parse_document(doc, text) && holds_nul(doc);
+}
+
 std::string merge_objects(std::string_view base_text, std::string_view patch_text) {
     rapidjson::Document base, patch;
     if (!parse_document(base, base_text) || !base.IsObject()) base.SetObject();

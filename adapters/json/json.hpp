@@ -87,6 +87,9 @@ private:
 std::optional<std::string> compact(std::string_view text);
 /// Like compact(), but nothing unless the document is a JSON object.
 std::optional<std::string> compact_object(std::string_view text);
+/// True when a member name or a string anywhere in the document holds U+0000 ("\u0000"): valid JSON, but no text of
+/// authd takes it, and PostgreSQL's JSONB refuses it.
+bool holds_nul(std::string_view text);
 /// A top-level merge of two serialized objects: each member of `patch` replaces the member of that
 /// name in `base`, and a member whose value is null removes it. Both must be objects (compact_object).
 std::string merge_objects(std::string_view base, std::string_view patch);

@@ -177,6 +177,23 @@ TEST_CASE("preferences that are not a JSON object are refused with 400", "[http]
     CHECK(t.c.get("/api/auth/preferences", t.ana).body == R"({"preferences":{}})");
 }
 
+TEST_CASE("preferences holding U+0000 in a name or a string are refused naming preferences", "[http][preferences]") {
+    profile_app t;
+    REQUIRE(t.send("PUT", "/api/auth/preferences", R"({"theme":"dark"})", t.ana).status == 200);
+    for (const auto* method : {"PUT", "PATCH"})
+        for (const auto* body : {R"({"a":"x\u0000y"})", R"({"a\u0000":1})", R"({"a":{"b":["ok","\u0000"]}})"}) {
+            INFO(method << " " << body);
+            auto r = t.send(method, "/api/auth/preferences", body, t.ana);
+            CHECK(r.status == 400);
+            CHECK(has(r.body, R"("field":"preferences")"));
+        }
+    // An escaped backslash before "u0000" is six characters of text, not a NUL.
+    CHECK(t.send("PATCH", "/api/auth/preferences", R"({"path":"C:\\u0000"})", t.ana).status == 200);
+    const auto kept = t.c.get("/api/auth/preferences", t.ana).body;  // in any order: JSONB sorts the names
+    CHECK(has(kept, R"("path":"C:\\u0000")"));
+    CHECK(has(kept, R"("theme":"dark")"));
+}
+
 TEST_CASE("preferences over 64 KiB serialized are refused naming preferences, 64 KiB exactly is kept",
           "[http][preferences]") {
     profile_app t;

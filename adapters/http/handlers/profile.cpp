@@ -57,6 +57,11 @@ response change_preferences(services& s, exchange& x, bool merge) {
         v.add("preferences", "must be a JSON object");
         return problem_from(x.req, v.to_failure());
     }
+    if (json::holds_nul(*body)) {
+        validator v;
+        v.add("preferences", "must not hold the character U+0000 in a name or a string");
+        return problem_from(x.req, v.to_failure());
+    }
     auto prefs = s.profile.change_preferences(x.who().id, [&](const std::string& current) {
         return merge ? json::merge_objects(current, *body) : *body;
     });
