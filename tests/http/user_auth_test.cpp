@@ -155,6 +155,16 @@ TEST_CASE("a wrong password and an unknown e-mail get the same 401 invalid_crede
     CHECK(json_string(wrong.body, "detail") == json_string(unknown.body, "detail"));
     auto missing = c.post("/api/auth/login", R"({"email":"ana@example.com"})");
     CHECK(missing.status == 400);
+    // An empty e-mail or username names nobody: 400 naming what is missing, not a search for an empty name.
+    for (const auto* blank :
+         {R"({"email":"","password":"correct-horse"})", R"({"username":"","password":"correct-horse"})",
+          R"({"email":"","username":"","password":"correct-horse"})"}) {
+        INFO(blank);
+        auto r = c.post("/api/auth/login", blank);
+        CHECK(r.status == 400);
+        CHECK(r.body.find(R"j({"field":"email","message":"is required (or username)"})j") != std::string::npos);
+    }
+    CHECK(c.post("/api/auth/login", R"({"email":"","username":"ana","password":"correct-horse"})").status == 200);
 }
 
 TEST_CASE("five failed logins in a row lock the account for 15 minutes with Retry-After", "[http][users][lockout]") {

@@ -28,8 +28,13 @@ response register_user(services& s, exchange& x) {
 }
 
 response login(services& s, exchange& x) {
-    auto email = x.string("email");
-    auto username = x.string("username");
+    // An empty name names nobody: it counts as absent, so that a form sent blank is told what it lacks.
+    const auto given = [&](const char* field) {
+        auto text = x.string(field);
+        return text && !text->empty() ? text : std::nullopt;
+    };
+    auto email = given("email");
+    auto username = given("username");
     auto password = x.required_string("password");
     auto totp_code = x.string("totpCode");
     if (!email && !username) x.found.add("email", "is required (or username)");
