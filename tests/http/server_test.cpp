@@ -47,6 +47,11 @@ response text(int status, std::string body) {
 // Answers every request at once with its path as the body.
 void echo_path(request req, respond_fn respond) { respond(text(200, req.path)); }
 
+// Answers every request at once with its method, path and body: "POST /up [hello]".
+void echo_request(request req, respond_fn respond) {
+    respond(text(200, req.method + " " + req.path + " [" + req.body + "]"));
+}
+
 // Stands in for the caller's error pages, and remembers what the server asked of it.
 class protocol_errors {
 public:
@@ -236,12 +241,7 @@ TEST_CASE("Pipelined requests are answered in order", "[http][server]") {
 TEST_CASE("A request that reaches the server in two parts, split anywhere, is answered as if it came whole",
           "[http][server]") {
     protocol_errors errors;
-    server srv(
-        local_options(),
-        [](request req, respond_fn respond) {
-            respond(text(200, req.method + " " + req.path + " [" + req.body + "]"));
-        },
-        errors.fn());
+    server srv(local_options(), echo_request, errors.fn());
     srv.start();
 
     // The first request is answered before the rest of the second is sent, so the server holds the second's first
@@ -262,12 +262,7 @@ TEST_CASE("A request that reaches the server in two parts, split anywhere, is an
 TEST_CASE("A client that expects 100-continue gets it before it sends the body, and only then the answer",
           "[http][server]") {
     protocol_errors errors;
-    server srv(
-        local_options(),
-        [](request req, respond_fn respond) {
-            respond(text(200, req.method + " " + req.path + " [" + req.body + "]"));
-        },
-        errors.fn());
+    server srv(local_options(), echo_request, errors.fn());
     srv.start();
 
     const std::string head =
