@@ -317,9 +317,10 @@ private:
                           beast::bind_front_handler(&http_connection::on_read, shared_self()));
     }
 
-    // An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored).
+    // An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored). A
+    // client that sent some of the body already did not wait: it needs no 100.
     bool awaits_continue() const {
-        if (parser_->is_done()) return false;
+        if (parser_->is_done() || buffer_.size() > 0) return false;
         const auto& head = parser_->get();
         const auto expect = head.find(bhttp::field::expect);
         return head.version() == 11 && expect != head.end() && beast::iequals(expect->value(), "100-continue");

@@ -215,6 +215,9 @@ outcome token_service::logout(const principal& who) {
 
 void token_service::logout_all(std::string_view principal_id) {
     uow_.write([&](repositories& repos) {
+        // The account's row first, as every other path that ends sessions takes it: a second step finishing now
+        // (it holds that row) either makes its session before this ends them all, or finds its challenge ended.
+        repos.users.lock_by_id(principal_id);
         revoke_all(repos, principal_id);
         record(repos, {.type = audit_type::logout_all, .principal_id = principal_id}, clock_.now());
     });

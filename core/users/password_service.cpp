@@ -60,10 +60,13 @@ outcome password_service::forgot(std::string email) {
     const auto token = random_token(rng_, 32);
     uow_.write([&](repositories& repos) {
         const auto now = clock_.now();
-        const auto u = repos.users.find_by_email(email);
-        if (!u || !u->is_active) return;
-        // Locked: two requests at once see each other's link, and only one e-mail leaves a minute.
-        if (!repos.users.lock_by_id(u->id)) return;
+        const auto found = repos.users.find_by_email(email);
+        if (!found) return;
+        // Locked: two requests at once see each other's link, and only one e-mail leaves a minute. The locked row is
+        // the one that counts: an e-mail change confirmed meanwhile voids reset links, so none may go to the old
+        // address after it.
+        const auto u = repos.users.lock_by_id(found->id);
+        if (!u || !u->is_active || ascii_lower(u->email) != email) return;
         if (const auto last = repos.password_resets.latest(u->id);
             last && now < last->created_at + settings_.resend_after)
             return;

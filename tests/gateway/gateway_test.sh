@@ -226,7 +226,8 @@ codes=$(curl -s -D "$work/burst.headers" -w '\ncode=%{http_code}\n' "$gw/api/eve
 allowed=$((100 + ($(date +%s%N) - started) / 600000000 + 1))
 limited=$(grep -c '^code=429$' <<<"$codes")
 passed=$(grep -vc '^code=429$' <<<"$codes")
-check "a burst over 100 requests/minute gets 429 ($limited of 120, $allowed allowed)" test "$limited" -ge $((120 - allowed))
+least_limited=$((120 - allowed > 1 ? 120 - allowed : 1))  # however slow the burst, some of it is refused
+check "a burst over 100 requests/minute gets 429 ($limited of 120, $allowed allowed)" test "$limited" -ge "$least_limited"
 check "at most 100 requests in a minute pass, and one per 600 ms ($passed of 120, $allowed allowed)" \
   test "$passed" -le "$allowed"
 # The 429s of the burst itself: a request sent after it could find a token refilled (one per 600 ms) on a slow run.

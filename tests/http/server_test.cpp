@@ -259,7 +259,7 @@ TEST_CASE("A request that reaches the server in two parts, split anywhere, is an
     CHECK(errors.calls().empty());
 }
 
-TEST_CASE("A client that expects 100-continue gets it before it sends the body, and only then the answer",
+TEST_CASE("A client that expects 100-continue gets it before it sends the body and only then the answer",
           "[http][server]") {
     protocol_errors errors;
     server srv(local_options(), echo_request, errors.fn());
@@ -272,6 +272,16 @@ TEST_CASE("A client that expects 100-continue gets it before it sends the body, 
     CHECK(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"));
     CHECK(raw.find("POST /up [hello]") != std::string::npos);
 
+    // A second request on a kept-alive connection, whose headers came with the first: the same.
+    const auto second = raw_conversation(
+        srv.port(), {{"", "GET /first HTTP/1.1\r\nHost: t\r\n\r\n" + head}, {"HTTP/1.1 100 Continue\r\n\r\n", "again"}},
+        5s);
+    CHECK(second.find("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n") != std::string::npos);
+    CHECK(second.find("POST /up [again]") != std::string::npos);
+    // A body over the limit is refused at once, with no 100 that would invite it.
+    const auto over = raw_exchange(
+        srv.port(), "POST /big HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100000000\r\n\r\n", 5s);
+    CHECK(over.starts_with("HTTP/1.1 413 "));
     // No 100 when nothing is to come (no body), nor to HTTP/1.0 (RFC 9110: it ignores the expectation).
     const auto bodiless =
         raw_exchange(srv.port(), "GET /g HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", 5s);
@@ -280,7 +290,7 @@ TEST_CASE("A client that expects 100-continue gets it before it sends the body, 
         raw_exchange(srv.port(), "POST /o HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi", 5s);
     CHECK(old.starts_with("HTTP/1.0 200 OK\r\n"));
     CHECK(old.find("100 Continue") == std::string::npos);
-    CHECK(errors.calls().empty());
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{413, "127.0.0.1"}});  // the body over the limit
 }
 
 TEST_CASE("An HTTP/1.0 client that asks to keep the connection gets both answers on it, in HTTP/1.0",
