@@ -76,6 +76,13 @@ std::string join(const std::vector<std::string>& items) {
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
     return out;
 }
+
+// A 405's Allow: the path's methods, with HEAD beside GET, which answers it (RFC 9110, 9.3.2).
+std::string allow_header(std::vector<std::string> methods) {
+    const auto get = std::find(methods.begin(), methods.end(), "GET");
+    if (get != methods.end()) methods.insert(get + 1, "HEAD");
+    return join(methods);
+}
 }  // namespace
 
 pipeline::pipeline(router routes, token_service& tokens, rate_limiter& limits, metrics& stats, const clock& clk,
@@ -117,7 +124,7 @@ void pipeline::handle(request req, std::function<void(response)> respond) {
     if (!m.found) {
         if (m.allowed.empty()) return answer(problem(req, http_problem::route_not_found), nullptr);
         auto res = problem(req, http_problem::method_not_allowed);
-        res.set_header("Allow", join(m.allowed));
+        res.set_header("Allow", allow_header(m.allowed));
         return answer(std::move(res), nullptr);
     }
     const route& r = *m.found;
@@ -284,6 +291,7 @@ response pipeline::protocol_error(int status, const std::string& remote_ip) {
     req.remote_ip = remote_ip;
     const auto kind = status == 413   ? http_problem::payload_too_large
                       : status == 431 ? http_problem::headers_too_large
+                      : status == 501 ? http_problem::coding_not_implemented
                       : status >= 500 ? http_problem::internal_error
                                       : http_problem::bad_request;
     response res = problem(req, kind);

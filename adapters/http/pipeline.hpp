@@ -39,7 +39,8 @@ public:
 
     /// The server's handler.
     void handle(request req, std::function<void(response)> respond);
-    /// The server's answer to a request it could not parse (400, 413, 431), or its last-resort 500.
+    /// The server's answer to a request it could not parse (400, 413, 431) or decode (501), or its last-resort
+    /// 500.
     response protocol_error(int status, const std::string& remote_ip);
     /// Lets queued work finish and stops the pools.
     void stop();

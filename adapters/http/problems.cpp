@@ -58,6 +58,8 @@ constexpr std::array rows{
     problem_row{hp::route_not_found, 404, "not_found", "No such route."},
     problem_row{hp::method_not_allowed, 405, "method_not_allowed", "This route does not answer that method."},
     problem_row{hp::method_not_implemented, 501, "method_not_implemented", "authd does not implement this method."},
+    problem_row{hp::coding_not_implemented, 501, "transfer_coding_not_implemented",
+                "authd decodes no transfer coding but chunked."},
     problem_row{hp::unsupported_media_type, 415, "unsupported_media_type", "Send the body as application/json."},
     problem_row{hp::malformed_json, 400, "malformed_json", "The body must be a JSON object."},
     problem_row{hp::payload_too_large, 413, "payload_too_large", "The body is over the size limit."},

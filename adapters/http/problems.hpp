@@ -15,6 +15,7 @@ enum class http_problem {
     route_not_found,
     method_not_allowed,
     method_not_implemented,  ///< a method authd implements nowhere
+    coding_not_implemented,  ///< a transfer coding other than chunked
     unsupported_media_type,
     malformed_json,
     payload_too_large,

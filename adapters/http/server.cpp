@@ -31,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
@@ -48,6 +49,8 @@ namespace {
 
 // Bytes asked for while a keep-alive connection waits for its next request; the parser reads the rest.
 constexpr std::size_t first_read_bytes = 4096;
+// At most this much of a body at a time (as bhttp::async_read reads).
+constexpr std::size_t max_body_read_bytes = 65536;
 // After an error response the server drains what the client still sends (see http_connection::linger) up to these.
 constexpr milliseconds max_linger{1000};
 constexpr std::size_t max_drain_bytes = 1 << 20;
@@ -211,7 +214,7 @@ public:
         core_->track(this, weak_from_this());
         asio::post(executor_, [self = shared_self()] {
             if constexpr (is_tls) self->handshake();
-            else self->read_request();
+            else self->read_first();
         });
     }
 
@@ -259,13 +262,29 @@ private:
 
     void on_handshake(beast::error_code ec) {
         if (ec || phase_ == phase::closing) return close();
-        read_request();
+        read_first();
+    }
+
+    // A connection's first bytes, read as those after an idle wait are (a request usually arrives whole in them), but
+    // under the header timeout from the start: it is not restarted when they come.
+    void read_first() {
+        if (phase_ == phase::closing || core_->stopping()) return close();
+        phase_ = phase::reading;
+        const auto& o = core_->options();
+        tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
+        stream_.async_read_some(buffer_.prepare(first_read_bytes),
+                                [self = shared_self()](beast::error_code ec, std::size_t bytes) {
+                                    if (ec || self->phase_ == phase::closing) return self->close();
+                                    self->buffer_.commit(bytes);
+                                    self->read_request(/*timer_running=*/true);
+                                });
     }
 
     // The headers must arrive within header_timeout, the whole request within read_timeout: a client trickling its
     // headers a byte at a time holds a connection for seconds, not for the body's allowance.
-    void read_request() {
+    void read_request(bool timer_running = false) {
         if (phase_ == phase::closing) return;
+        skip_blank_lines();
         if (core_->stopping() && buffer_.size() == 0) return close();
         parser_.emplace();
         parser_->body_limit(static_cast<std::uint64_t>(core_->options().max_body_bytes));
@@ -274,9 +293,22 @@ private:
         phase_ = phase::reading;
         if (buffer_.size() > 0 && parse_buffered()) return;
         const auto& o = core_->options();
-        tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
+        if (!timer_running) tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  beast::bind_front_handler(&http_connection::on_header, shared_self()));
+    }
+
+    // Empty lines before a request line are ignored (RFC 9112, 2.2): some clients send a CRLF after a POST's body.
+    // Only those already in: what follows is read under the header timeout, and a blank line then is a bad request.
+    void skip_blank_lines() {
+        const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+        std::size_t blank = 0;
+        while (blank < data.size()) {
+            if (data[blank] == '\n') ++blank;
+            else if (data.substr(blank, 2) == "\r\n") blank += 2;
+            else break;
+        }
+        buffer_.consume(blank);
     }
 
     // A request usually arrives whole in one read. Parsed here, it skips the asynchronous reads, each a trip through
@@ -299,6 +331,7 @@ private:
     void on_header(beast::error_code ec, std::size_t) {
         if (phase_ == phase::closing) return;
         if (ec) return on_read(ec, 0);
+        if (foreign_transfer_coding(parser_->get())) return reject(501);
         tcp().expires_after(core_->options().read_timeout);
         if (awaits_continue()) {
             // A client that asked for it waits (curl: a second) before it sends the body (RFC 9110, 10.1.1).
@@ -312,9 +345,38 @@ private:
         read_body();
     }
 
+    // The rest of a request whose headers are in, parsed as its bytes come, in place of bhttp::async_read, which
+    // would let two things through:
+    // - Bytes the parser has seen and left (a chunk's size line and extensions, or trailers, in the making) grow with
+    //   nothing to bound them but read_timeout: Beast counts a chunk's data against the body limit, not those. Here
+    //   they may not pass max_header_bytes.
+    // - Seen bytes are parsed again only with new ones after them, and never fewer than five: Boost 1.74's parser
+    //   asserts on a final chunk presented otherwise (fixed in later Beast), which debug builds turn into an abort.
     void read_body() {
-        bhttp::async_read(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&http_connection::on_read, shared_self()));
+        if (parser_->is_done()) return on_read({}, 0);
+        // parse_buffered's eager parser has seen what is buffered; after async_read_header it is new.
+        seen_ = parser_->eager() ? buffer_.size() : 0;
+        parser_->eager(true);
+        parse_body();
+    }
+
+    void parse_body() {
+        if (buffer_.size() > seen_ && (seen_ == 0 || buffer_.size() >= 5)) {
+            beast::error_code ec;
+            buffer_.consume(parser_->put(buffer_.data(), ec));
+            // No error but not done either: the parser took every byte (of a chunk's data, say) and wants more.
+            if (ec == bhttp::error::need_more) ec = {};
+            if (ec || parser_->is_done()) return on_read(ec, 0);
+            seen_ = buffer_.size();
+        }
+        if (seen_ > core_->options().max_header_bytes) return reject(400);
+        const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, max_body_read_bytes);
+        stream_.async_read_some(buffer_.prepare(room), [self = shared_self()](beast::error_code ec, std::size_t bytes) {
+            if (self->phase_ == phase::closing) return;
+            if (ec) return self->on_read(ec, 0);
+            self->buffer_.commit(bytes);
+            self->parse_body();
+        });
     }
 
     // An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored). A
@@ -345,6 +407,8 @@ private:
 
     void on_read(beast::error_code ec, std::size_t) {
         if (phase_ == phase::closing) return;
+        // Before the body's own error: a body in a coding authd does not decode fails as chunked.
+        if (parser_->is_header_done() && foreign_transfer_coding(parser_->get())) return reject(501);
         if (ec) {
             if (const auto status = protocol_status(ec)) return reject(*status);
             return close();
@@ -425,6 +489,7 @@ private:
     Stream stream_;
     asio::any_io_executor executor_;
     beast::flat_buffer buffer_;
+    std::size_t seen_ = 0;  // of buffer_'s bytes, how many the parser has seen and left (read_body)
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // a fresh one per request
     std::string out_;  // the response being written; its capacity is reused by the next one
     std::optional<asio::any_io_executor> in_flight_;  // tracks work: the io thread runs on while a handler works

@@ -31,7 +31,8 @@ struct server_options {
     std::string tls_key_file;
 };
 
-/// Builds the whole response for a request that could not be parsed or broke a limit (400, 413 or 431), and the
+/// Builds the whole response for a request that could not be parsed or broke a limit (400, 413 or 431), or that
+/// sent its body in a transfer coding authd does not decode (501), and the
 /// last-resort 500 for a handler that threw or lost its `respond`. Called with the status and the peer's IP; the
 /// connection is closed after the response.
 using protocol_error_fn = std::function<response(int status, const std::string& remote_ip)>;

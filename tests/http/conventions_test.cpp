@@ -49,7 +49,23 @@ TEST_CASE("an unknown route is a 404 problem, a known one with a wrong method 40
     CHECK(missing.body.find(R"("type":"about:blank")") != std::string::npos);
     auto wrong = c.call("DELETE", "/api/v1/auth/validate");
     CHECK(wrong.status == 405);
-    CHECK(wrong.header("Allow") == "GET, POST");
+    CHECK(wrong.header("Allow") == "GET, HEAD, POST");
+    CHECK(c.call("OPTIONS", "/api/auth/me").header("Allow") == "GET, HEAD");
+}
+
+TEST_CASE("a path has one spelling: doubled or trailing slashes route nowhere", "[http][conventions]") {
+    running_app app;
+    auto c = app.client();
+    CHECK(c.get("/health/live").status == 200);
+    for (const auto* other : {"//health/live", "/health//live", "/health/live/", "/health/live//"}) {
+        INFO(other);
+        const auto r = c.get(other);
+        CHECK(r.status == 404);
+        CHECK(json_string(r.body, "code") == "not_found");
+    }
+    // A gateway that guards /api/admin/ by prefix also guards every spelling that reaches the route.
+    CHECK(c.get("//api/admin/users").status == 404);
+    CHECK(c.get("/api/admin//users").status == 404);
 }
 
 TEST_CASE("a body over MAX_BODY_BYTES is 413 and headers over 8 KiB are 431", "[http][conventions]") {

@@ -11,6 +11,7 @@
 
 using namespace authd;
 using namespace authd::test;
+using namespace std::chrono_literals;
 
 namespace {
 bool has(const std::string& body, const std::string& part) { return body.find(part) != std::string::npos; }
@@ -93,6 +94,22 @@ TEST_CASE(
         CHECK(ok.status == 200);
         CHECK(json_string(ok.body, "jwks_uri") == "http://" + std::string(good) + "/.well-known/jwks.json");
     }
+
+    // An absolute-form target (what a client sends to a proxy) names the host itself, over any Host header.
+    const auto port = t.app->port();
+    const auto absolute = authd::test::raw_exchange(port,
+                                                    "GET http://auth.example:8443/.well-known/openid-configuration "
+                                                    "HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+                                                    5s);
+    CHECK(absolute.starts_with("HTTP/1.1 200 "));
+    CHECK(has(absolute, R"("jwks_uri":"http://auth.example:8443/.well-known/jwks.json")"));
+    CHECK_FALSE(has(absolute, "evil.example"));
+    // With userinfo it names nothing a server may trust: no route has it.
+    CHECK(authd::test::raw_exchange(port,
+                                    "GET http://user@auth.example/.well-known/openid-configuration HTTP/1.1\r\n"
+                                    "Host: auth.example\r\nConnection: close\r\n\r\n",
+                                    5s)
+              .starts_with("HTTP/1.1 404 "));
 
     // No client can authenticate: introspection refuses everyone.
     const auto token = sign_in_with_roles(c, t, "ann@example.com", {"customer"});

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <functional>
 #include <future>
 #include <memory>
@@ -246,17 +247,135 @@ TEST_CASE("A request that reaches the server in two parts, split anywhere, is an
 
     // The first request is answered before the rest of the second is sent, so the server holds the second's first
     // part on its own: part of its headers, all of them, or those and part of its body.
+    // Chunked, a part may end inside a chunk header, even the final one: the parser has seen those bytes and must
+    // get more before it reads them again.
     const std::string first = "GET /one HTTP/1.1\r\nHost: t\r\n\r\n";
-    const std::string second =
-        "POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world";
-    for (std::size_t split = 1; split < second.size(); ++split) {
-        CAPTURE(split);
-        const auto raw = raw_conversation(
-            srv.port(), {{"", first + second.substr(0, split)}, {"GET /one []", second.substr(split)}}, 5s);
-        CHECK(raw.find("GET /one []") != std::string::npos);
-        CHECK(raw.find("POST /two [hello world]") != std::string::npos);
+    const std::string chunked_head =
+        "POST /two HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    for (const auto& [second, answer] : std::vector<std::pair<std::string, std::string>>{
+             {"POST /two HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world",
+              "POST /two [hello world]"},
+             {chunked_head + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n", "POST /two [hello world]"},
+             {chunked_head + "0\r\nX-Trailer: 1\r\n\r\n", "POST /two []"}}) {
+        for (std::size_t split = 1; split < second.size(); ++split) {
+            CAPTURE(second, split);
+            const auto raw = raw_conversation(
+                srv.port(), {{"", first + second.substr(0, split)}, {"GET /one []", second.substr(split)}}, 5s);
+            CHECK(raw.find("GET /one []") != std::string::npos);
+            CHECK(raw.find(answer) != std::string::npos);
+        }
     }
     CHECK(errors.calls().empty());
+}
+
+TEST_CASE("A body larger than one read arrives whole, with a length or in chunks", "[http][server]") {
+    protocol_errors errors;
+    auto options = local_options();
+    options.max_body_bytes = 1 << 20;
+    server srv(options, echo_request, errors.fn());
+    srv.start();
+
+    std::string body;
+    for (int i = 0; body.size() < 300'000; ++i) body += std::to_string(i) + ",";
+    const auto length = raw_exchange(srv.port(),
+                                     "POST /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: " +
+                                         std::to_string(body.size()) + "\r\n\r\n" + body,
+                                     5s);
+    CHECK(length.find("POST /big [" + body + "]") != std::string::npos);
+
+    std::string chunks;
+    for (std::size_t at = 0; at < body.size(); at += 7'000) {
+        const auto piece = body.substr(at, 7'000);
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx", piece.size());
+        chunks += std::string(size) + "\r\n" + piece + "\r\n";
+    }
+    const auto chunked =
+        raw_exchange(srv.port(),
+                     "POST /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                         chunks + "0\r\n\r\n",
+                     5s);
+    CHECK(chunked.find("POST /big [" + body + "]") != std::string::npos);
+    CHECK(errors.calls().empty());
+}
+
+TEST_CASE("A chunk's size line, extensions or trailers past max_header_bytes get 400, however slowly they come",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(local_options(), echo_request, errors.fn());
+    srv.start();
+
+    const std::string head = "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string endless(64 * 1024, 'a');
+    for (const auto& tail : {"5;" + endless, "5\r\nhello\r\n0\r\nX-Long: " + endless}) {
+        const auto raw = raw_exchange(srv.port(), head + tail, 5s);
+        CHECK(raw.starts_with("HTTP/1.1 400 "));
+    }
+    // Within the bound they are read: an extension and a trailer field.
+    const auto ok =
+        raw_exchange(srv.port(),
+                     "POST /up HTTP/1.1\r\nHost: t\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "5;name=value\r\nhello\r\n0\r\nX-Trailer: " +
+                         std::string(2000, 'b') + "\r\n\r\n",
+                     5s);
+    CHECK(ok.find("POST /up [hello]") != std::string::npos);
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>(2, {400, "127.0.0.1"}));
+}
+
+TEST_CASE("Empty lines before a request line are skipped, on a fresh connection and between requests",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(local_options(), echo_request, errors.fn());
+    srv.start();
+
+    const auto fresh = raw_exchange(srv.port(), "\r\n\r\nGET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 5s);
+    CHECK(fresh.starts_with("HTTP/1.1 200 "));
+    CHECK(fresh.find("GET /a []") != std::string::npos);
+
+    // A CRLF after a POST's body: pipelined with the next request, then alone before a request sent later.
+    const auto after_body = raw_conversation(srv.port(),
+                                             {{"",
+                                               "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi\r\n"
+                                               "GET /c HTTP/1.1\r\nHost: t\r\n\r\n\r\n"},
+                                              {"GET /c []", "GET /d HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"}},
+                                             5s);
+    CHECK(after_body.find("POST /b [hi]") != std::string::npos);
+    CHECK(after_body.find("GET /c []") != std::string::npos);
+    CHECK(after_body.find("GET /d []") != std::string::npos);
+    CHECK(errors.calls().empty());
+}
+
+TEST_CASE("A body in a transfer coding other than chunked gets 501 from protocol_error, chunked alone is read",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(local_options(), echo_request, errors.fn());
+    srv.start();
+
+    const std::string chunked_hello = "5\r\nhello\r\n0\r\n\r\n";
+    for (const auto* coding : {"gzip, chunked", "deflate,chunked", "x-unknown , chunked"}) {
+        INFO(coding);
+        const auto whole = raw_exchange(srv.port(),
+                                        "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + std::string(coding) +
+                                            "\r\n\r\n" + chunked_hello,
+                                        5s);
+        CHECK(whole.starts_with("HTTP/1.1 501 "));
+        CHECK(whole.find("POST /up") == std::string::npos);
+        // Refused on its headers, before any of the body comes.
+        const auto head_only = raw_exchange(
+            srv.port(), "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + std::string(coding) + "\r\n\r\n", 5s);
+        CHECK(head_only.starts_with("HTTP/1.1 501 "));
+    }
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>(6, {501, "127.0.0.1"}));
+
+    for (const auto* coding : {"chunked", "Chunked"}) {
+        INFO(coding);
+        const auto ok = raw_exchange(srv.port(),
+                                     "POST /up HTTP/1.1\r\nHost: t\r\nConnection: close\r\nTransfer-Encoding: " +
+                                         std::string(coding) + "\r\n\r\n" + chunked_hello,
+                                     5s);
+        CHECK(ok.find("POST /up [hello]") != std::string::npos);
+    }
+    CHECK(errors.calls().size() == 6);
 }
 
 TEST_CASE("A client that expects 100-continue gets it before it sends the body and only then the answer",
@@ -410,6 +529,26 @@ TEST_CASE("A client trickling its headers is disconnected after header_timeout, 
     CHECK(raw.empty());
     CHECK(std::chrono::steady_clock::now() - started < 10s);  // header_timeout, not read_timeout, ended it
     CHECK(errors.calls().empty());
+}
+
+TEST_CASE("Empty lines count as the start of a request: header_timeout ends them, not idle_timeout", "[http][server]") {
+    auto options = local_options();
+    options.header_timeout = 300ms;
+    options.idle_timeout = 30s;
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    for (const std::string first : {"", "GET /a HTTP/1.1\r\nHost: t\r\n\r\n"}) {  // a new or a kept-alive one
+        INFO(first);
+        const auto started = std::chrono::steady_clock::now();
+        const auto raw = raw_exchange(srv.port(), first + "\r\n\r\n", 20s);
+        CHECK(raw == (first.empty() ? "" : raw.substr(0, raw.find("\r\n\r\n/a") + 6)));
+        CHECK(std::chrono::steady_clock::now() - started < 10s);  // header_timeout, not idle_timeout, ended it
+    }
+    // A bare CR is no line end: the request is not valid HTTP.
+    CHECK(raw_exchange(srv.port(), "\rGET /a HTTP/1.1\r\nHost: t\r\n\r\n", 5s).starts_with("HTTP/1.1 400 "));
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>{{400, "127.0.0.1"}});
 }
 
 TEST_CASE("Connections past max_connections_per_ip are closed at once, and the place is free again after one ends",

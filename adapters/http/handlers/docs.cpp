@@ -83,6 +83,7 @@ response docs_asset(services& s, exchange& x) {
 void add_docs_routes(router& r, services& s) {
     r.add({.method = "GET", .path = "/api/openapi.json", .handler = bind(s, openapi_document)});
     r.add({.method = "GET", .path = "/api/docs", .handler = bind(s, docs_page)});
+    r.add({.method = "GET", .path = "/api/docs/", .handler = bind(s, docs_page)});  // as people type it
     r.add({.method = "GET", .path = "/api/docs/:asset", .handler = bind(s, docs_asset)});
 }
 
