@@ -355,6 +355,33 @@ TEST_CASE("the e-mail change page answers 409 when another account took the addr
     CHECK(login_status(c, "ana@example.com") == 200);
 }
 
+TEST_CASE("a change link of an account disabled since answers 403 account_disabled and works once it is enabled",
+          "[http][email_change]") {
+    running_app app;
+    auto c = app.client();
+    register_user(c, "ana@example.com");
+    const auto admin = sign_in_with_roles(c, app, "root@example.com", {"admin"});
+    const auto ana_id = user_id_of(app, "ana@example.com");
+    const auto access = access_token(c, "ana@example.com");
+    REQUIRE(c.post("/api/auth/email/change", change_body("wanted@example.com"), access).status == 202);
+    const auto token = change_token_to(c, "wanted@example.com");
+    REQUIRE_FALSE(token.empty());
+    REQUIRE(c.call("PATCH", "/api/admin/users/" + ana_id, R"({"isActive":false})", api::bearer(admin)).status == 200);
+
+    auto refused = c.post("/api/auth/email/confirm", R"({"token":")" + token + "\"}");
+    CHECK(refused.status == 403);
+    CHECK(json_string(refused.body, "code") == "account_disabled");
+    auto page = c.call("POST", "/confirm-email-change", "token=" + token, form);
+    CHECK(page.status == 403);
+    CHECK(has(page.body, "This account is disabled"));
+
+    REQUIRE(c.call("PATCH", "/api/admin/users/" + ana_id, R"({"isActive":true})", api::bearer(admin)).status == 200);
+    auto done = c.call("POST", "/confirm-email-change", "token=" + token, form);  // nothing was spent while disabled
+    CHECK(done.status == 200);
+    CHECK(has(done.body, "Your e-mail address is changed"));
+    CHECK(login_status(c, "wanted@example.com") == 200);
+}
+
 TEST_CASE("hostile values at the e-mail change routes and page get 400 or 413, never a 500",
           "[http][email_change][hostile]") {
     running_app app;

@@ -101,9 +101,13 @@ response submit_change(services& s, exchange& x) {
         return page(200, "Your e-mail address is changed",
                     "<p>Sign in with it from now on. You can close this page.</p>");
     const auto& f = changed.error();
-    if (f.code == errc::invalid_token || f.code == errc::validation_failed || f.code == errc::account_disabled)
+    if (f.code == errc::invalid_token || f.code == errc::validation_failed)
         return page(400, "This link does not work",
                     "<p>It is wrong, used or expired. Ask for the change again and use the new link.</p>");
+    if (f.code == errc::account_disabled)
+        return page(403, "This account is disabled",
+                    "<p>Its e-mail address is unchanged. Ask the service's administrator to enable it, then use this "
+                    "link again.</p>");
     if (f.code == errc::email_taken)
         return page(409, "This address cannot be used",
                     "<p>Another account has this e-mail address now. Your account keeps its address.</p>");
