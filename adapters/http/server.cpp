@@ -18,7 +18,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
@@ -27,6 +26,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -49,8 +49,8 @@ namespace {
 
 // Bytes asked for while a keep-alive connection waits for its next request; the parser reads the rest.
 constexpr std::size_t first_read_bytes = 4096;
-// At most this much of a body at a time (as bhttp::async_read reads).
-constexpr std::size_t max_body_read_bytes = 65536;
+// At most this much of a request at a time, once the first read has come (as Beast's read functions read).
+constexpr std::size_t max_read_bytes = 65536;
 // After an error response the server drains what the client still sends (see http_connection::linger) up to these.
 constexpr milliseconds max_linger{1000};
 constexpr std::size_t max_drain_bytes = 1 << 20;
@@ -288,18 +288,17 @@ private:
         if (core_->stopping() && buffer_.size() == 0) return close();
         parser_.emplace();
         parser_->body_limit(static_cast<std::uint64_t>(core_->options().max_body_bytes));
-        parser_->header_limit(static_cast<std::uint32_t>(
-            std::min<std::size_t>(core_->options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+        parser_->on_chunk_header(on_chunk_header_);
+        before_trailers_.reset();
+        header_bytes_ = 0;
+        seen_ = 0;
+        header_timer_ = timer_running;
         phase_ = phase::reading;
-        if (buffer_.size() > 0 && parse_buffered()) return;
-        const auto& o = core_->options();
-        if (!timer_running) tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
-        bhttp::async_read_header(stream_, buffer_, *parser_,
-                                 beast::bind_front_handler(&http_connection::on_header, shared_self()));
+        parse();
     }
 
     // Empty lines before a request line are ignored (RFC 9112, 2.2): some clients send a CRLF after a POST's body.
-    // Only those already in: what follows is read under the header timeout, and a blank line then is a bad request.
+    // They count as the start of the request: the header timeout runs while they come.
     void skip_blank_lines() {
         const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
         std::size_t blank = 0;
@@ -311,72 +310,67 @@ private:
         buffer_.consume(blank);
     }
 
-    // A request usually arrives whole in one read. Parsed here, it skips the asynchronous reads, each a trip through
-    // the io queue and a change of the timer. Returns false when not even the headers are in yet: the asynchronous
-    // reads then go on from where this left off (it consumed nothing), as they do with headers but part of a body.
-    bool parse_buffered() {
-        beast::error_code ec;
-        parser_->eager(true);  // the body too, as far as the buffer holds it
-        buffer_.consume(parser_->put(buffer_.data(), ec));
-        if (ec == bhttp::error::need_more) ec = {};
-        if (ec || parser_->is_done()) {
-            on_read(ec, 0);
-            return true;
+    // Parses what is buffered as far as it goes and reads on until the request is whole. A request usually arrives
+    // whole in one read: then no asynchronous read, trip through the io queue or change of the timer happens. Beast's
+    // own read functions are not used, for three rules they do not hold:
+    // - The request line and headers are held to max_header_bytes in all. Boost 1.74's parser checks the bytes of
+    //   each put against its header limit, not their sum, so headers arriving in the right pieces grew without bound.
+    // - What the parser has seen of a body and left (a chunk's size line and extensions, or trailers, in the making)
+    //   is held to max_header_bytes too: Beast counts a chunk's data against the body limit, and not those.
+    // - Seen bytes are parsed again only with new ones after them, and never fewer than five: Boost 1.74's parser
+    //   asserts on a final chunk presented otherwise (fixed in later Beast), which debug builds turn into an abort.
+    void parse() {
+        const auto max_header = core_->options().max_header_bytes;
+        const bool header_done = parser_->is_header_done();
+        if (!parser_->got_some()) {
+            skip_blank_lines();
+            // Half a line end waits for its other half.
+            seen_ = buffer_.size() == 1 && *static_cast<const char*>(buffer_.data().data()) == '\r' ? 1 : 0;
         }
-        if (!parser_->is_header_done()) return false;
-        on_header(ec, 0);
-        return true;
+        if (buffer_.size() > seen_ && (seen_ == 0 || buffer_.size() >= 5)) {
+            beast::error_code ec;
+            // The headers alone first (the parser stops at their end), so that their bytes are counted; then the body.
+            parser_->eager(header_done);
+            if (!header_done) parser_->header_limit(static_cast<std::uint32_t>(max_header - header_bytes_));
+            const auto used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (!header_done) header_bytes_ += used;
+            // No error but not done either: the parser took every byte (of a chunk's data, say) and wants more.
+            if (ec == bhttp::error::need_more) ec = {};
+            if (!ec && header_bytes_ > max_header) ec = bhttp::error::header_limit;
+            if (ec || parser_->is_done()) return on_read(ec, 0);
+            if (!header_done && parser_->is_header_done()) return on_header();
+            seen_ = buffer_.size();
+        }
+        if (seen_ > max_header) return reject(400);
+        if (!parser_->is_header_done() && !header_timer_) {
+            const auto& o = core_->options();
+            tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
+            header_timer_ = true;
+        }
+        const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, max_read_bytes);
+        stream_.async_read_some(buffer_.prepare(room), [self = shared_self()](beast::error_code ec, std::size_t bytes) {
+            if (self->phase_ == phase::closing) return;
+            if (ec) return self->on_read(ec, 0);
+            self->buffer_.commit(bytes);
+            self->parse();
+        });
     }
 
-    void on_header(beast::error_code ec, std::size_t) {
-        if (phase_ == phase::closing) return;
-        if (ec) return on_read(ec, 0);
+    void on_header() {
         if (foreign_transfer_coding(parser_->get())) return reject(501);
         tcp().expires_after(core_->options().read_timeout);
+        seen_ = 0;  // the parser stopped at the headers' end: what follows is new to it
         if (awaits_continue()) {
             // A client that asked for it waits (curl: a second) before it sends the body (RFC 9110, 10.1.1).
             static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
             return asio::async_write(stream_, asio::buffer(go_on.data(), go_on.size()),
                                      [self = shared_self()](beast::error_code write_ec, std::size_t) {
                                          if (write_ec || self->phase_ == phase::closing) return self->close();
-                                         self->read_body();
+                                         self->parse();
                                      });
         }
-        read_body();
-    }
-
-    // The rest of a request whose headers are in, parsed as its bytes come, in place of bhttp::async_read, which
-    // would let two things through:
-    // - Bytes the parser has seen and left (a chunk's size line and extensions, or trailers, in the making) grow with
-    //   nothing to bound them but read_timeout: Beast counts a chunk's data against the body limit, not those. Here
-    //   they may not pass max_header_bytes.
-    // - Seen bytes are parsed again only with new ones after them, and never fewer than five: Boost 1.74's parser
-    //   asserts on a final chunk presented otherwise (fixed in later Beast), which debug builds turn into an abort.
-    void read_body() {
-        if (parser_->is_done()) return on_read({}, 0);
-        // parse_buffered's eager parser has seen what is buffered; after async_read_header it is new.
-        seen_ = parser_->eager() ? buffer_.size() : 0;
-        parser_->eager(true);
-        parse_body();
-    }
-
-    void parse_body() {
-        if (buffer_.size() > seen_ && (seen_ == 0 || buffer_.size() >= 5)) {
-            beast::error_code ec;
-            buffer_.consume(parser_->put(buffer_.data(), ec));
-            // No error but not done either: the parser took every byte (of a chunk's data, say) and wants more.
-            if (ec == bhttp::error::need_more) ec = {};
-            if (ec || parser_->is_done()) return on_read(ec, 0);
-            seen_ = buffer_.size();
-        }
-        if (seen_ > core_->options().max_header_bytes) return reject(400);
-        const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, max_body_read_bytes);
-        stream_.async_read_some(buffer_.prepare(room), [self = shared_self()](beast::error_code ec, std::size_t bytes) {
-            if (self->phase_ == phase::closing) return;
-            if (ec) return self->on_read(ec, 0);
-            self->buffer_.commit(bytes);
-            self->parse_body();
-        });
+        parse();
     }
 
     // An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored). A
@@ -415,7 +409,11 @@ private:
         }
         auto message = parser_->release();
         parser_.reset();
-        keep_alive_ = message.keep_alive();
+        if (before_trailers_) message.base() = std::move(*std::exchange(before_trailers_, std::nullopt));
+        // HTTP/1.0 has no chunked coding: such framing may not be what a proxy in front saw, so the connection ends
+        // after the answer (RFC 9112, 6.1).
+        keep_alive_ = message.keep_alive() &&
+                      !(message.version() == 10 && message.find(bhttp::field::transfer_encoding) != message.end());
         version_ = message.version();
         head_ = message.method() == bhttp::verb::head;
         phase_ = phase::handling;
@@ -489,7 +487,17 @@ private:
     Stream stream_;
     asio::any_io_executor executor_;
     beast::flat_buffer buffer_;
-    std::size_t seen_ = 0;  // of buffer_'s bytes, how many the parser has seen and left (read_body)
+    std::size_t seen_ = 0;          // of buffer_'s bytes, how many the parser has seen and left (parse)
+    std::size_t header_bytes_ = 0;  // of the request line and headers, how many the parser has taken so far
+    bool header_timer_ = false;     // whether the header timeout of this request runs
+    // Trailers of a chunked body would join the headers (Beast's parser adds them as fields): a client could add an
+    // X-Forwarded-For or an Authorization that a gateway in front never looked at. They are dropped (RFC 9110, 6.5.1):
+    // the headers as they were when the last chunk began are kept here, and the request gets those.
+    std::optional<bhttp::request_header<>> before_trailers_;
+    std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_header_ =
+        [this](std::uint64_t size, beast::string_view, beast::error_code&) {
+            if (size == 0) before_trailers_ = parser_->get().base();
+        };
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // a fresh one per request
     std::string out_;  // the response being written; its capacity is reused by the next one
     std::optional<asio::any_io_executor> in_flight_;  // tracks work: the io thread runs on while a handler works

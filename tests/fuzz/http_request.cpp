@@ -247,7 +247,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             const auto used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
             rest.remove_prefix(used);
-            // need_more: the parser went as far as the input allows. The server (server.cpp read_body) only
+            // need_more: the parser went as far as the input allows. The server (server.cpp parse) only
             // calls put again once more bytes have arrived, and the parser relies on that (calling it again
             // with the same bytes trips its assertions); here no more will come, as if the peer stopped.
             if (ec == bhttp::error::need_more) {

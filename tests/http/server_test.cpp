@@ -322,6 +322,65 @@ TEST_CASE("A chunk's size line, extensions or trailers past max_header_bytes get
     CHECK(errors.calls() == std::vector<std::pair<int, std::string>>(2, {400, "127.0.0.1"}));
 }
 
+TEST_CASE("The request line and headers are held to max_header_bytes in all, however the reads split them",
+          "[http][server]") {
+    protocol_errors errors;
+    server srv(local_options(), echo_path, errors.fn());
+    srv.start();
+
+    // Units of 4095 bytes that end one byte into a field: were each read judged alone, none would be over 8 KiB.
+    std::string unit = ":b\r\n";
+    while (unit.size() + 5 < 4094) unit += "a:b\r\n";
+    unit += "a";
+    std::string headers = "GET /many HTTP/1.1\r\nHost: t\r\na";
+    for (int i = 0; i < 4; ++i) headers += unit;
+    const auto raw = raw_exchange(srv.port(), headers + ":b\r\n\r\n", 5s);
+    CHECK(raw.starts_with("HTTP/1.1 431 "));
+    // The request line's bytes count with the headers': 5 KiB of each is over 8 KiB together.
+    const auto long_target =
+        "GET /" + std::string(5000, 'x') + " HTTP/1.1\r\nHost: t\r\nX-Pad: " + std::string(5000, 'y') + "\r\n\r\n";
+    CHECK(raw_exchange(srv.port(), long_target, 5s).starts_with("HTTP/1.1 431 "));
+    CHECK(errors.calls() == std::vector<std::pair<int, std::string>>(2, {431, "127.0.0.1"}));
+}
+
+TEST_CASE("Trailers of a chunked body are dropped: they never join the headers the handler reads", "[http][server]") {
+    protocol_errors errors;
+    server srv(
+        local_options(),
+        [](request req, respond_fn respond) {
+            std::string names;
+            for (const auto& h : req.headers) names += h.name + "=" + h.value + ";";
+            respond(text(200, names + " [" + req.body + "]"));
+        },
+        errors.fn());
+    srv.start();
+
+    const auto raw = raw_exchange(srv.port(),
+                                  "POST /t HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 10.0.0.1\r\nConnection: close\r\n"
+                                  "Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-Forwarded-For: 203.0.113.7\r\n"
+                                  "Authorization: Bearer forged\r\n\r\n",
+                                  5s);
+    CHECK(raw.find("X-Forwarded-For=10.0.0.1;") != std::string::npos);
+    CHECK(raw.find("203.0.113.7") == std::string::npos);
+    CHECK(raw.find("Authorization") == std::string::npos);
+    CHECK(raw.find(" [hi]") != std::string::npos);
+    CHECK(errors.calls().empty());
+}
+
+TEST_CASE("An HTTP/1.0 request with a chunked body is answered, then its connection closed", "[http][server]") {
+    protocol_errors errors;
+    server srv(local_options(), echo_request, errors.fn());
+    srv.start();
+
+    const auto raw = raw_exchange(srv.port(),
+                                  "POST /old HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                  "2\r\nhi\r\n0\r\n\r\nGET /next HTTP/1.0\r\n\r\n",
+                                  5s);
+    CHECK(raw.find("POST /old [hi]") != std::string::npos);
+    CHECK(raw.find("/next") == std::string::npos);  // closed after the first answer, the second never read
+    CHECK(errors.calls().empty());
+}
+
 TEST_CASE("Empty lines before a request line are skipped, on a fresh connection and between requests",
           "[http][server]") {
     protocol_errors errors;
@@ -342,6 +401,14 @@ TEST_CASE("Empty lines before a request line are skipped, on a fresh connection 
     CHECK(after_body.find("POST /b [hi]") != std::string::npos);
     CHECK(after_body.find("GET /c []") != std::string::npos);
     CHECK(after_body.find("GET /d []") != std::string::npos);
+
+    // A line end split between two reads: its CR waits for its LF.
+    const auto split = raw_conversation(srv.port(),
+                                        {{"", "GET /e HTTP/1.1\r\nHost: t\r\n\r\n\r"},
+                                         {"GET /e []", "\nGET /f HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"}},
+                                        5s);
+    CHECK(split.find("GET /e []") != std::string::npos);
+    CHECK(split.find("GET /f []") != std::string::npos);
     CHECK(errors.calls().empty());
 }
 
