@@ -317,8 +317,9 @@ private:
     //   each put against its header limit, not their sum, so headers arriving in the right pieces grew without bound.
     // - What the parser has seen of a body and left (a chunk's size line and extensions, or trailers, in the making)
     //   is held to max_header_bytes too: Beast counts a chunk's data against the body limit, and not those.
-    // - Seen bytes are parsed again only with new ones after them, and never fewer than five: Boost 1.74's parser
-    //   asserts on a final chunk presented otherwise (fixed in later Beast), which debug builds turn into an abort.
+    // - Seen bytes are parsed again only with new ones after them, and in a body never fewer than five: Boost 1.74's
+    //   parser asserts on a final chunk presented otherwise (fixed in later Beast), which debug builds turn into an
+    //   abort. Every chunked body still to finish needs five more at least: "0\r\n\r\n".
     void parse() {
         const auto max_header = core_->options().max_header_bytes;
         const bool header_done = parser_->is_header_done();
@@ -327,17 +328,22 @@ private:
             // Half a line end waits for its other half.
             seen_ = buffer_.size() == 1 && *static_cast<const char*>(buffer_.data().data()) == '\r' ? 1 : 0;
         }
-        if (buffer_.size() > seen_ && (seen_ == 0 || buffer_.size() >= 5)) {
+        // Five bytes at least only in a body: headers may need fewer (their last CR seen, its LF to come).
+        if (buffer_.size() > seen_ && (!header_done || seen_ == 0 || buffer_.size() >= 5)) {
             beast::error_code ec;
             // The headers alone first (the parser stops at their end), so that their bytes are counted; then the body.
             parser_->eager(header_done);
-            if (!header_done) parser_->header_limit(static_cast<std::uint32_t>(max_header - header_bytes_));
+            if (!header_done)
+                parser_->header_limit(static_cast<std::uint32_t>(
+                    std::min<std::size_t>(max_header - header_bytes_, std::numeric_limits<std::uint32_t>::max())));
             const auto used = parser_->put(buffer_.data(), ec);
             buffer_.consume(used);
             if (!header_done) header_bytes_ += used;
             // No error but not done either: the parser took every byte (of a chunk's data, say) and wants more.
             if (ec == bhttp::error::need_more) ec = {};
-            if (!ec && header_bytes_ > max_header) ec = bhttp::error::header_limit;
+            // Headers not done yet are all that is buffered, or end past the parser's window: over the limit either way.
+            const auto header_so_far = header_bytes_ + (parser_->is_header_done() ? 0 : buffer_.size());
+            if (!ec && !header_done && header_so_far > max_header) ec = bhttp::error::header_limit;
             if (ec || parser_->is_done()) return on_read(ec, 0);
             if (!header_done && parser_->is_header_done()) return on_header();
             seen_ = buffer_.size();

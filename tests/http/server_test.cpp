@@ -402,6 +402,15 @@ TEST_CASE("Empty lines before a request line are skipped, on a fresh connection 
     CHECK(after_body.find("GET /c []") != std::string::npos);
     CHECK(after_body.find("GET /d []") != std::string::npos);
 
+    // The last line end of a pipelined request's headers split: its CR comes with the request before it, its LF alone
+    // once that one is answered.
+    const auto last_crlf_split = raw_conversation(
+        srv.port(),
+        {{"", "GET /g HTTP/1.1\r\nHost: t\r\n\r\nGET /h HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r"},
+         {"GET /g []", "\n"}},
+        5s);
+    CHECK(last_crlf_split.find("GET /g []") != std::string::npos);
+    CHECK(last_crlf_split.find("GET /h []") != std::string::npos);
     // A line end split between two reads: its CR waits for its LF.
     const auto split = raw_conversation(srv.port(),
                                         {{"", "GET /e HTTP/1.1\r\nHost: t\r\n\r\n\r"},
