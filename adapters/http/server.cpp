@@ -292,7 +292,7 @@ private:
         before_trailers_.reset();
         header_bytes_ = 0;
         seen_ = 0;
-        header_timer_ = timer_running;
+        timer_ = timer_running ? request_timer::headers : request_timer::none;
         phase_ = phase::reading;
         parse();
     }
@@ -349,10 +349,14 @@ private:
             seen_ = buffer_.size();
         }
         if (seen_ > max_header) return reject(400);
-        if (!parser_->is_header_done() && !header_timer_) {
+        // The timer that bounds what is still to come: the headers', then the whole request's. Set only now, when a
+        // read is needed, so that a request that came whole never changes it.
+        const auto wanted = parser_->is_header_done() ? request_timer::whole : request_timer::headers;
+        if (timer_ != wanted) {
             const auto& o = core_->options();
-            tcp().expires_after(std::min(o.header_timeout, o.read_timeout));
-            header_timer_ = true;
+            tcp().expires_after(wanted == request_timer::headers ? std::min(o.header_timeout, o.read_timeout)
+                                                                 : o.read_timeout);
+            timer_ = wanted;
         }
         const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, max_read_bytes);
         stream_.async_read_some(buffer_.prepare(room), [self = shared_self()](beast::error_code ec, std::size_t bytes) {
@@ -365,7 +369,6 @@ private:
 
     void on_header() {
         if (foreign_transfer_coding(parser_->get())) return reject(501);
-        tcp().expires_after(core_->options().read_timeout);
         seen_ = 0;  // the parser stopped at the headers' end: what follows is new to it
         if (awaits_continue()) {
             // A client that asked for it waits (curl: a second) before it sends the body (RFC 9110, 10.1.1).
@@ -495,7 +498,8 @@ private:
     beast::flat_buffer buffer_;
     std::size_t seen_ = 0;          // of buffer_'s bytes, how many the parser has seen and left (parse)
     std::size_t header_bytes_ = 0;  // of the request line and headers, how many the parser has taken so far
-    bool header_timer_ = false;     // whether the header timeout of this request runs
+    // Which timeout of the request the stream's timer runs (parse): none yet, when it came in an earlier one's read.
+    enum class request_timer { none, headers, whole } timer_ = request_timer::none;
     // Trailers of a chunked body would join the headers (Beast's parser adds them as fields): a client could add an
     // X-Forwarded-For or an Authorization that a gateway in front never looked at. They are dropped (RFC 9110, 6.5.1):
     // the headers as they were when the last chunk began are kept here, and the request gets those.

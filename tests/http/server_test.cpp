@@ -591,6 +591,31 @@ TEST_CASE("A client that sends half a request is disconnected after read_timeout
     CHECK(errors.calls().empty());
 }
 
+TEST_CASE("A client that sends half a body is disconnected after read_timeout, on a new or a kept-alive connection",
+          "[http][server]") {
+    auto options = local_options();
+    options.read_timeout = 300ms;
+    options.header_timeout = 30s;
+    options.idle_timeout = 30s;
+    protocol_errors errors;
+    server srv(options, echo_path, errors.fn());
+    srv.start();
+
+    const std::string half = "POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhello";
+    auto started = std::chrono::steady_clock::now();
+    CHECK(raw_exchange(srv.port(), half, 20s).empty());
+    CHECK(std::chrono::steady_clock::now() - started < 10s);  // read_timeout ended it, not a 30 s one
+
+    // Sent once the first answer is in, while the connection waits as an idle one (idle_timeout's timer runs).
+    started = std::chrono::steady_clock::now();
+    const auto kept =
+        raw_conversation(srv.port(), {{"", "GET /a HTTP/1.1\r\nHost: t\r\n\r\n"}, {"\r\n\r\n/a", half}}, 20s);
+    CHECK(kept.find("\r\n\r\n/a") != std::string::npos);
+    CHECK(kept.find("/half") == std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+    CHECK(errors.calls().empty());
+}
+
 TEST_CASE("A client trickling its headers is disconnected after header_timeout, well before read_timeout",
           "[http][server]") {
     auto options = local_options();
