@@ -1,6 +1,7 @@
 #include "adapters/http/server.hpp"
 
 #include "adapters/http/beast_request.hpp"
+#include "adapters/http/request_reader.hpp"
 #include "adapters/http/response_bytes.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -78,14 +79,6 @@ std::string client_network(const asio::ip::address& address) {
 
 // Parse failures are the client's fault and get a response; I/O failures, timeouts and a peer that hung up get
 // nothing, as there is nobody left to read it.
-std::optional<int> protocol_status(const beast::error_code& ec) {
-    if (ec == bhttp::error::body_limit) return 413;
-    if (ec == bhttp::error::header_limit) return 431;
-    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
-    if (ec.category() == beast::error_code{bhttp::error::bad_version}.category()) return 400;
-    return std::nullopt;
-}
-
 }  // namespace
 
 // What the core and a handler's `respond` need of a connection, whatever its stream (plain TCP or TLS).
@@ -220,8 +213,7 @@ public:
 
     // Graceful stop: a connection with no request under way goes now; one with a request goes after its response.
     void on_stop() override {
-        const bool nothing_received = buffer_.size() == 0 && !(parser_ && parser_->got_some());
-        if (phase_ == phase::idle || (phase_ == phase::reading && nothing_received)) close();
+        if (phase_ == phase::idle || (phase_ == phase::reading && !reader_.received_any(buffer_))) close();
     }
 
     response last_resort() const override {
@@ -284,74 +276,26 @@ private:
     // headers a byte at a time holds a connection for seconds, not for the body's allowance.
     void read_request(bool timer_running = false) {
         if (phase_ == phase::closing) return;
-        skip_blank_lines();
+        reader_.begin(buffer_);
         if (core_->stopping() && buffer_.size() == 0) return close();
-        parser_.emplace();
-        parser_->body_limit(static_cast<std::uint64_t>(core_->options().max_body_bytes));
-        parser_->on_chunk_header(on_chunk_header_);
-        before_trailers_.reset();
-        header_bytes_ = 0;
-        seen_ = 0;
         timer_ = timer_running ? request_timer::headers : request_timer::none;
         phase_ = phase::reading;
         parse();
     }
 
-    // Empty lines before a request line are ignored (RFC 9112, 2.2): some clients send a CRLF after a POST's body.
-    // They count as the start of the request: the header timeout runs while they come.
-    void skip_blank_lines() {
-        const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-        std::size_t blank = 0;
-        while (blank < data.size()) {
-            if (data[blank] == '\n') ++blank;
-            else if (data.substr(blank, 2) == "\r\n") blank += 2;
-            else break;
-        }
-        buffer_.consume(blank);
-    }
-
-    // Parses what is buffered as far as it goes and reads on until the request is whole. A request usually arrives
-    // whole in one read: then no asynchronous read, trip through the io queue or change of the timer happens. Beast's
-    // own read functions are not used, for three rules they do not hold:
-    // - The request line and headers are held to max_header_bytes in all. Boost 1.74's parser checks the bytes of
-    //   each put against its header limit, not their sum, so headers arriving in the right pieces grew without bound.
-    // - What the parser has seen of a body and left (a chunk's size line and extensions, or trailers, in the making)
-    //   is held to max_header_bytes too: Beast counts a chunk's data against the body limit, and not those.
-    // - Seen bytes are parsed again only with new ones after them, and in a body never fewer than five: Boost 1.74's
-    //   parser asserts on a final chunk presented otherwise (fixed in later Beast), which debug builds turn into an
-    //   abort. Every chunked body still to finish needs five more at least: "0\r\n\r\n".
+    // Parses what is buffered as far as it goes and reads on until the request is whole (request_reader.hpp has the
+    // rules). A request usually arrives whole in one read: then no asynchronous read, trip through the io queue or
+    // change of the timer happens.
     void parse() {
-        const auto max_header = core_->options().max_header_bytes;
-        const bool header_done = parser_->is_header_done();
-        if (!parser_->got_some()) {
-            skip_blank_lines();
-            // Half a line end waits for its other half.
-            seen_ = buffer_.size() == 1 && *static_cast<const char*>(buffer_.data().data()) == '\r' ? 1 : 0;
+        switch (reader_.parse(buffer_)) {
+            case request_reader::progress::failed: return on_failure();
+            case request_reader::progress::done: return on_request();
+            case request_reader::progress::header: return on_header();
+            case request_reader::progress::more: break;
         }
-        // Five bytes at least only in a body: headers may need fewer (their last CR seen, its LF to come).
-        if (buffer_.size() > seen_ && (!header_done || seen_ == 0 || buffer_.size() >= 5)) {
-            beast::error_code ec;
-            // The headers alone first (the parser stops at their end), so that their bytes are counted; then the body.
-            parser_->eager(header_done);
-            if (!header_done)
-                parser_->header_limit(static_cast<std::uint32_t>(
-                    std::min<std::size_t>(max_header - header_bytes_, std::numeric_limits<std::uint32_t>::max())));
-            const auto used = parser_->put(buffer_.data(), ec);
-            buffer_.consume(used);
-            if (!header_done) header_bytes_ += used;
-            // No error but not done either: the parser took every byte (of a chunk's data, say) and wants more.
-            if (ec == bhttp::error::need_more) ec = {};
-            // Headers not done yet are all that is buffered, or end past the parser's window: over the limit either way.
-            const auto header_so_far = header_bytes_ + (parser_->is_header_done() ? 0 : buffer_.size());
-            if (!ec && !header_done && header_so_far > max_header) ec = bhttp::error::header_limit;
-            if (ec || parser_->is_done()) return on_read(ec, 0);
-            if (!header_done && parser_->is_header_done()) return on_header();
-            seen_ = buffer_.size();
-        }
-        if (seen_ > max_header) return reject(400);
         // The timer that bounds what is still to come: the headers', then the whole request's. Set only now, when a
         // read is needed, so that a request that came whole never changes it.
-        const auto wanted = parser_->is_header_done() ? request_timer::whole : request_timer::headers;
+        const auto wanted = reader_.header_done() ? request_timer::whole : request_timer::headers;
         if (timer_ != wanted) {
             const auto& o = core_->options();
             tcp().expires_after(wanted == request_timer::headers ? std::min(o.header_timeout, o.read_timeout)
@@ -361,16 +305,17 @@ private:
         const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, max_read_bytes);
         stream_.async_read_some(buffer_.prepare(room), [self = shared_self()](beast::error_code ec, std::size_t bytes) {
             if (self->phase_ == phase::closing) return;
-            if (ec) return self->on_read(ec, 0);
+            if (ec) {
+                self->reader_.read_failed(ec);
+                return self->on_failure();
+            }
             self->buffer_.commit(bytes);
             self->parse();
         });
     }
 
     void on_header() {
-        if (foreign_transfer_coding(parser_->get())) return reject(501);
-        seen_ = 0;  // the parser stopped at the headers' end: what follows is new to it
-        if (awaits_continue()) {
+        if (reader_.awaits_continue(buffer_)) {
             // A client that asked for it waits (curl: a second) before it sends the body (RFC 9110, 10.1.1).
             static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
             return asio::async_write(stream_, asio::buffer(go_on.data(), go_on.size()),
@@ -380,15 +325,6 @@ private:
                                      });
         }
         parse();
-    }
-
-    // An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored). A
-    // client that sent some of the body already did not wait: it needs no 100.
-    bool awaits_continue() const {
-        if (parser_->is_done() || buffer_.size() > 0) return false;
-        const auto& head = parser_->get();
-        const auto expect = head.find(bhttp::field::expect);
-        return head.version() == 11 && expect != head.end() && beast::iequals(expect->value(), "100-continue");
     }
 
     // Between keep-alive requests the client may think for up to idle_timeout; once it starts a request it has
@@ -408,21 +344,14 @@ private:
         read_request();
     }
 
-    void on_read(beast::error_code ec, std::size_t) {
-        if (phase_ == phase::closing) return;
-        // Before the body's own error: a body in a coding authd does not decode fails as chunked.
-        if (parser_->is_header_done() && foreign_transfer_coding(parser_->get())) return reject(501);
-        if (ec) {
-            if (const auto status = protocol_status(ec)) return reject(*status);
-            return close();
-        }
-        auto message = parser_->release();
-        parser_.reset();
-        if (before_trailers_) message.base() = std::move(*std::exchange(before_trailers_, std::nullopt));
-        // HTTP/1.0 has no chunked coding: such framing may not be what a proxy in front saw, so the connection ends
-        // after the answer (RFC 9112, 6.1).
-        keep_alive_ = message.keep_alive() &&
-                      !(message.version() == 10 && message.find(bhttp::field::transfer_encoding) != message.end());
+    void on_failure() {
+        if (const auto status = reader_.failure()) return reject(*status);
+        close();
+    }
+
+    void on_request() {
+        auto message = reader_.take();
+        keep_alive_ = request_reader::keeps_alive(message);
         version_ = message.version();
         head_ = message.method() == bhttp::verb::head;
         phase_ = phase::handling;
@@ -496,19 +425,9 @@ private:
     Stream stream_;
     asio::any_io_executor executor_;
     beast::flat_buffer buffer_;
-    std::size_t seen_ = 0;          // of buffer_'s bytes, how many the parser has seen and left (parse)
-    std::size_t header_bytes_ = 0;  // of the request line and headers, how many the parser has taken so far
     // Which timeout of the request the stream's timer runs (parse): none yet, when it came in an earlier one's read.
     enum class request_timer { none, headers, whole } timer_ = request_timer::none;
-    // Trailers of a chunked body would join the headers (Beast's parser adds them as fields): a client could add an
-    // X-Forwarded-For or an Authorization that a gateway in front never looked at. They are dropped (RFC 9110, 6.5.1):
-    // the headers as they were when the last chunk began are kept here, and the request gets those.
-    std::optional<bhttp::request_header<>> before_trailers_;
-    std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_header_ =
-        [this](std::uint64_t size, beast::string_view, beast::error_code&) {
-            if (size == 0) before_trailers_ = parser_->get().base();
-        };
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // a fresh one per request
+    request_reader reader_{{core_->options().max_body_bytes, core_->options().max_header_bytes}};
     std::string out_;  // the response being written; its capacity is reused by the next one
     std::optional<asio::any_io_executor> in_flight_;  // tracks work: the io thread runs on while a handler works
     phase phase_ = phase::reading;

@@ -1,18 +1,23 @@
-// Fuzzes the request path as the server drives it, minus the socket: bytes -> Beast's request parser (the
-// server's limits: 1 MiB body, 8 KiB headers) -> to_request (adapters/http/beast_request.hpp) -> the pipeline
-// (adapters/http/pipeline.hpp: request id, CORS, routing, Content-Type, bearer tokens, roles, rate limits,
-// worker pools) -> handlers that read bodies with the project's JSON reader. Several requests per input, as
-// on a keep-alive connection; a parse error gets the server's protocol_error answer and ends the input.
+// Fuzzes the request path as the server drives it, minus the socket: bytes -> the server's request reader
+// (adapters/http/request_reader.hpp: Beast's parser and the rules around it; 1 MiB body, 8 KiB headers) ->
+// to_request (adapters/http/beast_request.hpp) -> the pipeline (adapters/http/pipeline.hpp: request id, CORS,
+// routing, Content-Type, bearer tokens, roles, rate limits, worker pools) -> handlers that read bodies with the
+// project's JSON reader. Several requests per input, as on a keep-alive connection; a failure gets the server's
+// protocol_error answer and ends the input.
 // Proves, for any bytes: no crash, leak, memory error or undefined behaviour anywhere on that path; respond is
 // called exactly once per request (twice: future_error ends the process; never: the input times out); every
 // response has a status of 100-599, a request id and the security headers, and its bytes on the wire read back as
-// that one response; every error response is a JSON problem; a parse error is answered 400, 413 or 431, a transfer coding other than
-// chunked 501. (Races are scripts/tsan's: ASan does not see them.)
+// that one response; every error response is a JSON problem; a failure is answered 400, 413, 431 or 501, or not at
+// all; and the input cut into reads of 1 to 64 bytes reads as the same requests and failures as when it comes
+// whole (the reads a slow or hostile peer makes). (Races are scripts/tsan's: ASan does not see them.)
 //
 // The seeds of corpus/http_request/ carry bearer tokens of the two sessions made below. They are made the same
 // at every start (fake clock, counting random), so that the fuzzer starts past the 401s. FUZZ_VERBOSE=1 prints
 // them, should the token format change, and each response's status and problem code (to check what seeds reach).
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -28,12 +33,15 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "adapters/crypto/jwt_codec.hpp"
 #include "adapters/http/beast_request.hpp"
 #include "adapters/http/body.hpp"
 #include "adapters/http/log.hpp"
 #include "adapters/http/pipeline.hpp"
+#include "adapters/http/request_reader.hpp"
 #include "adapters/http/response_bytes.hpp"
 #include "tests/fuzz/check.hpp"
 #include "tests/support/fakes.hpp"
@@ -216,67 +224,131 @@ void check_response(const http::response& res) {
     if (res.status >= 200 && res.status != 204 && res.status != 304) FUZZ_CHECK(parser.get().body() == res.body);
 }
 
-/// The server's mapping from a parse failure to a status (server.cpp protocol_status); nothing: no answer.
-std::optional<int> protocol_status(const boost::beast::error_code& ec) {
-    if (ec == bhttp::error::body_limit) return 413;
-    if (ec == bhttp::error::header_limit) return 431;
-    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
-    return 400;
+/// What reading a request came to, to compare two readings of one input: its method, target, fields, body and
+/// keep-alive, or the status of the failure that ended the input (0: closed without an answer).
+struct outcome {
+    std::string request;
+    int failure = 0;
+    bool operator==(const outcome&) const = default;
+};
+
+outcome outcome_of(const http::request_reader::message& m) {
+    std::string fields;
+    for (const auto& f : m) {
+        const auto name = f.name_string();
+        const auto value = f.value();
+        fields.append(name.data(), name.size()).append(": ").append(value.data(), value.size()).append("\n");
+    }
+    return {std::string(m.method_string()) + " " + std::string(m.target()) + "\n" + fields + "\n" + m.body() +
+                (http::request_reader::keeps_alive(m) ? "" : "\n(close)"),
+            0};
 }
+
+/// Reads the requests of `input` as a connection's reads would bring them: in reads whose sizes `next_read` gives,
+/// the peer stopping after the last. Each request read goes to `on_request`; reading ends at a failure or after a
+/// request that ends its connection, as the server's does.
+template <class NextRead, class OnRequest>
+std::vector<outcome> read_requests(std::string_view input, NextRead next_read, OnRequest on_request) {
+    http::request_reader reader({.max_body_bytes = 1 << 20, .max_header_bytes = 8192});
+    boost::beast::flat_buffer in;
+    std::vector<outcome> outcomes;
+    while (outcomes.size() < 8) {
+        reader.begin(in);
+        auto step = reader.parse(in);
+        while (step == http::request_reader::progress::more || step == http::request_reader::progress::header) {
+            if (step == http::request_reader::progress::more) {
+                if (input.empty()) {
+                    // The peer stops sending: nothing to say if no request had begun.
+                    if (!reader.received_any(in)) return outcomes;
+                    step = reader.read_failed(boost::asio::error::eof);
+                    break;
+                }
+                const auto n = std::min(next_read(), input.size());
+                boost::asio::buffer_copy(in.prepare(n), boost::asio::buffer(input.data(), n));
+                in.commit(n);
+                input.remove_prefix(n);
+            }
+            step = reader.parse(in);
+        }
+        if (step == http::request_reader::progress::failed) {
+            outcomes.push_back({"", reader.failure().value_or(0)});
+            return outcomes;
+        }
+        auto m = reader.take();
+        outcomes.push_back(outcome_of(m));
+        const bool keep_alive = http::request_reader::keeps_alive(m);
+        on_request(std::move(m));
+        if (!keep_alive) return outcomes;
+    }
+    return outcomes;
+}
+
+/// Whether the input read whole and cut into reads came to the same requests and the same end. They may end apart in
+/// two ways, which a peer that sends a request that can be read never meets:
+/// - A chunk's line or trailers still unended past 8 KiB are 400 when cut (request_reader.hpp), and may be read when
+///   a read brings them whole.
+/// - Beast parses the fields only once it has their end in one call, after a call that did not: a malformed field
+///   without the headers' end after it is 400 when a read brings it whole, and waits for more (the peer's end: no
+///   answer) when it came in pieces; or the other way round.
+bool same_reading(const std::vector<outcome>& whole, const std::vector<outcome>& cut) {
+    for (std::size_t i = 0; i < std::max(whole.size(), cut.size()); ++i) {
+        const bool last = i + 1 == cut.size();
+        if (last && cut[i].failure == 400) return true;
+        if (i >= whole.size() || i >= cut.size()) return false;
+        if (whole[i] == cut[i]) continue;
+        const auto unread = [](const outcome& o) { return o.request.empty() && (o.failure == 0 || o.failure == 400); };
+        return last && i + 1 == whole.size() && unread(whole[i]) && unread(cut[i]);
+    }
+    return true;
+}
+
+/// Read sizes of 1 to 64 bytes, the same for the same input (a replayed input is cut as it was).
+class cuts {
+public:
+    explicit cuts(std::string_view input) {
+        for (const char c : input) state_ = (state_ ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+    std::size_t operator()() {
+        state_ ^= state_ << 13;
+        state_ ^= state_ >> 7;
+        state_ ^= state_ << 17;
+        return 1 + state_ % 64;
+    }
+
+private:
+    std::uint64_t state_ = 14695981039346656037ULL;  // FNV-1a's offset basis: an empty input is cut too
+};
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     app& a = the_app();
     a.limits.next_input();
-    std::string_view rest(reinterpret_cast<const char*>(data), size);
-    for (int n = 0; n < 8 && !rest.empty(); ++n) {
-        // Empty lines before a request line are skipped (server.cpp skip_blank_lines).
-        while (rest.starts_with('\n') || rest.starts_with("\r\n")) rest.remove_prefix(rest.front() == '\n' ? 1 : 2);
-        if (rest.empty()) return 0;
-        bhttp::request_parser<bhttp::string_body> parser;
-        parser.body_limit(1 << 20);
-        parser.header_limit(8192);
-        parser.eager(true);
-        boost::beast::error_code ec;
-        while (!parser.is_done() && !ec) {
-            // The input ends here: the peer stops sending (partial_message, or end_of_stream if nothing came).
-            if (rest.empty()) {
-                parser.put_eof(ec);
-                break;
-            }
-            const auto used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
-            rest.remove_prefix(used);
-            // need_more: the parser went as far as the input allows. The server (server.cpp parse) only
-            // calls put again once more bytes have arrived, and the parser relies on that (calling it again
-            // with the same bytes trips its assertions); here no more will come, as if the peer stopped.
-            if (ec == bhttp::error::need_more) {
-                ec = {};
-                parser.put_eof(ec);
-                break;
-            }
-        }
-        // The server closes the connection after a parse error, and after a coding it does not decode, which is 501
-        // once the headers are in, whatever the body (server.cpp on_header and on_read).
-        const auto status = parser.is_header_done() && http::foreign_transfer_coding(parser.get()) ? std::optional(501)
-                            : ec                                                                   ? protocol_status(ec)
-                                                                                                   : std::nullopt;
-        if (status) {
-            const auto res = a.pipe.protocol_error(*status, "203.0.113.9");
-            FUZZ_CHECK(res.status == *status);
-            check_response(res);
-            return 0;
-        }
-        if (ec) return 0;
-        if (!parser.is_done()) return 0;
-        const bool keep_alive = parser.get().keep_alive();
-        std::promise<http::response> answer;
-        auto future = answer.get_future();
-        // A second call would throw future_error on a worker thread: std::terminate, a crash the fuzzer keeps.
-        a.pipe.handle(http::to_request(parser.release(), "203.0.113.9"),
-                      [&answer](http::response res) { answer.set_value(std::move(res)); });
-        check_response(future.get());
-        if (!keep_alive) return 0;
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    // As it came whole in one read: each request through the pipeline, each failure answered by protocol_error.
+    const auto whole = read_requests(
+        input, [&] { return input.size(); },
+        [&a](http::request_reader::message&& m) {
+            std::promise<http::response> answer;
+            auto future = answer.get_future();
+            // A second call would throw future_error on a worker thread: std::terminate, a crash the fuzzer keeps.
+            a.pipe.handle(http::to_request(std::move(m), "203.0.113.9"),
+                          [&answer](http::response res) { answer.set_value(std::move(res)); });
+            check_response(future.get());
+        });
+    if (!whole.empty() && whole.back().failure != 0) {
+        const int status = whole.back().failure;
+        FUZZ_CHECK(status == 400 || status == 413 || status == 431 || status == 501);
+        const auto res = a.pipe.protocol_error(status, "203.0.113.9");
+        FUZZ_CHECK(res.status == status);
+        check_response(res);
     }
+    // Cut into reads of any size, it reads the same.
+    const auto cut = read_requests(input, cuts(input), [](http::request_reader::message&&) {});
+    if (verbose)
+        for (const auto* reading : {&whole, &cut})
+            for (const auto& o : *reading)
+                std::fprintf(stderr, "%s: %d %s\n", reading == &whole ? "whole" : "cut", o.failure, o.request.c_str());
+    FUZZ_CHECK(same_reading(whole, cut));
     return 0;
 }
