@@ -37,6 +37,7 @@ void request_reader::begin(beast::flat_buffer& in) {
     parser_->on_chunk_header(on_chunk_header_);
     before_trailers_.reset();
     failure_.reset();
+    unended_line_ = false;
     header_bytes_ = 0;
     seen_ = 0;
 }
@@ -63,8 +64,11 @@ request_reader::progress request_reader::parse(beast::flat_buffer& in) {
         // No error but not done either: the parser took every byte (of a chunk's data, say) and wants more.
         if (ec == bhttp::error::need_more) ec = {};
         // Headers not done yet are all that is buffered, or end past the parser's window: over the limit either way.
-        const auto header_so_far = header_bytes_ + (parser_->is_header_done() ? 0 : in.size());
-        if (!ec && !header_done && header_so_far > max_header) ec = bhttp::error::header_limit;
+        // After an error, what the parser took of them: Beast's window is the limit after the request line and again
+        // for the fields, so headers past the limit can come whole in one call, and an error Beast finds at their end
+        // (a body over the limit by its length, a coding) must not answer for them.
+        const auto header_so_far = ec ? header_bytes_ : header_bytes_ + (parser_->is_header_done() ? 0 : in.size());
+        if (!header_done && header_so_far > max_header) ec = bhttp::error::header_limit;
         if (ec) return fail(ec);
         if (!header_done && parser_->is_header_done()) {
             if (foreign_transfer_coding(parser_->get())) return fail_with(501);
@@ -74,17 +78,20 @@ request_reader::progress request_reader::parse(beast::flat_buffer& in) {
         if (parser_->is_done()) return progress::done;
         seen_ = in.size();
     }
-    if (seen_ > max_header) return fail_with(400);
+    if (seen_ > max_header) {
+        unended_line_ = true;
+        return fail_with(400);
+    }
     return progress::more;
 }
 
 request_reader::progress request_reader::read_failed(const beast::error_code& ec) { return fail(ec); }
 
 request_reader::progress request_reader::fail(const beast::error_code& ec) {
+    if (ec == bhttp::error::header_limit) return fail_with(431);
     // Before the body's own error: a body in a coding authd does not decode fails as chunked.
     if (header_done() && foreign_transfer_coding(parser_->get())) return fail_with(501);
     if (ec == bhttp::error::body_limit) return fail_with(413);
-    if (ec == bhttp::error::header_limit) return fail_with(431);
     // The peer stopped sending, a timeout, a reset: nobody to answer.
     const bool malformed = ec.category() == beast::error_code{bhttp::error::bad_version}.category() &&
                            ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;

@@ -55,8 +55,12 @@ public:
     /// The read for more failed with `ec` (the peer went, a timeout): failed.
     progress read_failed(const boost::beast::error_code& ec);
 
-    /// After failed: the status to answer (400, 413, 431 or 501), or nothing: close without a word.
+    /// After failed: the status to answer (400, 413, 431 or 501), or nothing: close without a word. Parse failures are
+    /// the client's fault and get an answer; a peer that went or a timeout get nothing, as nobody is left to read it.
     std::optional<int> failure() const { return failure_; }
+    /// After failed: whether it was a chunk's line or trailers still unended past max_header_bytes (400), the one
+    /// rule that depends on how the reads cut the bytes: a read that brings them whole is not held to it.
+    bool unended_line() const { return unended_line_; }
     bool header_done() const { return parser_ && parser_->is_header_done(); }
     /// Whether any byte of a request has come, in `in` or taken by the parser already.
     bool received_any(const boost::beast::flat_buffer& in) const;
@@ -76,16 +80,18 @@ private:
     progress fail_with(int status);
 
     limits limits_;
-    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;  // one per request
-    std::size_t seen_ = 0;          // of the buffer's bytes, how many the parser has seen and left
-    std::size_t header_bytes_ = 0;  // of the request line and headers, how many the parser has taken so far
-    std::optional<int> failure_;
     // The headers as they were when the last chunk began: the request gets these, without the trailers after it.
     std::optional<boost::beast::http::request_header<>> before_trailers_;
     std::function<void(std::uint64_t, boost::beast::string_view, boost::beast::error_code&)> on_chunk_header_ =
         [this](std::uint64_t size, boost::beast::string_view, boost::beast::error_code&) {
             if (size == 0) before_trailers_ = parser_->get().base();
         };
+    // One per request; after on_chunk_header_, which it refers to.
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    std::size_t seen_ = 0;          // of the buffer's bytes, how many the parser has seen and left
+    std::size_t header_bytes_ = 0;  // of the request line and headers, how many the parser has taken so far
+    std::optional<int> failure_;
+    bool unended_line_ = false;
 };
 
 }  // namespace authd::http

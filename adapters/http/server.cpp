@@ -28,7 +28,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -77,8 +76,6 @@ std::string client_network(const asio::ip::address& address) {
     return asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
-// Parse failures are the client's fault and get a response; I/O failures, timeouts and a peer that hung up get
-// nothing, as there is nobody left to read it.
 }  // namespace
 
 // What the core and a handler's `respond` need of a connection, whatever its stream (plain TCP or TLS).
