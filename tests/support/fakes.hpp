@@ -184,4 +184,17 @@ private:
     std::atomic<int> writes_{0};
 };
 
+/// Every port but storage, faked: what a use case needs beside its unit of work.
+struct fake_ports {
+    fake_clock clock;
+    counting_random rng;
+    fake_digest digest;
+    fake_codec codec;
+    fake_hasher hasher;
+    fake_screen screen;
+    fake_box box;
+    fake_hmac_sha1 hmac;
+    recording_notifier notifier;
+};
+
 }  // namespace authd::test

@@ -8,16 +8,7 @@
 
 namespace authd::test {
 
-struct identity_fixture {
-    fake_clock clock;
-    counting_random rng;
-    fake_digest digest;
-    fake_codec codec;
-    fake_hasher hasher;
-    fake_screen screen;
-    fake_box box;
-    fake_hmac_sha1 hmac;
-    recording_notifier notifier;
+struct identity_fixture : fake_ports {
     memory_store store;
     token_service tokens{store, codec, digest, rng, clock, token_settings{}};
     second_factor factor{digest, box, hmac, rng, mfa_settings{}};
