@@ -6,8 +6,11 @@ namespace authd::storage {
 
 wal_checkpointer::wal_checkpointer(const database_url& url, std::chrono::milliseconds interval,
                                    std::chrono::milliseconds restart_interval, std::mutex& writers)
-    : interval_(interval), restart_interval_(restart_interval), writers_(writers) {
+    : log_path_(url.path + "-wal"), interval_(interval), restart_interval_(restart_interval), writers_(writers) {
     sql_dialect(url.kind).open(sql_, url);
+    // This connection never waits for another: a PASSIVE pass does not, and a truncation that finds a reader on an
+    // older snapshot gives up at once rather than hold the writers' lock while it waits.
+    sql_ << "PRAGMA busy_timeout = 0";
     thread_ = std::thread([this] { run(); });
 }
 
@@ -33,7 +36,10 @@ bool wal_checkpointer::round() {
     // Nothing committed since the last locked pass (an idle database): the log is copied already, or the next writer
     // starts it over.
     const auto first = checkpoint();
-    if (first.complete && first.log_frames == last_log_frames_) return true;
+    if (first.complete && first.log_frames == last_log_frames_) {
+        shrink_idle_log();
+        return true;
+    }
     // Beside the writers: the bulk (above), then what was committed during it. A pass costs milliseconds even when
     // small, so this second one leaves a locked pass only the frames of those last milliseconds. (Leaving it out of
     // the rounds that take no lock made no difference the refresh benchmark could show.)
@@ -51,6 +57,24 @@ bool wal_checkpointer::round() {
     // start over.
     if (last.complete) last_restart_ = now;
     return last.complete;
+}
+
+void wal_checkpointer::shrink_idle_log() {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(log_path_, error);
+    if (error || size <= idle_log_limit) return;
+    // Every frame is copied back already and nobody writes, so the writers' lock is taken only for the time the
+    // truncation takes: a writer that comes meanwhile waits for it in the process, not in SQLite's busy handler.
+    std::lock_guard no_writer(writers_);
+    try {
+        int busy = 0, log_frames = 0, copied_frames = 0;
+        sql_ << "PRAGMA wal_checkpoint(TRUNCATE)", soci::into(busy), soci::into(log_frames), soci::into(copied_frames);
+        if (busy != 0) return;  // a reader still on an older snapshot: the next idle round tries again
+        last_log_frames_ = 0;   // the log starts over empty
+        ++truncations_;
+    } catch (const soci::soci_error&) {
+        // As for a pass: the next round tries again.
+    }
 }
 
 wal_checkpointer::pass wal_checkpointer::checkpoint() {

@@ -8,12 +8,16 @@
 // (otherwise it would grow without end under a steady load): once a restart interval, a round copies a last time
 // holding the writers' lock, which copies only the few frames committed since. That locked pass holds the writers for
 // milliseconds, hence its interval.
+//
+// The log file keeps the size a burst of writes grew it to (SQLite writes the restarted log over it), up to hundreds
+// of MB. Once the database is idle, a log file larger than idle_log_limit is cut to nothing.
 #include <soci/soci.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -24,6 +28,10 @@ namespace authd::storage {
 
 class wal_checkpointer {
 public:
+    /// An idle database's log file past this size is truncated. Under a steady load the log holds about a restart
+    /// interval's writes (a few MB at ordinary rates) and is left alone: only a burst leaves more behind.
+    static constexpr std::uintmax_t idle_log_limit = 4 * 1024 * 1024;
+
     /// Opens a connection of its own to the SQLite file `url` and checkpoints every `interval` (PASSIVE: it never
     /// waits for readers), holding `writers`, the lock every writer of the process holds, at most once a
     /// `restart_interval`. Throws soci::soci_error when the file cannot be opened.
@@ -38,6 +46,8 @@ public:
     std::uint64_t complete_checkpoints() const { return complete_.load(); }
     /// Passes made holding the writers' lock.
     std::uint64_t locked_passes() const { return locked_.load(); }
+    /// Times an idle database's log file was cut to nothing.
+    std::uint64_t truncations() const { return truncations_.load(); }
 
 private:
     void run();
@@ -50,8 +60,11 @@ private:
         int log_frames;
     };
     pass checkpoint();
+    /// Cuts an idle database's log file to nothing when it is larger than idle_log_limit.
+    void shrink_idle_log();
 
     soci::session sql_;
+    const std::filesystem::path log_path_;
     const std::chrono::milliseconds interval_;
     const std::chrono::milliseconds restart_interval_;
     std::mutex& writers_;
@@ -60,6 +73,7 @@ private:
     bool stopping_ = false;
     std::atomic<std::uint64_t> complete_{0};
     std::atomic<std::uint64_t> locked_{0};
+    std::atomic<std::uint64_t> truncations_{0};
     int last_log_frames_ = -1;  ///< the log's length after the last locked pass
     std::optional<std::chrono::steady_clock::time_point> last_restart_;  ///< when the last whole locked pass was due
     std::thread thread_;                                                 // last: starts once everything above exists

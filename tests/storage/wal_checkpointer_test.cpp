@@ -164,3 +164,66 @@ TEST_CASE("under a steady stream of writes the locked pass comes back once its i
     }
     CHECK(checkpointer.locked_passes() >= 3);
 }
+
+TEST_CASE("after a burst of writes the log file is cut to nothing once the database is idle", "[sql][sqlite_file]") {
+    notes_file file;
+    auto& sql = file.sql;
+    // A burst: 2,000 notes of 4 KiB in one transaction, every page of it in the log (no commit copies the log back).
+    sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+           "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+    const auto log = file.folder.path / "wal.db-wal";
+    REQUIRE(std::filesystem::file_size(log) > storage::wal_checkpointer::idle_log_limit);
+
+    std::mutex writers;
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), every_round, writers);
+    // The first round copies the log back holding the writers' lock; a round after it finds nothing new and cuts it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (checkpointer.truncations() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    REQUIRE(checkpointer.truncations() == 1);
+    CHECK(std::filesystem::file_size(log) == 0);
+    int count = 0;
+    sql << "SELECT COUNT(*) FROM notes", soci::into(count);
+    CHECK(count == 2000);  // every note copied back before the cut
+
+    // The next writer starts a new log, and an idle database whose log is that small keeps it: no second cut.
+    {
+        std::lock_guard turn(writers);
+        sql << "INSERT INTO notes (body) VALUES ('after')";
+    }
+    REQUIRE(completes(checkpointer, checkpointer.complete_checkpoints() + 3));
+    CHECK(checkpointer.truncations() == 1);
+    CHECK(std::filesystem::file_size(log) > 0);
+    CHECK(std::filesystem::file_size(log) <= storage::wal_checkpointer::idle_log_limit);
+}
+
+TEST_CASE("a reader still in the log keeps it from being cut, without holding up the checkpointer",
+          "[sql][sqlite_file]") {
+    notes_file file;
+    auto& sql = file.sql;
+    sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+           "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+    const auto log = file.folder.path / "wal.db-wal";
+    const auto grown = std::filesystem::file_size(log);
+    REQUIRE(grown > storage::wal_checkpointer::idle_log_limit);
+    // A reader's transaction begun after the burst reads the notes through the log until it ends.
+    soci::session reader;
+    storage::sql_dialect(file.url.kind).open(reader, file.url);
+    int seen = -1;
+    reader << "BEGIN";
+    reader << "SELECT COUNT(*) FROM notes", soci::into(seen);
+    REQUIRE(seen == 2000);
+
+    std::mutex writers;
+    storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), every_round, writers);
+    // The log is copied back whole, and the idle rounds that follow go on, each giving up the cut at once (waiting for
+    // the reader would hold the writers' lock): five rounds, where a wait of SQLite's usual 5 s each would not fit.
+    REQUIRE(completes(checkpointer, 5));
+    CHECK(checkpointer.truncations() == 0);
+    CHECK(std::filesystem::file_size(log) == grown);
+
+    reader << "COMMIT";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (checkpointer.truncations() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    CHECK(checkpointer.truncations() == 1);  // cut once the reader has left the log
+    CHECK(std::filesystem::file_size(log) == 0);
+}
