@@ -105,7 +105,9 @@ request_reader::progress request_reader::fail_with(int status) {
 }
 
 bool request_reader::received_any(const beast::flat_buffer& in) const {
-    return in.size() > 0 || (parser_ && parser_->got_some());
+    if (parser_ && parser_->got_some()) return true;
+    // Half a line end before any request waits for its LF as a blank line, which begins no request.
+    return in.size() > 0 && view(in) != "\r";
 }
 
 bool request_reader::awaits_continue(const beast::flat_buffer& in) const {

@@ -62,7 +62,7 @@ public:
     /// rule that depends on how the reads cut the bytes: a read that brings them whole is not held to it.
     bool unended_line() const { return unended_line_; }
     bool header_done() const { return parser_ && parser_->is_header_done(); }
-    /// Whether any byte of a request has come, in `in` or taken by the parser already.
+    /// Whether any byte of a request has come, in `in` or taken by the parser already (blank lines are none).
     bool received_any(const boost::beast::flat_buffer& in) const;
     /// An HTTP/1.1 request whose body is still to come, with "Expect: 100-continue" (an HTTP/1.0 one is ignored). A
     /// client that sent some of the body already did not wait: it needs no 100.

@@ -196,6 +196,26 @@ TEST_CASE("What the peer's going or a timeout ends is closed without an answer, 
     CHECK_FALSE(reader.failure());
 }
 
+TEST_CASE("Blank lines before a request, half a line end included, are no request begun", "[http][request_reader]") {
+    // What a graceful stop asks of a reading connection: with none begun, it closes at once instead of waiting for the
+    // header timeout.
+    const auto received_after = [](std::string_view wire) {
+        request_reader reader(small);
+        boost::beast::flat_buffer in;
+        reader.begin(in);
+        boost::asio::buffer_copy(in.prepare(wire.size()), boost::asio::buffer(wire.data(), wire.size()));
+        in.commit(wire.size());
+        CHECK(reader.parse(in) == request_reader::progress::more);
+        return reader.received_any(in);
+    };
+    CHECK_FALSE(received_after("\r\n\r\n"));
+    CHECK_FALSE(received_after("\r\n\r"));
+    CHECK_FALSE(received_after("\r"));
+    CHECK(received_after("\r\nG"));
+    CHECK(received_after("GET / HTTP/1.1\r"));
+    CHECK(received_after("GET / HTTP/1.1\r\nHost: a\r\n"));
+}
+
 TEST_CASE("100-continue is awaited only by an HTTP/1.1 request whose body has not begun", "[http][request_reader]") {
     const auto awaits = [](std::string_view wire) {
         request_reader reader(small);
