@@ -68,7 +68,7 @@ bool scratch_database::a_statement_waits() const {
     const char* query = postgresql ? "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND "
                                      "wait_event_type = 'Lock'"
                                    : "SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND "
-                                     "info IS NOT NULL AND id <> CONNECTION_ID()";
+                                     "info IS NOT NULL AND id <> CONNECTION_ID() AND time_ms >= 500";
     const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     long long waiting = 0;
     while (waiting == 0 && std::chrono::steady_clock::now() < bound) sql << query, soci::into(waiting);
