@@ -6,8 +6,12 @@ namespace authd::storage {
 
 wal_checkpointer::wal_checkpointer(const database_url& url, std::chrono::milliseconds interval,
                                    std::chrono::milliseconds restart_interval, std::mutex& writers)
-    : log_path_(url.path + "-wal"), interval_(interval), restart_interval_(restart_interval), writers_(writers) {
+    : interval_(interval), restart_interval_(restart_interval), writers_(writers) {
     sql_dialect(url.kind).open(sql_, url);
+    // SQLite's own name for the file, not the URL's: it follows symbolic links and reads URI file names.
+    std::string file;
+    sql_ << "SELECT file FROM pragma_database_list WHERE name = 'main'", soci::into(file);
+    log_path_ = file + "-wal";
     // This connection never waits for another: a PASSIVE pass does not, and a truncation that finds a reader on an
     // older snapshot gives up at once rather than hold the writers' lock while it waits.
     sql_ << "PRAGMA busy_timeout = 0";
@@ -63,8 +67,9 @@ void wal_checkpointer::shrink_idle_log() {
     std::error_code error;
     const auto size = std::filesystem::file_size(log_path_, error);
     if (error || size <= idle_log_limit) return;
-    // Every frame is copied back already and nobody writes, so the writers' lock is taken only for the time the
-    // truncation takes: a writer that comes meanwhile waits for it in the process, not in SQLite's busy handler.
+    // Every frame the log held a moment ago is copied back, so the writers' lock is held for the truncation and at
+    // most the frames of a commit made since: a writer that comes meanwhile waits for it in the process, not in
+    // SQLite's busy handler.
     std::lock_guard no_writer(writers_);
     try {
         int busy = 0, log_frames = 0, copied_frames = 0;

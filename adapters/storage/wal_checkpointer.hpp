@@ -64,7 +64,7 @@ private:
     void shrink_idle_log();
 
     soci::session sql_;
-    const std::filesystem::path log_path_;
+    std::filesystem::path log_path_;  ///< where SQLite keeps this file's log: beside the file it opened, links followed
     const std::chrono::milliseconds interval_;
     const std::chrono::milliseconds restart_interval_;
     std::mutex& writers_;

@@ -216,8 +216,9 @@ TEST_CASE("a reader still in the log keeps it from being cut, without holding up
     std::mutex writers;
     storage::wal_checkpointer checkpointer(file.url, std::chrono::milliseconds(5), every_round, writers);
     // The log is copied back whole, and the idle rounds that follow go on, each giving up the cut at once (waiting for
-    // the reader would hold the writers' lock): five rounds, where a wait of SQLite's usual 5 s each would not fit.
-    REQUIRE(completes(checkpointer, 5));
+    // the reader would hold the writers' lock): ten rounds, nine of them idle, where a wait of SQLite's usual 5 s in
+    // each would take 45 s, past the 20 s completes() allows.
+    REQUIRE(completes(checkpointer, 10));
     CHECK(checkpointer.truncations() == 0);
     CHECK(std::filesystem::file_size(log) == grown);
 
@@ -226,4 +227,24 @@ TEST_CASE("a reader still in the log keeps it from being cut, without holding up
     while (checkpointer.truncations() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
     CHECK(checkpointer.truncations() == 1);  // cut once the reader has left the log
     CHECK(std::filesystem::file_size(log) == 0);
+}
+
+TEST_CASE("a database opened through a symbolic link has its log cut too", "[sql][sqlite_file]") {
+    notes_file file;
+    file.sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+    const auto log = file.folder.path / "wal.db-wal";  // beside the file itself, where SQLite keeps it
+    REQUIRE(std::filesystem::file_size(log) > storage::wal_checkpointer::idle_log_limit);
+    std::filesystem::create_directory(file.folder.path / "linked");
+    std::filesystem::create_symlink(file.folder.path / "wal.db", file.folder.path / "linked" / "authd.db");
+    const auto through_link =
+        *storage::database_url::parse("sqlite:///" + (file.folder.path / "linked" / "authd.db").string());
+
+    std::mutex writers;
+    storage::wal_checkpointer checkpointer(through_link, std::chrono::milliseconds(5), every_round, writers);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (checkpointer.truncations() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    CHECK(checkpointer.truncations() == 1);
+    CHECK(std::filesystem::file_size(log) == 0);
+    CHECK_FALSE(std::filesystem::exists(file.folder.path / "linked" / "authd.db-wal"));
 }
