@@ -274,7 +274,7 @@ private:
     void read_request(bool timer_running = false) {
         if (phase_ == phase::closing) return;
         reader_.begin(buffer_);
-        if (core_->stopping() && buffer_.size() == 0) return close();
+        if (core_->stopping() && !reader_.received_any(buffer_)) return close();
         timer_ = timer_running ? request_timer::headers : request_timer::none;
         phase_ = phase::reading;
         parse();
