@@ -49,6 +49,13 @@ struct notes_file {
     }
 };
 
+/// A burst: 2,000 notes of 4 KiB in one transaction, every page of it in the log (no commit copies the log back), which
+/// grows past the size an idle database's log is cut from.
+void write_burst(soci::session& sql) {
+    sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+           "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+}
+
 /// A restart interval that lets every round hold the writers' lock for its last pass.
 constexpr std::chrono::milliseconds every_round{0};
 
@@ -168,9 +175,7 @@ TEST_CASE("under a steady stream of writes the locked pass comes back once its i
 TEST_CASE("after a burst of writes the log file is cut to nothing once the database is idle", "[sql][sqlite_file]") {
     notes_file file;
     auto& sql = file.sql;
-    // A burst: 2,000 notes of 4 KiB in one transaction, every page of it in the log (no commit copies the log back).
-    sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-           "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+    write_burst(sql);
     const auto log = file.folder.path / "wal.db-wal";
     REQUIRE(std::filesystem::file_size(log) > storage::wal_checkpointer::idle_log_limit);
 
@@ -200,8 +205,7 @@ TEST_CASE("a reader still in the log keeps it from being cut, without holding up
           "[sql][sqlite_file]") {
     notes_file file;
     auto& sql = file.sql;
-    sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-           "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+    write_burst(sql);
     const auto log = file.folder.path / "wal.db-wal";
     const auto grown = std::filesystem::file_size(log);
     REQUIRE(grown > storage::wal_checkpointer::idle_log_limit);
@@ -231,8 +235,7 @@ TEST_CASE("a reader still in the log keeps it from being cut, without holding up
 
 TEST_CASE("a database opened through a symbolic link has its log cut too", "[sql][sqlite_file]") {
     notes_file file;
-    file.sql << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-                "INSERT INTO notes (body) SELECT hex(randomblob(2048)) FROM n";
+    write_burst(file.sql);
     const auto log = file.folder.path / "wal.db-wal";  // beside the file itself, where SQLite keeps it
     REQUIRE(std::filesystem::file_size(log) > storage::wal_checkpointer::idle_log_limit);
     std::filesystem::create_directory(file.folder.path / "linked");
