@@ -74,7 +74,7 @@ void wal_checkpointer::shrink_idle_log() {
     try {
         int busy = 0, log_frames = 0, copied_frames = 0;
         sql_ << "PRAGMA wal_checkpoint(TRUNCATE)", soci::into(busy), soci::into(log_frames), soci::into(copied_frames);
-        if (busy != 0) return;  // a reader still on an older snapshot: the next idle round tries again
+        if (busy != 0) return;  // a reader still reading through the log: the next idle round tries again
         last_log_frames_ = 0;   // the log starts over empty
         ++truncations_;
     } catch (const soci::soci_error&) {
